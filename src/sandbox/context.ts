@@ -1,0 +1,128 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Clock } from '../clock.ts';
+import type { TenantState } from './state.ts';
+
+/**
+ * The contract between the sandbox's HTTPS server (src/sandbox/server.ts) and its route modules
+ * (Graph, token endpoint, Exchange, Key Vault). A route module exports a function
+ * `(ctx: SandboxContext) => Route[]`; the server dispatches to the first route whose method and
+ * path match, after applying the knobs (latency, throttling, fail rate) to the request.
+ */
+export interface SandboxRequest {
+  method: string;
+  /** Full URL as the client sent it (origin is the sandbox's). */
+  url: URL;
+  /** `url.pathname`, percent-decoded once. */
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** Parsed JSON body; throws a Graph 400 envelope-producing error when malformed. */
+  json<T = unknown>(): T;
+  /** Parsed `application/x-www-form-urlencoded` body. */
+  form(): URLSearchParams;
+  /** The request-id the sandbox stamps on the response (Graph's innerError request-id). */
+  requestId: string;
+  clientRequestId: string | undefined;
+}
+
+export interface SandboxResponse {
+  status: number;
+  headers?: Record<string, string>;
+  /** An object is sent as JSON; a string or Buffer as is; undefined → empty body. */
+  body?: unknown;
+}
+
+export type RouteKind = 'graph' | 'token' | 'exchange' | 'keyvault' | 'admin';
+
+export interface Route {
+  kind: RouteKind;
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** Matched against `SandboxRequest.path`; capture groups are handed to `handle`. */
+  path: RegExp;
+  handle(req: SandboxRequest, match: RegExpMatchArray): SandboxResponse | Promise<SandboxResponse>;
+}
+
+/** Claims of an access token the sandbox issued (RS256, verified against its own key). */
+export interface SandboxTokenClaims {
+  aud: string;
+  iss: string;
+  iat: number;
+  nbf: number;
+  exp: number;
+  tid: string;
+  appid?: string;
+  azp?: string;
+  oid: string;
+  sub: string;
+  roles?: string[];
+  scp?: string;
+  wids?: string[];
+  idtyp?: 'app' | 'user';
+  appidacr?: '1' | '2';
+  ver: '1.0' | '2.0';
+  upn?: string;
+  [claim: string]: unknown;
+}
+
+export interface SandboxKnobs {
+  latencyMs: number;
+  /** How long new objects stay invisible to reads and references. */
+  replicationMs: number;
+  /** Every Nth Graph request answers 429 with Retry-After (0 = off). */
+  throttleEvery: number;
+  /** Retry-After value in seconds sent with throttled answers. */
+  throttleRetryAfterSeconds: number;
+  /** Probability (0..1) that a Graph request answers 503 (or, for writes, commits and then 504s when `ambiguousWrites`). */
+  failRate: number;
+}
+
+export interface RequestLogEntry {
+  at: number;
+  kind: RouteKind | 'unmatched';
+  method: string;
+  path: string;
+  status: number;
+  requestId: string;
+  /** The app id (appid claim) of the caller, when a bearer token was presented. */
+  caller?: string;
+}
+
+/**
+ * A programmable fault for tests (reliability matrix): the first `times` requests matching
+ * `method` and `path` get `action` instead of (or after) normal handling.
+ */
+export interface FaultRule {
+  kind?: RouteKind;
+  method?: string;
+  path: RegExp;
+  /** How many matching requests it applies to (default 1). */
+  times?: number;
+  action:
+    /** Answer this status with Graph's envelope (code/message) and headers; `commit` runs the real handler first (ambiguous write). */
+    | { type: 'status'; status: number; code?: string; message?: string; headers?: Record<string, string>; details?: { code: string; message?: string; target?: string }[]; commit?: boolean }
+    /** Destroy the socket without an answer; `commit` runs the real handler first. */
+    | { type: 'reset'; commit?: boolean };
+}
+
+export interface SandboxContext {
+  state: TenantState;
+  /** Pending programmable faults; tests push rules, the server consumes them. */
+  faults: FaultRule[];
+  clock: Clock;
+  knobs: SandboxKnobs;
+  /** Origin of the HTTPS server, e.g. https://127.0.0.1:8443 */
+  origin: string;
+  log: RequestLogEntry[];
+  /** Retries that came before the Retry-After the sandbox asked for (reliability matrix row 7). */
+  earlyRetries: { path: string; at: number; allowedAt: number }[];
+  /** Sign an access token with the sandbox's key. */
+  signToken(claims: Omit<SandboxTokenClaims, 'iss' | 'iat' | 'nbf' | 'exp' | 'ver'> & { lifetimeSeconds?: number }): Promise<string>;
+  /** Verify a token the sandbox issued; undefined when invalid or expired. */
+  verifyToken(token: string, audience?: string | string[]): Promise<SandboxTokenClaims | undefined>;
+  /** Is the object with this id visible to reads yet (replication knob)? */
+  isReplicated(objectId: string): boolean;
+  /** Record a newly created object for the replication window. */
+  markCreated(objectId: string): void;
+  /** Persist the state when the sandbox was started with `--state FILE` (atomic write). */
+  persist(): Promise<void>;
+}

@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import { EXCHANGE_APP_ID, EXCHANGE_ROLES, EXCHANGE_SCOPES, GRAPH_APP_ID, GRAPH_ROLES, GRAPH_SCOPES } from '../well-known.ts';
+
+/**
+ * The sandbox tenant's state: plain JSON, so it can be snapshotted, compared and kept in
+ * `--state FILE`. Shapes follow Graph's (../shared/reference/graph-openapi-subset.yaml) and the
+ * Exchange objects the generated PowerShell acts on (exchange-and-smtp.md §1). Secrets are never
+ * stored: a password credential keeps a SHA-256 of its secret text only.
+ */
+export interface TenantState {
+  version: 1;
+  tenant: { id: string; displayName: string; domains: string[] };
+  applications: SandboxApplication[];
+  servicePrincipals: SandboxServicePrincipal[];
+  appRoleAssignments: SandboxAppRoleAssignment[];
+  oauth2PermissionGrants: SandboxOAuth2PermissionGrant[];
+  /** Directory role memberships (roleTemplateId) of principals (service principal or user object ids). */
+  directoryRoleAssignments: { principalId: string; roleTemplateId: string }[];
+  /** Tenant app-management policy (reliability rows 18–19). */
+  appManagementPolicy: { passwordCredentialsAllowed: boolean; maxPasswordLifetimeDays?: number; policyId: string };
+  exchange: ExchangeState;
+  mail: { delivered: DeliveredMessage[] };
+  keyVault: { secrets: { name: string; versions: { version: string; created: string; contentType?: string; valueSha256: string; value: string }[] }[] };
+  /** Object id → epoch ms when the object becomes visible to reads and references (replication). */
+  replicatedAt: Record<string, number>;
+}
+
+export interface SandboxPasswordCredential {
+  keyId: string;
+  displayName: string | null;
+  hint: string;
+  startDateTime: string;
+  endDateTime: string;
+  customKeyIdentifier: string | null;
+  /** SHA-256 (hex) of the secret text; the text itself is never kept. */
+  secretSha256: string;
+}
+
+export interface SandboxKeyCredential {
+  keyId: string;
+  displayName: string | null;
+  type: 'AsymmetricX509Cert';
+  usage: 'Verify';
+  /** Base64 DER of the public certificate. */
+  key: string;
+  startDateTime: string;
+  endDateTime: string;
+  customKeyIdentifier: string | null;
+}
+
+export interface SandboxApplication {
+  id: string;
+  appId: string;
+  uniqueName: string | null;
+  displayName: string;
+  signInAudience: string;
+  description: string | null;
+  notes: string | null;
+  tags: string[];
+  web: { redirectUris: string[] };
+  publicClient: { redirectUris: string[] };
+  requiredResourceAccess: { resourceAppId: string; resourceAccess: { id: string; type: 'Role' | 'Scope' }[] }[];
+  passwordCredentials: SandboxPasswordCredential[];
+  keyCredentials: SandboxKeyCredential[];
+  createdDateTime: string;
+  publisherDomain: string;
+}
+
+export interface SandboxAppRole {
+  id: string;
+  value: string;
+  displayName: string;
+  description: string;
+  allowedMemberTypes: string[];
+  isEnabled: boolean;
+  origin: string;
+}
+
+export interface SandboxPermissionScope {
+  id: string;
+  value: string;
+  adminConsentDisplayName: string;
+  adminConsentDescription: string;
+  type: 'User' | 'Admin';
+  isEnabled: boolean;
+}
+
+export interface SandboxServicePrincipal {
+  id: string;
+  appId: string;
+  displayName: string;
+  accountEnabled: boolean;
+  servicePrincipalType: string;
+  appOwnerOrganizationId: string | null;
+  tags: string[];
+  appRoles: SandboxAppRole[];
+  oauth2PermissionScopes: SandboxPermissionScope[];
+  notes: string | null;
+  description: string | null;
+}
+
+export interface SandboxAppRoleAssignment {
+  id: string;
+  appRoleId: string;
+  principalId: string;
+  principalType: 'ServicePrincipal';
+  principalDisplayName: string;
+  resourceId: string;
+  resourceDisplayName: string;
+  createdDateTime: string;
+}
+
+export interface SandboxOAuth2PermissionGrant {
+  id: string;
+  clientId: string;
+  consentType: 'AllPrincipals' | 'Principal';
+  principalId: string | null;
+  resourceId: string;
+  scope: string;
+}
+
+/** What Exchange Online knows (exchange-and-smtp.md §1.4–1.7, §2.4). */
+export interface ExchangeState {
+  /** Organization-wide `Set-TransportConfig -SmtpClientAuthenticationDisabled`; true for tenants created after Jan 2020. */
+  smtpClientAuthenticationDisabled: boolean;
+  mailboxes: ExchangeMailbox[];
+  /** `New-ServicePrincipal` references to Entra service principals. */
+  servicePrincipals: { identity: string; appId: string; objectId: string; displayName: string; createdAt: number }[];
+  mailboxPermissions: { identity: string; user: string; accessRights: 'FullAccess' }[];
+  recipientPermissions: { identity: string; trustee: string; accessRights: 'SendAs' }[];
+  managementScopes: { name: string; recipientRestrictionFilter: string }[];
+  roleAssignments: { name: string; app: string; role: string; customResourceScope: string; createdAt: number }[];
+  /** RBAC-for-applications cache (exchange-and-smtp.md §2.4): assignments are effective from createdAt + this. */
+  rbacPropagationMs: number;
+}
+
+export interface ExchangeMailbox {
+  /** Primary SMTP address, lower-cased. */
+  address: string;
+  displayName: string;
+  /** Licensed Exchange Online mailbox (false → Graph MailboxNotEnabledForRESTAPI). */
+  licensed: boolean;
+  /** `Set-CASMailbox -SmtpClientAuthenticationDisabled`: null follows the organization. */
+  smtpClientAuthenticationDisabled: boolean | null;
+}
+
+export interface DeliveredMessage {
+  id: string;
+  via: 'smtp' | 'graph';
+  from: string;
+  to: string[];
+  subject: string;
+  /** The app (appid claim) that sent it. */
+  appId: string;
+  receivedAt: string;
+  size: number;
+}
+
+export const SANDBOX_TENANT_DOMAIN = 'contoso.onmicrosoft.com';
+
+/** A fresh tenant: the Graph and Exchange resource service principals and a few mailboxes. */
+export function createInitialState(options: { tenantId?: string; now?: Date } = {}): TenantState {
+  const tenantId = options.tenantId ?? randomUUID();
+  const created = (options.now ?? new Date()).toISOString();
+  void created;
+  return {
+    version: 1,
+    tenant: { id: tenantId, displayName: 'Contoso (sandbox)', domains: [SANDBOX_TENANT_DOMAIN, 'contoso.com'] },
+    applications: [],
+    servicePrincipals: [graphResourceServicePrincipal(), exchangeResourceServicePrincipal()],
+    appRoleAssignments: [],
+    oauth2PermissionGrants: [],
+    directoryRoleAssignments: [],
+    appManagementPolicy: { passwordCredentialsAllowed: true, policyId: randomUUID() },
+    exchange: {
+      smtpClientAuthenticationDisabled: true,
+      mailboxes: [
+        { address: 'noreply@contoso.com', displayName: 'No Reply', licensed: true, smtpClientAuthenticationDisabled: null },
+        { address: 'hr@contoso.com', displayName: 'HR', licensed: true, smtpClientAuthenticationDisabled: null },
+        { address: 'alerts@contoso.com', displayName: 'Alerts', licensed: true, smtpClientAuthenticationDisabled: null },
+        { address: 'unlicensed@contoso.com', displayName: 'Unlicensed', licensed: false, smtpClientAuthenticationDisabled: null },
+      ],
+      servicePrincipals: [],
+      mailboxPermissions: [],
+      recipientPermissions: [],
+      managementScopes: [],
+      roleAssignments: [],
+      rbacPropagationMs: 0,
+    },
+    mail: { delivered: [] },
+    keyVault: { secrets: [] },
+    replicatedAt: {},
+  };
+}
+
+function role(value: string, id: string, description: string): SandboxAppRole {
+  return { id, value, displayName: description, description, allowedMemberTypes: ['Application'], isEnabled: true, origin: 'Application' };
+}
+
+function scope(value: string, id: string, description: string): SandboxPermissionScope {
+  return { id, value, adminConsentDisplayName: description, adminConsentDescription: description, type: 'User', isEnabled: true };
+}
+
+function graphResourceServicePrincipal(): SandboxServicePrincipal {
+  return {
+    id: randomUUID(),
+    appId: GRAPH_APP_ID,
+    displayName: 'Microsoft Graph',
+    accountEnabled: true,
+    servicePrincipalType: 'Application',
+    appOwnerOrganizationId: 'f8cdef31-a31e-4b4a-93e4-5f571e91255a',
+    tags: [],
+    appRoles: Object.entries(GRAPH_ROLES).map(([value, id]) => role(value, id, `${value} (application)`)),
+    oauth2PermissionScopes: Object.entries(GRAPH_SCOPES).map(([value, id]) => scope(value, id, `${value} (delegated)`)),
+    notes: null,
+    description: null,
+  };
+}
+
+function exchangeResourceServicePrincipal(): SandboxServicePrincipal {
+  return {
+    id: randomUUID(),
+    appId: EXCHANGE_APP_ID,
+    displayName: 'Office 365 Exchange Online',
+    accountEnabled: true,
+    servicePrincipalType: 'Application',
+    appOwnerOrganizationId: 'f8cdef31-a31e-4b4a-93e4-5f571e91255a',
+    tags: [],
+    appRoles: Object.entries(EXCHANGE_ROLES).map(([value, id]) => role(value, id, `${value} (application)`)),
+    oauth2PermissionScopes: Object.entries(EXCHANGE_SCOPES).map(([value, id]) => scope(value, id, `${value} (delegated)`)),
+    notes: null,
+    description: null,
+  };
+}
