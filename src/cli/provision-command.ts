@@ -1,0 +1,99 @@
+import type { CommandModule } from 'yargs';
+import type { Deps } from '../deps.ts';
+import { ExitCode } from '../errors.ts';
+import { provision, type ProvisionContext, type ProvisionRequest } from '../steps/provision.ts';
+import type { VerifyReport } from '../mail/types.ts';
+import { formatVerifyReport } from './verify-command.ts';
+import { validateMailbox } from './validate.ts';
+import { buildProvisionResult, type ProvisionResult } from '../steps/result.ts';
+import { resolveConnection } from './connection.ts';
+import { openGraphSession } from './graph-session.ts';
+import { buildProvisionRequest, withProvisionOptions, type ProvisionArgs } from './provision.ts';
+
+export interface CommandState {
+  exitCode: number;
+  json: boolean;
+  verbose: boolean;
+}
+
+export function provisionCommand(deps: Deps, state: CommandState): CommandModule<object, ProvisionArgs> {
+  return {
+    command: 'provision',
+    describe: 'Register the app, grant and consent its permission, mint a secret, do the Exchange step and print the config',
+    builder: (y) =>
+      withProvisionOptions(y)
+        .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'With --dry-run: exit 10 when changes are pending' })
+        .option('verify', { type: 'boolean', default: false, describe: 'After provisioning, verify with a real test message (needs a new secret)' })
+        .option('to', { type: 'string', describe: 'With --verify: recipient of the test message (default: the mailbox)' }),
+    handler: async (args) => {
+      state.json = Boolean(args.json);
+      state.verbose = Boolean(args.verbose);
+      const connection = resolveConnection(args, deps);
+      const request = buildProvisionRequest(args, connection, deps.cwd, deps.env);
+      const { graph } = await openGraphSession(connection, args, deps);
+      const ctx = await provision(request, deps, graph);
+      const result = buildProvisionResult(request, ctx);
+      const verification = args.verify && !request.dryRun ? await verifyProvisioned(request, ctx, args.to, deps) : undefined;
+      if (args.json) deps.stdout.write(`${JSON.stringify(verification ? { ...result, verify: verification } : result, null, 2)}\n`);
+      else {
+        deps.stdout.write(formatProvisionSummary(result, ctx.delivered?.shown, ctx.delivered?.kept ?? false));
+        if (verification) deps.stdout.write(`\nVerify:\n${formatVerifyReport(verification)}`);
+      }
+      if (verification && verification.exitCode !== 0) state.exitCode = verification.exitCode;
+      const pending = result.changes.some((c) => c.action !== 'none');
+      if (request.dryRun && (args as { detailedExitcode?: boolean }).detailedExitcode && pending) state.exitCode = ExitCode.attention;
+    },
+  };
+}
+
+/** provision --verify: the new secret, in memory, never re-read from the file. */
+async function verifyProvisioned(request: ProvisionRequest, ctx: ProvisionContext, to: string | undefined, deps: Deps): Promise<VerifyReport | undefined> {
+  const app = ctx.application ?? ctx.observed?.application;
+  if (!ctx.minted || !app || !ctx.observed) {
+    deps.stderr.write('verify skipped: no new secret on this run; run `entra-mail verify` with the secret you hold.\n');
+    return undefined;
+  }
+  if (request.desired.model === 'delegated-smtp') {
+    deps.stderr.write('verify skipped: delegated-smtp sends as a signed-in user; finish the product\'s Authorize step and test there.\n');
+    return undefined;
+  }
+  const { verifyApp } = await import('../mail/verify.ts');
+  const mailbox = request.desired.mailboxes[0] as string;
+  return verifyApp(
+    {
+      model: request.desired.model,
+      tenantId: ctx.observed.organization.id,
+      clientId: app.appId,
+      credential: { kind: 'secret', secret: ctx.minted.secret },
+      mailbox,
+      to: to !== undefined ? validateMailbox(to, '--to') : mailbox,
+      endpoints: request.connection.endpoints,
+      graphScope: request.connection.graphScope,
+      sendTestMessage: true,
+      secretPropagationDeadlineMs: 180_000,
+      exchangeAppliedAt: ctx.exchange?.status === 'applied' || ctx.exchange?.status === 'pending' ? deps.clock.now() : undefined,
+    },
+    { clock: deps.clock },
+  );
+}
+
+/** The human summary on stdout: what changed, the config (masked unless --show-secret), where things went. */
+export function formatProvisionSummary(result: ProvisionResult, shown: string | undefined, kept: boolean): string {
+  const lines: string[] = [];
+  const title = result.dryRun ? 'Plan (dry run, nothing changed):' : 'Changes:';
+  lines.push(title);
+  for (const c of result.changes) lines.push(`  ${c.action.padEnd(6)} ${c.step.padEnd(17)} ${c.summary}`);
+  if (result.dryRun) {
+    if (result.script) lines.push('', 'Exchange Online script that will be written:', '', result.script.trimEnd());
+    return `${lines.join('\n')}\n`;
+  }
+  if (result.application) lines.push('', `Application (client) ID: ${result.application.appId}`, `Directory (tenant) ID:   ${result.tenantId}`);
+  if (result.servicePrincipal) lines.push(`Enterprise app object ID: ${result.servicePrincipal.id}`);
+  if (result.secret) lines.push(`Client secret: keyId ${result.secret.keyId}, expires ${result.secret.endDateTime.slice(0, 10)}`);
+  if (result.exchange.scriptPath) lines.push(`Exchange script: ${result.exchange.scriptPath} (${result.exchange.status})`);
+  if (shown) lines.push('', 'Config:', '', shown.trimEnd());
+  if (result.secret?.writtenTo) lines.push('', `The full config, secret included, was written to ${result.secret.writtenTo} (mode 0600).`);
+  else if (kept) lines.push('', 'No new secret on this run: the existing config file was left unchanged (--new-secret mints one).');
+  else if (!result.secret?.writtenTo) lines.push('', 'No new secret on this run (a valid one exists); use --new-secret if you need its value again.');
+  return `${lines.join('\n')}\n`;
+}

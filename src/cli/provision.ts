@@ -1,0 +1,142 @@
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import type { ExchangeConnectOptions } from '../exchange/script.ts';
+import { UsageError } from '../errors.ts';
+import { MODEL_NAMES, MODELS, isModelName, type ModelName } from '../models.ts';
+import { getProfile } from '../profiles/load.ts';
+import type { Profile } from '../profiles/profile.ts';
+import { resolvePermissions, resolveRedirectUris } from '../profiles/resolve.ts';
+import { EXCHANGE_MODES, type ExchangeMode, type ExchangeOptions } from '../steps/exchange.ts';
+import type { ProvisionRequest } from '../steps/provision.ts';
+import type { Desired } from '../steps/types.ts';
+import { VERSION } from '../version.ts';
+import type { Connection, TenantArgs } from './connection.ts';
+import { withTenantOptions } from './connection.ts';
+import { deriveUniqueName, parseLifetime, validateDisplayName, validateHttpsUrl, validateMailbox, validateRedirectUri, validateUniqueName } from './validate.ts';
+
+export interface ProvisionArgs extends TenantArgs {
+  profile?: string;
+  model?: string;
+  name?: string;
+  uniqueName?: string;
+  mailbox?: string[];
+  senderName?: string;
+  secretLifetime?: string;
+  exchange?: string;
+  scriptOut?: string;
+  pwsh?: string;
+  exchangeAuth?: string;
+  exchangeAppId?: string;
+  exchangeCertificate?: string;
+  format?: string;
+  out?: string;
+  showSecret?: boolean;
+  redirectUri?: string[];
+  siteUrl?: string;
+  newSecret?: boolean;
+  sendAs?: string[];
+  verify?: boolean;
+  to?: string;
+}
+
+export function withProvisionOptions<T>(yargs: Argv<T>): Argv<T & ProvisionArgs> {
+  return withTenantOptions(yargs)
+    .option('profile', { type: 'string', describe: 'Product profile (entra-mail profiles); default generic-<model>' })
+    .option('model', { type: 'string', choices: MODEL_NAMES as unknown as string[], describe: 'Authorization model (overrides the profile\'s)' })
+    .option('name', { type: 'string', describe: 'App display name (default from the profile)' })
+    .option('unique-name', { type: 'string', describe: 'Idempotency key (default derived from the name)' })
+    .option('mailbox', { type: 'string', array: true, describe: 'Sending mailbox (repeatable)' })
+    .option('sender-name', { type: 'string', describe: 'Display name of the sender' })
+    .option('secret-lifetime', { type: 'string', describe: 'e.g. 180d, 24mo (max 24 months; default from the profile)' })
+    .option('new-secret', { type: 'boolean', default: false, describe: 'Mint a new secret even if a valid one exists' })
+    .option('exchange', { type: 'string', choices: EXCHANGE_MODES as unknown as string[], default: 'script', describe: 'Exchange step: write the script, run it, or skip' })
+    .option('script-out', { type: 'string', describe: 'Where to write the Exchange script (default ./<unique-name>.exchange.ps1)' })
+    .option('pwsh', { type: 'string', describe: 'PowerShell 7 executable [env: ENTRA_MAIL_PWSH]' })
+    .option('exchange-auth', { type: 'string', choices: ['interactive', 'device', 'certificate'], default: 'device', describe: 'How the Exchange session signs in' })
+    .option('exchange-app-id', { type: 'string', describe: 'certificate sign-in: the admin app id' })
+    .option('exchange-certificate', { type: 'string', describe: 'certificate sign-in: a .pfx file' })
+    .option('format', { type: 'string', describe: "Output: the profile's own (default) or env, json, yaml …" })
+    .option('out', { type: 'string', describe: 'Config file incl. the secret, written 0600 atomically (default ./<unique-name>.<format>)' })
+    .option('show-secret', { type: 'boolean', default: false, describe: 'Print the secret on stdout' })
+    .option('redirect-uri', { type: 'string', array: true, describe: 'Extra redirect URI (repeatable)' })
+    .option('site-url', { type: 'string', describe: 'Site root (dnn)' })
+    .option('send-as', { type: 'string', array: true, describe: 'Mailboxes the app may send as (Add-RecipientPermission; enaio webclient users)' }) as Argv<T & ProvisionArgs>;
+}
+
+/** argv → Desired + the step options: all validation, no I/O beyond reading the shipped profiles. */
+export function buildProvisionRequest(args: ProvisionArgs, connection: Connection, cwd: string, env: NodeJS.ProcessEnv): ProvisionRequest {
+  if (args.model !== undefined && !isModelName(args.model)) throw new UsageError(`--model: '${args.model}' is not one of ${MODEL_NAMES.join(', ')}.`, { flag: '--model' });
+  const profile: Profile = getProfile(args.profile ?? `generic-${args.model ?? 'smtp'}`);
+  const model: ModelName = (args.model as ModelName | undefined) ?? profile.model;
+  const mailboxes = [...new Set((args.mailbox ?? []).map((m) => validateMailbox(m)))];
+  if (mailboxes.length === 0) throw new UsageError('--mailbox: give the sending mailbox (e.g. --mailbox noreply@contoso.com).', { flag: '--mailbox' });
+  const displayName = validateDisplayName(args.name ?? profile.displayName);
+  const uniqueName = args.uniqueName !== undefined ? validateUniqueName(args.uniqueName) : deriveUniqueName(displayName);
+  const siteUrl = args.siteUrl !== undefined ? validateHttpsUrl(args.siteUrl, '--site-url') : undefined;
+  const redirectUris = resolveRedirectUris(profile, { siteUrl, extra: (args.redirectUri ?? []).map((u) => validateRedirectUri(u)) });
+  if (args.showSecret && args.json === false && args.out === '-') throw new UsageError('--out - and --show-secret together print the secret twice.', { flag: '--out' });
+  const exchangeMode = (args.exchange ?? 'script') as ExchangeMode;
+  if (!(EXCHANGE_MODES as readonly string[]).includes(exchangeMode)) throw new UsageError(`--exchange: '${exchangeMode}' is not one of ${EXCHANGE_MODES.join(', ')}.`, { flag: '--exchange' });
+  const desired: Desired = {
+    tenant: connection.tenant,
+    model,
+    profile: profile.name,
+    displayName,
+    uniqueName,
+    mailboxes,
+    senderName: args.senderName !== undefined ? validateDisplayName(args.senderName, '--sender-name') : undefined,
+    secretLifetimeDays: parseLifetime(args.secretLifetime ?? profile.secretLifetime),
+    newSecret: Boolean(args.newSecret),
+    permissions: resolvePermissions(profile, model),
+    redirectUris,
+    signInAudience: profile.signInAudience,
+  };
+  const format = args.format ?? profile.outputs[0]?.name ?? 'env';
+  const output = profile.outputs.find((o) => o.name === format);
+  if (!output) throw new UsageError(`--format: profile '${profile.name}' has no output '${format}'; choose one of: ${profile.outputs.map((o) => o.name).join(', ')}.`, { flag: '--format' });
+  const outPath = resolve(cwd, args.out ?? `${uniqueName}.${extensionFor(output.format)}`);
+  const scriptPath = resolve(cwd, args.scriptOut ?? `${uniqueName}.exchange.ps1`);
+  if (scriptPath === outPath) throw new UsageError('--script-out and --out name the same file.', { flag: '--script-out' });
+  return {
+    desired,
+    profile,
+    connection,
+    exchange: buildExchangeOptions(args, exchangeMode, scriptPath, connection, profile, model, env),
+    output: { format, outPath, showSecret: Boolean(args.showSecret), siteUrl },
+    dryRun: Boolean(args.dryRun),
+    json: Boolean(args.json),
+  };
+}
+
+function buildExchangeOptions(
+  args: ProvisionArgs,
+  mode: ExchangeMode,
+  scriptPath: string,
+  connection: Connection,
+  profile: Profile,
+  model: ModelName,
+  env: NodeJS.ProcessEnv,
+): ExchangeOptions {
+  const authMode = (args.exchangeAuth ?? 'device') as ExchangeConnectOptions['mode'];
+  if (authMode === 'certificate' && (!args.exchangeAppId || !args.exchangeCertificate)) {
+    throw new UsageError('--exchange-auth certificate needs --exchange-app-id and --exchange-certificate (a .pfx file).', { flag: '--exchange-auth' });
+  }
+  const sendAs = [...new Set((args.sendAs ?? []).map((m) => validateMailbox(m, '--send-as')))];
+  return {
+    mode,
+    scriptPath,
+    pwshPath: args.pwsh ?? env.ENTRA_MAIL_PWSH ?? 'pwsh',
+    connect: {
+      mode: authMode,
+      ...(authMode === 'certificate' ? { appId: args.exchangeAppId, certificatePath: args.exchangeCertificate } : {}),
+    },
+    exchangeEnvironmentName: connection.endpoints.exchangeEnvironmentName,
+    sendAsIdentities: sendAs,
+    enableSmtpAuth: MODELS[model].exchange.smtpAuth || profile.exchange.smtpAuth,
+    generatedBy: `entra-mail ${VERSION}`,
+  };
+}
+
+function extensionFor(format: string): string {
+  return format === 'text' ? 'txt' : format === 'js' ? 'js' : format;
+}

@@ -1,0 +1,91 @@
+import type { TokenCredential } from '@azure/identity';
+import {
+  AuthenticationHandler,
+  Client,
+  HTTPMessageHandler,
+  ResponseType,
+  TelemetryHandler,
+  type AuthenticationProvider,
+} from '@microsoft/microsoft-graph-client';
+import { GraphNetworkFailure, parseGraphFailure } from './errors.ts';
+
+export interface GraphRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Path under the version, e.g. `/applications(uniqueName='x')`; query may be included. */
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface GraphResponse<T> {
+  status: number;
+  body: T | undefined;
+  requestId?: string;
+}
+
+/** The one seam to Microsoft Graph: everything above it is typed and retried; everything below is the SDK. */
+export interface GraphTransport {
+  send<T>(request: GraphRequest): Promise<GraphResponse<T>>;
+}
+
+/**
+ * Builds the Graph SDK client with our own middleware chain: authentication and telemetry from
+ * the SDK, but not its RetryHandler, which retries POSTs on 503/504 and can create duplicates
+ * (graph.md §8.2). Retries live in src/graph/retry.ts, where idempotence is known.
+ */
+export function createGraphTransport(options: { credential: TokenCredential; graphEndpoint: string; scope: string }): GraphTransport {
+  const authProvider: AuthenticationProvider = {
+    getAccessToken: async () => {
+      const token = await options.credential.getToken(options.scope);
+      if (!token) throw new Error('the admin credential returned no token');
+      return token.token;
+    },
+  };
+  const auth = new AuthenticationHandler(authProvider);
+  const telemetry = new TelemetryHandler();
+  const http = new HTTPMessageHandler();
+  auth.setNext(telemetry);
+  telemetry.setNext(http);
+  const origin = new URL(options.graphEndpoint);
+  const client = Client.initWithMiddleware({
+    middleware: auth,
+    baseUrl: `${origin.origin}/`,
+    defaultVersion: 'v1.0',
+    // The SDK sends the bearer token only to hosts it trusts; the hostname, without the port (graph.md §8.2).
+    customHosts: new Set([origin.hostname]),
+  });
+
+  return {
+    async send<T>(request: GraphRequest): Promise<GraphResponse<T>> {
+      const pathOnly = request.path.split('?')[0] ?? request.path;
+      let api = client.api(request.path).responseType(ResponseType.RAW);
+      if (request.headers) api = api.headers(request.headers);
+      let response: Response;
+      try {
+        switch (request.method) {
+          case 'GET':
+            response = (await api.get()) as Response;
+            break;
+          case 'POST':
+            response = (await api.post(request.body ?? {})) as Response;
+            break;
+          case 'PATCH':
+            response = (await api.patch(request.body ?? {})) as Response;
+            break;
+          case 'DELETE':
+            response = (await api.delete()) as Response;
+            break;
+        }
+      } catch (error) {
+        throw new GraphNetworkFailure(request.method, pathOnly, error);
+      }
+      if (!response.ok) throw await parseGraphFailure(response, request.method, pathOnly);
+      const text = await response.text();
+      return {
+        status: response.status,
+        body: text ? (JSON.parse(text) as T) : undefined,
+        requestId: response.headers.get('request-id') ?? undefined,
+      };
+    },
+  };
+}

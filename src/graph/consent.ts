@@ -1,0 +1,75 @@
+import { GraphFailure } from './errors.ts';
+import type { GraphGateway } from './gateway.ts';
+import { filterQuery, odataString } from './odata.ts';
+import type { AppRoleAssignment, OAuth2PermissionGrant } from './types.ts';
+
+/** What the client service principal holds (graph.md §4.2). */
+export async function listAppRoleAssignments(graph: GraphGateway, clientServicePrincipalId: string): Promise<AppRoleAssignment[]> {
+  return graph.list<AppRoleAssignment>(`/servicePrincipals/${clientServicePrincipalId}/appRoleAssignments`, {
+    step: 'consent',
+    object: `app role assignments of service principal ${clientServicePrincipalId}`,
+  });
+}
+
+/** Duplicate assignment: Graph gives no distinct code, only this text (graph.md §4.2, §6.1). */
+export function isDuplicateAssignment(error: unknown): boolean {
+  return error instanceof GraphFailure && error.status === 400 && /already exists/i.test(error.message);
+}
+
+/**
+ * Admin consent for an application permission = an app role assignment on the resource's service
+ * principal. POST is not idempotent, but a repeat can only answer "already exists", which the
+ * caller confirms by reading (matrix row 5); "Not a valid reference update" is replication.
+ */
+export async function assignAppRole(
+  graph: GraphGateway,
+  assignment: { principalId: string; resourceId: string; appRoleId: string; permission: string },
+): Promise<AppRoleAssignment | undefined> {
+  try {
+    const response = await graph.send<AppRoleAssignment>(
+      {
+        method: 'POST',
+        path: `/servicePrincipals/${assignment.resourceId}/appRoleAssignedTo`,
+        body: { principalId: assignment.principalId, resourceId: assignment.resourceId, appRoleId: assignment.appRoleId },
+      },
+      {
+        step: 'consent',
+        object: `${assignment.permission} for service principal ${assignment.principalId}`,
+        idempotent: false,
+        classify: (error) => (isDuplicateAssignment(error) ? { kind: 'fail' } : undefined),
+      },
+    );
+    return response.body;
+  } catch (error) {
+    if (isDuplicateAssignment((error as { cause?: unknown }).cause)) return undefined;
+    throw error;
+  }
+}
+
+export async function deleteAppRoleAssignment(graph: GraphGateway, resourceId: string, assignmentId: string): Promise<void> {
+  await graph.send(
+    { method: 'DELETE', path: `/servicePrincipals/${resourceId}/appRoleAssignedTo/${assignmentId}` },
+    { step: 'consent', object: `assignment ${assignmentId}`, idempotent: true, absentIsAnswer: true },
+  );
+}
+
+export async function findPermissionGrant(graph: GraphGateway, clientId: string, resourceId: string): Promise<OAuth2PermissionGrant | undefined> {
+  const grants = await graph.list<OAuth2PermissionGrant>(
+    `/oauth2PermissionGrants?${filterQuery(`clientId eq ${odataString(clientId)} and consentType eq 'AllPrincipals'`)}`,
+    { step: 'consent', object: `delegated grants of service principal ${clientId}` },
+  );
+  return grants.find((g) => g.resourceId === resourceId && g.consentType === 'AllPrincipals');
+}
+
+/** Delegated admin consent for all users (graph.md §4.3). */
+export async function createPermissionGrant(graph: GraphGateway, grant: { clientId: string; resourceId: string; scope: string }): Promise<OAuth2PermissionGrant | undefined> {
+  const response = await graph.send<OAuth2PermissionGrant>(
+    { method: 'POST', path: '/oauth2PermissionGrants', body: { ...grant, consentType: 'AllPrincipals' } },
+    { step: 'consent', object: `delegated grant '${grant.scope}' for ${grant.clientId}`, idempotent: false },
+  );
+  return response.body;
+}
+
+export async function updatePermissionGrant(graph: GraphGateway, id: string, scope: string): Promise<void> {
+  await graph.send({ method: 'PATCH', path: `/oauth2PermissionGrants/${id}`, body: { scope } }, { step: 'consent', object: `delegated grant ${id}`, idempotent: true });
+}

@@ -1,0 +1,50 @@
+import { GraphFailure } from './errors.ts';
+import type { GraphGateway } from './gateway.ts';
+import { keySegment } from './odata.ts';
+import { SERVICE_PRINCIPAL_SELECT, type ServicePrincipal } from './types.ts';
+
+const step = 'service-principal';
+
+export async function findServicePrincipalByAppId(graph: GraphGateway, appId: string, stepName = step): Promise<ServicePrincipal | undefined> {
+  return graph.read<ServicePrincipal>(`/servicePrincipals${keySegment('appId', appId)}?$select=${SERVICE_PRINCIPAL_SELECT}`, {
+    step: stepName,
+    object: `service principal of app ${appId}`,
+  });
+}
+
+/** GET of a service principal known to exist; 404 is replication lag and retried until the step deadline. */
+export async function readServicePrincipalByAppId(graph: GraphGateway, appId: string): Promise<ServicePrincipal> {
+  const response = await graph.send<ServicePrincipal>(
+    { method: 'GET', path: `/servicePrincipals${keySegment('appId', appId)}?$select=${SERVICE_PRINCIPAL_SELECT}` },
+    { step, object: `service principal of app ${appId}`, idempotent: true },
+  );
+  if (!response.body) throw new Error(`GET service principal of app ${appId} answered without a body`);
+  return response.body;
+}
+
+/**
+ * Idempotent create by appId (graph.md §4.1: `PATCH /servicePrincipals(appId='…')` with
+ * `Prefer: create-if-missing`). Right after the app was created this answers
+ * NoBackingApplicationObject or a misleading 403 for a while: both are replication (matrix rows 3–4).
+ */
+export async function upsertServicePrincipal(
+  graph: GraphGateway,
+  appId: string,
+  body: Record<string, unknown>,
+): Promise<{ created: boolean; servicePrincipal: ServicePrincipal | undefined }> {
+  const response = await graph.send<ServicePrincipal>(
+    { method: 'PATCH', path: `/servicePrincipals${keySegment('appId', appId)}`, body, headers: { Prefer: 'create-if-missing' } },
+    {
+      step,
+      object: `service principal of app ${appId}`,
+      idempotent: true,
+      classify: (error) =>
+        error instanceof GraphFailure && error.status === 403 && /backing application/i.test(error.message) ? { kind: 'replication' } : undefined,
+    },
+  );
+  return { created: response.status === 201, servicePrincipal: response.body };
+}
+
+export async function deleteServicePrincipal(graph: GraphGateway, id: string): Promise<void> {
+  await graph.send({ method: 'DELETE', path: `/servicePrincipals/${id}` }, { step: 'deprovision', object: `service principal ${id}`, idempotent: true, absentIsAnswer: true });
+}

@@ -1,0 +1,190 @@
+import type { ListrTask } from 'listr2';
+import type { Connection } from '../cli/connection.ts';
+import type { Deps } from '../deps.ts';
+import type { GraphGateway } from '../graph/gateway.ts';
+import { initialDomain } from '../graph/organization.ts';
+import type { Application, ServicePrincipal } from '../graph/types.ts';
+import type { Profile } from '../profiles/profile.ts';
+import { applyApplication, planApplication, type ApplicationPlan } from './application.ts';
+import { applyConsent, managedResourceIds, planConsent, type ConsentPlan } from './consent.ts';
+import { applyExchange, KNOWN_AFTER_APPLY, planExchange, renderScriptFor, type ExchangeOptions, type ExchangeOutcome } from './exchange.ts';
+import { journalPath, writeJournal, type Journal } from './journal.ts';
+import { observe } from './observe.ts';
+import { deliverOutput, type OutputOptions, type DeliveredOutput } from './output.ts';
+import { applySecret, planSecret, type MintedSecret, type SecretPlan } from './secret.ts';
+import { applyServicePrincipal, planServicePrincipal } from './service-principal.ts';
+import { chooseProgressMode, runTasks } from './task-runner.ts';
+import type { Change, Desired, Observed } from './types.ts';
+
+export interface ProvisionRequest {
+  desired: Desired;
+  profile: Profile;
+  connection: Connection;
+  exchange: ExchangeOptions;
+  output: OutputOptions;
+  dryRun: boolean;
+  json: boolean;
+}
+
+/** The listr2 context: facts only (house style habit 4). */
+export interface ProvisionContext {
+  desired: Desired;
+  observed?: Observed;
+  plan?: ProvisionPlan;
+  application?: Application;
+  servicePrincipal?: ServicePrincipal;
+  journal?: Journal;
+  minted?: MintedSecret;
+  script?: string;
+  exchange?: ExchangeOutcome;
+  delivered?: DeliveredOutput;
+}
+
+export interface ProvisionPlan {
+  application: ApplicationPlan;
+  servicePrincipal: Change;
+  consent: ConsentPlan;
+  secret: SecretPlan;
+  exchange: Change;
+  changes: Change[];
+}
+
+/** Pure: the whole plan from what was asked and what was read. */
+export function planProvision(desired: Desired, observed: Observed, exchange: ExchangeOptions, nowMs: number): ProvisionPlan {
+  const application = planApplication(desired, observed);
+  const servicePrincipal = planServicePrincipal(observed);
+  const consent = planConsent(observed, managedResourceIds(observed.resources));
+  const secret = planSecret(desired, observed, nowMs);
+  const exchangeChange = planExchange(desired, exchange);
+  return { application, servicePrincipal, consent, secret, exchange: exchangeChange, changes: [application.change, servicePrincipal, ...consent.changes, ...secret.changes, exchangeChange] };
+}
+
+const changed = (c: Change) => c.action !== 'none';
+
+/**
+ * read → plan → apply as one task list. Calls that do not depend on each other run together: the
+ * service principal and the secret both need only the app; consent needs the service principal.
+ * `--dry-run` is the same path with every apply task skipped (house style habit 2).
+ */
+export async function provision(request: ProvisionRequest, deps: Deps, graph: GraphGateway): Promise<ProvisionContext> {
+  const { desired } = request;
+  const journalFor = (tenantId: string) => journalPath(deps.env, tenantId, desired.uniqueName);
+  const skipApply = () => request.dryRun;
+  const tasks: ListrTask<ProvisionContext>[] = [
+    {
+      title: 'Read the tenant',
+      task: async (ctx) => {
+        ctx.observed = await observe(graph, desired, { journalPathFor: journalFor });
+        ctx.journal = ctx.observed.journal ?? { version: 1, tenantId: ctx.observed.organization.id, uniqueName: desired.uniqueName, credentials: [] };
+      },
+    },
+    {
+      title: 'Plan',
+      task: (ctx, task) => {
+        const observed = ctx.observed as Observed;
+        ctx.plan = planProvision(desired, observed, request.exchange, deps.clock.nowMs());
+        const pending = ctx.plan.changes.filter(changed).length;
+        task.title = pending ? `Plan: ${pending} change(s)` : 'Plan: up to date';
+        if (request.dryRun) ctx.script = previewScript(ctx, request);
+      },
+    },
+    {
+      title: 'Application',
+      skip: (ctx) => skipApply() || !changed((ctx.plan as ProvisionPlan).application.change),
+      task: async (ctx) => {
+        ctx.application = await applyApplication(graph, desired, ctx.observed as Observed, (ctx.plan as ProvisionPlan).application);
+      },
+    },
+    {
+      title: 'Service principal and client secret',
+      skip: () => skipApply(),
+      task: (_ctx, task) =>
+        task.newListr(
+          [
+            {
+              title: 'Service principal',
+              task: async (ctx) => {
+                ctx.servicePrincipal = await applyServicePrincipal(graph, currentApp(ctx), ctx.observed as Observed);
+              },
+            },
+            {
+              title: 'Client secret',
+              task: async (ctx) => {
+                const app = currentApp(ctx);
+                const journal = { ...(ctx.journal as Journal), appId: app.appId };
+                const result = await applySecret(
+                  { graph, nowMs: deps.clock.nowMs(), newRunId: deps.newId, saveJournal: (j) => writeJournal(journalFor(j.tenantId), j) },
+                  app,
+                  desired,
+                  (ctx.plan as ProvisionPlan).secret,
+                  journal,
+                );
+                ctx.journal = result.journal;
+                ctx.minted = result.minted;
+              },
+            },
+          ],
+          { concurrent: true, exitOnError: true },
+        ),
+    },
+    {
+      title: 'Admin consent',
+      skip: (ctx) => skipApply() || !(ctx.plan as ProvisionPlan).consent.changes.some(changed),
+      task: async (ctx) => {
+        await applyConsent(graph, ctx.servicePrincipal as ServicePrincipal, (ctx.plan as ProvisionPlan).consent);
+      },
+    },
+    {
+      title: 'Config output',
+      skip: () => skipApply(),
+      task: async (ctx) => {
+        ctx.delivered = await deliverOutput(request, ctx, deps);
+        if (ctx.minted && ctx.journal) {
+          ctx.journal = { ...ctx.journal, credentials: ctx.journal.credentials.map((c) => (c.marker === ctx.minted?.marker ? { ...c, status: 'delivered' as const, at: deps.clock.now().toISOString() } : c)) };
+          await writeJournal(journalFor(ctx.journal.tenantId), ctx.journal);
+        }
+      },
+    },
+    {
+      title: 'Exchange Online',
+      skip: () => skipApply() || request.exchange.mode === 'skip',
+      task: async (ctx) => {
+        const app = currentApp(ctx);
+        const sp = ctx.servicePrincipal as ServicePrincipal;
+        const observed = ctx.observed as Observed;
+        const options = exchangeOptionsFor(request, observed);
+        ctx.script = renderScriptFor(desired, { appId: app.appId, servicePrincipalId: sp.id, tenantId: observed.organization.id }, options);
+        ctx.exchange = await applyExchange(ctx.script, options);
+      },
+    },
+  ];
+  const ctx: ProvisionContext = { desired };
+  return runTasks(tasks, ctx, { mode: chooseProgressMode({ json: request.json, stderr: deps.stderr }), stderr: deps.stderr });
+}
+
+function currentApp(ctx: ProvisionContext): Application {
+  const app = ctx.application ?? ctx.observed?.application;
+  if (!app) throw new Error('the application step did not run');
+  return app;
+}
+
+/** The script --dry-run shows: byte for byte the one a run writes when the ids already exist. */
+function previewScript(ctx: ProvisionContext, request: ProvisionRequest): string | undefined {
+  const observed = ctx.observed as Observed;
+  return renderScriptFor(
+    request.desired,
+    {
+      appId: observed.application?.appId ?? KNOWN_AFTER_APPLY,
+      servicePrincipalId: observed.servicePrincipal?.id ?? KNOWN_AFTER_APPLY,
+      tenantId: observed.organization.id,
+    },
+    exchangeOptionsFor(request, observed),
+  );
+}
+
+/** App-only certificate sign-in needs the tenant's initial *.onmicrosoft.com domain (exchange-and-smtp.md §1.2). */
+function exchangeOptionsFor(request: ProvisionRequest, observed: Observed): ExchangeOptions {
+  const connect = request.exchange.connect;
+  if (connect.mode !== 'certificate' || connect.organization) return request.exchange;
+  return { ...request.exchange, connect: { ...connect, organization: initialDomain(observed.organization) } };
+}

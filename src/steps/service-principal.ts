@@ -1,0 +1,28 @@
+import type { GraphGateway } from '../graph/gateway.ts';
+import { readServicePrincipalByAppId, upsertServicePrincipal } from '../graph/service-principals.ts';
+import type { Application, ServicePrincipal } from '../graph/types.ts';
+import type { Change, Observed } from './types.ts';
+
+/**
+ * Step "service-principal": the enterprise application. Its `id` is the ObjectId Exchange's
+ * New-ServicePrincipal needs (exchange-and-smtp.md §0.1), never the app registration's id.
+ * read: findServicePrincipalByAppId · plan: planServicePrincipal · apply: applyServicePrincipal.
+ */
+export function planServicePrincipal(observed: Observed): Change {
+  if (observed.servicePrincipal) return { step: 'service-principal', action: 'none', summary: `service principal ${observed.servicePrincipal.id} exists` };
+  return { step: 'service-principal', action: 'create', summary: 'create the service principal (enterprise application)' };
+}
+
+/**
+ * `WindowsAzureActiveDirectoryIntegratedApp` lists it under Enterprise applications; `HideApp`
+ * keeps it off users' My Apps (graph.md §4.1, after Microsoft's CSS-Exchange scripts).
+ */
+const SERVICE_PRINCIPAL_TAGS = ['WindowsAzureActiveDirectoryIntegratedApp', 'HideApp'];
+
+export async function applyServicePrincipal(graph: GraphGateway, app: Application, observed: Observed): Promise<ServicePrincipal> {
+  if (observed.servicePrincipal) return observed.servicePrincipal;
+  const { servicePrincipal } = await upsertServicePrincipal(graph, app.appId, { accountEnabled: true, tags: SERVICE_PRINCIPAL_TAGS });
+  if (servicePrincipal) return servicePrincipal;
+  // 204: an earlier, interrupted run created it; read it back (404 there is replication lag).
+  return readServicePrincipalByAppId(graph, app.appId);
+}
