@@ -27,8 +27,8 @@ export function modelNeedsExchange(model: ModelName): boolean {
   return x.servicePrincipal || x.smtpAuth || x.fullAccess || x.rbacRole !== undefined;
 }
 
-/** Placeholder shown by --dry-run for ids Graph has not assigned yet. */
-export const KNOWN_AFTER_APPLY = '00000000-0000-0000-0000-000000000000';
+/** Placeholders shown by --dry-run for ids Graph has not assigned yet (distinct: the script refuses equal ids). */
+export const KNOWN_AFTER_APPLY = { appId: '00000000-0000-0000-0000-00000000000a', servicePrincipalId: '00000000-0000-0000-0000-00000000000b' } as const;
 
 export function buildExchangeInput(
   desired: Desired,

@@ -174,8 +174,8 @@ function previewScript(ctx: ProvisionContext, request: ProvisionRequest): string
   return renderScriptFor(
     request.desired,
     {
-      appId: observed.application?.appId ?? KNOWN_AFTER_APPLY,
-      servicePrincipalId: observed.servicePrincipal?.id ?? KNOWN_AFTER_APPLY,
+      appId: observed.application?.appId ?? KNOWN_AFTER_APPLY.appId,
+      servicePrincipalId: observed.servicePrincipal?.id ?? KNOWN_AFTER_APPLY.servicePrincipalId,
       tenantId: observed.organization.id,
     },
     exchangeOptionsFor(request, observed),

@@ -1,0 +1,75 @@
+import { ClientCertificateCredential, ClientSecretCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
+import type { Clock } from '../clock.ts';
+import { isMicrosoftAuthorityHost } from '../cloud.ts';
+import type { VerifyInput } from './types.ts';
+
+export type TokenOutcome =
+  | { ok: true; accessToken: string; attempts: number }
+  | { ok: false; aadsts?: string; network?: string; attempts: number };
+
+/** Codes worth another attempt: a secret still replicating, and Entra's transient errors (graph.md §7.5). */
+const RETRYABLE = new Set(['7000215', '90024', '90033', '90090']);
+const FIRST_DELAY_MS = 2_000;
+const MAX_DELAY_MS = 15_000;
+
+/**
+ * A client-credentials token as the app for `scope`. A secret minted minutes ago answers
+ * AADSTS7000215 until it has replicated, so that code is retried with backoff until
+ * `secretPropagationDeadlineMs`. Each attempt builds a fresh credential: MSAL remembers a failed
+ * request for 60 s and would answer from that cache without asking again (graph.md §8.1).
+ */
+export async function acquireAppToken(
+  input: VerifyInput,
+  scope: string,
+  deps: { clock: Clock; log?: (line: string) => void },
+): Promise<TokenOutcome> {
+  const deadline = deps.clock.nowMs() + input.secretPropagationDeadlineMs;
+  let delay = FIRST_DELAY_MS;
+  for (let attempts = 1; ; attempts++) {
+    try {
+      const token = await createCredential(input).getToken(scope);
+      if (!token) return { ok: false, attempts };
+      return { ok: true, accessToken: token.token, attempts };
+    } catch (error) {
+      const aadsts = readAadstsCode(error);
+      if (!aadsts) {
+        const network = readNetworkCode(error);
+        return network ? { ok: false, network, attempts } : { ok: false, attempts };
+      }
+      const wait = Math.min(delay, deadline - deps.clock.nowMs());
+      if (!RETRYABLE.has(aadsts) || wait <= 0) return { ok: false, aadsts, attempts };
+      deps.log?.(`token: AADSTS${aadsts} for app ${input.clientId}; a new secret may still be replicating, retrying in ${Math.ceil(wait / 1000)} s`);
+      await deps.clock.sleep(wait);
+      delay = Math.min(delay * 2, MAX_DELAY_MS);
+    }
+  }
+}
+
+function createCredential(input: VerifyInput): TokenCredential {
+  const authorityHost = input.endpoints.authorityHost;
+  // A non-Microsoft authority (the sandbox) has no instance metadata to discover (graph.md §8.1).
+  const options = { authorityHost, ...(isMicrosoftAuthorityHost(authorityHost) ? {} : { disableInstanceDiscovery: true }) };
+  const credential = input.credential;
+  if (credential.kind === 'secret') return new ClientSecretCredential(input.tenantId, input.clientId, credential.secret.reveal(), options);
+  const certificate = `${credential.certificatePem.trim()}\n${credential.privateKeyPem.reveal().trim()}\n`;
+  return new ClientCertificateCredential(input.tenantId, input.clientId, { certificate }, options);
+}
+
+/** The AADSTS number from an @azure/identity / MSAL error, never the rest of its text. */
+export function readAadstsCode(error: unknown): string | undefined {
+  const texts: string[] = [];
+  if (error instanceof Error) texts.push(error.message);
+  const response = (error as { errorResponse?: { errorDescription?: string; error_codes?: number[] } } | undefined)?.errorResponse;
+  if (response?.errorDescription) texts.push(response.errorDescription);
+  for (const text of texts) {
+    const match = /AADSTS(\d+)/.exec(text);
+    if (match?.[1]) return match[1];
+  }
+  return undefined;
+}
+
+function readNetworkCode(error: unknown): string | undefined {
+  const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
+  return /\b(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|CERT_[A-Z_]+|UNABLE_TO_[A-Z_]+|SELF_SIGNED_CERT_IN_CHAIN|endpoints_resolution_error)\b/.exec(text)?.[1];
+}
