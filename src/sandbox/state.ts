@@ -20,9 +20,17 @@ export interface TenantState {
   appManagementPolicy: { passwordCredentialsAllowed: boolean; maxPasswordLifetimeDays?: number; policyId: string };
   exchange: ExchangeState;
   mail: { delivered: DeliveredMessage[] };
-  keyVault: { secrets: { name: string; versions: { version: string; created: string; contentType?: string; valueSha256: string; value: string }[] }[] };
+  /** Key Vault secrets (src/sandbox/keyvault/): a vault stores values, so they are kept here; `--state` files are 0600. */
+  keyVault: {
+    secrets: {
+      name: string;
+      versions: { version: string; created: string; contentType?: string; valueSha256: string; value: string; updated?: string; enabled?: boolean; tags?: Record<string, string> }[];
+    }[];
+  };
   /** Object id → epoch ms when the object becomes visible to reads and references (replication). */
   replicatedAt: Record<string, number>;
+  /** appId of the sandbox's own admin app, so a reloaded `--state FILE` finds it again. */
+  adminAppId?: string;
 }
 
 export interface SandboxPasswordCredential {
@@ -64,6 +72,8 @@ export interface SandboxApplication {
   keyCredentials: SandboxKeyCredential[];
   createdDateTime: string;
   publisherDomain: string;
+  /** Other schema properties a client set (identifierUris, api, info, …), kept and returned as sent. */
+  extra?: Record<string, unknown>;
 }
 
 export interface SandboxAppRole {
@@ -97,6 +107,8 @@ export interface SandboxServicePrincipal {
   oauth2PermissionScopes: SandboxPermissionScope[];
   notes: string | null;
   description: string | null;
+  /** Other schema properties a client set, kept and returned as sent. */
+  extra?: Record<string, unknown>;
 }
 
 export interface SandboxAppRoleAssignment {

@@ -1,0 +1,81 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { DIRECTORY_ROLES, GRAPH_APP_ID } from '../well-known.ts';
+import { Secret } from '../secret.ts';
+import type { TenantState } from './state.ts';
+import { sandboxAdminUser } from './token/device-code.ts';
+
+/** Graph app roles the sandbox admin app holds unless told otherwise. */
+export const DEFAULT_ADMIN_GRAPH_ROLES = ['Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All', 'DelegatedPermissionGrant.ReadWrite.All', 'Organization.Read.All'];
+
+const ADMIN_DISPLAY_NAME = 'entra-mail sandbox admin';
+
+/**
+ * Ensures the sandbox admin app, its service principal and exactly `roles` on the Graph
+ * resource service principal, and mints a fresh client secret. Only the secret's SHA-256 is
+ * stored, so a reloaded `--state FILE` cannot recover the old one: every start replaces the
+ * admin app's credentials. Objects are created already replicated (they predate the session).
+ */
+export function ensureAdminApp(state: TenantState, roles: string[], now: Date): { appId: string; secret: Secret } {
+  const created = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  let app = state.applications.find((a) => a.appId === state.adminAppId);
+  if (!app) {
+    app = {
+      id: randomUUID(),
+      appId: randomUUID(),
+      uniqueName: 'entra-mail-sandbox-admin',
+      displayName: ADMIN_DISPLAY_NAME,
+      signInAudience: 'AzureADMyOrg',
+      description: 'Signs in to the sandbox tenant as its administrator (--auth env).',
+      notes: null,
+      tags: [],
+      web: { redirectUris: [] },
+      publicClient: { redirectUris: [] },
+      requiredResourceAccess: [],
+      passwordCredentials: [],
+      keyCredentials: [],
+      createdDateTime: created,
+      publisherDomain: state.tenant.domains[0] ?? '',
+    };
+    state.applications.push(app);
+    state.adminAppId = app.appId;
+  }
+  const appId = app.appId;
+  let sp = state.servicePrincipals.find((s) => s.appId === appId);
+  if (!sp) {
+    sp = { id: randomUUID(), appId, displayName: ADMIN_DISPLAY_NAME, accountEnabled: true, servicePrincipalType: 'Application', appOwnerOrganizationId: state.tenant.id, tags: [], appRoles: [], oauth2PermissionScopes: [], notes: null, description: null };
+    state.servicePrincipals.push(sp);
+  }
+  syncGraphRoles(state, sp.id, sp.displayName, roles, created);
+  ensureGlobalAdministrator(state);
+
+  const secretText = randomBytes(30).toString('base64url');
+  const end = new Date(now.getTime() + 365 * 24 * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  app.passwordCredentials = [
+    { keyId: randomUUID(), displayName: 'sandbox session', hint: secretText.slice(0, 3), startDateTime: created, endDateTime: end, customKeyIdentifier: null, secretSha256: createHash('sha256').update(secretText).digest('hex') },
+  ];
+  return { appId, secret: new Secret(secretText) };
+}
+
+function syncGraphRoles(state: TenantState, principalId: string, principalName: string, roles: string[], created: string): void {
+  const graph = state.servicePrincipals.find((s) => s.appId === GRAPH_APP_ID);
+  if (!graph) throw new Error('sandbox state has no Microsoft Graph service principal');
+  const wanted = roles.map((value) => {
+    const role = graph.appRoles.find((r) => r.value === value);
+    if (!role) throw new RangeError(`Graph has no app role '${value}' (known: ${graph.appRoles.map((r) => r.value).join(', ')})`);
+    return role.id;
+  });
+  state.appRoleAssignments = state.appRoleAssignments.filter((a) => !(a.principalId === principalId && a.resourceId === graph.id && !wanted.includes(a.appRoleId)));
+  for (const appRoleId of wanted) {
+    if (state.appRoleAssignments.some((a) => a.principalId === principalId && a.resourceId === graph.id && a.appRoleId === appRoleId)) continue;
+    state.appRoleAssignments.push({ id: randomBytes(32).toString('base64url'), appRoleId, principalId, principalType: 'ServicePrincipal', principalDisplayName: principalName, resourceId: graph.id, resourceDisplayName: graph.displayName, createdDateTime: created });
+  }
+}
+
+/** The device-code user `admin@<domain>` holds Global Administrator. */
+function ensureGlobalAdministrator(state: TenantState): void {
+  const user = sandboxAdminUser(state.tenant.id, state.tenant.domains[0] ?? '');
+  const roleTemplateId = DIRECTORY_ROLES['Global Administrator'];
+  if (!state.directoryRoleAssignments.some((r) => r.principalId === user.id && r.roleTemplateId === roleTemplateId)) {
+    state.directoryRoleAssignments.push({ principalId: user.id, roleTemplateId });
+  }
+}

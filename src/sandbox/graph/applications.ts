@@ -1,0 +1,106 @@
+import type { Route, SandboxContext, SandboxRequest } from '../context.ts';
+import type { GraphAuthorizer } from './auth.ts';
+import { resourceNotFound } from './errors.ts';
+import { APPLICATION_SELECTABLE, applyApplicationChanges, createApplication, serializeApplication } from './application-model.ts';
+import { addressPattern, findApplicationRaw, readAddress, removeServicePrincipal, requireApplication } from './lookup.ts';
+import { collection, entity, matchesFilter, parseFilter, parseSelect } from './odata.ts';
+import { asObject } from './validate.ts';
+
+const APP = addressPattern(['appId', 'uniqueName']);
+const ONE = new RegExp(`^/v1\\.0/applications${APP}$`);
+
+/** /applications and /applications/{id} | (appId='…') | (uniqueName='…') (graph.md §3.1–3.3). */
+export function applicationRoutes(ctx: SandboxContext, authorize: GraphAuthorizer): Route[] {
+  const selectOf = (req: SandboxRequest) => parseSelect(req, APPLICATION_SELECTABLE, 'application');
+  const view = (req: SandboxRequest, select: string[] | undefined) => (app: Parameters<typeof serializeApplication>[0]) =>
+    serializeApplication(app, { withKeys: select?.includes('keyCredentials') ?? false });
+  return [
+    {
+      kind: 'graph',
+      method: 'GET',
+      path: /^\/v1\.0\/applications$/,
+      handle: async (req) => {
+        await authorize(req, 'read-applications');
+        const select = selectOf(req);
+        const clauses = parseFilter(req.url.searchParams.get('$filter'), ['displayName', 'appId', 'uniqueName', 'id'], 'Application');
+        const items = ctx.state.applications
+          .filter((app) => ctx.isReplicated(app.id))
+          .map(view(req, select))
+          .filter((item) => matchesFilter(item, clauses));
+        return collection(ctx, req, 'applications', items, select);
+      },
+    },
+    {
+      kind: 'graph',
+      method: 'POST',
+      path: /^\/v1\.0\/applications$/,
+      handle: async (req) => {
+        await authorize(req, 'write-applications');
+        const body = asObject(req.json());
+        const uniqueName = typeof body['uniqueName'] === 'string' ? body['uniqueName'] : undefined;
+        if (uniqueName !== undefined) delete body['uniqueName'];
+        const app = createApplication(ctx, body);
+        if (uniqueName !== undefined) applyApplicationChanges(ctx, app, { uniqueName });
+        ctx.state.applications.push(app);
+        ctx.markCreated(app.id);
+        return entity(ctx, 'applications', serializeApplication(app), undefined, 201);
+      },
+    },
+    {
+      kind: 'graph',
+      method: 'GET',
+      path: ONE,
+      handle: async (req, match) => {
+        await authorize(req, 'read-applications');
+        const select = selectOf(req);
+        return entity(ctx, 'applications', view(req, select)(requireApplication(ctx, readAddress(match))), select);
+      },
+    },
+    {
+      kind: 'graph',
+      method: 'PATCH',
+      path: ONE,
+      handle: async (req, match) => {
+        await authorize(req, 'write-applications');
+        const address = readAddress(match);
+        const body = asObject(req.json());
+        const existing = findApplicationRaw(ctx, address);
+        if (existing) {
+          // An update needs the object to be visible; an upsert of an existing key is a no-op 204 (graph.md §3.3).
+          if (address.key !== 'uniqueName' && !ctx.isReplicated(existing.id)) throw resourceNotFound(address.value);
+          applyApplicationChanges(ctx, existing, body);
+          return { status: 204 };
+        }
+        if (address.key !== 'uniqueName' || !wantsCreate(req)) throw resourceNotFound(address.value);
+        if (typeof body['uniqueName'] === 'string' && body['uniqueName'] !== address.value) {
+          throw resourceNotFound(address.value);
+        }
+        delete body['uniqueName'];
+        const app = createApplication(ctx, body, address.value);
+        ctx.state.applications.push(app);
+        ctx.markCreated(app.id);
+        return entity(ctx, 'applications', serializeApplication(app), undefined, 201);
+      },
+    },
+    {
+      kind: 'graph',
+      method: 'DELETE',
+      path: ONE,
+      handle: async (req, match) => {
+        await authorize(req, 'write-applications');
+        const app = requireApplication(ctx, readAddress(match));
+        // Deleting the app removes its service principal in the home tenant too (soft delete in Entra).
+        ctx.state.applications = ctx.state.applications.filter((a) => a !== app);
+        for (const sp of ctx.state.servicePrincipals.filter((s) => s.appId === app.appId)) removeServicePrincipal(ctx, sp);
+        return { status: 204 };
+      },
+    },
+  ];
+}
+
+/** `Prefer: create-if-missing`, possibly among other preferences. */
+export function wantsCreate(req: SandboxRequest): boolean {
+  const prefer = req.headers['prefer'];
+  const values = (Array.isArray(prefer) ? prefer.join(',') : (prefer ?? '')).toLowerCase();
+  return values.split(/[,;]/).some((v) => v.trim() === 'create-if-missing');
+}

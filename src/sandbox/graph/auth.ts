@@ -1,0 +1,61 @@
+import { DIRECTORY_ROLES, GRAPH_APP_ID } from '../../well-known.ts';
+import type { SandboxContext, SandboxRequest, SandboxTokenClaims } from '../context.ts';
+import { checkAccessToken, type SigningKey } from '../token/signing-key.ts';
+import { GraphRequestError, insufficientPrivileges } from './errors.ts';
+
+/** What an operation needs; each maps to the Graph permissions that allow it. */
+export type GraphAccess = 'authenticated' | 'read-applications' | 'write-applications' | 'read-assignments' | 'write-assignments' | 'read-grants' | 'write-grants' | 'read-organization';
+
+/**
+ * Any one of these app roles (or delegated scopes) allows the operation (graph.md §3, §4, §5.2;
+ * the assignment pairing with Application.Read.All is §4.2's field report, accepted, not required).
+ */
+const ALLOWED: Record<Exclude<GraphAccess, 'authenticated'>, string[]> = {
+  'read-applications': ['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'write-applications': ['Application.ReadWrite.All'],
+  'read-assignments': ['AppRoleAssignment.ReadWrite.All', 'Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All'],
+  'write-assignments': ['AppRoleAssignment.ReadWrite.All'],
+  'read-grants': ['DelegatedPermissionGrant.ReadWrite.All', 'DelegatedPermissionGrant.Read.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'write-grants': ['DelegatedPermissionGrant.ReadWrite.All'],
+  'read-organization': ['Organization.Read.All', 'Directory.Read.All', 'Application.ReadWrite.All', 'Organization.ReadWrite.All'],
+};
+
+/** Graph accepts both forms of its own audience (graph.md §7.3). */
+const GRAPH_AUDIENCES = ['https://graph.microsoft.com', GRAPH_APP_ID];
+
+const INVALID_TOKEN_MESSAGES = {
+  missing: 'Access token is empty.',
+  malformed: 'IDX14100: JWT is not well formed. CompactToken parsing failed with error code: 80049217',
+  signature: 'Access token validation failure. Invalid signature.',
+  expired: 'Lifetime validation failed, the token is expired.',
+  audience: 'Access token validation failure. Invalid audience.',
+} as const;
+
+export type GraphAuthorizer = (req: SandboxRequest, access: GraphAccess) => Promise<SandboxTokenClaims>;
+
+/**
+ * Checks the bearer token (401 InvalidAuthenticationToken) and then the caller's permission
+ * (403 Authorization_RequestDenied, graph.md §6.2). A user token carrying the Global
+ * Administrator role template id in `wids` may do everything.
+ */
+export function createGraphAuthorizer(ctx: SandboxContext, key: SigningKey): GraphAuthorizer {
+  return async (req, access) => {
+    const header = req.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (!token) throw invalidToken('missing');
+    const check = await checkAccessToken(key, token, ctx.clock.now(), GRAPH_AUDIENCES);
+    if (!check.ok) throw invalidToken(check.reason);
+    const claims = check.claims;
+    if (access === 'authenticated') return claims;
+    if (claims.idtyp === 'user' && claims.wids?.includes(DIRECTORY_ROLES['Global Administrator'])) return claims;
+    const held = claims.idtyp === 'user' ? (claims.scp ?? '').split(' ') : (claims.roles ?? []);
+    if (!ALLOWED[access].some((permission) => held.includes(permission))) throw insufficientPrivileges();
+    return claims;
+  };
+}
+
+function invalidToken(reason: keyof typeof INVALID_TOKEN_MESSAGES): GraphRequestError {
+  return new GraphRequestError(401, 'InvalidAuthenticationToken', INVALID_TOKEN_MESSAGES[reason], {
+    headers: { 'WWW-Authenticate': 'Bearer realm="", authorization_uri="", client_id="00000003-0000-0000-c000-000000000000"' },
+  });
+}

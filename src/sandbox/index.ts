@@ -1,0 +1,122 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { systemClock, type Clock } from '../clock.ts';
+import type { Secret } from '../secret.ts';
+import { DEFAULT_ADMIN_GRAPH_ROLES, ensureAdminApp } from './admin-app.ts';
+import type { RequestLogEntry, SandboxContext, SandboxKnobs } from './context.ts';
+import { createSandboxContext } from './create-context.ts';
+import { resolveKnobs } from './knobs.ts';
+import { startSandboxSmtp, type SandboxSmtp } from './smtp/server.ts';
+import { writePwshStandIn } from './pwsh/install.ts';
+import { collectRoutes } from './routes.ts';
+import { startHttpsServer } from './server.ts';
+import { SANDBOX_TENANT_DOMAIN, createInitialState, type TenantState } from './state.ts';
+import { readStateFile } from './state-file.ts';
+import { createSigningKey } from './token/signing-key.ts';
+import { createSandboxCertificates } from './tls/certificates.ts';
+
+export interface SandboxOptions {
+  host?: '127.0.0.1';
+  /** HTTPS port; 0 (default) picks a free one. */
+  port?: number;
+  smtpPort?: number;
+  /** Where ca.pem, settings.json, the pwsh stand-in etc. go; default: a fresh temp dir. */
+  dir?: string;
+  /** `--state FILE`: loaded if it exists, persisted atomically after each mutating request. */
+  statePath?: string;
+  knobs?: Partial<SandboxKnobs>;
+  clock?: Clock;
+  tenantId?: string;
+  /** Graph app roles of the sandbox admin app (default: DEFAULT_ADMIN_GRAPH_ROLES). */
+  adminGraphRoles?: string[];
+}
+
+/** Everything a client needs to use the sandbox; `settings.json` holds all of it but the secret. */
+export interface SandboxSettings {
+  tenantId: string;
+  tenantDomain: string;
+  authorityHost: string;
+  /** Graph origin without version, e.g. https://127.0.0.1:8443 (the client appends /v1.0). */
+  graphEndpoint: string;
+  /** 127.0.0.1:port, or '' when the SMTP server is not available. */
+  smtpHost: string;
+  caFile: string;
+  dir: string;
+  adminClientId: string;
+  adminClientSecret: Secret;
+  /** Origin serving the Exchange admin routes (the HTTPS server's origin). */
+  exchangeEndpoint: string;
+  /** Vault URL for Key Vault clients: `<origin>/keyvault`. */
+  keyVaultUrl: string;
+  /** The pwsh stand-in, or '' when not available. */
+  pwshPath: string;
+}
+
+export interface Sandbox {
+  settings: SandboxSettings;
+  ctx: SandboxContext;
+  /** A deep copy of the tenant state. */
+  snapshot(): TenantState;
+  /** POST/PATCH/PUT/DELETE Graph and Exchange requests logged at or after `since` (epoch ms, sandbox clock). */
+  mutatingRequests(since?: number): RequestLogEntry[];
+  close(): Promise<void>;
+}
+
+/** Starts the sandbox tenant on 127.0.0.1: one HTTPS server (token, Graph, Exchange) plus SMTP. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const clock = options.clock ?? systemClock;
+  const dir = resolve(options.dir ?? (await mkdtemp(join(tmpdir(), 'entra-mail-sandbox-'))));
+  await mkdir(dir, { recursive: true });
+  const statePath = options.statePath ? resolve(options.statePath) : undefined;
+  const loaded = statePath ? await readStateFile(statePath) : undefined;
+  const state = loaded ?? createInitialState({ tenantId: options.tenantId, now: clock.now() });
+  const admin = ensureAdminApp(state, options.adminGraphRoles ?? DEFAULT_ADMIN_GRAPH_ROLES, clock.now());
+
+  const [certificates, signingKey] = await Promise.all([createSandboxCertificates(clock.now()), createSigningKey()]);
+  const ctx = createSandboxContext({ state, clock, knobs: resolveKnobs(options.knobs), signingKey, ...(statePath ? { statePath } : {}) });
+  const https = await startHttpsServer(ctx, collectRoutes(ctx, signingKey), { key: certificates.keyPem, cert: certificates.certPem }, options.port ?? 0);
+  await ctx.persist();
+
+  let smtp: SandboxSmtp | undefined;
+  try {
+    smtp = await startSandboxSmtp(ctx, { port: options.smtpPort ?? 0, key: certificates.keyPem, cert: certificates.certPem });
+  } catch (error) {
+    // The SMTP module may not be built yet; the sandbox still serves HTTPS (smtpHost stays '').
+    if (!(error instanceof Error && /not built yet/.test(error.message))) {
+      await https.close();
+      throw error;
+    }
+  }
+
+  const caFile = join(dir, 'ca.pem');
+  await writeFile(caFile, certificates.caPem, { mode: 0o644 });
+  const settings: SandboxSettings = {
+    tenantId: state.tenant.id,
+    tenantDomain: state.tenant.domains[0] ?? SANDBOX_TENANT_DOMAIN,
+    authorityHost: https.origin,
+    graphEndpoint: https.origin,
+    smtpHost: smtp ? `127.0.0.1:${smtp.port}` : '',
+    caFile,
+    dir,
+    adminClientId: admin.appId,
+    adminClientSecret: admin.secret,
+    exchangeEndpoint: https.origin,
+    keyVaultUrl: `${https.origin}/keyvault`,
+    pwshPath: await writePwshStandIn(ctx, dir),
+  };
+  const { adminClientSecret: _secret, ...publicSettings } = settings;
+  await writeFile(join(dir, 'settings.json'), `${JSON.stringify(publicSettings, null, 2)}\n`, { mode: 0o644 });
+
+  return {
+    settings,
+    ctx,
+    snapshot: () => structuredClone(ctx.state),
+    mutatingRequests: (since = 0) =>
+      ctx.log.filter((e) => e.at >= since && (e.kind === 'graph' || e.kind === 'exchange') && ['POST', 'PATCH', 'PUT', 'DELETE'].includes(e.method)),
+    close: async () => {
+      await Promise.all([https.close(), smtp?.close()]);
+      await ctx.persist();
+    },
+  };
+}

@@ -1,0 +1,190 @@
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodeJwt } from 'jose';
+import type { Route, RouteKind, SandboxContext, SandboxRequest, SandboxResponse } from './context.ts';
+import { GraphRequestError, renderGraphError } from './graph/errors.ts';
+import { readBody, toSandboxRequest } from './request.ts';
+import { takeFault } from './traffic/faults.ts';
+import { createThrottle, type Throttle } from './traffic/throttle.ts';
+
+/** The one HTTPS listener that serves the token endpoint, Graph, Exchange and Key Vault routes. */
+export interface SandboxHttpsServer {
+  origin: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+type Outcome = SandboxResponse | 'reset';
+const MUTATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+const GRAPH_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+
+/** Starts the listener on 127.0.0.1 and sets `ctx.origin`. Nothing here talks to any other host. */
+export async function startHttpsServer(
+  ctx: SandboxContext,
+  routes: Route[],
+  tls: { key: string; cert: string },
+  port: number,
+): Promise<SandboxHttpsServer> {
+  const throttle = createThrottle(ctx);
+  const server: Server = createServer({ key: tls.key, cert: tls.cert }, (message, res) => {
+    handle(ctx, routes, throttle, message, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(String(error instanceof Error ? error.message : error));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  ctx.origin = `https://127.0.0.1:${actualPort}`;
+  return {
+    origin: ctx.origin,
+    port: actualPort,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(ctx: SandboxContext, routes: Route[], throttle: Throttle, message: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readBody(message);
+  const req = toSandboxRequest(message, body, ctx.origin);
+  const found = findRoute(routes, req);
+  const kind: RouteKind | 'unmatched' = found.route?.kind ?? 'unmatched';
+  const caller = callerOf(req, kind);
+  const outcome = await dispatch(ctx, throttle, req, kind, caller, found);
+  ctx.log.push({
+    at: ctx.clock.nowMs(),
+    kind,
+    method: req.method,
+    path: req.path,
+    status: outcome === 'reset' ? 0 : outcome.status,
+    requestId: req.requestId,
+    ...(caller ? { caller } : {}),
+  });
+  if (MUTATING.has(req.method) && kind !== 'token' && kind !== 'unmatched') await ctx.persist();
+  if (outcome === 'reset') {
+    message.socket.destroy();
+    return;
+  }
+  writeResponse(res, req, kind, outcome);
+}
+
+async function dispatch(
+  ctx: SandboxContext,
+  throttle: Throttle,
+  req: SandboxRequest,
+  kind: RouteKind | 'unmatched',
+  caller: string | undefined,
+  found: FoundRoute,
+): Promise<Outcome> {
+  const now = () => ctx.clock.now();
+  if ((kind === 'graph' || kind === 'token') && ctx.knobs.latencyMs > 0) await ctx.clock.sleep(ctx.knobs.latencyMs);
+  const fault = takeFault(ctx, { kind, method: req.method, path: req.path });
+  if (fault && !fault.commit) return faultOutcome(req, fault, now());
+  if (kind === 'graph') {
+    const throttled = throttle.admit({ caller, method: req.method, path: req.path });
+    if (throttled) return renderGraphError(req, throttled, now());
+    // failRate hits reads only: a random failed write would be an unplanned ambiguous write.
+    if (ctx.knobs.failRate > 0 && req.method === 'GET' && Math.random() < ctx.knobs.failRate) {
+      return renderGraphError(req, { status: 503, code: 'serviceNotAvailable', message: 'Service unavailable.' }, now());
+    }
+  }
+  const response = await runHandler(req, found, now);
+  // A committing fault ran the real handler first: the ambiguous write of matrix rows 10–11.
+  return fault ? faultOutcome(req, fault, now()) : response;
+}
+
+async function runHandler(req: SandboxRequest, found: FoundRoute, now: () => Date): Promise<SandboxResponse> {
+  try {
+    if (found.route && found.match) return await found.route.handle(req, found.match);
+    return unmatched(req, found.methodMismatch, now());
+  } catch (error) {
+    if (error instanceof GraphRequestError) return renderGraphError(req, error, now());
+    const message = error instanceof Error ? error.message : String(error);
+    return renderGraphError(req, { status: 500, code: 'InternalServerError', message }, now());
+  }
+}
+
+function faultOutcome(req: SandboxRequest, action: NonNullable<ReturnType<typeof takeFault>>, now: Date): Outcome {
+  if (action.type === 'reset') return 'reset';
+  return renderGraphError(
+    req,
+    {
+      status: action.status,
+      code: action.code ?? defaultCode(action.status),
+      message: action.message ?? 'Injected fault.',
+      details: action.details,
+      headers: action.headers,
+    },
+    now,
+  );
+}
+
+function defaultCode(status: number): string {
+  if (status === 429) return 'TooManyRequests';
+  if (status === 503 || status === 504) return 'serviceNotAvailable';
+  if (status === 404) return 'Request_ResourceNotFound';
+  return status >= 500 ? 'generalException' : 'Request_BadRequest';
+}
+
+function unmatched(req: SandboxRequest, methodMismatch: boolean, now: Date): SandboxResponse {
+  if (methodMismatch) {
+    return renderGraphError(req, { status: 405, code: 'Request_BadRequest', message: 'Specified HTTP method is not allowed for the request uri.' }, now);
+  }
+  const segment = req.path.split('/').filter(Boolean)[1] ?? req.path;
+  return renderGraphError(req, { status: req.path.startsWith('/v1.0/') ? 400 : 404, code: 'BadRequest', message: `Resource not found for the segment '${segment}'.` }, now);
+}
+
+interface FoundRoute {
+  route?: Route;
+  match?: RegExpMatchArray;
+  methodMismatch: boolean;
+}
+
+function findRoute(routes: Route[], req: SandboxRequest): FoundRoute {
+  let methodMismatch = false;
+  for (const route of routes) {
+    const match = req.path.match(route.path);
+    if (!match) continue;
+    if (route.method === req.method) return { route, match, methodMismatch: false };
+    methodMismatch = true;
+  }
+  return { methodMismatch };
+}
+
+/** For the request log only: the bearer token's appid, or the token request's client_id. */
+function callerOf(req: SandboxRequest, kind: RouteKind | 'unmatched'): string | undefined {
+  if (kind === 'token') return req.form().get('client_id') ?? undefined;
+  const header = req.headers.authorization;
+  if (!header?.startsWith('Bearer ')) return undefined;
+  try {
+    const claims = decodeJwt(header.slice(7));
+    const id = claims['appid'] ?? claims['azp'];
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeResponse(res: ServerResponse, req: SandboxRequest, kind: RouteKind | 'unmatched', response: SandboxResponse): void {
+  const headers: Record<string, string> = {
+    'request-id': req.requestId,
+    'client-request-id': req.clientRequestId ?? req.requestId,
+    ...response.headers,
+  };
+  let payload: Buffer | undefined;
+  if (Buffer.isBuffer(response.body)) payload = response.body;
+  else if (typeof response.body === 'string') payload = Buffer.from(response.body);
+  else if (response.body !== undefined) {
+    payload = Buffer.from(JSON.stringify(response.body));
+    headers['content-type'] ??= kind === 'graph' || kind === 'unmatched' ? GRAPH_JSON : 'application/json; charset=utf-8';
+  }
+  if (payload) headers['content-length'] = String(payload.length);
+  res.writeHead(response.status, headers);
+  res.end(payload);
+}
