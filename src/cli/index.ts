@@ -8,6 +8,8 @@ import { sandboxCommand } from './sandbox-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { profilesCommand } from './profiles-command.ts';
 import { verifyCommand } from './verify-command.ts';
+import { exchangeScriptCommand } from './exchange-script-command.ts';
+import { deprovisionCommand } from './deprovision-command.ts';
 
 /**
  * Parse argv with the real yargs parser and run one command; returns the exit code. Tests call
@@ -24,6 +26,8 @@ export async function run(argv: string[], deps: Deps): Promise<number> {
       demoCommand(deps, state),
       profilesCommand(deps, state),
       verifyCommand(deps, state),
+      exchangeScriptCommand(deps, state),
+      deprovisionCommand(deps, state),
     ] as never)
     .demandCommand(1, 'Name a command (entra-mail --help lists them).')
     .strict()

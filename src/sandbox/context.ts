@@ -77,6 +77,9 @@ export interface SandboxKnobs {
 }
 
 export interface RequestLogEntry {
+  /** When the request arrived (epoch ms, sandbox clock). */
+  startedAt?: number;
+  /** When the answer was ready. */
   at: number;
   kind: RouteKind | 'unmatched';
   method: string;

@@ -51,6 +51,7 @@ export async function startHttpsServer(
 }
 
 async function handle(ctx: SandboxContext, routes: Route[], throttle: Throttle, message: IncomingMessage, res: ServerResponse): Promise<void> {
+  const startedAt = ctx.clock.nowMs();
   const body = await readBody(message);
   const req = toSandboxRequest(message, body, ctx.origin);
   const found = findRoute(routes, req);
@@ -58,6 +59,7 @@ async function handle(ctx: SandboxContext, routes: Route[], throttle: Throttle, 
   const caller = callerOf(req, kind);
   const outcome = await dispatch(ctx, throttle, req, kind, caller, found);
   ctx.log.push({
+    startedAt,
     at: ctx.clock.nowMs(),
     kind,
     method: req.method,

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { execa } from 'execa';
+
+const root = new URL('../../', import.meta.url).pathname;
+const bin = join(root, 'bin', 'entra-mail.js');
+
+/** Reads `export KEY='value'` lines of the sandbox's admin.env. */
+async function readEnvFile(path: string): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  for (const line of (await readFile(path, 'utf8')).split('\n')) {
+    const m = /^export ([A-Z_]+)='(.*)'$/.exec(line);
+    if (m) env[m[1] as string] = (m[2] as string).replaceAll("'\\''", "'");
+  }
+  return env;
+}
+
+describe('the built bin against `entra-mail sandbox` in a child process', () => {
+  let sandbox: ChildProcess;
+  let settings: { caFile: string; dir: string; admin: { envFile: string }; tenantId: string };
+  let work: string;
+
+  before(async () => {
+    assert.ok(existsSync(join(root, 'dist', 'main.js')), 'npm test builds dist/ before the tests run');
+    work = await mkdtemp(join(tmpdir(), 'entra-mail-e2e-'));
+    sandbox = spawn(process.execPath, [bin, 'sandbox', '--json', '--dir', join(work, 'sandbox')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    settings = await new Promise((resolve, reject) => {
+      sandbox.stdout?.on('data', (chunk) => {
+        out += String(chunk);
+        try {
+          resolve(JSON.parse(out));
+        } catch {
+          // not complete yet
+        }
+      });
+      sandbox.on('exit', (code) => reject(new Error(`sandbox exited ${code}`)));
+    });
+  });
+
+  after(async () => {
+    sandbox.kill('SIGTERM');
+    await new Promise((resolve) => sandbox.once('exit', resolve));
+  });
+
+  it('--version answers from package.json', async () => {
+    const r = await execa(process.execPath, [bin, '--version']);
+    const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+    assert.equal(r.stdout.trim(), pkg.version);
+  });
+
+  it('prints no secret in its settings, and keeps the admin credentials in a 0600 file', async () => {
+    assert.equal(((await stat(settings.admin.envFile)).mode & 0o777), 0o600);
+    const admin = await readEnvFile(settings.admin.envFile);
+    assert.ok(admin.AZURE_CLIENT_SECRET);
+    assert.ok(!JSON.stringify(settings).includes(admin.AZURE_CLIENT_SECRET as string));
+  });
+
+  it('provisions twice through the bin: the second run changes nothing', async () => {
+    const env = { PATH: process.env.PATH ?? '', HOME: work, ENTRA_MAIL_STATE_DIR: join(work, 'state'), ...(await readEnvFile(settings.admin.envFile)) };
+    const args = [bin, 'provision', '--auth', 'env', '--ca-file', settings.caFile, '--model', 'smtp', '--name', 'E2E Mailer', '--mailbox', 'noreply@contoso.com', '--exchange', 'run', '--json'];
+    const first = await execa(process.execPath, args, { env, cwd: work, reject: false, extendEnv: false });
+    assert.equal(first.exitCode, 0, first.stderr);
+    const result = JSON.parse(first.stdout);
+    assert.equal(result.tenantId, settings.tenantId);
+    assert.equal(result.exchange.status, 'applied');
+    assert.equal(((await stat(result.secret.writtenTo)).mode & 0o777), 0o600);
+    const second = await execa(process.execPath, args, { env, cwd: work, reject: false, extendEnv: false });
+    assert.equal(second.exitCode, 0, second.stderr);
+    const again = JSON.parse(second.stdout);
+    assert.ok(again.changes.filter((c: { step: string }) => c.step !== 'exchange').every((c: { action: string }) => c.action === 'none'));
+    assert.ok(again.exchange.changes.every((c: { action: string }) => c.action === 'none'), JSON.stringify(again.exchange));
+  });
+
+  it('bad input exits 2 before any request', async () => {
+    const r = await execa(process.execPath, [bin, 'provision', '--tenant', 'not a tenant!', '--mailbox', 'x@y.com'], { reject: false });
+    assert.equal(r.exitCode, 2);
+    assert.match(r.stderr, /--tenant/);
+  });
+});
