@@ -1,0 +1,49 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { createAdminCredential } from '../../src/auth/admin-credential.ts';
+import { run } from '../../src/cli/index.ts';
+import { adminEnvironment } from '../../src/cli/sandbox-command.ts';
+import type { Clock } from '../../src/clock.ts';
+import { systemClock } from '../../src/clock.ts';
+import type { Deps } from '../../src/deps.ts';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.ts';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI in-process with captured streams and the given environment. */
+export async function runCli(argv: string[], options: { env: NodeJS.ProcessEnv; cwd: string; clock?: Clock; stdin?: string; stepDeadlineMs?: number }): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const stdin = new PassThrough();
+  stdin.end(options.stdin ?? '');
+  let n = 0;
+  const deps: Deps = {
+    clock: options.clock ?? systemClock,
+    env: options.env,
+    cwd: options.cwd,
+    stdout: { write: (s: string) => (stdout += s), isTTY: false },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+    stdin: Object.assign(stdin, { isTTY: false }),
+    newId: () => `run${String(++n).padStart(5, '0')}`,
+    random: () => 0.5,
+    createAdminCredential,
+    stepDeadlineMs: options.stepDeadlineMs,
+  };
+  const code = await run(argv, deps);
+  return { code, stdout, stderr };
+}
+
+/** A started sandbox plus a scratch directory and the environment `--auth env` reads. */
+export async function startTestTenant(options: SandboxOptions = {}): Promise<{ sandbox: Sandbox; dir: string; env: NodeJS.ProcessEnv; common: string[]; close(): Promise<void> }> {
+  const sandbox = await startSandbox(options);
+  const dir = await mkdtemp(join(tmpdir(), 'entra-mail-test-'));
+  const env = { PATH: process.env.PATH, HOME: dir, ...adminEnvironment(sandbox.settings), ENTRA_MAIL_STATE_DIR: join(dir, 'state') };
+  const common = ['--auth', 'env', '--ca-file', sandbox.settings.caFile];
+  return { sandbox, dir, env, common, close: () => sandbox.close() };
+}
