@@ -49,6 +49,10 @@ export function demoCommand(deps: Deps, state: CommandState): CommandModule<obje
           ...(args.verbose ? ['--verbose'] : []),
         ];
         state.exitCode = await run(argv, { ...deps, env, cwd: s.dir });
+        for (const m of sandbox.ctx.state.mail.delivered) {
+          deps.stderr.write(`\nSandbox mailbox: message '${m.subject}' from ${m.from} to ${m.to.join(', ')} delivered over ${m.via} at ${m.receivedAt}\n`);
+        }
+        if (!args.json) deps.stderr.write(`\nTry it yourself: entra-mail sandbox, then the provision command it prints. Files of this run: ${s.dir}\n`);
       } finally {
         await sandbox.close();
       }

@@ -1,0 +1,66 @@
+import { UsageError } from '../errors.ts';
+
+/**
+ * The five characters PowerShell's tokenizer treats as a single quote (CharTraits.IsSingleQuote):
+ * the ASCII apostrophe and the typographic quotes U+2018, U+2019, U+201A, U+201B. Any of them ends a
+ * single-quoted string unless doubled, so doubling only U+0027 would let a "smart" quote break out
+ * (reliability matrix row 27).
+ */
+export const POWERSHELL_SINGLE_QUOTES = ['\u0027', '\u2018', '\u2019', '\u201A', '\u201B'] as const;
+
+const SINGLE_QUOTE = /['\u2018\u2019\u201A\u201B]/g;
+
+/**
+ * C0 and C1 controls (incl. NUL, CR, LF, U+0085 NEL), DEL and the Unicode line/paragraph separators.
+ * A literal may legally span lines in PowerShell, but no mailbox or name needs one, and a line break is
+ * what a reader of the generated script would miss.
+ */
+const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/u;
+
+/** Throws a UsageError naming `flag` when `value` carries a control character. */
+export function assertNoControlCharacters(value: string, flag: string): void {
+  const match = CONTROL.exec(value);
+  if (match) {
+    const code = match[0].codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0');
+    throw new UsageError(`${flag} contains a control character (U+${code}); remove it and run again`, {
+      flag,
+      step: 'exchange',
+      suggestion: `check the value given to ${flag} for a pasted line break or tab`,
+    });
+  }
+}
+
+/**
+ * One PowerShell single-quoted literal for `value`: no expansion of `$`, backticks or `$()` happens
+ * inside it, and every single-quote character is doubled, so the value reaches the cmdlet verbatim.
+ * Control characters are rejected (exit 2) rather than escaped.
+ */
+export function quotePowerShellLiteral(value: string, flag: string): string {
+  assertNoControlCharacters(value, flag);
+  return `'${value.replace(SINGLE_QUOTE, (quote) => quote + quote)}'`;
+}
+
+/**
+ * An OPATH string value (`'…'`, apostrophes doubled) as used inside `-RecipientRestrictionFilter`
+ * (exchange-and-smtp.md §2.4: OPATH values are single-quoted). The filter is itself a PowerShell
+ * literal, so the caller quotes the whole filter again with `quotePowerShellLiteral`. Typographic
+ * quotes are refused here (UsageError).
+ */
+export function quoteOpathValue(value: string, flag: string): string {
+  assertNoControlCharacters(value, flag);
+  // Whether Exchange's OPATH parser treats the typographic quotes as quotes is not documented; no
+  // primary SMTP address or group DN carries one, so refuse them rather than guess (§7).
+  if (/[\u2018\u2019\u201A\u201B]/u.test(value)) {
+    throw new UsageError(`${flag} contains a typographic quote, which a management scope filter cannot hold`, {
+      flag,
+      step: 'exchange',
+      suggestion: `use the plain address in ${flag}`,
+    });
+  }
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** `@('a', 'b')`: a PowerShell array of single-quoted literals (an empty array stays `@()`). */
+export function quotePowerShellArray(values: readonly string[], flag: string): string {
+  return `@(${values.map((value) => quotePowerShellLiteral(value, flag)).join(', ')})`;
+}

@@ -1,0 +1,70 @@
+import { execa } from 'execa';
+import { ExternalToolError } from '../errors.ts';
+import { redactTokens } from './redact.ts';
+import type { ExchangeScriptResult } from './result.ts';
+import { parseExchangeResult } from './result.ts';
+
+/** How to get pwsh and the Exchange module, shown when pwsh cannot be started (exchange-and-smtp.md §1.1). */
+export const PWSH_INSTALL_HINT =
+  'install PowerShell 7 (https://aka.ms/powershell), then run: pwsh -Command "Install-Module -Name ExchangeOnlineManagement -Scope CurrentUser"; ' +
+  'or run the written script on a machine that has them';
+
+export interface RunExchangeScriptOptions {
+  /** The pwsh executable (`--pwsh`, ENTRA_MAIL_PWSH; the sandbox hands out its stand-in). */
+  pwshPath: string;
+  /** The script file, byte for byte the one `--dry-run` printed. */
+  scriptPath: string;
+  /** Extra environment (e.g. ENTRA_MAIL_CERTIFICATE_PASSWORD); secrets travel here, never in argv. */
+  env?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs a generated script with `pwsh -NoProfile -NonInteractive -File <script>` (no shell, stdin
+ * ignored) and returns its parsed result line. Every failure is an ExternalToolError (exit 6, step
+ * 'exchange'): pwsh missing (with how to install it), a non-zero exit (with the script's own error
+ * text, tokens redacted) or output without a valid result line.
+ */
+export async function runExchangeScript(opts: RunExchangeScriptOptions): Promise<ExchangeScriptResult> {
+  const result = await execa(opts.pwshPath, ['-NoProfile', '-NonInteractive', '-File', opts.scriptPath], {
+    reject: false,
+    shell: false,
+    stdin: 'ignore',
+    all: false,
+    stripFinalNewline: true,
+    ...(opts.env === undefined ? {} : { env: opts.env }),
+    ...(opts.signal === undefined ? {} : { cancelSignal: opts.signal }),
+  });
+  const object = `script ${opts.scriptPath}`;
+  if (result.isCanceled) throw new ExternalToolError('the Exchange script was cancelled', { step: 'exchange', object });
+  const code = (result.cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT' || code === 'EACCES') {
+    throw new ExternalToolError(`cannot start '${opts.pwshPath}' (${code}): PowerShell 7 is needed to run the Exchange step; the script was written to ${opts.scriptPath}`, {
+      step: 'exchange',
+      object,
+      code,
+      suggestion: PWSH_INSTALL_HINT,
+    });
+  }
+  if (result.failed) {
+    const text = describeFailure(String(result.stderr ?? ''), String(result.stdout ?? ''));
+    throw new ExternalToolError(`the Exchange script failed (exit code ${result.exitCode ?? 'none'}${result.signal ? `, ${result.signal}` : ''}): ${text}`, {
+      step: 'exchange',
+      object,
+      suggestion: `fix the cause above and run again; the script is safe to re-run (${opts.scriptPath})`,
+    });
+  }
+  try {
+    return parseExchangeResult(String(result.stdout ?? ''));
+  } catch (error) {
+    throw error instanceof ExternalToolError ? error.withContext({ step: 'exchange', object }) : error;
+  }
+}
+
+/** The script's own error text (stderr first, else the tail of stdout), redacted and bounded. */
+function describeFailure(stderr: string, stdout: string): string {
+  const source = stderr.trim() !== '' ? stderr : stdout;
+  const lines = source.trim().split(/\r?\n/).filter((line) => line.trim() !== '');
+  const text = redactTokens(lines.slice(-12).join('\n')).slice(-3000);
+  return text === '' ? 'no error text' : text;
+}

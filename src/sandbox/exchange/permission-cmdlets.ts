@@ -1,0 +1,123 @@
+import type { CmdletTable } from './cmdlet-table.ts';
+import { badRequest } from './cmdlet-error.ts';
+import type { CmdletParameters } from './params.ts';
+import { resolveMailbox, resolvePrincipal } from './resolve.ts';
+
+/**
+ * Mailbox FullAccess and recipient SendAs permissions (exchange-and-smtp.md §1.6–1.7). Adding an
+ * ACE that exists is a warning, not an error, exactly as Exchange answers it.
+ */
+
+function requireRight(params: CmdletParameters, right: 'FullAccess' | 'SendAs', mandatory: boolean): void {
+  const rights = params.strings('AccessRights');
+  if (rights === undefined && !mandatory) return;
+  if (!rights || rights.length !== 1 || rights[0]?.toLowerCase() !== right.toLowerCase()) {
+    throw badRequest(`The sandbox supports only -AccessRights ${right} here.`);
+  }
+}
+
+export const permissionCmdlets: CmdletTable = {
+  'Get-MailboxPermission': {
+    parameters: ['Identity', 'User'],
+    run(ctx, params) {
+      const exchange = ctx.state.exchange;
+      const mailbox = resolveMailbox(exchange, params.string('Identity'));
+      const userParam = params.optionalString('User');
+      const user = userParam === undefined ? undefined : resolvePrincipal(exchange, userParam);
+      const aces = exchange.mailboxPermissions.filter((p) => p.identity === mailbox.address && (user === undefined || p.user === user));
+      return { value: aces.map((p) => ({ Identity: p.identity, User: p.user, AccessRights: [p.accessRights], IsInherited: false, Deny: false })) };
+    },
+  },
+  'Add-MailboxPermission': {
+    parameters: ['Identity', 'User', 'AccessRights', 'AutoMapping', 'Confirm'],
+    run(ctx, params) {
+      const exchange = ctx.state.exchange;
+      const mailbox = resolveMailbox(exchange, params.string('Identity'));
+      const user = resolvePrincipal(exchange, params.string('User'));
+      requireRight(params, 'FullAccess', true);
+      const row = { Identity: mailbox.address, User: user, AccessRights: ['FullAccess'], IsInherited: false, Deny: false };
+      if (exchange.mailboxPermissions.some((p) => p.identity === mailbox.address && p.user === user)) {
+        return { value: [row], warnings: [`The appropriate access control entry is already present on the object "${mailbox.address}" for account "${user}".`] };
+      }
+      exchange.mailboxPermissions.push({ identity: mailbox.address, user, accessRights: 'FullAccess' });
+      return { value: [row], mutated: true };
+    },
+  },
+  'Remove-MailboxPermission': {
+    parameters: ['Identity', 'User', 'AccessRights', 'Confirm'],
+    run(ctx, params) {
+      const exchange = ctx.state.exchange;
+      const mailbox = resolveMailbox(exchange, params.string('Identity'));
+      const user = resolvePrincipal(exchange, params.string('User'));
+      requireRight(params, 'FullAccess', true);
+      const before = exchange.mailboxPermissions.length;
+      exchange.mailboxPermissions = exchange.mailboxPermissions.filter((p) => !(p.identity === mailbox.address && p.user === user));
+      if (exchange.mailboxPermissions.length === before) {
+        return { value: [], warnings: [`Can't remove the access control entry on the object "${mailbox.address}" for account "${user}" because the ACE doesn't exist on the object.`] };
+      }
+      return { value: [], mutated: true };
+    },
+  },
+  'Get-RecipientPermission': {
+    parameters: ['Identity', 'Trustee', 'AccessRights'],
+    run(ctx, params) {
+      const exchange = ctx.state.exchange;
+      const mailbox = resolveMailbox(exchange, params.string('Identity'));
+      const trusteeParam = params.optionalString('Trustee');
+      const trustee = trusteeParam === undefined ? undefined : resolvePrincipal(exchange, trusteeParam);
+      requireRight(params, 'SendAs', false);
+      const grants = exchange.recipientPermissions.filter((p) => p.identity === mailbox.address && (trustee === undefined || p.trustee === trustee));
+      return { value: grants.map((p) => ({ Identity: p.identity, Trustee: p.trustee, AccessControlType: 'Allow', AccessRights: [p.accessRights], IsInherited: false })) };
+    },
+  },
+  'Add-RecipientPermission': {
+    parameters: ['Identity', 'Trustee', 'AccessRights', 'Confirm'],
+    run(ctx, params) {
+      const exchange = ctx.state.exchange;
+      const mailbox = resolveMailbox(exchange, params.string('Identity'));
+      const trustee = resolvePrincipal(exchange, params.string('Trustee'));
+      requireRight(params, 'SendAs', true);
+      const row = { Identity: mailbox.address, Trustee: trustee, AccessControlType: 'Allow', AccessRights: ['SendAs'], IsInherited: false };
+      if (exchange.recipientPermissions.some((p) => p.identity === mailbox.address && p.trustee === trustee)) {
+        return { value: [row], warnings: [`The appropriate access control entry is already present on the object "${mailbox.address}" for account "${trustee}".`] };
+      }
+      exchange.recipientPermissions.push({ identity: mailbox.address, trustee, accessRights: 'SendAs' });
+      return { value: [row], mutated: true };
+    },
+  },
+  'Remove-RecipientPermission': {
+    parameters: ['Identity', 'Trustee', 'AccessRights', 'Confirm'],
+    run(ctx, params) {
+      const exchange = ctx.state.exchange;
+      const mailbox = resolveMailbox(exchange, params.string('Identity'));
+      const trustee = resolvePrincipal(exchange, params.string('Trustee'));
+      requireRight(params, 'SendAs', true);
+      const before = exchange.recipientPermissions.length;
+      exchange.recipientPermissions = exchange.recipientPermissions.filter((p) => !(p.identity === mailbox.address && p.trustee === trustee));
+      return exchange.recipientPermissions.length === before ? { value: [], warnings: [`No SendAs permission for "${trustee}" on "${mailbox.address}".`] } : { value: [], mutated: true };
+    },
+  },
+  'Get-CASMailbox': {
+    parameters: ['Identity'],
+    run(ctx, params) {
+      const mailbox = resolveMailbox(ctx.state.exchange, params.string('Identity'));
+      return { value: [{ Identity: mailbox.address, PrimarySmtpAddress: mailbox.address, SmtpClientAuthenticationDisabled: mailbox.smtpClientAuthenticationDisabled }] };
+    },
+  },
+  'Set-CASMailbox': {
+    parameters: ['Identity', 'SmtpClientAuthenticationDisabled', 'Confirm'],
+    run(ctx, params) {
+      const mailbox = resolveMailbox(ctx.state.exchange, params.string('Identity'));
+      const disabled = params.nullableBoolean('SmtpClientAuthenticationDisabled');
+      if (disabled === undefined || disabled === mailbox.smtpClientAuthenticationDisabled) return { value: [] };
+      mailbox.smtpClientAuthenticationDisabled = disabled;
+      return { value: [], mutated: true };
+    },
+  },
+  'Get-TransportConfig': {
+    parameters: [],
+    run(ctx) {
+      return { value: [{ Identity: 'Transport Settings', SmtpClientAuthenticationDisabled: ctx.state.exchange.smtpClientAuthenticationDisabled }] };
+    },
+  },
+};

@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { chmod, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DIRECTORY_ROLES } from '../../well-known.ts';
+import type { SandboxContext } from '../context.ts';
+import { sandboxAdminUser } from '../token/device-code.ts';
+import type { PwshSession } from './session.ts';
+import { SESSION_ENV } from './session.ts';
+
+/** Twelve hours: long enough for a demo or a test run, like an admin's session. */
+const SESSION_LIFETIME_SECONDS = 12 * 3600;
+
+/**
+ * Writes the sandbox's pwsh stand-in into `dir` and returns the path of its executable wrapper:
+ * `pwsh-session.json` (0600: endpoint, CA path, an Exchange-audience admin token) and `pwsh`
+ * (0755: a shell wrapper that execs this Node on the stand-in's entry file with the session path
+ * in ENTRA_MAIL_PWSH_SESSION). The token is never in argv. Expects the sandbox CA at `dir/ca.pem`.
+ */
+export async function writePwshStandIn(ctx: SandboxContext, dir: string): Promise<string> {
+  const tenant = ctx.state.tenant;
+  const domain = tenant.domains[0] ?? 'contoso.onmicrosoft.com';
+  const admin = sandboxAdminUser(tenant.id, domain);
+  const token = await ctx.signToken({
+    aud: 'https://outlook.office365.com',
+    tid: tenant.id,
+    oid: admin.id,
+    sub: admin.id,
+    upn: admin.userPrincipalName,
+    idtyp: 'user',
+    scp: 'AdminApi.AccessAsUser.All',
+    wids: [DIRECTORY_ROLES['Global Administrator']],
+    // The Exchange Online PowerShell module's public client (exchange-and-smtp.md §3.5).
+    appid: 'fb78d390-0c51-40cd-8e17-fdbfab77341b',
+    lifetimeSeconds: SESSION_LIFETIME_SECONDS,
+  });
+  const session: PwshSession = { endpoint: ctx.origin, tenantId: tenant.id, token, userPrincipalName: admin.userPrincipalName, caPath: join(dir, 'ca.pem') };
+  const sessionPath = join(dir, 'pwsh-session.json');
+  await writeAtomically(sessionPath, `${JSON.stringify(session, null, 2)}\n`, 0o600);
+
+  const wrapperPath = join(dir, 'pwsh');
+  const wrapper = ['#!/bin/sh', '# The sandbox\'s stand-in for pwsh (entra-mail). Usage: pwsh -NoProfile -NonInteractive -File <script>',
+    `${SESSION_ENV}=${shellQuote(sessionPath)}`, `export ${SESSION_ENV}`,
+    `exec ${shellQuote(process.execPath)} ${shellQuote(standInEntry())} "$@"`, ''].join('\n');
+  await writeAtomically(wrapperPath, wrapper, 0o755);
+  return wrapperPath;
+}
+
+/** main.ts next to this file, or main.js when running from a compiled build. */
+export function standInEntry(): string {
+  const source = fileURLToPath(new URL('./main.ts', import.meta.url));
+  return existsSync(source) ? source : fileURLToPath(new URL('./main.js', import.meta.url));
+}
+
+async function writeAtomically(path: string, text: string, mode: number): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, text, { mode });
+  await chmod(temporary, mode);
+  await rename(temporary, path);
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ExternalToolError } from '../../src/errors.ts';
+import { redactTokens } from '../../src/exchange/redact.ts';
+import { parseExchangeResult } from '../../src/exchange/result.ts';
+import { runExchangeScript } from '../../src/exchange/runner.ts';
+
+describe('runExchangeScript', () => {
+  it('maps a missing pwsh to ExternalToolError with how to install PowerShell 7 and the module; the script stays', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'entra-mail-runner-'));
+    try {
+      const scriptPath = join(dir, 'exchange.ps1');
+      await writeFile(scriptPath, "Write-Output 'x'\n");
+      await assert.rejects(runExchangeScript({ pwshPath: join(dir, 'no-such-pwsh'), scriptPath }), (error: unknown) => {
+        assert.ok(error instanceof ExternalToolError);
+        assert.equal(error.exitCode, 6);
+        assert.equal(error.code, 'ENOENT');
+        assert.match(error.suggestion ?? '', /PowerShell 7/);
+        assert.match(error.suggestion ?? '', /Install-Module -Name ExchangeOnlineManagement/);
+        assert.match(error.message, new RegExp(scriptPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+        return true;
+      });
+      assert.equal(await readFile(scriptPath, 'utf8'), "Write-Output 'x'\n");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('parseExchangeResult', () => {
+  it('reads the one result line among other output', () => {
+    const result = parseExchangeResult('Waiting…\nENTRA-MAIL-RESULT {"status":"pending","changes":[{"object":"a","action":"create"}],"servicePrincipal":{"identity":"x"},"warnings":["w"]}\n');
+    assert.deepEqual(result, { status: 'pending', changes: [{ object: 'a', action: 'create' }], servicePrincipal: { identity: 'x' }, warnings: ['w'] });
+  });
+
+  it('treats missing, repeated or malformed result lines as ExternalToolError, redacting tokens', () => {
+    const line = 'ENTRA-MAIL-RESULT {"status":"applied","changes":[],"warnings":[]}';
+    for (const stdout of ['', 'hello', `${line}\n${line}`, 'ENTRA-MAIL-RESULT {nope', 'ENTRA-MAIL-RESULT {"status":"done","changes":[],"warnings":[]}', 'ENTRA-MAIL-RESULT {"status":"applied","changes":[{"object":"a","action":"delete"}],"warnings":[]}']) {
+      assert.throws(() => parseExchangeResult(stdout), (e: unknown) => e instanceof ExternalToolError && e.step === 'exchange');
+    }
+    assert.throws(() => parseExchangeResult('Authorization: Bearer abcdefghijklmnop'), (e: unknown) => e instanceof ExternalToolError && !/abcdefghijklmnop/.test(e.message));
+  });
+
+  it('redacts JWTs and bearer tokens', () => {
+    assert.equal(redactTokens('x eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abcdefgh y'), 'x [redacted] y');
+    assert.equal(redactTokens('access_token=abc.def-ghi_jkl'), 'access_token=[redacted]');
+  });
+});
