@@ -2,7 +2,7 @@ import { CLOUDS } from '../../cloud.ts';
 import { EXCHANGE_APP_ID, GRAPH_APP_ID } from '../../well-known.ts';
 import type { SandboxTokenClaims } from '../context.ts';
 import type { ExchangeMailbox, ExchangeState } from '../state.ts';
-import { recipientFilterMatches } from './opath-filter.ts';
+import { isMailboxInScope } from '../exchange/opath.ts';
 
 /**
  * How Exchange Online decides whether an app may act on a mailbox, shared by the sandbox's SMTP
@@ -73,7 +73,7 @@ export function findRbacGrant(exchange: ExchangeState, sp: ExchangeServicePrinci
   for (const assignment of exchange.roleAssignments) {
     if (assignment.role.toLowerCase() !== role.toLowerCase() || !names.includes(assignment.app.toLowerCase())) continue;
     const scope = exchange.managementScopes.find((s) => s.name.toLowerCase() === assignment.customResourceScope.toLowerCase());
-    if (!scope || !recipientFilterMatches(scope.recipientRestrictionFilter, mailbox)) continue;
+    if (!scope || !isMailboxInScope(scope.recipientRestrictionFilter, mailbox)) continue;
     const effectiveAt = assignment.createdAt + exchange.rbacPropagationMs;
     earliest = earliest === undefined ? effectiveAt : Math.min(earliest, effectiveAt);
   }
