@@ -1,3 +1,4 @@
+import type { TokenCredential } from '@azure/identity';
 import type { Deps } from '../deps.ts';
 import { createGraphTransport } from '../graph/client.ts';
 import { GraphGateway } from '../graph/gateway.ts';
@@ -8,7 +9,7 @@ import { signIn, trustCaFile } from './connection.ts';
  * Sign in (before any task list), then build the Graph gateway. Retries are reported on stderr
  * with --verbose; nothing here ever prints a token.
  */
-export async function openGraphSession(connection: Connection, args: TenantArgs, deps: Deps): Promise<{ graph: GraphGateway; token: string }> {
+export async function openGraphSession(connection: Connection, args: TenantArgs, deps: Deps): Promise<{ graph: GraphGateway; token: string; credential: TokenCredential }> {
   await trustCaFile(args.caFile);
   const { credential, token } = await signIn(connection, deps);
   const transport = createGraphTransport({ credential, graphEndpoint: connection.endpoints.graphEndpoint, scope: connection.graphScope });
@@ -20,5 +21,5 @@ export async function openGraphSession(connection: Connection, args: TenantArgs,
       ? (info) => deps.stderr.write(`  retry ${info.step} (${info.object}): ${info.reason}; waiting ${Math.round(info.delayMs)} ms\n`)
       : undefined,
   });
-  return { graph, token };
+  return { graph, token, credential };
 }

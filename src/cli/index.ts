@@ -8,6 +8,8 @@ import { sandboxCommand } from './sandbox-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { profilesCommand } from './profiles-command.ts';
 import { verifyCommand } from './verify-command.ts';
+import { rotateCommand } from './rotate-command.ts';
+import { statusCommand } from './status-command.ts';
 import { exchangeScriptCommand } from './exchange-script-command.ts';
 import { deprovisionCommand } from './deprovision-command.ts';
 
@@ -26,6 +28,8 @@ export async function run(argv: string[], deps: Deps): Promise<number> {
       demoCommand(deps, state),
       profilesCommand(deps, state),
       verifyCommand(deps, state),
+      rotateCommand(deps, state),
+      statusCommand(deps, state),
       exchangeScriptCommand(deps, state),
       deprovisionCommand(deps, state),
     ] as never)

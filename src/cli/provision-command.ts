@@ -9,6 +9,7 @@ import { buildProvisionResult, type ProvisionResult } from '../steps/result.ts';
 import { resolveConnection } from './connection.ts';
 import { openGraphSession } from './graph-session.ts';
 import { buildProvisionRequest, withProvisionOptions, type ProvisionArgs } from './provision.ts';
+import { assertPrivileges, checkPrivileges, describeMissing } from '../preflight/check-privileges.ts';
 
 export interface CommandState {
   exitCode: number;
@@ -30,14 +31,26 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
       state.verbose = Boolean(args.verbose);
       const connection = resolveConnection(args, deps);
       const request = buildProvisionRequest(args, connection, deps.cwd, deps.env);
-      const { graph } = await openGraphSession(connection, args, deps);
+      // Validated before sign-in like every other value: a bad --to must not surface after the changes.
+      const to = args.to !== undefined ? validateMailbox(args.to, '--to') : undefined;
+      const { graph, token } = await openGraphSession(connection, args, deps);
+      // Preflight before any change (issue 7): a run that cannot finish stops here with exit 4; a
+      // dry run shows the gaps as part of the plan instead.
+      const preflight = checkPrivileges(token, request.desired.permissions);
+      if (!request.dryRun) assertPrivileges(preflight, { tenant: connection.tenant });
       const ctx = await provision(request, deps, graph);
-      const result = buildProvisionResult(request, ctx);
-      const verification = args.verify && !request.dryRun ? await verifyProvisioned(request, ctx, args.to, deps) : undefined;
+      const result = { ...buildProvisionResult(request, ctx), ...(request.dryRun ? { preflight: { identity: preflight.identity, checked: preflight.checked, missing: preflight.missing } } : {}) };
+      const verification = args.verify && !request.dryRun ? await verifyProvisioned(request, ctx, to, deps) : undefined;
       if (args.json) deps.stdout.write(`${JSON.stringify(verification ? { ...result, verify: verification } : result, null, 2)}\n`);
       else {
         deps.stdout.write(formatProvisionSummary(result, ctx.delivered?.shown, ctx.delivered?.kept ?? false));
         if (verification) deps.stdout.write(`\nVerify:\n${formatVerifyReport(verification)}`);
+        if (request.dryRun) deps.stdout.write(formatPreflight(describeMissing(preflight)));
+      }
+      if (request.dryRun && preflight.missing.length > 0) {
+        deps.stderr.write(`entra-mail: preflight: this run would stop with exit 4 before any change: ${describeMissing(preflight).join('; ')}.\n`);
+        state.exitCode = ExitCode.permission;
+        return;
       }
       if (verification && verification.exitCode !== 0) state.exitCode = verification.exitCode;
       const pending = result.changes.some((c) => c.action !== 'none');
@@ -66,7 +79,7 @@ async function verifyProvisioned(request: ProvisionRequest, ctx: ProvisionContex
       clientId: app.appId,
       credential: { kind: 'secret', secret: ctx.minted.secret },
       mailbox,
-      to: to !== undefined ? validateMailbox(to, '--to') : mailbox,
+      to: to ?? mailbox,
       endpoints: request.connection.endpoints,
       graphScope: request.connection.graphScope,
       sendTestMessage: true,
@@ -75,6 +88,11 @@ async function verifyProvisioned(request: ProvisionRequest, ctx: ProvisionContex
     },
     { clock: deps.clock },
   );
+}
+
+function formatPreflight(missing: string[]): string {
+  if (missing.length === 0) return '\nPreflight: the signed-in identity holds every permission and role this run needs.\n';
+  return `\nPreflight: the run would stop before any change:\n${missing.map((m) => `  missing: ${m}`).join('\n')}\n`;
 }
 
 /** The human summary on stdout: what changed, the config (masked unless --show-secret), where things went. */

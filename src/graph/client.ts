@@ -26,7 +26,15 @@ export interface GraphResponse<T> {
 /** The one seam to Microsoft Graph: everything above it is typed and retried; everything below is the SDK. */
 export interface GraphTransport {
   send<T>(request: GraphRequest): Promise<GraphResponse<T>>;
+  /**
+   * Fetch a new admin token past the credential's cache, after Graph answered 401 (the token
+   * expired or was revoked mid-run; reliability matrix row 21). Later requests use the new token.
+   */
+  refreshToken?(): Promise<void>;
 }
+
+/** Any non-empty claims request bypasses MSAL's token cache; this one asks for nothing unusual. */
+const REFRESH_CLAIMS = JSON.stringify({ access_token: { nbf: { essential: true } } });
 
 /**
  * Builds the Graph SDK client with our own middleware chain: authentication and telemetry from
@@ -56,6 +64,12 @@ export function createGraphTransport(options: { credential: TokenCredential; gra
   });
 
   return {
+    async refreshToken(): Promise<void> {
+      // A claims challenge makes MSAL skip its cache and ask the token endpoint again; the answer
+      // replaces the cached token, so the auth provider above picks it up (graph.md §8.1).
+      const token = await options.credential.getToken(options.scope, { claims: REFRESH_CLAIMS });
+      if (!token) throw new Error('the admin credential returned no token');
+    },
     async send<T>(request: GraphRequest): Promise<GraphResponse<T>> {
       const pathOnly = request.path.split('?')[0] ?? request.path;
       let api = client.api(request.path).responseType(ResponseType.RAW);

@@ -23,6 +23,8 @@ export interface GatewayOptions {
   onRetry?: (info: { step: string; object: string; attempt: number; delayMs: number; reason: string }) => void;
   /** Counts every request sent, for --verbose and the benchmark. */
   onRequest?: (request: GraphRequest) => void;
+  /** Called when an expired or rejected admin token is replaced (matrix row 21). */
+  onTokenRefresh?: (info: { step: string; object: string }) => void;
 }
 
 /**
@@ -42,35 +44,48 @@ export class GraphGateway {
     return this.#options.clock;
   }
 
-  /** Send with retries; failures become our typed errors naming the step and object. */
+  /**
+   * Send with retries; failures become our typed errors naming the step and object. A 401 gets
+   * one token refresh and one more try (matrix row 21): Graph checks the token before it acts, so
+   * even a non-idempotent POST was not carried out when it answered 401.
+   */
   async send<T>(request: GraphRequest, context: CallContext): Promise<GraphResponse<T>> {
+    for (let refreshed = false; ; refreshed = true) {
+      try {
+        return await this.#sendWithRetry<T>(request, context);
+      } catch (error) {
+        const refresh = this.#transport.refreshToken;
+        if (refreshed || !refresh || !(error instanceof GraphFailure && error.status === 401)) throw this.translate(error, context);
+        this.#options.onTokenRefresh?.({ step: context.step, object: context.object });
+        await refresh.call(this.#transport);
+      }
+    }
+  }
+
+  #sendWithRetry<T>(request: GraphRequest, context: CallContext): Promise<GraphResponse<T>> {
     const { clock } = this.#options;
     const deadlineAt = clock.nowMs() + this.#options.stepDeadlineMs;
-    try {
-      return await withRetry(
-        () => {
-          this.#options.onRequest?.(request);
-          return this.#transport.send<T>(request);
+    return withRetry(
+      () => {
+        this.#options.onRequest?.(request);
+        return this.#transport.send<T>(request);
+      },
+      {
+        clock,
+        deadlineAt,
+        random: this.#options.random,
+        step: context.step,
+        object: context.object,
+        idempotent: context.idempotent,
+        classify: (error) => {
+          const special = context.classify?.(error);
+          if (special) return special;
+          if (context.absentIsAnswer && error instanceof GraphFailure && error.status === 404) return { kind: 'fail' };
+          return classifyGraphError(error);
         },
-        {
-          clock,
-          deadlineAt,
-          random: this.#options.random,
-          step: context.step,
-          object: context.object,
-          idempotent: context.idempotent,
-          classify: (error) => {
-            const special = context.classify?.(error);
-            if (special) return special;
-            if (context.absentIsAnswer && error instanceof GraphFailure && error.status === 404) return { kind: 'fail' };
-            return classifyGraphError(error);
-          },
-          onRetry: (info) => this.#options.onRetry?.({ step: context.step, object: context.object, ...info }),
-        },
-      );
-    } catch (error) {
-      throw this.translate(error, context);
-    }
+        onRetry: (info) => this.#options.onRetry?.({ step: context.step, object: context.object, ...info }),
+      },
+    );
   }
 
   /** A GET where 404 means "not there": returns undefined instead of throwing. */

@@ -25,6 +25,8 @@ export interface KeyCredential {
   usage: string;
   startDateTime: string;
   endDateTime: string;
+  /** Base64 DER of the public certificate; only returned when `$select` names keyCredentials. */
+  key?: string | null;
 }
 
 export interface Application {

@@ -128,4 +128,9 @@ export interface SandboxContext {
   markCreated(objectId: string): void;
   /** Persist the state when the sandbox was started with `--state FILE` (atomic write). */
   persist(): Promise<void>;
+  /**
+   * Test hook: when set, addPassword uses this instead of a random secret, so the reliability
+   * suite can plant a known canary (reliability matrix row 22) and grep every output for it.
+   */
+  secretGenerator?: () => string;
 }

@@ -30,6 +30,8 @@ export interface SandboxOptions {
   tenantId?: string;
   /** Graph app roles of the sandbox admin app (default: DEFAULT_ADMIN_GRAPH_ROLES). */
   adminGraphRoles?: string[];
+  /** Test hook: the secret text addPassword mints (default: 40 random characters); see SandboxContext. */
+  secretGenerator?: () => string;
 }
 
 /** Everything a client needs to use the sandbox; `settings.json` holds all of it but the secret. */
@@ -75,6 +77,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const [certificates, signingKey] = await Promise.all([createSandboxCertificates(clock.now()), createSigningKey()]);
   const ctx = createSandboxContext({ state, clock, knobs: resolveKnobs(options.knobs), signingKey, ...(statePath ? { statePath } : {}) });
+  if (options.secretGenerator) ctx.secretGenerator = options.secretGenerator;
   const https = await startHttpsServer(ctx, collectRoutes(ctx, signingKey), { key: certificates.keyPem, cert: certificates.certPem }, options.port ?? 0);
   await ctx.persist();
 

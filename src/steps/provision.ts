@@ -13,6 +13,7 @@ import { observe } from './observe.ts';
 import { deliverOutput, type OutputOptions, type DeliveredOutput } from './output.ts';
 import { applySecret, planSecret, type MintedSecret, type SecretPlan } from './secret.ts';
 import { applyServicePrincipal, planServicePrincipal } from './service-principal.ts';
+import { reachCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { chooseProgressMode, runTasks } from './task-runner.ts';
 import type { Change, Desired, Observed } from './types.ts';
 
@@ -70,12 +71,14 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
   const { desired } = request;
   const journalFor = (tenantId: string) => journalPath(deps.env, tenantId, desired.uniqueName);
   const skipApply = () => request.dryRun;
+  const checkpoint = (name: Checkpoint) => reachCheckpoint(name, deps.env);
   const tasks: ListrTask<ProvisionContext>[] = [
     {
       title: 'Read the tenant',
       task: async (ctx) => {
         ctx.observed = await observe(graph, desired, { journalPathFor: journalFor });
         ctx.journal = ctx.observed.journal ?? { version: 1, tenantId: ctx.observed.organization.id, uniqueName: desired.uniqueName, credentials: [] };
+        checkpoint('after-read');
       },
     },
     {
@@ -86,6 +89,7 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
         const pending = ctx.plan.changes.filter(changed).length;
         task.title = pending ? `Plan: ${pending} change(s)` : 'Plan: up to date';
         if (request.dryRun) ctx.script = previewScript(ctx, request);
+        else checkpoint('after-plan');
       },
     },
     {
@@ -93,6 +97,7 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
       skip: (ctx) => skipApply() || !changed((ctx.plan as ProvisionPlan).application.change),
       task: async (ctx) => {
         ctx.application = await applyApplication(graph, desired, ctx.observed as Observed, (ctx.plan as ProvisionPlan).application);
+        checkpoint('after-application');
       },
     },
     {
@@ -105,6 +110,7 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
               title: 'Service principal',
               task: async (ctx) => {
                 ctx.servicePrincipal = await applyServicePrincipal(graph, currentApp(ctx), ctx.observed as Observed);
+                checkpoint('after-service-principal');
               },
             },
             {
@@ -113,7 +119,7 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
                 const app = currentApp(ctx);
                 const journal = { ...(ctx.journal as Journal), appId: app.appId };
                 const result = await applySecret(
-                  { graph, nowMs: deps.clock.nowMs(), newRunId: deps.newId, saveJournal: (j) => writeJournal(journalFor(j.tenantId), j) },
+                  { graph, nowMs: deps.clock.nowMs(), newRunId: deps.newId, saveJournal: (j) => writeJournal(journalFor(j.tenantId), j), checkpoint },
                   app,
                   desired,
                   (ctx.plan as ProvisionPlan).secret,
@@ -132,6 +138,7 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
       skip: (ctx) => skipApply() || !(ctx.plan as ProvisionPlan).consent.changes.some(changed),
       task: async (ctx) => {
         await applyConsent(graph, ctx.servicePrincipal as ServicePrincipal, (ctx.plan as ProvisionPlan).consent);
+        checkpoint('after-consent');
       },
     },
     {
@@ -139,9 +146,11 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
       skip: () => skipApply(),
       task: async (ctx) => {
         ctx.delivered = await deliverOutput(request, ctx, deps);
+        checkpoint('after-output');
         if (ctx.minted && ctx.journal) {
           ctx.journal = { ...ctx.journal, credentials: ctx.journal.credentials.map((c) => (c.marker === ctx.minted?.marker ? { ...c, status: 'delivered' as const, at: deps.clock.now().toISOString() } : c)) };
           await writeJournal(journalFor(ctx.journal.tenantId), ctx.journal);
+          checkpoint('after-delivery-journal');
         }
       },
     },
@@ -155,6 +164,7 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
         const options = exchangeOptionsFor(request, observed);
         ctx.script = renderScriptFor(desired, { appId: app.appId, servicePrincipalId: sp.id, tenantId: observed.organization.id }, options);
         ctx.exchange = await applyExchange(ctx.script, options);
+        checkpoint('after-exchange');
       },
     },
   ];

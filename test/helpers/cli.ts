@@ -17,7 +17,7 @@ export interface CliRun {
 }
 
 /** Runs the real CLI in-process with captured streams and the given environment. */
-export async function runCli(argv: string[], options: { env: NodeJS.ProcessEnv; cwd: string; clock?: Clock; stdin?: string; stepDeadlineMs?: number }): Promise<CliRun> {
+export async function runCli(argv: string[], options: { env: NodeJS.ProcessEnv; cwd: string; clock?: Clock; stdin?: string; stepDeadlineMs?: number; newId?: () => string }): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const stdin = new PassThrough();
@@ -30,7 +30,7 @@ export async function runCli(argv: string[], options: { env: NodeJS.ProcessEnv; 
     stdout: { write: (s: string) => (stdout += s), isTTY: false },
     stderr: { write: (s: string) => (stderr += s), isTTY: false },
     stdin: Object.assign(stdin, { isTTY: false }),
-    newId: () => `run${String(++n).padStart(5, '0')}`,
+    newId: options.newId ?? (() => `run${String(++n).padStart(5, '0')}`),
     random: () => 0.5,
     createAdminCredential,
     stepDeadlineMs: options.stepDeadlineMs,

@@ -104,8 +104,8 @@ function mintPassword(ctx: SandboxContext, app: SandboxApplication, input: Recor
   if (policy.maxPasswordLifetimeDays !== undefined && end - start > policy.maxPasswordLifetimeDays * 24 * 3600_000) {
     throw new GraphRequestError(400, 'CredentialInvalidLifetimeAsPerAppPolicy', `Credential lifetime exceeds the max value of ${policy.maxPasswordLifetimeDays} days allowed as per assigned policy '${policy.policyId}'.`);
   }
-  let secretText = '';
-  for (let i = 0; i < 40; i++) secretText += SECRET_ALPHABET[randomInt(SECRET_ALPHABET.length)];
+  let secretText = ctx.secretGenerator?.() ?? '';
+  if (!secretText) for (let i = 0; i < 40; i++) secretText += SECRET_ALPHABET[randomInt(SECRET_ALPHABET.length)];
   return {
     secretText,
     credential: {

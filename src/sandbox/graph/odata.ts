@@ -1,9 +1,9 @@
 import type { SandboxContext, SandboxRequest } from '../context.ts';
 import { GraphRequestError } from './errors.ts';
 
-/** One `$filter` clause the sandbox understands: `p eq 'v'` or `startswith(p,'v')`. */
+/** One `$filter` clause the sandbox understands: `p eq 'v'`, `startswith(p,'v')` or `p/any(x:x eq 'v')`. */
 interface Clause {
-  op: 'eq' | 'startswith';
+  op: 'eq' | 'startswith' | 'any';
   property: string;
   value: string;
 }
@@ -11,6 +11,8 @@ interface Clause {
 const QUOTED = "'((?:[^']|'')*)'";
 const EQ = new RegExp(`^([A-Za-z]+)\\s+eq\\s+${QUOTED}$`);
 const STARTS_WITH = new RegExp(`^startswith\\(\\s*([A-Za-z]+)\\s*,\\s*${QUOTED}\\s*\\)$`, 'i');
+// The lambda form on a string collection, e.g. `tags/any(t:t eq 'entra-mail:managed')` (graph.md §3.2).
+const ANY = new RegExp(`^([A-Za-z]+)/any\\(\\s*([A-Za-z]\\w*)\\s*:\\s*\\2\\s+eq\\s+${QUOTED}\\s*\\)$`);
 
 /**
  * Parses `$filter` as a conjunction of `eq` / `startswith` clauses on the properties a resource
@@ -21,17 +23,25 @@ export function parseFilter(filter: string | null, allowed: string[], resource: 
   if (filter === null || filter.trim() === '') return [];
   const clauses: Clause[] = [];
   for (const part of splitOnAnd(filter.trim())) {
+    const any = part.match(ANY);
+    if (any) {
+      if (!allowed.includes(any[1] ?? '')) throw unsupported(any[1] ?? '', resource);
+      clauses.push({ op: 'any', property: any[1] ?? '', value: (any[3] ?? '').replace(/''/g, "'") });
+      continue;
+    }
     const eq = part.match(EQ);
     const sw = eq ? null : part.match(STARTS_WITH);
     const found = eq ?? sw;
     if (!found) throw new GraphRequestError(400, 'BadRequest', `Invalid filter clause: '${part}'.`);
     const property = found[1] ?? '';
-    if (!allowed.includes(property)) {
-      throw new GraphRequestError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${property}' of resource '${resource}'.`);
-    }
+    if (!allowed.includes(property)) throw unsupported(property, resource);
     clauses.push({ op: eq ? 'eq' : 'startswith', property, value: (found[2] ?? '').replace(/''/g, "'") });
   }
   return clauses;
+}
+
+function unsupported(property: string, resource: string): GraphRequestError {
+  return new GraphRequestError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${property}' of resource '${resource}'.`);
 }
 
 /** Splits on ` and ` outside quoted strings. */
@@ -55,6 +65,7 @@ function splitOnAnd(filter: string): string[] {
 export function matchesFilter(item: Record<string, unknown>, clauses: Clause[]): boolean {
   return clauses.every((clause) => {
     const value = item[clause.property];
+    if (clause.op === 'any') return Array.isArray(value) && value.some((v) => typeof v === 'string' && v.toLowerCase() === clause.value.toLowerCase());
     if (typeof value !== 'string') return false;
     const left = value.toLowerCase();
     const right = clause.value.toLowerCase();

@@ -1,0 +1,59 @@
+import type { PermissionRequest } from '../models.ts';
+import { DIRECTORY_ROLES, GRAPH_APP_ID } from '../well-known.ts';
+
+export type DirectoryRoleName = keyof typeof DIRECTORY_ROLES;
+
+/**
+ * One thing the run will do and what allows it. An app-only caller needs one of `appPermissions`;
+ * a signed-in user needs one of `delegatedScopes` and, when `directoryRoles` is not empty, one of
+ * those directory roles (graph.md §3–4, seed 004: consent to Microsoft Graph application
+ * permissions needs Global Administrator or Privileged Role Administrator; Application /
+ * Cloud Application Administrator suffice for other resources such as Exchange Online).
+ */
+export interface Requirement {
+  step: 'application' | 'consent';
+  /** What the run does with it, e.g. "consent to Mail.Send (Microsoft Graph)". */
+  purpose: string;
+  appPermissions: string[];
+  delegatedScopes: string[];
+  directoryRoles: DirectoryRoleName[];
+}
+
+const APP_ADMIN_ROLES: DirectoryRoleName[] = ['Global Administrator', 'Privileged Role Administrator', 'Cloud Application Administrator', 'Application Administrator'];
+const GRAPH_ROLE_CONSENT_ROLES: DirectoryRoleName[] = ['Global Administrator', 'Privileged Role Administrator'];
+// Directory.AccessAsUser.All lets a user token act with the user's own directory roles.
+const AS_USER = 'Directory.AccessAsUser.All';
+
+/** Pure: the privileges a provision run with these permissions needs, before any call is made. */
+export function requirementsFor(permissions: PermissionRequest[]): Requirement[] {
+  const requirements: Requirement[] = [
+    {
+      step: 'application',
+      purpose: 'create or update the app registration, its service principal and client secret',
+      appPermissions: ['Application.ReadWrite.All', 'Application.ReadWrite.OwnedBy'],
+      delegatedScopes: ['Application.ReadWrite.All', AS_USER],
+      directoryRoles: [],
+    },
+  ];
+  for (const p of permissions.filter((x) => x.type === 'Role')) {
+    const graph = p.resourceAppId === GRAPH_APP_ID;
+    requirements.push({
+      step: 'consent',
+      purpose: `grant admin consent to the application permission ${p.value} (${graph ? 'Microsoft Graph' : 'Office 365 Exchange Online'})`,
+      appPermissions: ['AppRoleAssignment.ReadWrite.All'],
+      delegatedScopes: ['AppRoleAssignment.ReadWrite.All', AS_USER],
+      directoryRoles: graph ? GRAPH_ROLE_CONSENT_ROLES : APP_ADMIN_ROLES,
+    });
+  }
+  const scopes = permissions.filter((x) => x.type === 'Scope').map((x) => x.value);
+  if (scopes.length > 0) {
+    requirements.push({
+      step: 'consent',
+      purpose: `grant tenant-wide delegated consent to ${scopes.join(', ')}`,
+      appPermissions: ['DelegatedPermissionGrant.ReadWrite.All'],
+      delegatedScopes: ['DelegatedPermissionGrant.ReadWrite.All', AS_USER],
+      directoryRoles: APP_ADMIN_ROLES,
+    });
+  }
+  return requirements;
+}
