@@ -12,8 +12,14 @@ import { writeSecretFile } from '../outputs/write-secret-file.ts';
 export interface JournalEntry {
   marker: string;
   keyId?: string;
-  status: 'minting' | 'minted' | 'delivered' | 'removed';
+  /**
+   * `delivering`: the sink is being written. A run killed right then left either the old or the
+   * new file (the write is atomic); `sink.sha256` tells which, so a finished delivery is never
+   * mistaken for an undelivered secret and revoked.
+   */
+  status: 'minting' | 'minted' | 'delivering' | 'delivered' | 'removed';
   at: string;
+  sink?: { path: string; sha256: string };
 }
 
 export interface Journal {
@@ -60,7 +66,23 @@ export function recordCredential(journal: Journal, entry: JournalEntry): Journal
 
 /** Entries whose secret nobody holds: minted (or maybe minted) and never delivered. */
 export function undeliveredCredentials(journal: Journal | undefined): JournalEntry[] {
-  return (journal?.credentials ?? []).filter((c) => c.status === 'minting' || c.status === 'minted');
+  return (journal?.credentials ?? []).filter((c) => c.status === 'minting' || c.status === 'minted' || c.status === 'delivering');
+}
+
+/**
+ * Settle `delivering` entries by looking at their sink: the file holds exactly what was being
+ * written → delivered; anything else → the delivery did not happen.
+ */
+export async function settleDeliveries(journal: Journal | undefined, digest: (text: string) => string): Promise<Journal | undefined> {
+  if (!journal) return journal;
+  const credentials = await Promise.all(
+    journal.credentials.map(async (c) => {
+      if (c.status !== 'delivering' || !c.sink) return c;
+      const content = await readFile(c.sink.path, 'utf8').catch(() => undefined);
+      return content !== undefined && digest(content) === c.sink.sha256 ? { ...c, status: 'delivered' as const } : c;
+    }),
+  );
+  return { ...journal, credentials };
 }
 
 export function deliveredKeyIds(journal: Journal | undefined): string[] {

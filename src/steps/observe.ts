@@ -7,7 +7,8 @@ import { findServicePrincipalByAppId } from '../graph/service-principals.ts';
 import type { OAuth2PermissionGrant, ServicePrincipal } from '../graph/types.ts';
 import type { PermissionRequest } from '../models.ts';
 import { EXCHANGE_APP_ID, GRAPH_APP_ID } from '../well-known.ts';
-import { readJournal, type Journal } from './journal.ts';
+import { readJournal, settleDeliveries, type Journal } from './journal.ts';
+import { sha256 } from './output.ts';
 import type { Desired, Observed, ResolvedPermission } from './types.ts';
 
 /**
@@ -47,7 +48,7 @@ export async function observe(
       grants = found.filter((g): g is OAuth2PermissionGrant => g !== undefined);
     }
   }
-  const journal: Journal | undefined = await journalRead;
+  const journal: Journal | undefined = await settleDeliveries(await journalRead, sha256);
   return { organization, application, servicePrincipal, resources, permissions, assignments, grants, journal };
 }
 

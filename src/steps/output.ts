@@ -1,5 +1,5 @@
+import { createHash } from 'node:crypto';
 import { access } from 'node:fs/promises';
-import type { Deps } from '../deps.ts';
 import { MODELS } from '../models.ts';
 import { splitSmtpHost, type OutputFacts } from '../outputs/facts.ts';
 import { renderOutput } from '../outputs/render.ts';
@@ -72,7 +72,7 @@ export function outputFacts(input: {
 export async function deliverOutput(
   request: { desired: Desired; profile: Profile; connection: Connection; output: OutputOptions },
   ctx: { observed?: Observed; application?: Application; minted?: MintedSecret },
-  _deps: Pick<Deps, 'clock'>,
+  hooks: { beforeWrite?: (sink: { path: string; sha256: string }) => Promise<void> } = {},
 ): Promise<DeliveredOutput> {
   const application = ctx.application ?? ctx.observed?.application;
   if (!application || !ctx.observed) throw new Error('config output needs the application');
@@ -83,6 +83,12 @@ export async function deliverOutput(
     return { shown: masked.text, fields: masked.fields, writtenTo: null, kept: exists };
   }
   const full = renderOutput(request.profile, request.output.format, facts, { showSecret: true });
+  await hooks.beforeWrite?.({ path: request.output.outPath, sha256: sha256(full.text) });
   await writeSecretFile(request.output.outPath, full.text);
   return { shown: masked.text, fields: masked.fields, writtenTo: request.output.outPath, kept: false };
+}
+
+/** Hex SHA-256 of a sink's content: lets the journal recognise a delivery that finished (a one-way digest, never the secret). */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }

@@ -71,6 +71,19 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
   const { desired } = request;
   const journalFor = (tenantId: string) => journalPath(deps.env, tenantId, desired.uniqueName);
   const skipApply = () => request.dryRun;
+  /** Write the config and record the delivery in the journal around it (crash safety, matrix row 12). */
+  const deliver = async (ctx: ProvisionContext): Promise<void> => {
+    const record = async (status: 'delivering' | 'delivered', sink?: { path: string; sha256: string }) => {
+      if (!ctx.minted || !ctx.journal) return;
+      const marker = ctx.minted.marker;
+      ctx.journal = { ...ctx.journal, credentials: ctx.journal.credentials.map((c) => (c.marker === marker ? { ...c, status, at: deps.clock.now().toISOString(), ...(sink ? { sink } : {}) } : c)) };
+      await writeJournal(journalFor(ctx.journal.tenantId), ctx.journal);
+    };
+    ctx.delivered = await deliverOutput(request, ctx, { beforeWrite: (sink) => record('delivering', sink) });
+    checkpoint('after-output');
+    await record('delivered');
+    if (ctx.minted) checkpoint('after-delivery-journal');
+  };
   const checkpoint = (name: Checkpoint) => reachCheckpoint(name, deps.env);
   const tasks: ListrTask<ProvisionContext>[] = [
     {
@@ -101,37 +114,40 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
       },
     },
     {
+      // The two run together (both need only the app) but as one task: both are settled before it
+      // ends, so a failure of one never leaves the other running after the command has returned.
       title: 'Service principal and client secret',
       skip: () => skipApply(),
-      task: (_ctx, task) =>
-        task.newListr(
-          [
-            {
-              title: 'Service principal',
-              task: async (ctx) => {
-                ctx.servicePrincipal = await applyServicePrincipal(graph, currentApp(ctx), ctx.observed as Observed);
-                checkpoint('after-service-principal');
-              },
-            },
-            {
-              title: 'Client secret',
-              task: async (ctx) => {
-                const app = currentApp(ctx);
-                const journal = { ...(ctx.journal as Journal), appId: app.appId };
-                const result = await applySecret(
-                  { graph, nowMs: deps.clock.nowMs(), newRunId: deps.newId, saveJournal: (j) => writeJournal(journalFor(j.tenantId), j), checkpoint },
-                  app,
-                  desired,
-                  (ctx.plan as ProvisionPlan).secret,
-                  journal,
-                );
-                ctx.journal = result.journal;
-                ctx.minted = result.minted;
-              },
-            },
-          ],
-          { concurrent: true, exitOnError: true },
-        ),
+      task: async (ctx, task) => {
+        const app = currentApp(ctx);
+        const [sp, secret] = await Promise.allSettled([
+          applyServicePrincipal(graph, app, ctx.observed as Observed).then((value) => {
+            task.output = 'service principal ready';
+            checkpoint('after-service-principal');
+            return value;
+          }),
+          applySecret(
+            { graph, nowMs: deps.clock.nowMs(), newRunId: deps.newId, saveJournal: (j) => writeJournal(journalFor(j.tenantId), j), checkpoint },
+            app,
+            desired,
+            (ctx.plan as ProvisionPlan).secret,
+            { ...(ctx.journal as Journal), appId: app.appId },
+          ),
+        ]);
+        if (secret.status === 'fulfilled') {
+          ctx.journal = secret.value.journal;
+          ctx.minted = secret.value.minted;
+        }
+        if (sp.status === 'fulfilled') ctx.servicePrincipal = sp.value;
+        if (sp.status === 'rejected' && secret.status === 'rejected') throw sp.reason;
+        if (secret.status === 'rejected') throw secret.reason;
+        if (sp.status === 'rejected') {
+          // The secret exists now: deliver it before failing, so the re-run finds it held
+          // instead of revoking it and minting another (lose nothing).
+          if (ctx.minted) await deliver(ctx);
+          throw sp.reason;
+        }
+      },
     },
     {
       title: 'Admin consent',
@@ -145,13 +161,8 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
       title: 'Config output',
       skip: () => skipApply(),
       task: async (ctx) => {
-        ctx.delivered = await deliverOutput(request, ctx, deps);
+        await deliver(ctx);
         checkpoint('after-output');
-        if (ctx.minted && ctx.journal) {
-          ctx.journal = { ...ctx.journal, credentials: ctx.journal.credentials.map((c) => (c.marker === ctx.minted?.marker ? { ...c, status: 'delivered' as const, at: deps.clock.now().toISOString() } : c)) };
-          await writeJournal(journalFor(ctx.journal.tenantId), ctx.journal);
-          checkpoint('after-delivery-journal');
-        }
       },
     },
     {

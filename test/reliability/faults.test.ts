@@ -16,8 +16,11 @@ describe('faults on reads and writes: the run survives and converges', () => {
   });
   after(async () => {
     // Rows 22–23 across every case above, with --verbose: no secret or admin token anywhere.
-    assert.deepEqual(await h.scanForLeaks(sinks), []);
-    await h.close();
+    try {
+      assert.deepEqual(await h.scanForLeaks(sinks), []);
+    } finally {
+      await h.close();
+    }
   });
 
   const provision = async (name: string, model = 'graph', extra: string[] = [], stepDeadlineMs?: number) => {

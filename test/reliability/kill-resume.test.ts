@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { CHECKPOINTS, KILL_AT_ENV, type Checkpoint } from '../../src/steps/checkpoint.ts';
@@ -36,8 +37,11 @@ describe('kill at every step boundary, then resume', () => {
     golden = summarizeApp(h.sandbox.snapshot(), 'golden');
   });
   after(async () => {
-    assert.deepEqual(await h.scanForLeaks(CHECKPOINTS.map((c) => sinkOf(h, `kill-${c}`)).concat(sinkOf(h, 'golden'))), []);
-    await h.close();
+    try {
+      assert.deepEqual(await h.scanForLeaks(CHECKPOINTS.map((c) => sinkOf(h, `kill-${c}`)).concat(sinkOf(h, 'golden'), sinkOf(h, 'kill-kept-secret'))), []);
+    } finally {
+      await h.close();
+    }
   });
 
   it('the golden run holds one of everything', () => {
@@ -45,6 +49,20 @@ describe('kill at every step boundary, then resume', () => {
     assert.equal(golden.servicePrincipals, 1);
     assert.deepEqual(golden.assignments, { 'Office 365 Exchange Online/SMTP.SendAsApp': 1 });
     assert.equal(golden.managedCredentials, 1);
+  });
+
+  it('killed after the config was written but before the journal said so: the resume keeps that secret', async () => {
+    const name = 'kill-kept-secret';
+    const killed = await runKilledAt(h, provisionArgs(h, name, 'smtp'), 'after-output');
+    assert.equal(killed.signal, 'SIGKILL');
+    const written = await readFile(sinkOf(h, name), 'utf8');
+    const since = h.sandbox.ctx.log.length;
+    const resumed = await h.run(provisionArgs(h, name, 'smtp'));
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const secretCalls = h.sandbox.ctx.log.slice(since).filter((e) => /\/(addPassword|removePassword)$/.test(e.path));
+    assert.deepEqual(secretCalls, [], 'the delivered secret was neither revoked nor replaced');
+    assert.equal(await readFile(sinkOf(h, name), 'utf8'), written);
+    await assertConverged(h, name);
   });
 
   // Three at a time: each kill spawns a fresh Node process, the costly part of this suite.
