@@ -1,7 +1,7 @@
 import type { Argument, BoundArguments } from './commands.ts';
 import { ScriptBlock } from './commands.ts';
 import type { Interpreter } from './interpreter.ts';
-import { parts } from './interpreter.ts';
+import { parts } from './syntax.ts';
 import { PSRuntimeError, UnsupportedConstructError } from './runtime-error.ts';
 import type { PSValue } from './values.ts';
 import { PSSecureString, collapse, enumerate, isTruthy, toDisplayString, toJson } from './values.ts';

@@ -3,7 +3,7 @@ import { EXCHANGE_CMDLETS } from '../exchange/routes.ts';
 import { runBuiltin, BUILTINS } from './builtins.ts';
 import { invokeExchangeCmdlet } from './exchange-client.ts';
 import type { Interpreter } from './interpreter.ts';
-import { parts, unwrap } from './interpreter.ts';
+import { parts, unwrap } from './syntax.ts';
 import { PSRuntimeError, UnsupportedConstructError } from './runtime-error.ts';
 import type { PSValue } from './values.ts';
 import { toDisplayString, toJson } from './values.ts';

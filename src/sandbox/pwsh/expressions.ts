@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Interpreter } from './interpreter.ts';
-import { parts, unwrap, variableName } from './interpreter.ts';
+import { parts, unwrap, variableName } from './syntax.ts';
 import { UnsupportedConstructError } from './runtime-error.ts';
 import type { PSValue } from './values.ts';
 import { PSObject, add, areEqual, compareOrder, enumerate, isLike, isTruthy, toDisplayString } from './values.ts';

@@ -5,6 +5,7 @@ import { decodeSingleQuotedLiteral } from './literal.ts';
 import { PSRuntimeError, UnsupportedConstructError } from './runtime-error.ts';
 import type { PwshSession } from './session.ts';
 import type { PSValue } from './values.ts';
+import { parts, unwrap, variableName } from './syntax.ts';
 import { PSObject, add, collapse, enumerate, isTruthy, toDisplayString } from './values.ts';
 
 /** Where the stand-in's output goes and how it waits; injected so tests can run it in-process. */
@@ -18,29 +19,7 @@ export interface InterpreterHost {
 
 type Emit = (value: PSValue) => void;
 
-/** Nodes that only wrap one child in this grammar (precedence levels). */
-const WRAPPERS = new Set([
-  'logical_expression', 'bitwise_expression', 'comparison_expression', 'additive_expression', 'multiplicative_expression',
-  'format_expression', 'range_expression', 'array_literal_expression', 'unary_expression', 'pipeline_chain',
-  'left_assignment_expression', 'string_literal', 'while_condition', 'for_condition', 'for_initializer', 'for_iterator',
-]);
 const MAX_ITERATIONS = 100_000;
-
-/** Named children without comments (comments are extras and may sit anywhere). */
-export function parts(node: Node): Node[] {
-  return node.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
-}
-
-/** Strips single-child wrapper nodes. */
-export function unwrap(node: Node): Node {
-  let current = node;
-  for (;;) {
-    if (!WRAPPERS.has(current.type)) return current;
-    const children = current.children.filter((c): c is Node => c !== null && c.type !== 'comment');
-    if (children.length !== 1 || !children[0]!.isNamed) return current;
-    current = children[0]!;
-  }
-}
 
 /**
  * Interprets the small PowerShell subset our templates use (see main.ts); anything else throws
@@ -254,13 +233,6 @@ export class Interpreter {
     if (value === undefined) throw new UnsupportedConstructError('a single-quoted string that PowerShell would read differently');
     return value;
   }
-}
-
-/** `$Name` → `name`; scope modifiers and `${…}` are not supported. */
-export function variableName(text: string): string {
-  const match = /^\$(env:)?([A-Za-z_][A-Za-z0-9_]*|_)$/.exec(text);
-  if (!match) throw new UnsupportedConstructError(`the variable ${text}`);
-  return `${match[1] ?? ''}${match[2]}`.toLowerCase();
 }
 
 function errorRecord(error: PSRuntimeError): PSObject {
