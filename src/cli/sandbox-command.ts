@@ -4,6 +4,7 @@ import type { Deps } from '../deps.ts';
 import { UsageError } from '../errors.ts';
 import type { CommandState } from './provision-command.ts';
 import type { SandboxSettings } from '../sandbox/index.ts';
+import { sandboxMessagesCommand } from './sandbox-messages-command.ts';
 
 interface SandboxArgs {
   port?: number;
@@ -34,6 +35,7 @@ export function sandboxCommand(deps: Deps, state: CommandState): CommandModule<o
     describe: 'Start the embedded sandbox tenant (HTTPS Graph + token endpoint, Exchange state, SMTP with XOAUTH2) on 127.0.0.1',
     builder: (y) =>
       y
+        .command(sandboxMessagesCommand(deps, state) as never)
         .option('port', { type: 'number', default: 0, describe: 'HTTPS port (0: any free port)' })
         .option('smtp-port', { type: 'number', default: 0, describe: 'SMTP port (0: any free port)' })
         .option('dir', { type: 'string', describe: 'Where to write the CA, settings and the pwsh stand-in (default: a new temp dir)' })

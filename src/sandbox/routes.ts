@@ -1,6 +1,7 @@
 import type { Route, SandboxContext } from './context.ts';
 import { exchangeRoutes } from './exchange/routes.ts';
 import { keyVaultRoutes } from './keyvault/routes.ts';
+import { mailboxRoutes } from './mailbox-routes.ts';
 import { sendMailRoutes } from './graph/send-mail.ts';
 import { graphRoutes } from './graph/routes.ts';
 import { discoveryRoutes } from './token/discovery-routes.ts';
@@ -19,5 +20,6 @@ export function collectRoutes(ctx: SandboxContext, key: SigningKey): Route[] {
     ...graphRoutes(ctx, key),
     ...exchangeRoutes(ctx),
     ...keyVaultRoutes(ctx),
+    ...mailboxRoutes(ctx),
   ];
 }

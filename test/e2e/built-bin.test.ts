@@ -77,6 +77,19 @@ describe('the built bin against `entra-mail sandbox` in a child process', () => 
     assert.ok(again.exchange.changes.every((c: { action: string }) => c.action === 'none'), JSON.stringify(again.exchange));
   });
 
+  it('verify sends a real message, and `sandbox messages` lists it', async () => {
+    const env = { PATH: process.env.PATH ?? '', HOME: work, ENTRA_MAIL_STATE_DIR: join(work, 'state'), ...(await readEnvFile(settings.admin.envFile)) };
+    const provisioned = await execa(process.execPath, [bin, 'provision', '--auth', 'env', '--ca-file', settings.caFile, '--model', 'graph', '--name', 'E2E Graph', '--mailbox', 'alerts@contoso.com', '--exchange', 'skip', '--verify', '--to', 'hr@contoso.com', '--json'], { env, cwd: work, reject: false, extendEnv: false });
+    assert.equal(provisioned.exitCode, 0, provisioned.stderr);
+    assert.equal(JSON.parse(provisioned.stdout).verify.ok, true);
+    const listed = await execa(process.execPath, [bin, 'sandbox', 'messages', '--dir', settings.dir, '--to', 'hr@contoso.com', '--json'], { reject: false });
+    assert.equal(listed.exitCode, 0, listed.stderr);
+    const messages = JSON.parse(listed.stdout);
+    assert.equal(messages.length, 1);
+    assert.equal(messages[0].via, 'graph');
+    assert.equal(messages[0].from, 'alerts@contoso.com');
+  });
+
   it('bad input exits 2 before any request', async () => {
     const r = await execa(process.execPath, [bin, 'provision', '--tenant', 'not a tenant!', '--mailbox', 'x@y.com'], { reject: false });
     assert.equal(r.exitCode, 2);
