@@ -64,9 +64,20 @@ export function findCanaries(outputs: { where: string; data: string | Buffer }[]
     scan(output.where, raw.toString('utf8'));
     // UTF-16LE (PowerShell's default file encoding on Windows), at either byte alignment.
     scan(output.where, raw.toString('utf16le'), 'utf-16le');
-    scan(output.where, raw.subarray(1).toString('utf16le'), 'utf-16le');
+    scan(output.where, shiftedByOne(raw).toString('utf16le'), 'utf-16le');
   }
   return dedupe(hits);
+}
+
+/**
+ * The buffer from its second byte, as a fresh copy: decoding an unaligned `subarray(1)` as
+ * UTF-16LE corrupts memory on Node 24.21 (seen here: glibc aborts with "double free"); a copy is
+ * aligned.
+ */
+function shiftedByOne(raw: Buffer): Buffer {
+  const copy = Buffer.alloc(Math.max(0, raw.length - 1));
+  if (copy.length > 0) raw.copy(copy, 0, 1);
+  return copy;
 }
 
 function dedupe(hits: CanaryHit[]): CanaryHit[] {
