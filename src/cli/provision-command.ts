@@ -6,6 +6,7 @@ import type { VerifyReport } from '../mail/types.ts';
 import { formatVerifyReport } from './verify-command.ts';
 import { validateMailbox } from './validate.ts';
 import { buildProvisionResult, type ProvisionResult } from '../steps/result.ts';
+import { certificateSignIn } from '../steps/certificate.ts';
 import { resolveConnection } from './connection.ts';
 import { openGraphSession } from './graph-session.ts';
 import { buildProvisionRequest, withProvisionOptions, type ProvisionArgs } from './provision.ts';
@@ -43,7 +44,7 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
       const verification = args.verify && !request.dryRun ? await verifyProvisioned(request, ctx, to, deps) : undefined;
       if (args.json) deps.stdout.write(`${JSON.stringify(verification ? { ...result, verify: verification } : result, null, 2)}\n`);
       else {
-        deps.stdout.write(formatProvisionSummary(result, ctx.delivered?.shown, ctx.delivered?.kept ?? false));
+        deps.stdout.write(formatProvisionSummary(result, ctx.delivered?.shown, ctx.delivered?.kept ?? false, ctx.delivered?.writtenTo ?? undefined));
         if (verification) deps.stdout.write(`\nVerify:\n${formatVerifyReport(verification)}`);
         if (request.dryRun) deps.stdout.write(formatPreflight(describeMissing(preflight)));
       }
@@ -59,11 +60,13 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
   };
 }
 
-/** provision --verify: the new secret, in memory, never re-read from the file. */
+/** provision --verify: the new secret (or certificate: a client assertion), in memory, never re-read from the file. */
 async function verifyProvisioned(request: ProvisionRequest, ctx: ProvisionContext, to: string | undefined, deps: Deps): Promise<VerifyReport | undefined> {
   const app = ctx.application ?? ctx.observed?.application;
-  if (!ctx.minted || !app || !ctx.observed) {
-    deps.stderr.write('verify skipped: no new secret on this run; run `entra-mail verify` with the secret you hold.\n');
+  const credential = ctx.minted ? { kind: 'secret' as const, secret: ctx.minted.secret } : ctx.certificate ? certificateSignIn(ctx.certificate) : undefined;
+  if (!credential || !app || !ctx.observed) {
+    const what = request.desired.credential === 'certificate' ? 'certificate; run `entra-mail verify --certificate FILE --private-key FILE`' : 'secret; run `entra-mail verify`';
+    deps.stderr.write(`verify skipped: no new ${what} with the credential you hold.\n`);
     return undefined;
   }
   if (request.desired.model === 'delegated-smtp') {
@@ -77,7 +80,7 @@ async function verifyProvisioned(request: ProvisionRequest, ctx: ProvisionContex
       model: request.desired.model,
       tenantId: ctx.observed.organization.id,
       clientId: app.appId,
-      credential: { kind: 'secret', secret: ctx.minted.secret },
+      credential,
       mailbox,
       to: to ?? mailbox,
       endpoints: request.connection.endpoints,
@@ -96,7 +99,7 @@ function formatPreflight(missing: string[]): string {
 }
 
 /** The human summary on stdout: what changed, the config (masked unless --show-secret), where things went. */
-export function formatProvisionSummary(result: ProvisionResult, shown: string | undefined, kept: boolean): string {
+export function formatProvisionSummary(result: ProvisionResult, shown: string | undefined, kept: boolean, configPath?: string): string {
   const lines: string[] = [];
   const title = result.dryRun ? 'Plan (dry run, nothing changed):' : 'Changes:';
   lines.push(title);
@@ -108,8 +111,17 @@ export function formatProvisionSummary(result: ProvisionResult, shown: string | 
   if (result.application) lines.push('', `Application (client) ID: ${result.application.appId}`, `Directory (tenant) ID:   ${result.tenantId}`);
   if (result.servicePrincipal) lines.push(`Enterprise app object ID: ${result.servicePrincipal.id}`);
   if (result.secret) lines.push(`Client secret: keyId ${result.secret.keyId}, expires ${result.secret.endDateTime.slice(0, 10)}`);
+  if (result.certificate) lines.push(`Certificate: keyId ${result.certificate.keyId}, thumbprint ${result.certificate.thumbprint ?? 'unknown'}, expires ${result.certificate.endDateTime.slice(0, 10)}`);
   if (result.exchange.scriptPath) lines.push(`Exchange script: ${result.exchange.scriptPath} (${result.exchange.status})`);
   if (shown) lines.push('', 'Config:', '', shown.trimEnd());
+  if (result.certificate !== undefined) {
+    if (result.certificate?.writtenTo) {
+      lines.push('', `The private key and certificate were written to ${result.certificate.writtenTo} (mode 0600); only the public part went to Entra.`);
+      if (configPath) lines.push(`The config, which names that file, was written to ${configPath}.`);
+    }
+    else lines.push('', 'No new certificate on this run (a valid one exists): the config and PEM files were left unchanged; --new-secret mints another.');
+    return `${lines.join('\n')}\n`;
+  }
   if (result.secret?.writtenTo) lines.push('', `The full config, secret included, was written to ${result.secret.writtenTo} (mode 0600).`);
   else if (kept) lines.push('', 'No new secret on this run: the existing config file was left unchanged (--new-secret mints one).');
   else if (!result.secret?.writtenTo) lines.push('', 'No new secret on this run (a valid one exists); use --new-secret if you need its value again.');

@@ -3,12 +3,14 @@ import type { Argv } from 'yargs';
 import type { ExchangeConnectOptions } from '../exchange/script.ts';
 import { UsageError } from '../errors.ts';
 import { MODEL_NAMES, MODELS, isModelName, type ModelName } from '../models.ts';
+import { certificateProfile } from '../outputs/certificate-outputs.ts';
 import { getProfile } from '../profiles/load.ts';
 import type { Profile } from '../profiles/profile.ts';
 import { resolvePermissions, resolveRedirectUris } from '../profiles/resolve.ts';
 import { EXCHANGE_MODES, type ExchangeMode, type ExchangeOptions } from '../steps/exchange.ts';
 import type { ProvisionRequest } from '../steps/provision.ts';
 import type { Desired } from '../steps/types.ts';
+import type { CredentialKind } from '../lifecycle/types.ts';
 import { VERSION } from '../version.ts';
 import type { Connection, TenantArgs } from './connection.ts';
 import { withTenantOptions } from './connection.ts';
@@ -34,6 +36,8 @@ export interface ProvisionArgs extends TenantArgs {
   redirectUri?: string[];
   siteUrl?: string;
   newSecret?: boolean;
+  credential?: string;
+  certificateOut?: string;
   sendAs?: string[];
   verify?: boolean;
   to?: string;
@@ -48,7 +52,9 @@ export function withProvisionOptions<T>(yargs: Argv<T>): Argv<T & ProvisionArgs>
     .option('mailbox', { type: 'string', array: true, describe: 'Sending mailbox (repeatable)' })
     .option('sender-name', { type: 'string', describe: 'Display name of the sender' })
     .option('secret-lifetime', { type: 'string', describe: 'e.g. 180d, 24mo (max 24 months; default from the profile)' })
-    .option('new-secret', { type: 'boolean', default: false, describe: 'Mint a new secret even if a valid one exists' })
+    .option('new-secret', { type: 'boolean', alias: 'new-credential', default: false, describe: 'Mint a new secret (or certificate) even if a valid one exists' })
+    .option('credential', { type: 'string', choices: ['secret', 'certificate'], default: 'secret', describe: 'Sign in with a client secret or a certificate (generic profiles only)' })
+    .option('certificate-out', { type: 'string', describe: 'certificate: PEM file for the private key + certificate, 0600 (default ./<unique-name>.pem)' })
     .option('exchange', { type: 'string', choices: EXCHANGE_MODES as unknown as string[], default: 'script', describe: 'Exchange step: write the script, run it, or skip' })
     .option('script-out', { type: 'string', describe: 'Where to write the Exchange script (default ./<unique-name>.exchange.ps1)' })
     .option('pwsh', { type: 'string', describe: 'PowerShell 7 executable [env: ENTRA_MAIL_PWSH]' })
@@ -66,8 +72,11 @@ export function withProvisionOptions<T>(yargs: Argv<T>): Argv<T & ProvisionArgs>
 /** argv → Desired + the step options: all validation, no I/O beyond reading the shipped profiles. */
 export function buildProvisionRequest(args: ProvisionArgs, connection: Connection, cwd: string, env: NodeJS.ProcessEnv): ProvisionRequest {
   if (args.model !== undefined && !isModelName(args.model)) throw new UsageError(`--model: '${args.model}' is not one of ${MODEL_NAMES.join(', ')}.`, { flag: '--model' });
-  const profile: Profile = getProfile(args.profile ?? `generic-${args.model ?? 'smtp'}`);
-  const model: ModelName = (args.model as ModelName | undefined) ?? profile.model;
+  const chosen: Profile = getProfile(args.profile ?? `generic-${args.model ?? 'smtp'}`);
+  const model: ModelName = (args.model as ModelName | undefined) ?? chosen.model;
+  const credential = readCredentialKind(args);
+  // Checked before anything is sent: a product that takes only a client secret gets none.
+  const profile = credential === 'certificate' ? requireCertificateProfile(chosen, model) : chosen;
   const mailboxes = [...new Set((args.mailbox ?? []).map((m) => validateMailbox(m)))];
   if (mailboxes.length === 0) throw new UsageError('--mailbox: give the sending mailbox (e.g. --mailbox noreply@contoso.com).', { flag: '--mailbox' });
   const displayName = validateDisplayName(args.name ?? profile.displayName);
@@ -87,22 +96,30 @@ export function buildProvisionRequest(args: ProvisionArgs, connection: Connectio
     senderName: args.senderName !== undefined ? validateDisplayName(args.senderName, '--sender-name') : undefined,
     secretLifetimeDays: parseLifetime(args.secretLifetime ?? profile.secretLifetime),
     newSecret: Boolean(args.newSecret),
+    credential,
     permissions: resolvePermissions(profile, model),
     redirectUris,
     signInAudience: profile.signInAudience,
   };
   const format = args.format ?? profile.outputs[0]?.name ?? 'env';
   const output = profile.outputs.find((o) => o.name === format);
-  if (!output) throw new UsageError(`--format: profile '${profile.name}' has no output '${format}'; choose one of: ${profile.outputs.map((o) => o.name).join(', ')}.`, { flag: '--format' });
+  if (!output) {
+    const which = credential === 'certificate' ? ` for --credential certificate` : '';
+    throw new UsageError(`--format: profile '${profile.name}' has no output '${format}'${which}; choose one of: ${profile.outputs.map((o) => o.name).join(', ')}.`, { flag: '--format' });
+  }
   const outPath = resolve(cwd, args.out ?? `${uniqueName}.${extensionFor(output.format)}`);
   const scriptPath = resolve(cwd, args.scriptOut ?? `${uniqueName}.exchange.ps1`);
   if (scriptPath === outPath) throw new UsageError('--script-out and --out name the same file.', { flag: '--script-out' });
+  const certificateOut = credential === 'certificate' ? resolve(cwd, args.certificateOut ?? `${uniqueName}.pem`) : undefined;
+  if (certificateOut !== undefined && (certificateOut === outPath || certificateOut === scriptPath)) {
+    throw new UsageError('--certificate-out names the same file as --out or --script-out; the private key needs a file of its own.', { flag: '--certificate-out' });
+  }
   return {
     desired,
     profile,
     connection,
     exchange: buildExchangeOptions(args, exchangeMode, scriptPath, connection, profile, model, env),
-    output: { format, outPath, showSecret: Boolean(args.showSecret), siteUrl },
+    output: { format, outPath, showSecret: Boolean(args.showSecret), siteUrl, ...(certificateOut !== undefined ? { certificateOut } : {}) },
     dryRun: Boolean(args.dryRun),
     json: Boolean(args.json),
   };
@@ -135,6 +152,27 @@ function buildExchangeOptions(
     enableSmtpAuth: MODELS[model].exchange.smtpAuth || profile.exchange.smtpAuth,
     generatedBy: `entra-mail ${VERSION}`,
   };
+}
+
+function readCredentialKind(args: ProvisionArgs): CredentialKind {
+  const kind = args.credential ?? 'secret';
+  if (kind !== 'secret' && kind !== 'certificate') throw new UsageError(`--credential: '${kind}' is not secret or certificate.`, { flag: '--credential' });
+  if (kind === 'secret' && args.certificateOut !== undefined) throw new UsageError('--certificate-out needs --credential certificate.', { flag: '--certificate-out' });
+  return kind;
+}
+
+/** The profile's certificate view (src/outputs/certificate-outputs.ts), or exit 2 naming --credential. */
+function requireCertificateProfile(profile: Profile, model: ModelName): Profile {
+  const view = certificateProfile(profile, model);
+  if (view) return view;
+  const why =
+    MODELS[model].tokenResource === 'user'
+      ? `model '${model}' signs in as a user through the product's own OAuth flow`
+      : `${profile.product} takes a client secret only: its form has no place for a certificate`;
+  throw new UsageError(`--credential certificate cannot be used with profile '${profile.name}': ${why}.`, {
+    flag: '--credential',
+    suggestion: `Use --credential secret with this profile, or a generic profile (generic-smtp, generic-graph …) for certificate sign-in.`,
+  });
 }
 
 function extensionFor(format: string): string {

@@ -27,6 +27,10 @@ export interface OutputFacts {
   keyId?: string;
   /** The secret's endDateTime (ISO 8601). */
   secretExpires?: string;
+  /** `--credential certificate`: absolute path of the PEM (private key + certificate) the run wrote. */
+  certificatePath?: string;
+  /** `--credential certificate`: SHA-1 thumbprint, upper-case hex (the portal's "Thumbprint"). */
+  certificateThumbprint?: string;
 }
 
 export type FactName = keyof OutputFacts;
@@ -45,6 +49,8 @@ export const FACT_PLACEHOLDERS: Record<FactName, { flag?: string; kind: 'string'
   siteUrl: { flag: '--site-url', kind: 'string' },
   keyId: { kind: 'string' },
   secretExpires: { kind: 'string' },
+  certificatePath: { flag: '--certificate-out', kind: 'string' },
+  certificateThumbprint: { kind: 'string' },
 };
 
 /** Placeholders that expand to generated multi-line blocks (the guide notes), not to one value. */

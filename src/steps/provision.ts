@@ -12,6 +12,7 @@ import { journalPath, writeJournal, type Journal } from './journal.ts';
 import { observe } from './observe.ts';
 import { deliverOutput, type OutputOptions, type DeliveredOutput } from './output.ts';
 import { applySecret, planSecret, type MintedSecret, type SecretPlan } from './secret.ts';
+import { applyCertificate, planCertificate, type CertificatePlan, type MintedCertificate } from './certificate.ts';
 import { applyServicePrincipal, planServicePrincipal } from './service-principal.ts';
 import { reachCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { chooseProgressMode, runTasks } from './task-runner.ts';
@@ -19,6 +20,7 @@ import type { Change, Desired, Observed } from './types.ts';
 
 export interface ProvisionRequest {
   desired: Desired;
+  /** The profile as this run renders it: its certificate view with `--credential certificate`. */
   profile: Profile;
   connection: Connection;
   exchange: ExchangeOptions;
@@ -36,6 +38,8 @@ export interface ProvisionContext {
   servicePrincipal?: ServicePrincipal;
   journal?: Journal;
   minted?: MintedSecret;
+  /** `--credential certificate`: the certificate this run minted. */
+  certificate?: MintedCertificate;
   script?: string;
   exchange?: ExchangeOutcome;
   delivered?: DeliveredOutput;
@@ -45,7 +49,10 @@ export interface ProvisionPlan {
   application: ApplicationPlan;
   servicePrincipal: Change;
   consent: ConsentPlan;
+  /** With `--credential certificate` an empty plan: secrets are neither minted nor touched. */
   secret: SecretPlan;
+  /** Only with `--credential certificate`. */
+  certificate?: CertificatePlan;
   exchange: Change;
   changes: Change[];
 }
@@ -55,12 +62,15 @@ export function planProvision(desired: Desired, observed: Observed, exchange: Ex
   const application = planApplication(desired, observed);
   const servicePrincipal = planServicePrincipal(observed);
   const consent = planConsent(observed, managedResourceIds(observed.resources));
-  const secret = planSecret(desired, observed, nowMs);
+  const certificate = desired.credential === 'certificate' ? planCertificate(desired, observed, nowMs) : undefined;
+  const secret = certificate ? NO_SECRET : planSecret(desired, observed, nowMs);
   const exchangeChange = planExchange(desired, exchange);
-  return { application, servicePrincipal, consent, secret, exchange: exchangeChange, changes: [application.change, servicePrincipal, ...consent.changes, ...secret.changes, exchangeChange] };
+  const credential = certificate?.changes ?? secret.changes;
+  return { application, servicePrincipal, consent, secret, ...(certificate ? { certificate } : {}), exchange: exchangeChange, changes: [application.change, servicePrincipal, ...consent.changes, ...credential, exchangeChange] };
 }
 
 const changed = (c: Change) => c.action !== 'none';
+const NO_SECRET: SecretPlan = { changes: [], mint: false, orphans: [] };
 
 /**
  * read → plan → apply as one task list. Calls that do not depend on each other run together: the
@@ -74,17 +84,28 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
   /** Write the config and record the delivery in the journal around it (crash safety, matrix row 12). */
   const deliver = async (ctx: ProvisionContext): Promise<void> => {
     const record = async (status: 'delivering' | 'delivered', sink?: { path: string; sha256: string }) => {
-      if (!ctx.minted || !ctx.journal) return;
-      const marker = ctx.minted.marker;
+      const marker = ctx.minted?.marker ?? ctx.certificate?.marker;
+      if (!marker || !ctx.journal) return;
       ctx.journal = { ...ctx.journal, credentials: ctx.journal.credentials.map((c) => (c.marker === marker ? { ...c, status, at: deps.clock.now().toISOString(), ...(sink ? { sink } : {}) } : c)) };
       await writeJournal(journalFor(ctx.journal.tenantId), ctx.journal);
     };
     ctx.delivered = await deliverOutput(request, ctx, { beforeWrite: (sink) => record('delivering', sink) });
     checkpoint('after-output');
     await record('delivered');
-    if (ctx.minted) checkpoint('after-delivery-journal');
+    if (ctx.minted || ctx.certificate) checkpoint('after-delivery-journal');
   };
   const checkpoint = (name: Checkpoint) => reachCheckpoint(name, deps.env);
+  const saveJournal = (j: Journal) => writeJournal(journalFor(j.tenantId), j);
+  /** The secret step, or its certificate variant with rotate's minting (src/steps/certificate.ts). */
+  const applyCredential = async (ctx: ProvisionContext, app: Application): Promise<{ journal: Journal; minted?: MintedSecret; certificate?: MintedCertificate }> => {
+    const plan = ctx.plan as ProvisionPlan;
+    const journal = { ...(ctx.journal as Journal), appId: app.appId };
+    if (!plan.certificate) return applySecret({ graph, nowMs: deps.clock.nowMs(), newRunId: deps.newId, saveJournal, checkpoint }, app, desired, plan.secret, journal);
+    const tenantId = (ctx.observed as Observed).organization.id;
+    const lifecycle = { graph, clock: deps.clock, env: deps.env, newId: deps.newId, tenantId, endpoints: request.connection.endpoints, graphScope: request.connection.graphScope, log: () => undefined };
+    const result = await applyCertificate(lifecycle, app, desired, plan.certificate, journal, saveJournal);
+    return { journal: result.journal, ...(result.minted ? { certificate: result.minted } : {}) };
+  };
   const tasks: ListrTask<ProvisionContext>[] = [
     {
       title: 'Read the tenant',
@@ -116,7 +137,7 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
     {
       // The two run together (both need only the app) but as one task: both are settled before it
       // ends, so a failure of one never leaves the other running after the command has returned.
-      title: 'Service principal and client secret',
+      title: request.desired.credential === 'certificate' ? 'Service principal and certificate' : 'Service principal and client secret',
       skip: () => skipApply(),
       task: async (ctx, task) => {
         const app = currentApp(ctx);
@@ -126,17 +147,12 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
             checkpoint('after-service-principal');
             return value;
           }),
-          applySecret(
-            { graph, nowMs: deps.clock.nowMs(), newRunId: deps.newId, saveJournal: (j) => writeJournal(journalFor(j.tenantId), j), checkpoint },
-            app,
-            desired,
-            (ctx.plan as ProvisionPlan).secret,
-            { ...(ctx.journal as Journal), appId: app.appId },
-          ),
+          applyCredential(ctx, app),
         ]);
         if (secret.status === 'fulfilled') {
           ctx.journal = secret.value.journal;
           ctx.minted = secret.value.minted;
+          ctx.certificate = secret.value.certificate;
         }
         if (sp.status === 'fulfilled') ctx.servicePrincipal = sp.value;
         if (sp.status === 'rejected' && secret.status === 'rejected') throw sp.reason;
@@ -144,7 +160,7 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
         if (sp.status === 'rejected') {
           // The secret exists now: deliver it before failing, so the re-run finds it held
           // instead of revoking it and minting another (lose nothing).
-          if (ctx.minted) await deliver(ctx);
+          if (ctx.minted || ctx.certificate) await deliver(ctx);
           throw sp.reason;
         }
       },

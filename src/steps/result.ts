@@ -1,3 +1,4 @@
+import { thumbprintOf } from './certificate.ts';
 import type { Change } from './types.ts';
 import type { ProvisionContext, ProvisionRequest } from './provision.ts';
 
@@ -11,6 +12,8 @@ export interface ProvisionResult {
   servicePrincipal: { id: string } | null;
   permissions: { resourceAppId: string; name: string; type: 'Role' | 'Scope'; consented: boolean }[];
   secret: { keyId: string; displayName: string; endDateTime: string; writtenTo: string | null; value?: string } | null;
+  /** Only with `--credential certificate`: `writtenTo` is the PEM file (private key + certificate, 0600). */
+  certificate?: { keyId: string; thumbprint: string | null; endDateTime: string; writtenTo: string | null } | null;
   exchange: { mode: string; status: string; scriptPath: string | null; changes?: { object: string; action: string }[]; warnings?: string[] };
   changes: Change[];
   config: Record<string, string>;
@@ -36,6 +39,12 @@ export function buildProvisionResult(request: ProvisionRequest, ctx: ProvisionCo
     : kept
       ? { keyId: kept.keyId, displayName: kept.displayName ?? '', endDateTime: kept.endDateTime, writtenTo: null }
       : null;
+  const keptCertificate = plan?.certificate?.kept;
+  const certificate = ctx.certificate
+    ? { keyId: ctx.certificate.keyId, thumbprint: ctx.certificate.thumbprint, endDateTime: ctx.certificate.endDateTime, writtenTo: ctx.delivered?.certificateWrittenTo ?? null }
+    : keptCertificate
+      ? { keyId: keptCertificate.keyId, thumbprint: thumbprintOf(keptCertificate), endDateTime: keptCertificate.endDateTime, writtenTo: null }
+      : null;
   return {
     tenantId: observed?.organization.id ?? request.desired.tenant,
     model: request.desired.model,
@@ -50,6 +59,7 @@ export function buildProvisionResult(request: ProvisionRequest, ctx: ProvisionCo
       consented: consentedNow || (observed?.assignments.some((a) => a.resourceId === p.resourceId && a.appRoleId === p.id) ?? false) || (observed?.grants.some((g) => g.resourceId === p.resourceId && g.scope.split(' ').includes(p.value)) ?? false),
     })),
     secret,
+    ...(request.desired.credential === 'certificate' ? { certificate } : {}),
     exchange: {
       mode: request.exchange.mode,
       status: ctx.exchange?.status ?? (request.exchange.mode === 'skip' ? 'skipped' : request.dryRun ? 'planned' : 'skipped'),

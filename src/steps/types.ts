@@ -1,5 +1,6 @@
 import type { ModelName, PermissionRequest } from '../models.ts';
 import type { Application, AppRoleAssignment, OAuth2PermissionGrant, Organization, ServicePrincipal } from '../graph/types.ts';
+import type { CredentialKind } from '../lifecycle/types.ts';
 import type { Journal } from './journal.ts';
 
 /**
@@ -15,8 +16,12 @@ export interface Desired {
   uniqueName: string;
   mailboxes: string[];
   senderName?: string;
+  /** Lifetime of the new credential, secret or certificate. */
   secretLifetimeDays: number;
+  /** `--new-secret` (alias `--new-credential`): mint a new credential even if a valid one exists. */
   newSecret: boolean;
+  /** `--credential`: what the app signs in with; a certificate's private key never reaches Entra. */
+  credential: CredentialKind;
   /** Model permissions plus the profile's extras. */
   permissions: PermissionRequest[];
   redirectUris: { web: string[]; publicClient: string[] };
@@ -49,7 +54,7 @@ export type ChangeAction = 'create' | 'update' | 'none' | 'remove';
 
 /** One line of the plan and of `changes` in the --json result. */
 export interface Change {
-  step: 'application' | 'service-principal' | 'consent' | 'secret' | 'exchange' | 'output';
+  step: 'application' | 'service-principal' | 'consent' | 'secret' | 'certificate' | 'exchange' | 'output';
   action: ChangeAction;
   summary: string;
 }
