@@ -1,16 +1,6 @@
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
-import { createHash, randomBytes, webcrypto } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { generateRsaKeys, privateKeyPem, randomSerial, RSA_SHA256, x509 } from '../crypto/x509.ts';
 import { Secret } from '../secret.ts';
-
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-
-const RSA: webcrypto.RsaHashedKeyGenParams = {
-  name: 'RSASSA-PKCS1-v1_5',
-  hash: 'SHA-256',
-  publicExponent: new Uint8Array([1, 0, 1]),
-  modulusLength: 2048,
-};
 
 /**
  * A self-signed certificate for an app's key credential (graph.md §3.5): Entra only ever gets the
@@ -36,25 +26,24 @@ export interface AppCertificate {
 export async function generateAppCertificate(options: { subject: string; lifetimeDays: number; now: Date }): Promise<AppCertificate> {
   const notBefore = new Date(options.now.getTime() - 60_000);
   const notAfter = new Date(options.now.getTime() + options.lifetimeDays * 86_400_000);
-  const keys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = await generateRsaKeys();
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomBytes(16).toString('hex').replace(/^[89a-f]/, '1'),
+    serialNumber: randomSerial(),
     name: `CN=${escapeDnValue(options.subject)}`,
     notBefore,
     notAfter,
     keys,
-    signingAlgorithm: RSA,
+    signingAlgorithm: RSA_SHA256,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
   const der = Buffer.from(certificate.rawData);
   return {
     certificatePem: certificate.toString('pem'),
-    privateKeyPem: new Secret(toPem('PRIVATE KEY', pkcs8)),
+    privateKeyPem: new Secret(await privateKeyPem(keys.privateKey)),
     publicDerBase64: der.toString('base64'),
     thumbprint: createHash('sha1').update(der).digest('hex').toUpperCase(),
     notBefore,
@@ -62,12 +51,21 @@ export async function generateAppCertificate(options: { subject: string; lifetim
   };
 }
 
-function toPem(label: string, der: Buffer): string {
-  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
-}
-
 /** RFC 4514: the characters that must be escaped in a DN attribute value. */
 function escapeDnValue(value: string): string {
   return value.replace(/[,+"\\<>;=]/g, (c) => `\\${c}`).replace(/^[ #]|[ ]$/g, (c) => `\\${c}`);
+}
+
+/**
+ * The one-file form the tool writes (private key, then certificate, 0600) and the sign-in form
+ * verify needs, both ways.
+ */
+export function combinedPem(certificate: Pick<AppCertificate, 'certificatePem' | 'privateKeyPem'>): Secret {
+  return new Secret(`${certificate.privateKeyPem.reveal()}${certificate.certificatePem}`);
+}
+
+export function splitCombinedPem(pem: Secret): { kind: 'certificate'; certificatePem: string; privateKeyPem: Secret } {
+  const text = pem.reveal();
+  const at = text.indexOf('-----BEGIN CERTIFICATE-----');
+  return { kind: 'certificate', certificatePem: text.slice(at), privateKeyPem: new Secret(text.slice(0, at)) };
 }

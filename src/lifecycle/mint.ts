@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { generateAppCertificate } from '../credentials/certificate.ts';
+import { combinedPem, generateAppCertificate } from '../credentials/certificate.ts';
 import { currentKeyCredentials, newKeyCredential, writeKeyCredentials } from '../credentials/key-credentials.ts';
 import { getApplication } from '../graph/applications.ts';
 import type { Application } from '../graph/types.ts';
@@ -53,9 +53,8 @@ export async function mintCredential(
   const fresh = await getApplication(deps.graph, app.id);
   await writeKeyCredentials(deps.graph, app.id, [...currentKeyCredentials(fresh), newKeyCredential(keyId, marker, certificate)]);
   current = await saveJournal(recordCredential(current, { marker, keyId, status: 'minted', at: deps.clock.now().toISOString() }));
-  const pem = `${certificate.privateKeyPem.reveal()}${certificate.certificatePem}`;
   return {
     journal: current,
-    credential: { kind, keyId, marker, endDateTime: certificate.notAfter.toISOString(), value: new Secret(pem), thumbprint: certificate.thumbprint },
+    credential: { kind, keyId, marker, endDateTime: certificate.notAfter.toISOString(), value: combinedPem(certificate), thumbprint: certificate.thumbprint },
   };
 }

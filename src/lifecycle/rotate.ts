@@ -1,3 +1,4 @@
+import { splitCombinedPem } from '../credentials/certificate.ts';
 import { ServiceError, isEntraMailError } from '../errors.ts';
 import { getApplication } from '../graph/applications.ts';
 import type { Application } from '../graph/types.ts';
@@ -125,8 +126,5 @@ export async function rotateApplication(deps: LifecycleDeps, application: Applic
 /** The confirm step signs in with exactly what the sinks received. */
 function verifyCredential(kind: CredentialKind, value: Secret): VerifyInput['credential'] {
   if (kind === 'secret') return { kind: 'secret', secret: value };
-  const pem = value.reveal();
-  const certificatePem = pem.slice(pem.indexOf('-----BEGIN CERTIFICATE-----'));
-  const privateKeyPem = new Secret(pem.slice(0, pem.indexOf('-----BEGIN CERTIFICATE-----')));
-  return { kind: 'certificate', certificatePem, privateKeyPem };
+  return splitCombinedPem(value);
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { splitCombinedPem } from '../credentials/certificate.ts';
 import type { Application, KeyCredential } from '../graph/types.ts';
 import { mintCredential } from '../lifecycle/mint.ts';
 import { findOrphans, removeCredentials, type AppCredential } from '../lifecycle/retire.ts';
@@ -85,9 +86,7 @@ export function thumbprintOf(credential: Pick<KeyCredential, 'key'>): string | n
 
 /** What `provision --verify` signs in with: the minted PEM split into certificate and private key. */
 export function certificateSignIn(minted: MintedCertificate): VerifyInput['credential'] {
-  const pem = minted.pem.reveal();
-  const at = pem.indexOf('-----BEGIN CERTIFICATE-----');
-  return { kind: 'certificate', certificatePem: pem.slice(at), privateKeyPem: new Secret(pem.slice(0, at)) };
+  return splitCombinedPem(minted.pem);
 }
 
 function emptyJournal(observed: Observed): Journal {

@@ -1,15 +1,4 @@
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
-import { webcrypto } from 'node:crypto';
-
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-
-const RSA: webcrypto.RsaHashedKeyGenParams = {
-  name: 'RSASSA-PKCS1-v1_5',
-  hash: 'SHA-256',
-  publicExponent: new Uint8Array([1, 0, 1]),
-  modulusLength: 2048,
-};
+import { generateRsaKeys, privateKeyPem, randomSerial, RSA_SHA256, x509 } from '../../crypto/x509.ts';
 
 /** PEM material for the sandbox's HTTPS and SMTP listeners; the CA certificate is public. */
 export interface SandboxCertificates {
@@ -28,14 +17,14 @@ export interface SandboxCertificates {
 export async function createSandboxCertificates(now: Date): Promise<SandboxCertificates> {
   const notBefore = new Date(now.getTime() - 24 * 3600_000);
   const notAfter = new Date(now.getTime() + 365 * 24 * 3600_000);
-  const caKeys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const caKeys = await generateRsaKeys();
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
     name: 'CN=entra-mail sandbox CA, O=entra-mail sandbox',
     notBefore,
     notAfter,
     keys: caKeys,
-    signingAlgorithm: RSA,
+    signingAlgorithm: RSA_SHA256,
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
@@ -43,7 +32,7 @@ export async function createSandboxCertificates(now: Date): Promise<SandboxCerti
     ],
   });
 
-  const serverKeys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const serverKeys = await generateRsaKeys();
   const server = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(),
     subject: 'CN=127.0.0.1',
@@ -52,7 +41,7 @@ export async function createSandboxCertificates(now: Date): Promise<SandboxCerti
     notAfter,
     publicKey: serverKeys.publicKey,
     signingKey: caKeys.privateKey,
-    signingAlgorithm: RSA,
+    signingAlgorithm: RSA_SHA256,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
@@ -66,16 +55,9 @@ export async function createSandboxCertificates(now: Date): Promise<SandboxCerti
     ],
   });
 
-  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', serverKeys.privateKey);
   return {
     caPem: ca.toString('pem') + '\n',
     certPem: server.toString('pem') + '\n',
-    keyPem: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY') + '\n',
+    keyPem: await privateKeyPem(serverKeys.privateKey),
   };
-}
-
-function randomSerial(): string {
-  const bytes = webcrypto.getRandomValues(new Uint8Array(16));
-  bytes[0] = (bytes[0] ?? 0) & 0x7f; // a positive INTEGER
-  return Buffer.from(bytes).toString('hex');
 }
