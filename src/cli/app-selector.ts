@@ -4,9 +4,10 @@ import { findApplicationByAppId, findApplicationByUniqueName } from '../graph/ap
 import type { GraphGateway } from '../graph/gateway.ts';
 import type { Application } from '../graph/types.ts';
 import { isModelName, type ModelName } from '../models.ts';
-import { validateGuid, validateUniqueName } from './validate.ts';
+import { isGuid, validateGuid, validateUniqueName } from './validate.ts';
 
 export interface AppSelectorArgs {
+  app?: string;
   appId?: string;
   uniqueName?: string;
 }
@@ -15,16 +16,19 @@ export type AppSelector = { kind: 'appId'; value: string } | { kind: 'uniqueName
 
 export function withAppSelector<T>(yargs: Argv<T>): Argv<T & AppSelectorArgs> {
   return yargs
+    .option('app', { type: 'string', describe: 'The app: its app (client) id or its unique name (as rotate takes it)' })
     .option('app-id', { type: 'string', describe: 'The app (client) id' })
     .option('unique-name', { type: 'string', describe: 'The app\'s unique name (the idempotency key provision used)' }) as Argv<T & AppSelectorArgs>;
 }
 
 /** Exactly one of --app-id / --unique-name, validated before any request. */
 export function parseAppSelector(args: AppSelectorArgs): AppSelector {
-  if (args.appId !== undefined && args.uniqueName !== undefined) throw new UsageError('Name the app one way: --app-id or --unique-name, not both.', { flag: '--app-id' });
+  const given = [args.app, args.appId, args.uniqueName].filter((v) => v !== undefined).length;
+  if (given > 1) throw new UsageError('Name the app one way: --app, --app-id or --unique-name.', { flag: '--app' });
+  if (args.app !== undefined) return isGuid(String(args.app)) ? { kind: 'appId', value: validateGuid(args.app, '--app') } : { kind: 'uniqueName', value: validateUniqueName(args.app, '--app') };
   if (args.appId !== undefined) return { kind: 'appId', value: validateGuid(args.appId, '--app-id') };
   if (args.uniqueName !== undefined) return { kind: 'uniqueName', value: validateUniqueName(args.uniqueName) };
-  throw new UsageError('Name the app: --app-id <client id> or --unique-name <name>.', { flag: '--unique-name' });
+  throw new UsageError('Name the app: --app <client id or unique name>.', { flag: '--app' });
 }
 
 export async function findSelectedApplication(graph: GraphGateway, selector: AppSelector, step: string): Promise<Application> {

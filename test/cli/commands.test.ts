@@ -70,13 +70,18 @@ describe('verify, exchange-script and deprovision through the CLI', () => {
 
   it('exchange-script writes the script for the existing app with the enterprise app object id', async () => {
     const out = join(t.dir, 'again.ps1');
-    const r = await runCli(['exchange-script', ...t.common, '--app-id', appId, '--mailbox', 'hr@contoso.com', '--script-out', out, '--json'], { env: t.env, cwd: t.dir });
+    const r = await runCli(['exchange-script', ...t.common, '--app', appId, '--mailbox', 'hr@contoso.com', '--script-out', out, '--json'], { env: t.env, cwd: t.dir });
     assert.equal(r.code, 0, r.stderr);
     const result = JSON.parse(r.stdout);
     assert.equal(result.model, 'smtp', 'the model comes from the tag provision left');
     const sp = t.sandbox.ctx.state.servicePrincipals.find((s) => s.appId === appId)!;
     const app = t.sandbox.ctx.state.applications.find((a) => a.appId === appId)!;
     const script = await readFile(out, 'utf8');
+    const byName = await runCli(['exchange-script', ...t.common, '--app', 'mailer', '--mailbox', 'hr@contoso.com', '--dry-run'], { env: t.env, cwd: t.dir });
+    assert.equal(byName.code, 0, byName.stderr);
+    assert.equal(byName.stdout, script, '--app takes the unique name too, and --dry-run prints the same bytes');
+    const both = await runCli(['exchange-script', ...t.common, '--app', 'mailer', '--app-id', appId], { env: t.env, cwd: t.dir });
+    assert.equal(both.code, 2);
     assert.ok(script.includes(`'${sp.id}'`));
     assert.ok(!script.includes(app.id));
   });
