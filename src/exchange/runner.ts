@@ -32,7 +32,10 @@ export async function runExchangeScript(opts: RunExchangeScriptOptions): Promise
     stdin: 'ignore',
     all: false,
     stripFinalNewline: true,
-    ...(opts.env === undefined ? {} : { env: opts.env }),
+    // The script needs no credential of ours: the admin's secret variables are not handed down
+    // (reliability matrix row 29: no secret in argv or in the child's environment).
+    env: { ...childEnvironment(process.env), ...(opts.env ?? {}) },
+    extendEnv: false,
     ...(opts.signal === undefined ? {} : { cancelSignal: opts.signal }),
   });
   const object = `script ${opts.scriptPath}`;
@@ -59,6 +62,19 @@ export async function runExchangeScript(opts: RunExchangeScriptOptions): Promise
   } catch (error) {
     throw error instanceof ExternalToolError ? error.withContext({ step: 'exchange', object }) : error;
   }
+}
+
+/** Variables that carry credentials by their conventional names; everything else is passed on. */
+const SECRET_VARIABLES = /(_SECRET|_TOKEN|_PASSWORD|_KEY)$/i;
+/** The one the script itself reads: the password of the certificate it signs in to Exchange with. */
+const SCRIPT_INPUTS = new Set(['ENTRA_MAIL_CERTIFICATE_PASSWORD']);
+
+export function childEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && (SCRIPT_INPUTS.has(name.toUpperCase()) || !SECRET_VARIABLES.test(name))) kept[name] = value;
+  }
+  return kept;
 }
 
 /** The script's own error text (stderr first, else the tail of stdout), redacted and bounded. */
