@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../deps.ts';
 import { ExitCode } from '../errors.ts';
-import { provision, type ProvisionContext, type ProvisionRequest } from '../steps/provision.ts';
+import { privilegesOf, provision, type ProvisionContext, type ProvisionRequest } from '../steps/provision.ts';
 import type { VerifyReport } from '../mail/types.ts';
 import { formatVerifyReport } from './verify-command.ts';
 import { validateMailbox } from './validate.ts';
@@ -10,7 +10,7 @@ import { certificateSignIn } from '../steps/certificate.ts';
 import { resolveConnection } from './connection.ts';
 import { openGraphSession } from './graph-session.ts';
 import { buildProvisionRequest, withProvisionOptions, type ProvisionArgs } from './provision.ts';
-import { assertPrivileges, checkPrivileges, describeMissing } from '../preflight/check-privileges.ts';
+import { assertPrivileges, checkPrivileges, describeMissing, type PreflightReport } from '../preflight/check-privileges.ts';
 
 export interface CommandState {
   exitCode: number;
@@ -37,8 +37,12 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
       const { graph, token } = await openGraphSession(connection, args, deps);
       // Preflight before any change (issue 7): a run that cannot finish stops here with exit 4; a
       // dry run shows the gaps as part of the plan instead.
-      const preflight = checkPrivileges(token, request.desired.permissions);
-      if (!request.dryRun) assertPrivileges(preflight, { tenant: connection.tenant });
+      let preflight: PreflightReport = { identity: 'unknown', checked: false, missing: [] };
+      request.onPlan = (plan, observed) => {
+        const { consents, writesApplication } = privilegesOf(plan, observed);
+        preflight = checkPrivileges(token, consents, writesApplication);
+        if (!request.dryRun) assertPrivileges(preflight, { tenant: connection.tenant });
+      };
       const ctx = await provision(request, deps, graph);
       const result = { ...buildProvisionResult(request, ctx), ...(request.dryRun ? { preflight: { identity: preflight.identity, checked: preflight.checked, missing: preflight.missing } } : {}) };
       const verification = args.verify && !request.dryRun ? await verifyProvisioned(request, ctx, to, deps) : undefined;

@@ -24,11 +24,11 @@ export interface PreflightReport {
  * its token and list what the run needs but the identity lacks — before any change, so a run
  * that cannot finish does not create half the objects first (reliability matrix row 20).
  */
-export function checkPrivileges(token: string, permissions: PermissionRequest[]): PreflightReport {
+export function checkPrivileges(token: string, permissions: PermissionRequest[], writesApplication = true): PreflightReport {
   const identity = readTokenIdentity(token);
   if (identity.kind === 'unknown') return { identity: identity.kind, checked: false, missing: [] };
   const missing: MissingPrivilege[] = [];
-  for (const requirement of requirementsFor(permissions)) {
+  for (const requirement of requirementsFor(permissions, writesApplication)) {
     const needed = identity.kind === 'app' ? missingForApp(requirement, identity) : missingForUser(requirement, identity);
     if (needed) missing.push({ step: requirement.step, purpose: requirement.purpose, needed });
   }

@@ -24,17 +24,21 @@ const GRAPH_ROLE_CONSENT_ROLES: DirectoryRoleName[] = ['Global Administrator', '
 // Directory.AccessAsUser.All lets a user token act with the user's own directory roles.
 const AS_USER = 'Directory.AccessAsUser.All';
 
-/** Pure: the privileges a provision run with these permissions needs, before any call is made. */
-export function requirementsFor(permissions: PermissionRequest[]): Requirement[] {
-  const requirements: Requirement[] = [
-    {
+/**
+ * Pure: the privileges a provision run needs for the consents it will make (`permissions`) and,
+ * when `writesApplication`, for writing the app, its service principal or its credential.
+ */
+export function requirementsFor(permissions: PermissionRequest[], writesApplication = true): Requirement[] {
+  const requirements: Requirement[] = [];
+  if (writesApplication) {
+    requirements.push({
       step: 'application',
       purpose: 'create or update the app registration, its service principal and client secret',
       appPermissions: ['Application.ReadWrite.All', 'Application.ReadWrite.OwnedBy'],
       delegatedScopes: ['Application.ReadWrite.All', AS_USER],
       directoryRoles: [],
-    },
-  ];
+    });
+  }
   for (const p of permissions.filter((x) => x.type === 'Role')) {
     const graph = p.resourceAppId === GRAPH_APP_ID;
     requirements.push({

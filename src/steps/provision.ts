@@ -5,6 +5,7 @@ import type { GraphGateway } from '../graph/gateway.ts';
 import { initialDomain } from '../graph/organization.ts';
 import type { Application, ServicePrincipal } from '../graph/types.ts';
 import type { Profile } from '../profiles/profile.ts';
+import type { PermissionRequest } from '../models.ts';
 import { applyApplication, planApplication, type ApplicationPlan } from './application.ts';
 import { applyConsent, managedResourceIds, planConsent, type ConsentPlan } from './consent.ts';
 import { applyExchange, KNOWN_AFTER_APPLY, planExchange, renderScriptFor, type ExchangeOptions, type ExchangeOutcome } from './exchange.ts';
@@ -27,6 +28,11 @@ export interface ProvisionRequest {
   output: OutputOptions;
   dryRun: boolean;
   json: boolean;
+  /**
+   * Called with the finished plan, before any change: the preflight (src/preflight) checks the
+   * signed-in identity against what this plan will actually do, and throws to stop the run.
+   */
+  onPlan?: (plan: ProvisionPlan, observed: Observed) => void;
 }
 
 /** The listr2 context: facts only (house style habit 4). */
@@ -57,6 +63,20 @@ export interface ProvisionPlan {
   changes: Change[];
 }
 
+const changed = (c: Change) => c.action !== 'none';
+
+/** Pure: the Entra permissions this plan consents to or withdraws, and whether it writes the app, its SP or a credential. */
+export function privilegesOf(plan: ProvisionPlan, observed: Observed): { consents: PermissionRequest[]; writesApplication: boolean } {
+  const appIdOf = (resourceId: string) => Object.values(observed.resources).find((r) => r.id === resourceId)?.appId ?? resourceId;
+  const consents: PermissionRequest[] = [
+    ...plan.consent.assign,
+    ...plan.consent.remove.map((r): PermissionRequest => ({ resourceAppId: appIdOf(r.resourceId), value: r.label, type: 'Role' })),
+    ...observed.permissions.filter((p) => p.type === 'Scope' && plan.consent.grants.some((g) => g.resourceId === p.resourceId)),
+  ];
+  const writes = [plan.application.change, plan.servicePrincipal, ...plan.secret.changes, ...(plan.certificate?.changes ?? [])];
+  return { consents, writesApplication: writes.some(changed) };
+}
+
 /** Pure: the whole plan from what was asked and what was read. */
 export function planProvision(desired: Desired, observed: Observed, exchange: ExchangeOptions, nowMs: number): ProvisionPlan {
   const application = planApplication(desired, observed);
@@ -69,7 +89,6 @@ export function planProvision(desired: Desired, observed: Observed, exchange: Ex
   return { application, servicePrincipal, consent, secret, ...(certificate ? { certificate } : {}), exchange: exchangeChange, changes: [application.change, servicePrincipal, ...consent.changes, ...credential, exchangeChange] };
 }
 
-const changed = (c: Change) => c.action !== 'none';
 const NO_SECRET: SecretPlan = { changes: [], mint: false, orphans: [] };
 
 /**
@@ -122,6 +141,7 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
         ctx.plan = planProvision(desired, observed, request.exchange, deps.clock.nowMs());
         const pending = ctx.plan.changes.filter(changed).length;
         task.title = pending ? `Plan: ${pending} change(s)` : 'Plan: up to date';
+        request.onPlan?.(ctx.plan, observed);
         if (request.dryRun) ctx.script = previewScript(ctx, request);
         else checkpoint('after-plan');
       },

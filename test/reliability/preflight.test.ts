@@ -74,3 +74,27 @@ describe('preflight through the CLI', () => {
     assert.equal(r.code, 0, r.stderr);
   });
 });
+
+describe('preflight checks what the plan will do, not what the model could need', () => {
+  it('a re-run whose consent is in place needs no consent privilege; a new consent still does', async () => {
+    const h = await startHarness();
+    try {
+      assert.equal((await h.run(provisionArgs(h, 'consented'))).code, 0);
+      // The admin app loses AppRoleAssignment.ReadWrite.All (the next sign-in's token lacks it).
+      const state = h.sandbox.ctx.state;
+      const graphSp = state.servicePrincipals.find((s) => s.appId === '00000003-0000-0000-c000-000000000000')!;
+      const role = graphSp.appRoles.find((r) => r.value === 'AppRoleAssignment.ReadWrite.All')!;
+      const adminSp = state.servicePrincipals.find((s) => s.appId === h.sandbox.settings.adminClientId)!;
+      state.appRoleAssignments = state.appRoleAssignments.filter((a) => !(a.principalId === adminSp.id && a.appRoleId === role.id));
+      const rerun = await h.run(provisionArgs(h, 'consented'));
+      assert.equal(rerun.code, 0, rerun.stderr);
+      const since = h.sandbox.ctx.log.length;
+      const fresh = await h.run(provisionArgs(h, 'needs-consent'));
+      assert.equal(fresh.code, 4, fresh.stderr);
+      assert.match(fresh.stderr, /AppRoleAssignment\.ReadWrite\.All/);
+      assert.deepEqual(h.sandbox.ctx.log.slice(since).filter((e) => e.kind === 'graph' && e.method !== 'GET'), []);
+    } finally {
+      await h.close();
+    }
+  });
+});
