@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -108,7 +108,10 @@ export async function startHarness(options: Omit<SandboxOptions, 'clock' | 'secr
       ];
       return findCanaries([...outputs, ...contents], canaries);
     },
-    close: () => sandbox.close(),
+    close: async () => {
+      await sandbox.close();
+      await Promise.all([rm(dir, { recursive: true, force: true }), rm(sandbox.settings.dir, { recursive: true, force: true })]);
+    },
   };
   return harness;
 }

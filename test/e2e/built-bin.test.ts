@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -46,6 +46,7 @@ describe('the built bin against `entra-mail sandbox` in a child process', () => 
   after(async () => {
     sandbox.kill('SIGTERM');
     await new Promise((resolve) => sandbox.once('exit', resolve));
+    await rm(work, { recursive: true, force: true });
   });
 
   it('--version answers from package.json', async () => {

@@ -21,6 +21,7 @@ before(async () => {
 });
 after(async () => {
   await sandbox.close();
+  await rm(sandbox.settings.dir, { recursive: true, force: true });
   await rm(dir, { recursive: true, force: true });
 });
 

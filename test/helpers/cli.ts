@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -45,5 +45,9 @@ export async function startTestTenant(options: SandboxOptions = {}): Promise<{ s
   const dir = await mkdtemp(join(tmpdir(), 'entra-mail-test-'));
   const env = { PATH: process.env.PATH, HOME: dir, ...adminEnvironment(sandbox.settings), ENTRA_MAIL_STATE_DIR: join(dir, 'state') };
   const common = ['--auth', 'env', '--ca-file', sandbox.settings.caFile];
-  return { sandbox, dir, env, common, close: () => sandbox.close() };
+  const close = async () => {
+    await sandbox.close();
+    await Promise.all([rm(dir, { recursive: true, force: true }), rm(sandbox.settings.dir, { recursive: true, force: true })]);
+  };
+  return { sandbox, dir, env, common, close };
 }

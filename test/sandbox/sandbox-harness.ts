@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import { ClientSecretCredential, type TokenCredential } from '@azure/identity';
@@ -44,7 +45,10 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
         authProvider: { getAccessToken: async () => (await cred.getToken(scope))?.token ?? '' },
       }),
     adminToken: async () => (await admin().getToken('https://graph.microsoft.com/.default')).token,
-    close: () => sandbox.close(),
+    close: async () => {
+      await sandbox.close();
+      if (!options.dir) await rm(settings.dir, { recursive: true, force: true });
+    },
   };
 }
 
