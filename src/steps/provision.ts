@@ -196,10 +196,7 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
     {
       title: 'Config output',
       skip: () => skipApply(),
-      task: async (ctx) => {
-        await deliver(ctx);
-        checkpoint('after-output');
-      },
+      task: (ctx) => deliver(ctx),
     },
     {
       title: 'Exchange Online',
