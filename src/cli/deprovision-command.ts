@@ -11,13 +11,12 @@ import { isManagedApplication } from '../steps/application.ts';
 import { applyExchange, buildExchangeInput, modelNeedsExchange, type ExchangeOptions } from '../steps/exchange.ts';
 import { journalPath, readJournal, writeJournal } from '../steps/journal.ts';
 import type { Change, Desired } from '../steps/types.ts';
-import { VERSION } from '../version.ts';
 import { findSelectedApplication, modelOf, parseAppSelector, withAppSelector, type AppSelectorArgs } from './app-selector.ts';
 import { resolveConnection, withTenantOptions, type TenantArgs } from './connection.ts';
-import { parseExchangeConnect, withExchangeConnectOptions, type ExchangeConnectArgs } from './exchange-options.ts';
+import { buildExchangeOptions, parseExchangeConnect, withExchangeConnectOptions, type ExchangeConnectArgs } from './exchange-options.ts';
 import { openGraphSession } from './graph-session.ts';
 import type { CommandState } from './provision-command.ts';
-import { validateMailbox } from './validate.ts';
+import { validateMailboxes } from './validate.ts';
 
 interface DeprovisionArgs extends TenantArgs, AppSelectorArgs, ExchangeConnectArgs {
   model?: string;
@@ -47,8 +46,8 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       state.json = Boolean(args.json);
       const connection = resolveConnection(args, deps);
       const selector = parseAppSelector(args);
-      const mailboxes = [...new Set((args.mailbox ?? []).map((m) => validateMailbox(m)))];
-      const sendAs = [...new Set((args.sendAs ?? []).map((m) => validateMailbox(m, '--send-as')))];
+      const mailboxes = validateMailboxes(args.mailbox);
+      const sendAs = validateMailboxes(args.sendAs, '--send-as');
       parseExchangeConnect(args);
       const interactive = Boolean(deps.stdin.isTTY);
       if (!args.yes && !args.dryRun && !interactive) throw new UsageError('deprovision deletes the app; pass --yes to confirm when not at a terminal.', { flag: '--yes' });
@@ -62,16 +61,15 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       const model = modelOf(app, args.model);
       const exchangeMode = (args.exchange ?? 'script') as ExchangeOptions['mode'];
       const needsExchange = modelNeedsExchange(model) && exchangeMode !== 'skip' && sp !== undefined;
-      const options: ExchangeOptions = {
+      const options = buildExchangeOptions(args, {
         mode: exchangeMode,
         scriptPath: resolve(deps.cwd, args.scriptOut ?? `${app.uniqueName ?? app.appId}.exchange-removal.ps1`),
-        pwshPath: args.pwsh ?? deps.env.ENTRA_MAIL_PWSH ?? 'pwsh',
-        connect: parseExchangeConnect(args, organization),
-        exchangeEnvironmentName: connection.endpoints.exchangeEnvironmentName,
-        sendAsIdentities: sendAs,
+        connection,
+        env: deps.env,
+        sendAs,
         enableSmtpAuth: false,
-        generatedBy: `entra-mail ${VERSION}`,
-      };
+        organization,
+      });
       const changes: Change[] = [
         ...(needsExchange ? [{ step: 'exchange' as const, action: 'remove' as const, summary: `${exchangeMode === 'run' ? 'run' : 'write'} the Exchange removal script ${options.scriptPath}` }] : []),
         ...(sp ? [{ step: 'service-principal' as const, action: 'remove' as const, summary: `delete service principal ${sp.id}` }] : []),

@@ -1,5 +1,8 @@
 import type { Argv } from 'yargs';
 import type { ExchangeConnectOptions } from '../exchange/script.ts';
+import type { ExchangeMode, ExchangeOptions } from '../steps/exchange.ts';
+import { VERSION } from '../version.ts';
+import type { Connection } from './connection.ts';
 import { UsageError } from '../errors.ts';
 import { initialDomain } from '../graph/organization.ts';
 import type { Organization } from '../graph/types.ts';
@@ -28,4 +31,24 @@ export function parseExchangeConnect(args: ExchangeConnectArgs, organization?: O
     throw new UsageError('--exchange-auth certificate needs --exchange-app-id and --exchange-certificate (a .pfx file).', { flag: '--exchange-auth' });
   }
   return { mode, appId: args.exchangeAppId, certificatePath: args.exchangeCertificate, organization: organization ? initialDomain(organization) : undefined };
+}
+
+/**
+ * The Exchange step's options, the same way for provision, exchange-script and deprovision.
+ * Without `organization` a certificate sign-in's tenant domain is filled in once the tenant is read.
+ */
+export function buildExchangeOptions(
+  args: ExchangeConnectArgs,
+  input: { mode: ExchangeMode; scriptPath: string; connection: Connection; env: NodeJS.ProcessEnv; sendAs: string[]; enableSmtpAuth: boolean; organization?: Organization },
+): ExchangeOptions {
+  return {
+    mode: input.mode,
+    scriptPath: input.scriptPath,
+    pwshPath: args.pwsh ?? input.env.ENTRA_MAIL_PWSH ?? 'pwsh',
+    connect: parseExchangeConnect(args, input.organization),
+    exchangeEnvironmentName: input.connection.endpoints.exchangeEnvironmentName,
+    sendAsIdentities: input.sendAs,
+    enableSmtpAuth: input.enableSmtpAuth,
+    generatedBy: `entra-mail ${VERSION}`,
+  };
 }

@@ -6,15 +6,14 @@ import { getOrganization } from '../graph/organization.ts';
 import { readServicePrincipalByAppId } from '../graph/service-principals.ts';
 import { MODELS } from '../models.ts';
 import { getProfile } from '../profiles/load.ts';
-import { applyExchange, buildExchangeInput, modelNeedsExchange, renderScriptFor, type ExchangeOptions } from '../steps/exchange.ts';
+import { applyExchange, buildExchangeInput, modelNeedsExchange, renderScriptFor } from '../steps/exchange.ts';
 import type { Desired } from '../steps/types.ts';
-import { VERSION } from '../version.ts';
 import { findSelectedApplication, modelOf, parseAppSelector, profileOf, withAppSelector, type AppSelectorArgs } from './app-selector.ts';
 import { resolveConnection, withTenantOptions, type TenantArgs } from './connection.ts';
-import { parseExchangeConnect, withExchangeConnectOptions, type ExchangeConnectArgs } from './exchange-options.ts';
+import { buildExchangeOptions, parseExchangeConnect, withExchangeConnectOptions, type ExchangeConnectArgs } from './exchange-options.ts';
 import { openGraphSession } from './graph-session.ts';
 import type { CommandState } from './provision-command.ts';
-import { validateMailbox } from './validate.ts';
+import { validateMailboxes } from './validate.ts';
 
 interface ExchangeScriptArgs extends TenantArgs, AppSelectorArgs, ExchangeConnectArgs {
   model?: string;
@@ -47,8 +46,8 @@ export function exchangeScriptCommand(deps: Deps, state: CommandState): CommandM
       state.json = Boolean(args.json);
       const connection = resolveConnection(args, deps);
       const selector = parseAppSelector(args);
-      const mailboxes = [...new Set((args.mailbox ?? []).map((m) => validateMailbox(m)))];
-      const sendAs = [...new Set((args.sendAs ?? []).map((m) => validateMailbox(m, '--send-as')))];
+      const mailboxes = validateMailboxes(args.mailbox);
+      const sendAs = validateMailboxes(args.sendAs, '--send-as');
       const profileArg = args.profile !== undefined ? getProfile(args.profile) : undefined;
       parseExchangeConnect(args); // validate before any request
       const { graph } = await openGraphSession(connection, args, deps);
@@ -57,16 +56,15 @@ export function exchangeScriptCommand(deps: Deps, state: CommandState): CommandM
       const model = modelOf(app, args.model);
       const profile = profileArg ?? getProfile(profileOf(app) ?? `generic-${model}`);
       const name = app.uniqueName ?? app.appId;
-      const options: ExchangeOptions = {
+      const options = buildExchangeOptions(args, {
         mode: args.run ? 'run' : 'script',
         scriptPath: resolve(deps.cwd, args.scriptOut ?? `${name}${args.removal ? '.exchange-removal' : '.exchange'}.ps1`),
-        pwshPath: args.pwsh ?? deps.env.ENTRA_MAIL_PWSH ?? 'pwsh',
-        connect: parseExchangeConnect(args, organization),
-        exchangeEnvironmentName: connection.endpoints.exchangeEnvironmentName,
-        sendAsIdentities: sendAs,
+        connection,
+        env: deps.env,
+        sendAs,
         enableSmtpAuth: MODELS[model].exchange.smtpAuth || profile.exchange.smtpAuth,
-        generatedBy: `entra-mail ${VERSION}`,
-      };
+        organization,
+      });
       if (!modelNeedsExchange(model)) {
         deps.stdout.write(args.json ? `${JSON.stringify({ model, appId: app.appId, exchange: { status: 'skipped', scriptPath: null } }, null, 2)}\n` : `Model ${model} needs nothing in Exchange Online; no script written.\n`);
         return;

@@ -1,20 +1,19 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import type { ExchangeConnectOptions } from '../exchange/script.ts';
 import { UsageError } from '../errors.ts';
 import { MODEL_NAMES, MODELS, isModelName, type ModelName } from '../models.ts';
 import { certificateProfile } from '../outputs/certificate-outputs.ts';
 import { getProfile } from '../profiles/load.ts';
 import type { Profile } from '../profiles/profile.ts';
 import { resolvePermissions, resolveRedirectUris } from '../profiles/resolve.ts';
-import { EXCHANGE_MODES, type ExchangeMode, type ExchangeOptions } from '../steps/exchange.ts';
+import { EXCHANGE_MODES, type ExchangeMode } from '../steps/exchange.ts';
 import type { ProvisionRequest } from '../steps/provision.ts';
 import type { Desired } from '../steps/types.ts';
 import type { CredentialKind } from '../lifecycle/types.ts';
-import { VERSION } from '../version.ts';
 import type { Connection, TenantArgs } from './connection.ts';
 import { withTenantOptions } from './connection.ts';
-import { deriveUniqueName, parseLifetime, validateDisplayName, validateHttpsUrl, validateMailbox, validateRedirectUri, validateUniqueName } from './validate.ts';
+import { buildExchangeOptions } from './exchange-options.ts';
+import { deriveUniqueName, parseLifetime, validateDisplayName, validateHttpsUrl, validateMailboxes, validateRedirectUri, validateUniqueName } from './validate.ts';
 
 export interface ProvisionArgs extends TenantArgs {
   profile?: string;
@@ -77,7 +76,7 @@ export function buildProvisionRequest(args: ProvisionArgs, connection: Connectio
   const credential = readCredentialKind(args);
   // Checked before anything is sent: a product that takes only a client secret gets none.
   const profile = credential === 'certificate' ? requireCertificateProfile(chosen, model) : chosen;
-  const mailboxes = [...new Set((args.mailbox ?? []).map((m) => validateMailbox(m)))];
+  const mailboxes = validateMailboxes(args.mailbox);
   if (mailboxes.length === 0) throw new UsageError('--mailbox: give the sending mailbox (e.g. --mailbox noreply@contoso.com).', { flag: '--mailbox' });
   const displayName = validateDisplayName(args.name ?? profile.displayName);
   const uniqueName = args.uniqueName !== undefined ? validateUniqueName(args.uniqueName) : deriveUniqueName(displayName);
@@ -118,39 +117,17 @@ export function buildProvisionRequest(args: ProvisionArgs, connection: Connectio
     desired,
     profile,
     connection,
-    exchange: buildExchangeOptions(args, exchangeMode, scriptPath, connection, profile, model, env),
+    exchange: buildExchangeOptions(args, {
+      mode: exchangeMode,
+      scriptPath,
+      connection,
+      env,
+      sendAs: validateMailboxes(args.sendAs, '--send-as'),
+      enableSmtpAuth: MODELS[model].exchange.smtpAuth || profile.exchange.smtpAuth,
+    }),
     output: { format, outPath, showSecret: Boolean(args.showSecret), siteUrl, ...(certificateOut !== undefined ? { certificateOut } : {}) },
     dryRun: Boolean(args.dryRun),
     json: Boolean(args.json),
-  };
-}
-
-function buildExchangeOptions(
-  args: ProvisionArgs,
-  mode: ExchangeMode,
-  scriptPath: string,
-  connection: Connection,
-  profile: Profile,
-  model: ModelName,
-  env: NodeJS.ProcessEnv,
-): ExchangeOptions {
-  const authMode = (args.exchangeAuth ?? 'device') as ExchangeConnectOptions['mode'];
-  if (authMode === 'certificate' && (!args.exchangeAppId || !args.exchangeCertificate)) {
-    throw new UsageError('--exchange-auth certificate needs --exchange-app-id and --exchange-certificate (a .pfx file).', { flag: '--exchange-auth' });
-  }
-  const sendAs = [...new Set((args.sendAs ?? []).map((m) => validateMailbox(m, '--send-as')))];
-  return {
-    mode,
-    scriptPath,
-    pwshPath: args.pwsh ?? env.ENTRA_MAIL_PWSH ?? 'pwsh',
-    connect: {
-      mode: authMode,
-      ...(authMode === 'certificate' ? { appId: args.exchangeAppId, certificatePath: args.exchangeCertificate } : {}),
-    },
-    exchangeEnvironmentName: connection.endpoints.exchangeEnvironmentName,
-    sendAsIdentities: sendAs,
-    enableSmtpAuth: MODELS[model].exchange.smtpAuth || profile.exchange.smtpAuth,
-    generatedBy: `entra-mail ${VERSION}`,
   };
 }
 

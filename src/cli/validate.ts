@@ -34,6 +34,11 @@ export function validateMailbox(value: unknown, flag = '--mailbox'): string {
   return text.toLowerCase();
 }
 
+/** A repeatable address flag: each value validated, duplicates dropped, order kept. */
+export function validateMailboxes(values: readonly unknown[] | undefined, flag = '--mailbox'): string[] {
+  return [...new Set((values ?? []).map((m) => validateMailbox(m, flag)))];
+}
+
 /** Names end up in Graph JSON, OData filters and PowerShell: printable text, 1–120 characters. */
 export function validateDisplayName(value: unknown, flag = '--name'): string {
   const text = requireText(value, flag).trim();

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { blankApplication } from './graph/application-model.ts';
 import { DIRECTORY_ROLES, GRAPH_APP_ID } from '../well-known.ts';
 import { Secret } from '../secret.ts';
 import type { TenantState } from './state.ts';
@@ -19,23 +20,14 @@ export function ensureAdminApp(state: TenantState, roles: string[], now: Date): 
   const created = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
   let app = state.applications.find((a) => a.appId === state.adminAppId);
   if (!app) {
-    app = {
-      id: randomUUID(),
-      appId: randomUUID(),
+    app = blankApplication({
       uniqueName: 'entra-mail-sandbox-admin',
       displayName: ADMIN_DISPLAY_NAME,
       signInAudience: 'AzureADMyOrg',
       description: 'Signs in to the sandbox tenant as its administrator (--auth env).',
-      notes: null,
-      tags: [],
-      web: { redirectUris: [] },
-      publicClient: { redirectUris: [] },
-      requiredResourceAccess: [],
-      passwordCredentials: [],
-      keyCredentials: [],
       createdDateTime: created,
       publisherDomain: state.tenant.domains[0] ?? '',
-    };
+    });
     state.applications.push(app);
     state.adminAppId = app.appId;
   }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ServiceError } from '../../src/errors.ts';
 import { GraphFailure, GraphNetworkFailure } from '../../src/graph/errors.ts';
 import { classifyGraphError, parseRetryAfter, withRetry } from '../../src/graph/retry.ts';
-import { createFakeClock } from '../helpers/fake-clock.ts';
+import { createVirtualClock } from '../../scripts/lib/virtual-clock.ts';
 
 function failure(status: number, code: string, extra: Partial<ConstructorParameters<typeof GraphFailure>[0]> = {}): GraphFailure {
   return new GraphFailure({ status, code, message: extra.message ?? code, detailCodes: extra.detailCodes ?? [], method: 'GET', path: '/x', ...extra });
@@ -56,7 +56,7 @@ describe('withRetry', () => {
   const base = { step: 'application', object: "app 'x'", random: () => 0.5 };
 
   it('honours Retry-After exactly and never earlier (row 7)', async () => {
-    const clock = createFakeClock();
+    const clock = createVirtualClock();
     let calls = 0;
     const result = await withRetry(
       async () => {
@@ -71,7 +71,7 @@ describe('withRetry', () => {
   });
 
   it('stops at once when Retry-After is past the deadline, without sleeping (row 8)', async () => {
-    const clock = createFakeClock();
+    const clock = createVirtualClock();
     await assert.rejects(
       withRetry(async () => Promise.reject(failure(429, 'TooManyRequests', { retryAfter: '3600' })), { ...base, clock, deadlineAt: clock.nowMs() + 300_000, idempotent: true }),
       (error: unknown) => error instanceof ServiceError && /throttled by Microsoft Graph until \d\d:\d\d UTC/.test(error.message) && error.exitCode === 7,
@@ -80,7 +80,7 @@ describe('withRetry', () => {
   });
 
   it('falls back to exponential backoff for a garbage Retry-After', async () => {
-    const clock = createFakeClock();
+    const clock = createVirtualClock();
     let calls = 0;
     await withRetry(
       async () => {
@@ -93,7 +93,7 @@ describe('withRetry', () => {
   });
 
   it('retries replication until the deadline, then fails with exit 7 naming step and object (row 2)', async () => {
-    const clock = createFakeClock();
+    const clock = createVirtualClock();
     let calls = 0;
     await assert.rejects(
       withRetry(
@@ -111,14 +111,14 @@ describe('withRetry', () => {
   });
 
   it('caps attempts at 8 (headline figure 5)', async () => {
-    const clock = createFakeClock();
+    const clock = createVirtualClock();
     let calls = 0;
     await assert.rejects(withRetry(async () => { calls++; throw failure(503, 'serviceNotAvailable'); }, { ...base, clock, deadlineAt: clock.nowMs() + 10_000_000, idempotent: true }));
     assert.equal(calls, 8);
   });
 
   it('does not blindly repeat a non-idempotent request after a 5xx or a dropped connection (row 10)', async () => {
-    const clock = createFakeClock();
+    const clock = createVirtualClock();
     for (const error of [failure(504, 'gatewayTimeout'), new GraphNetworkFailure('POST', '/x', new Error('socket hang up'))]) {
       let calls = 0;
       await assert.rejects(withRetry(async () => { calls++; throw error; }, { ...base, clock, deadlineAt: clock.nowMs() + 60_000, idempotent: false }), (e) => e === error);
@@ -127,7 +127,7 @@ describe('withRetry', () => {
   });
 
   it('does not retry a 403 (row 20)', async () => {
-    const clock = createFakeClock();
+    const clock = createVirtualClock();
     let calls = 0;
     await assert.rejects(withRetry(async () => { calls++; throw failure(403, 'Authorization_RequestDenied'); }, { ...base, clock, deadlineAt: clock.nowMs() + 60_000, idempotent: true }));
     assert.equal(calls, 1);

@@ -48,17 +48,12 @@ export function serializeApplication(app: SandboxApplication, options: { withKey
 export const APPLICATION_SELECTABLE: string[] = [...GRAPH_TYPE_PROPERTIES.application];
 
 /** A new application from a POST/upsert body (graph.md §3.1): only displayName is required. */
-export function createApplication(ctx: SandboxContext, rawBody: unknown, uniqueName?: string): SandboxApplication {
-  const body = asObject(rawBody);
-  rejectUnknownProperties(body, 'application');
-  rejectReadOnly(body, READ_ONLY);
-  if (typeof body['displayName'] !== 'string' || body['displayName'].trim() === '') {
-    throw badRequest("Invalid value specified for property 'displayName' of resource 'Application'.");
-  }
-  const app: SandboxApplication = {
+/** A new application object with Graph's defaults (empty collections, fresh ids). */
+export function blankApplication(fields: Partial<SandboxApplication> & Pick<SandboxApplication, 'createdDateTime' | 'publisherDomain'>): SandboxApplication {
+  return {
     id: randomUUID(),
     appId: randomUUID(),
-    uniqueName: uniqueName ?? null,
+    uniqueName: null,
     displayName: '',
     signInAudience: 'AzureADandPersonalMicrosoftAccount',
     description: null,
@@ -69,9 +64,18 @@ export function createApplication(ctx: SandboxContext, rawBody: unknown, uniqueN
     requiredResourceAccess: [],
     passwordCredentials: [],
     keyCredentials: [],
-    createdDateTime: graphDate(ctx.clock.now()),
-    publisherDomain: ctx.state.tenant.domains[0] ?? '',
+    ...fields,
   };
+}
+
+export function createApplication(ctx: SandboxContext, rawBody: unknown, uniqueName?: string): SandboxApplication {
+  const body = asObject(rawBody);
+  rejectUnknownProperties(body, 'application');
+  rejectReadOnly(body, READ_ONLY);
+  if (typeof body['displayName'] !== 'string' || body['displayName'].trim() === '') {
+    throw badRequest("Invalid value specified for property 'displayName' of resource 'Application'.");
+  }
+  const app = blankApplication({ uniqueName: uniqueName ?? null, createdDateTime: graphDate(ctx.clock.now()), publisherDomain: ctx.state.tenant.domains[0] ?? '' });
   applyApplicationChanges(ctx, app, body);
   return app;
 }
