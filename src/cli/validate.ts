@@ -92,12 +92,7 @@ export function parseWindowDays(value: unknown, flag: string): number {
 
 export function validateHttpsUrl(value: unknown, flag: string): string {
   const text = requireText(value, flag);
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`${flag}: '${printable(text)}' is not a URL.`, { flag });
-  }
+  const url = parseUrl(text, flag);
   if (url.protocol !== 'https:') throw new UsageError(`${flag}: '${printable(text)}' must use https.`, { flag });
   if (url.username || url.password) throw new UsageError(`${flag}: a URL must not carry credentials.`, { flag });
   return text.replace(/\/+$/, '');
@@ -106,12 +101,7 @@ export function validateHttpsUrl(value: unknown, flag: string): string {
 /** Redirect URIs: https, or http on localhost (Entra allows http only for localhost). */
 export function validateRedirectUri(value: unknown, flag = '--redirect-uri'): string {
   const text = requireText(value, flag);
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`${flag}: '${printable(text)}' is not a URL.`, { flag });
-  }
+  const url = parseUrl(text, flag);
   const localhost = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && localhost)) {
     throw new UsageError(`${flag}: '${printable(text)}' must be https (http is allowed only for localhost).`, { flag });
@@ -133,6 +123,14 @@ export function requireText(value: unknown, flag: string): string {
   const text = String(value);
   if (CONTROL.test(text)) throw new UsageError(`${flag}: control characters (newlines, tabs, …) are not allowed.`, { flag });
   return text;
+}
+
+function parseUrl(text: string, flag: string): URL {
+  try {
+    return new URL(text);
+  } catch {
+    throw new UsageError(`${flag}: '${printable(text)}' is not a URL.`, { flag });
+  }
 }
 
 /** Bad input is echoed back, but bounded and with anything unprintable shown as '?'. */
