@@ -1,6 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
 import type { Deps } from '../deps.ts';
-import { createGraphTransport } from '../graph/client.ts';
 import { GraphGateway } from '../graph/gateway.ts';
 import type { Connection, TenantArgs } from './connection.ts';
 import { signIn, trustCaFile } from './connection.ts';
@@ -12,6 +11,8 @@ import { signIn, trustCaFile } from './connection.ts';
 export async function openGraphSession(connection: Connection, args: TenantArgs, deps: Deps): Promise<{ graph: GraphGateway; token: string; credential: TokenCredential }> {
   await trustCaFile(args.caFile);
   const { credential, token } = await signIn(connection, deps);
+  // The Graph SDK loads only for commands that talk to Graph (issue 2: cold start).
+  const { createGraphTransport } = await import('../graph/client.ts');
   const transport = createGraphTransport({ credential, graphEndpoint: connection.endpoints.graphEndpoint, scope: connection.graphScope });
   const graph = new GraphGateway(transport, {
     clock: deps.clock,

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { generateRsaKeys, privateKeyPem, randomSerial, RSA_SHA256, x509 } from '../crypto/x509.ts';
 import { Secret } from '../secret.ts';
 
 /**
@@ -26,6 +25,7 @@ export interface AppCertificate {
 export async function generateAppCertificate(options: { subject: string; lifetimeDays: number; now: Date }): Promise<AppCertificate> {
   const notBefore = new Date(options.now.getTime() - 60_000);
   const notAfter = new Date(options.now.getTime() + options.lifetimeDays * 86_400_000);
+  const { generateRsaKeys, privateKeyPem, randomSerial, RSA_SHA256, x509 } = await import('../crypto/x509.ts');
   const keys = await generateRsaKeys();
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),

@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { ExternalToolError } from '../errors.ts';
 import { redactTokens } from './redact.ts';
 import type { ExchangeScriptResult } from './result.ts';
@@ -26,6 +25,8 @@ export interface RunExchangeScriptOptions {
  * text, tokens redacted) or output without a valid result line.
  */
 export async function runExchangeScript(opts: RunExchangeScriptOptions): Promise<ExchangeScriptResult> {
+  // Loaded on first use: commands that never need it start without it (issue 2: cold start).
+  const { execa } = await import('execa');
   const result = await execa(opts.pwshPath, ['-NoProfile', '-NonInteractive', '-File', opts.scriptPath], {
     reject: false,
     shell: false,

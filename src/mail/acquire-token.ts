@@ -1,4 +1,3 @@
-import { ClientCertificateCredential, ClientSecretCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/identity';
 import type { Clock } from '../clock.ts';
 import { isMicrosoftAuthorityHost } from '../cloud.ts';
@@ -28,7 +27,7 @@ export async function acquireAppToken(
   let delay = FIRST_DELAY_MS;
   for (let attempts = 1; ; attempts++) {
     try {
-      const token = await createCredential(input).getToken(scope);
+      const token = await (await createCredential(input)).getToken(scope);
       if (!token) return { ok: false, attempts };
       return { ok: true, accessToken: token.token, attempts };
     } catch (error) {
@@ -46,7 +45,8 @@ export async function acquireAppToken(
   }
 }
 
-function createCredential(input: VerifyInput): TokenCredential {
+async function createCredential(input: VerifyInput): Promise<TokenCredential> {
+  const { ClientCertificateCredential, ClientSecretCredential } = await import('@azure/identity');
   const authorityHost = input.endpoints.authorityHost;
   // A non-Microsoft authority (the sandbox) has no instance metadata to discover (graph.md §8.1).
   const options = { authorityHost, ...(isMicrosoftAuthorityHost(authorityHost) ? {} : { disableInstanceDiscovery: true }) };

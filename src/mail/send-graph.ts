@@ -1,4 +1,3 @@
-import { Client, GraphError, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import type { SendOutcome, TestMessage } from './send-outcome.ts';
 
 /**
@@ -8,6 +7,7 @@ import type { SendOutcome, TestMessage } from './send-outcome.ts';
  * POST may already have sent the message.
  */
 export async function sendTestMessageGraph(graphEndpoint: string, accessToken: string, message: TestMessage): Promise<SendOutcome> {
+  const { Client, GraphError, RetryHandlerOptions } = await import('@microsoft/microsoft-graph-client');
   const client = Client.initWithMiddleware({
     authProvider: { getAccessToken: async () => accessToken },
     baseUrl: `${graphEndpoint.replace(/\/+$/, '')}/`,

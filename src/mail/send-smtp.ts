@@ -1,5 +1,4 @@
 import { isIP } from 'node:net';
-import nodemailer from 'nodemailer';
 import type { TestMessage, SendOutcome } from './send-outcome.ts';
 
 /**
@@ -10,6 +9,7 @@ import type { TestMessage, SendOutcome } from './send-outcome.ts';
  */
 export async function sendTestMessageSmtp(smtpHost: string, accessToken: string, message: TestMessage): Promise<SendOutcome> {
   const { host, port } = parseHostPort(smtpHost);
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({
     host,
     port,

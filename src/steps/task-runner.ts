@@ -1,4 +1,4 @@
-import { createWritable, Listr, ListrLogger, ProcessOutput, type ListrTask } from 'listr2';
+import type { ListrTask } from 'listr2';
 import type { OutputStream } from '../deps.ts';
 
 export type ProgressMode = 'default' | 'simple' | 'silent';
@@ -14,6 +14,7 @@ export function chooseProgressMode(options: { json: boolean; stderr: OutputStrea
 }
 
 export async function runTasks<Ctx extends object>(tasks: ListrTask<Ctx>[], ctx: Ctx, options: { mode: ProgressMode; stderr: OutputStream }): Promise<Ctx> {
+  const { createWritable, Listr, ListrLogger, ProcessOutput } = await import('listr2');
   const stream = createWritable((chunk) => options.stderr.write(String(chunk))) as unknown as NodeJS.WriteStream;
   const logger = new ListrLogger({ processOutput: new ProcessOutput(stream, stream), useIcons: options.mode === 'default' });
   const list = new Listr<Ctx, 'default' | 'simple' | 'silent'>(tasks, {

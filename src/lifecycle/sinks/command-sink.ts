@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { ExternalToolError, UsageError } from '../../errors.ts';
 import type { DeliveredConfig, Sink } from '../types.ts';
 
@@ -18,6 +17,7 @@ export function commandSink(command: string, env: NodeJS.ProcessEnv, context: { 
   if (!file) throw new UsageError('--on-rotate: give a command to run.', { flag: '--on-rotate' });
   let delivered: DeliveredConfig | undefined;
   const run = async (payload: string, event: string) => {
+    const { execa } = await import('execa');
     const result = await execa(file, args, { input: payload, env, extendEnv: false, reject: false, timeout: TIMEOUT_MS, stdout: 'ignore', stderr: 'ignore' });
     if (result.failed) {
       const why = result.timedOut ? `did not finish within ${TIMEOUT_MS / 1000} s` : result.exitCode !== undefined ? `exited with code ${result.exitCode}` : `could not be started (${result.code ?? 'error'})`;

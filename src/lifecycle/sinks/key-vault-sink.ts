@@ -1,5 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
-import { SecretClient } from '@azure/keyvault-secrets';
+import type { SecretClient } from '@azure/keyvault-secrets';
 import { isMicrosoftAuthorityHost } from '../../cloud.ts';
 import { PermissionError, ServiceError } from '../../errors.ts';
 import type { DeliveredConfig, Sink } from '../types.ts';
@@ -14,7 +14,10 @@ import type { DeliveredConfig, Sink } from '../types.ts';
 export function keyVaultSink(options: { vaultUrl: string; secretName: string; credential: TokenCredential; appId: string; authorityHost: string }): Sink {
   // A vault outside *.vault.azure.net (the sandbox) cannot pass the SDK's challenge-domain check.
   const disableChallengeResourceVerification = !isMicrosoftAuthorityHost(options.authorityHost);
-  const client = new SecretClient(options.vaultUrl, options.credential, { disableChallengeResourceVerification });
+  // The Key Vault SDK loads only when a vault sink is used (issue 2: cold start).
+  let client: SecretClient | undefined;
+  const vault = async (): Promise<SecretClient> =>
+    (client ??= new (await import('@azure/keyvault-secrets')).SecretClient(options.vaultUrl, options.credential, { disableChallengeResourceVerification }));
   const name = options.secretName;
   let previous: { version: string; tags?: Record<string, string>; contentType?: string } | undefined;
   let written: string | undefined;
@@ -22,9 +25,10 @@ export function keyVaultSink(options: { vaultUrl: string; secretName: string; cr
   return {
     describe: () => `key vault ${options.vaultUrl} secret ${name}`,
     async deliver(config: DeliveredConfig) {
+      const kv = await vault();
       previous = await guard(where, async () => {
         try {
-          const current = await client.getSecret(name);
+          const current = await kv.getSecret(name);
           const p = current.properties;
           return p.version ? { version: p.version, ...(p.tags ? { tags: p.tags } : {}), ...(p.contentType ? { contentType: p.contentType } : {}) } : undefined;
         } catch (error) {
@@ -33,7 +37,7 @@ export function keyVaultSink(options: { vaultUrl: string; secretName: string; cr
         }
       });
       const set = await guard(where, () =>
-        client.setSecret(name, config.credential.value.reveal(), {
+        kv.setSecret(name, config.credential.value.reveal(), {
           contentType: config.credential.kind === 'certificate' ? 'application/x-pem-file' : 'text/plain',
           tags: { keyId: config.credential.keyId, clientId: options.appId, expires: config.credential.endDateTime, managedBy: 'entra-mail' },
         }),
@@ -42,14 +46,15 @@ export function keyVaultSink(options: { vaultUrl: string; secretName: string; cr
     },
     async rollback() {
       if (!written) return;
+      const kv = await vault();
       const failed = written;
       written = undefined;
       if (previous) {
         const old = previous;
-        const value = await guard(where, async () => (await client.getSecret(name, { version: old.version })).value);
-        if (value !== undefined) await guard(where, () => client.setSecret(name, value, { ...(old.tags ? { tags: old.tags } : {}), ...(old.contentType ? { contentType: old.contentType } : {}) }));
+        const value = await guard(where, async () => (await kv.getSecret(name, { version: old.version })).value);
+        if (value !== undefined) await guard(where, () => kv.setSecret(name, value, { ...(old.tags ? { tags: old.tags } : {}), ...(old.contentType ? { contentType: old.contentType } : {}) }));
       }
-      await guard(where, () => client.updateSecretProperties(name, failed, { enabled: false }));
+      await guard(where, () => kv.updateSecretProperties(name, failed, { enabled: false }));
     },
     async commit() {
       written = undefined;
