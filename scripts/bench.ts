@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAdminCredential } from '../src/auth/admin-credential.ts';
-import { run } from '../src/cli/index.ts';
-import { adminEnvironment } from '../src/cli/sandbox-command.ts';
-import { systemClock } from '../src/clock.ts';
-import type { Deps } from '../src/deps.ts';
+import { run } from '../src/commands/index.ts';
+import { adminEnvironment } from '../src/commands/sandbox.ts';
+import { systemClock } from '../src/core/clock.ts';
+import type { Deps } from '../src/core/deps.ts';
 import type { RequestLogEntry } from '../src/sandbox/context.ts';
 import { startSandbox } from '../src/sandbox/index.ts';
 

@@ -1,5 +1,5 @@
-import { run } from './cli/index.ts';
-import { createProcessDeps } from './deps.ts';
+import { run } from './commands/index.ts';
+import { createProcessDeps } from './core/deps.ts';
 
 /**
  * Composition root: builds the real dependencies, runs the CLI and sets the exit code. The only

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/clock.ts';
+import type { Clock } from '../../src/core/clock.ts';
 
 /**
  * One clock shared by the sandbox and the CLI under test: `sleep` advances time at once, so a

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { TokenCredential } from '@azure/identity';
-import { isMicrosoftAuthorityHost } from '../cloud.ts';
-import { UsageError } from '../errors.ts';
+import { isMicrosoftAuthorityHost } from '../core/cloud.ts';
+import { UsageError } from '../core/errors.ts';
 
 export const AUTH_MODES = ['browser', 'device-code', 'azure-cli', 'env', 'managed-identity'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];

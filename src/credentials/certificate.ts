@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Secret } from '../secret.ts';
+import { Secret } from '../core/secret.ts';
 
 /**
  * A self-signed certificate for an app's key credential (graph.md §3.5): Entra only ever gets the
@@ -25,7 +25,7 @@ export interface AppCertificate {
 export async function generateAppCertificate(options: { subject: string; lifetimeDays: number; now: Date }): Promise<AppCertificate> {
   const notBefore = new Date(options.now.getTime() - 60_000);
   const notAfter = new Date(options.now.getTime() + options.lifetimeDays * 86_400_000);
-  const { generateRsaKeys, privateKeyPem, randomSerial, RSA_SHA256, x509 } = await import('../crypto/x509.ts');
+  const { generateRsaKeys, privateKeyPem, randomSerial, RSA_SHA256, x509 } = await import('../core/x509.ts');
   const keys = await generateRsaKeys();
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.ts';
+import { UsageError } from '../core/errors.ts';
 
 /**
  * The five characters PowerShell's tokenizer treats as a single quote (CharTraits.IsSingleQuote):

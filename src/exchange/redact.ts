@@ -1,4 +1,4 @@
-import { REDACTED } from '../secret.ts';
+import { REDACTED } from '../core/secret.ts';
 
 /**
  * Output of pwsh is shown to the admin when a script fails, but it may carry a token: a JWT printed

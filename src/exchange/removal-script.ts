@@ -1,5 +1,5 @@
-import { UsageError } from '../errors.ts';
-import { MODELS } from '../models.ts';
+import { UsageError } from '../core/errors.ts';
+import { MODELS } from '../core/models.ts';
 import { quotePowerShellArray, quotePowerShellLiteral } from './quote.ts';
 import { defaultScopeName } from './scope-filter.ts';
 import type { ExchangeScriptInput } from './script-input.ts';

@@ -1,4 +1,4 @@
-import { ExternalToolError } from '../errors.ts';
+import { ExternalToolError } from '../core/errors.ts';
 import { redactTokens } from './redact.ts';
 
 /** The marker of the one line a generated script prints for the runner (followed by compact JSON). */

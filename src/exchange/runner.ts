@@ -1,4 +1,4 @@
-import { ExternalToolError } from '../errors.ts';
+import { ExternalToolError } from '../core/errors.ts';
 import { redactTokens } from './redact.ts';
 import type { ExchangeScriptResult } from './result.ts';
 import { parseExchangeResult } from './result.ts';

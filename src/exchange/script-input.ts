@@ -1,6 +1,6 @@
-import { UsageError } from '../errors.ts';
-import type { ModelName } from '../models.ts';
-import { MODELS } from '../models.ts';
+import { UsageError } from '../core/errors.ts';
+import type { ModelName } from '../core/models.ts';
+import { MODELS } from '../core/models.ts';
 import { assertNoControlCharacters } from './quote.ts';
 
 /** How the generated script signs in to Exchange Online (exchange-and-smtp.md §1.2). */

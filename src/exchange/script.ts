@@ -1,4 +1,4 @@
-import { MODELS } from '../models.ts';
+import { MODELS } from '../core/models.ts';
 import { assertNoControlCharacters, quotePowerShellArray, quotePowerShellLiteral } from './quote.ts';
 import { buildScopeFilter, defaultScopeName, roleAssignmentName } from './scope-filter.ts';
 import type { ExchangeScriptInput } from './script-input.ts';

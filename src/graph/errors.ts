@@ -6,7 +6,7 @@ import {
   PermissionError,
   ServiceError,
   UsageError,
-} from '../errors.ts';
+} from '../core/errors.ts';
 
 /**
  * A non-2xx answer from Graph, parsed defensively (graph.md §6.1: `message` is sometimes an

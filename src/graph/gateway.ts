@@ -1,5 +1,5 @@
-import type { Clock } from '../clock.ts';
-import { isEntraMailError, ServiceError } from '../errors.ts';
+import type { Clock } from '../core/clock.ts';
+import { isEntraMailError, ServiceError } from '../core/errors.ts';
 import { GraphFailure, GraphNetworkFailure, translateGraphFailure } from './errors.ts';
 import { classifyGraphError, withRetry, type RetryDecision } from './retry.ts';
 import type { GraphRequest, GraphResponse, GraphTransport } from './client.ts';

@@ -1,5 +1,5 @@
-import type { Clock } from '../clock.ts';
-import { ServiceError } from '../errors.ts';
+import type { Clock } from '../core/clock.ts';
+import { ServiceError } from '../core/errors.ts';
 import { GraphFailure, GraphNetworkFailure } from './errors.ts';
 
 /**

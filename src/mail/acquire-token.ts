@@ -1,6 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
-import type { Clock } from '../clock.ts';
-import { isMicrosoftAuthorityHost } from '../cloud.ts';
+import type { Clock } from '../core/clock.ts';
+import { isMicrosoftAuthorityHost } from '../core/cloud.ts';
 import type { VerifyInput } from './types.ts';
 
 export type TokenOutcome =

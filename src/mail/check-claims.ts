@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
-import { MODELS } from '../models.ts';
-import type { ModelName } from '../models.ts';
-import { EXCHANGE_APP_ID, GRAPH_APP_ID } from '../well-known.ts';
+import { MODELS } from '../core/models.ts';
+import type { ModelName } from '../core/models.ts';
+import { EXCHANGE_APP_ID, GRAPH_APP_ID } from '../core/well-known.ts';
 
 /** The claims verify looks at (graph.md §7.3). Decoded for diagnostics only, never trusted. */
 export interface AppTokenClaims {

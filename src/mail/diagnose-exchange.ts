@@ -1,6 +1,6 @@
-import { ExitCode } from '../errors.ts';
-import { MODELS } from '../models.ts';
-import type { ModelName } from '../models.ts';
+import { ExitCode } from '../core/errors.ts';
+import { MODELS } from '../core/models.ts';
+import type { ModelName } from '../core/models.ts';
 import type { Diagnosis, FailureContext } from './types.ts';
 
 /** RBAC for applications is cached 30 min–2 h (exchange-and-smtp.md §2.4, §5.3): wait out the upper bound. */

@@ -1,5 +1,5 @@
-import { ExitCode } from '../errors.ts';
-import type { ModelName } from '../models.ts';
+import { ExitCode } from '../core/errors.ts';
+import type { ModelName } from '../core/models.ts';
 import type { Diagnosis, FailureContext } from './types.ts';
 
 type Row = Omit<Diagnosis, 'pending' | 'retryAfter'>;

@@ -1,5 +1,5 @@
-import { ExitCode } from '../errors.ts';
-import type { ModelName } from '../models.ts';
+import { ExitCode } from '../core/errors.ts';
+import type { ModelName } from '../core/models.ts';
 import { diagnoseExchangeRefusal } from './diagnose-exchange.ts';
 import { diagnoseTokenFailure } from './diagnose-token.ts';
 import type { Diagnosis, MailFailure } from './types.ts';

@@ -1,7 +1,7 @@
-import type { CloudEndpoints } from '../cloud.ts';
-import type { ExitCode } from '../errors.ts';
-import type { ModelName } from '../models.ts';
-import type { Secret } from '../secret.ts';
+import type { CloudEndpoints } from '../core/cloud.ts';
+import type { ExitCode } from '../core/errors.ts';
+import type { ModelName } from '../core/models.ts';
+import type { Secret } from '../core/secret.ts';
 
 /** What `entra-mail verify` (and `provision --verify`) checks: one app, one mailbox, one recipient. */
 export interface VerifyInput {
@@ -50,7 +50,7 @@ export interface VerifyReport {
   ok: boolean;
   pending: boolean;
   checks: VerifyCheck[];
-  /** From src/errors.ts ExitCode: 0, 3 auth, 4 permission, 7 service (incl. still propagating), … */
+  /** From src/core/errors.ts ExitCode: 0, 3 auth, 4 permission, 7 service (incl. still propagating), … */
   exitCode: number;
 }
 

@@ -1,6 +1,6 @@
-import type { Clock } from '../clock.ts';
-import { ExitCode } from '../errors.ts';
-import { MODELS } from '../models.ts';
+import type { Clock } from '../core/clock.ts';
+import { ExitCode } from '../core/errors.ts';
+import { MODELS } from '../core/models.ts';
 import { acquireAppToken } from './acquire-token.ts';
 import { checkClaims, decodeAppToken } from './check-claims.ts';
 import { diagnose } from './diagnose.ts';

@@ -1,6 +1,6 @@
-import { PermissionError } from '../errors.ts';
-import type { PermissionRequest } from '../models.ts';
-import { DIRECTORY_ROLES } from '../well-known.ts';
+import { PermissionError } from '../core/errors.ts';
+import type { PermissionRequest } from '../core/models.ts';
+import { DIRECTORY_ROLES } from '../core/well-known.ts';
 import { requirementsFor, type Requirement } from './requirements.ts';
 import { readTokenIdentity, type TokenIdentity } from './token-identity.ts';
 

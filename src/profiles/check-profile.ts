@@ -1,7 +1,7 @@
-import { BLOCK_PLACEHOLDERS, isFactName, PROFILE_PLACEHOLDERS } from '../outputs/facts.ts';
-import { commentPrefix } from '../outputs/escape.ts';
-import { listPlaceholders, TemplateError } from '../outputs/render-template.ts';
-import { MODELS } from '../models.ts';
+import { BLOCK_PLACEHOLDERS, isFactName, PROFILE_PLACEHOLDERS } from './facts.ts';
+import { commentPrefix } from './escape.ts';
+import { listPlaceholders, TemplateError } from './render-template.ts';
+import { MODELS } from '../core/models.ts';
 import type { Profile } from './profile.ts';
 import type { SchemaReader } from './schema-reader.ts';
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { UsageError } from '../errors.ts';
-import { MODEL_NAMES } from '../models.ts';
+import { UsageError } from '../core/errors.ts';
+import { MODEL_NAMES } from '../core/models.ts';
 import { parseProfile } from './parse-profile.ts';
 import { ProfileError } from './profile-error.ts';
 import type { Profile } from './profile.ts';

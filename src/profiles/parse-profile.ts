@@ -1,5 +1,5 @@
-import { MODEL_NAMES, type PermissionRequest } from '../models.ts';
-import { EXCHANGE_APP_ID, EXCHANGE_ROLES, EXCHANGE_SCOPES, GRAPH_APP_ID, GRAPH_ROLES, GRAPH_SCOPES } from '../well-known.ts';
+import { MODEL_NAMES, type PermissionRequest } from '../core/models.ts';
+import { EXCHANGE_APP_ID, EXCHANGE_ROLES, EXCHANGE_SCOPES, GRAPH_APP_ID, GRAPH_ROLES, GRAPH_SCOPES } from '../core/well-known.ts';
 import { checkProfile } from './check-profile.ts';
 import { OUTPUT_FORMATS, SIGN_IN_AUDIENCES, type Profile, type ProfileOutput } from './profile.ts';
 import { createSchemaReader, type SchemaReader } from './schema-reader.ts';

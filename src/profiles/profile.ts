@@ -1,4 +1,4 @@
-import type { ModelName, PermissionRequest } from '../models.ts';
+import type { ModelName, PermissionRequest } from '../core/models.ts';
 
 /**
  * A product profile: one vendor guide turned into data (templates/profiles/<name>.yaml), so
@@ -61,7 +61,7 @@ export interface ProfileOutput {
   name: string;
   /** One line naming where this output goes, e.g. "enaio webclient: osweb-prod.yml". */
   title: string;
-  /** Decides how each placeholder value is escaped (src/outputs/escape.ts). */
+  /** Decides how each placeholder value is escaped (src/profiles/escape.ts). */
   format: OutputFormat;
   /** File name under templates/outputs/. */
   template: string;

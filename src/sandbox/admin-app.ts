@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { blankApplication } from './graph/application-model.ts';
-import { DIRECTORY_ROLES, GRAPH_APP_ID } from '../well-known.ts';
-import { Secret } from '../secret.ts';
+import { DIRECTORY_ROLES, GRAPH_APP_ID } from '../core/well-known.ts';
+import { Secret } from '../core/secret.ts';
 import type { TenantState } from './state.ts';
 import { sandboxAdminUser } from './token/device-code.ts';
 

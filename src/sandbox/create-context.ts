@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../core/clock.ts';
 import type { SandboxContext, SandboxKnobs } from './context.ts';
 import type { TenantState } from './state.ts';
 import { writeStateFile } from './state-file.ts';

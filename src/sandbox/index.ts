@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { systemClock, type Clock } from '../clock.ts';
-import type { Secret } from '../secret.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
+import type { Secret } from '../core/secret.ts';
 import { DEFAULT_ADMIN_GRAPH_ROLES, ensureAdminApp } from './admin-app.ts';
 import type { RequestLogEntry, SandboxContext, SandboxKnobs } from './context.ts';
 import { createSandboxContext } from './create-context.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EXCHANGE_APP_ID, EXCHANGE_ROLES, EXCHANGE_SCOPES, GRAPH_APP_ID, GRAPH_ROLES, GRAPH_SCOPES } from '../well-known.ts';
+import { EXCHANGE_APP_ID, EXCHANGE_ROLES, EXCHANGE_SCOPES, GRAPH_APP_ID, GRAPH_ROLES, GRAPH_SCOPES } from '../core/well-known.ts';
 
 /**
  * The sandbox tenant's state: plain JSON, so it can be snapshotted, compared and kept in

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Node } from 'web-tree-sitter';
-import { UsageError } from '../../src/errors.ts';
+import { UsageError } from '../../src/core/errors.ts';
 import type { ExchangeScriptInput } from '../../src/exchange/script.ts';
 import { renderExchangeScript } from '../../src/exchange/script.ts';
 import { findSyntaxError, parsePowerShell } from '../../src/sandbox/pwsh/grammar.ts';

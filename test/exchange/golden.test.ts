@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { UsageError } from '../../src/errors.ts';
+import { UsageError } from '../../src/core/errors.ts';
 import { renderExchangeRemovalScript, renderExchangeScript } from '../../src/exchange/script.ts';
 import { fillTemplate } from '../../src/exchange/template.ts';
 import { findSyntaxError, parsePowerShell } from '../../src/sandbox/pwsh/grammar.ts';

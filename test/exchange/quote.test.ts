@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ExitCode, UsageError } from '../../src/errors.ts';
+import { ExitCode, UsageError } from '../../src/core/errors.ts';
 import { quoteOpathValue, quotePowerShellArray, quotePowerShellLiteral } from '../../src/exchange/quote.ts';
 import { buildScopeFilter } from '../../src/exchange/scope-filter.ts';
 import { decodeLikePowerShell } from './ast.ts';

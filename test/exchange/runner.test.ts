@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ExternalToolError } from '../../src/errors.ts';
+import { ExternalToolError } from '../../src/core/errors.ts';
 import { redactTokens } from '../../src/exchange/redact.ts';
 import { parseExchangeResult } from '../../src/exchange/result.ts';
 import { runExchangeScript } from '../../src/exchange/runner.ts';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { systemClock } from '../../src/clock.ts';
+import { systemClock } from '../../src/core/clock.ts';
 import type { SandboxContext, SandboxRequest } from '../../src/sandbox/context.ts';
 import { createSandboxContext } from '../../src/sandbox/create-context.ts';
 import { exchangeRoutes } from '../../src/sandbox/exchange/routes.ts';
 import { createInitialState } from '../../src/sandbox/state.ts';
 import { createSigningKey } from '../../src/sandbox/token/signing-key.ts';
-import { DIRECTORY_ROLES } from '../../src/well-known.ts';
+import { DIRECTORY_ROLES } from '../../src/core/well-known.ts';
 
 /** A sandbox context without a server, for calling the Exchange route handler directly. */
 export async function createExchangeContext(): Promise<SandboxContext> {

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ExternalToolError } from '../../src/errors.ts';
+import { ExternalToolError } from '../../src/core/errors.ts';
 import { runExchangeScript } from '../../src/exchange/runner.ts';
 import type { ExchangeScriptInput } from '../../src/exchange/script.ts';
 import { renderExchangeRemovalScript, renderExchangeScript } from '../../src/exchange/script.ts';

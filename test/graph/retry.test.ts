@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ServiceError } from '../../src/errors.ts';
+import { ServiceError } from '../../src/core/errors.ts';
 import { GraphFailure, GraphNetworkFailure } from '../../src/graph/errors.ts';
 import { classifyGraphError, parseRetryAfter, withRetry } from '../../src/graph/retry.ts';
 import { createVirtualClock } from '../../scripts/lib/virtual-clock.ts';

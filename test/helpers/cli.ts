@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createAdminCredential } from '../../src/auth/admin-credential.ts';
-import { run } from '../../src/cli/index.ts';
-import { adminEnvironment } from '../../src/cli/sandbox-command.ts';
-import type { Clock } from '../../src/clock.ts';
-import { systemClock } from '../../src/clock.ts';
-import type { Deps } from '../../src/deps.ts';
+import { run } from '../../src/commands/index.ts';
+import { adminEnvironment } from '../../src/commands/sandbox.ts';
+import type { Clock } from '../../src/core/clock.ts';
+import { systemClock } from '../../src/core/clock.ts';
+import type { Deps } from '../../src/core/deps.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.ts';
 
 export interface CliRun {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ExitCode } from '../../src/errors.ts';
+import { ExitCode } from '../../src/core/errors.ts';
 import { diagnose } from '../../src/mail/diagnose.ts';
 import type { FailureContext, MailFailure } from '../../src/mail/types.ts';
-import type { ModelName } from '../../src/models.ts';
+import type { ModelName } from '../../src/core/models.ts';
 
 const at = new Date('2026-10-01T12:00:00Z');
 const base: FailureContext = { tenantId: 'tid', clientId: 'cid', mailbox: 'noreply@contoso.com', from: 'noreply@contoso.com', roles: [], at };

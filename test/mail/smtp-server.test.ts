@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { test } from 'node:test';
 import nodemailer from 'nodemailer';
-import { EXCHANGE_APP_ID } from '../../src/well-known.ts';
+import { EXCHANGE_APP_ID } from '../../src/core/well-known.ts';
 import { listDeliveredMessages } from '../../src/sandbox/smtp/delivery.ts';
 import { listMailRejections } from '../../src/sandbox/smtp/rejections.ts';
 import { SANDBOX_SMTP_SERVER_NAME } from '../../src/sandbox/smtp/server.ts';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ExitCode } from '../../src/errors.ts';
+import { ExitCode } from '../../src/core/errors.ts';
 import { verifyApp } from '../../src/mail/verify.ts';
 import type { VerifyInput, VerifyReport } from '../../src/mail/types.ts';
-import type { ModelName } from '../../src/models.ts';
-import { Secret } from '../../src/secret.ts';
+import type { ModelName } from '../../src/core/models.ts';
+import { Secret } from '../../src/core/secret.ts';
 import { listMailRejections } from '../../src/sandbox/smtp/rejections.ts';
 import { observeSandboxExchange, provisionApp, startMailSandbox } from './helpers/mail-sandbox.ts';
 import type { MailSandbox, SandboxApp } from './helpers/mail-sandbox.ts';

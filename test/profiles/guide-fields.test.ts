@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { renderOutput } from '../../src/outputs/render.ts';
+import { renderOutput } from '../../src/profiles/render.ts';
 import { getProfile, loadProfiles } from '../../src/profiles/load.ts';
-import { CANARY, CLIENT_ID, factsFor, TENANT_ID } from '../outputs/fixtures/facts.ts';
+import { CANARY, CLIENT_ID, factsFor, TENANT_ID } from './fixtures/facts.ts';
 
 /**
  * Every field each vendor guide's form asks for, by the guide's own label, with the value the guide

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UsageError } from '../../src/errors.ts';
-import { EXCHANGE_APP_ID, GRAPH_APP_ID } from '../../src/well-known.ts';
+import { UsageError } from '../../src/core/errors.ts';
+import { EXCHANGE_APP_ID, GRAPH_APP_ID } from '../../src/core/well-known.ts';
 import { getProfile, loadProfiles } from '../../src/profiles/load.ts';
 import { resolvePermissions, resolveRedirectUris } from '../../src/profiles/resolve.ts';
 

@@ -3,14 +3,14 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { CHECKPOINTS, KILL_AT_ENV, type Checkpoint } from '../../src/steps/checkpoint.ts';
+import { CHECKPOINTS, KILL_AT_ENV, type Checkpoint } from '../../src/provision/checkpoint.ts';
 import { startHarness, type Harness } from '../../scripts/lib/harness.ts';
 import { summarizeApp } from '../../scripts/lib/tenant-invariants.ts';
 import { assertConverged, provisionArgs, sinkOf } from './helpers.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
-/** Runs the real CLI as a child process that SIGKILLs itself at `checkpoint` (src/steps/checkpoint.ts). */
+/** Runs the real CLI as a child process that SIGKILLs itself at `checkpoint` (src/provision/checkpoint.ts). */
 function runKilledAt(h: Harness, argv: string[], checkpoint: Checkpoint): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN, ...argv], { cwd: h.dir, env: { ...h.env, [KILL_AT_ENV]: checkpoint }, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MODELS, type ModelName } from '../../src/models.ts';
+import { MODELS, type ModelName } from '../../src/core/models.ts';
 import { checkPrivileges } from '../../src/preflight/check-privileges.ts';
-import { DIRECTORY_ROLES } from '../../src/well-known.ts';
+import { DIRECTORY_ROLES } from '../../src/core/well-known.ts';
 import { startHarness, type Harness } from '../../scripts/lib/harness.ts';
 import { provisionArgs } from './helpers.ts';
 

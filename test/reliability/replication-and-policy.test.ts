@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { journalPath } from '../../src/steps/journal.ts';
+import { journalPath } from '../../src/credentials/journal.ts';
 import { startHarness, type Harness } from '../../scripts/lib/harness.ts';
 import { ADD_PASSWORD, APP_UPSERT, assertConverged, provisionArgs, requestsTo, sinkOf } from './helpers.ts';
 

@@ -4,7 +4,7 @@ import { webcrypto } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import * as x509 from '@peculiar/x509';
 import { ClientCertificateCredential, DeviceCodeCredential } from '@azure/identity';
-import { DIRECTORY_ROLES } from '../../src/well-known.ts';
+import { DIRECTORY_ROLES } from '../../src/core/well-known.ts';
 import { claimsOf, graphFetch, startHarness, type Harness } from './sandbox-harness.ts';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { EXCHANGE_APP_ID, EXCHANGE_ROLES, GRAPH_APP_ID, GRAPH_ROLES } from '../../src/well-known.ts';
+import { EXCHANGE_APP_ID, EXCHANGE_ROLES, GRAPH_APP_ID, GRAPH_ROLES } from '../../src/core/well-known.ts';
 import { graphFetch, manualClock, startHarness, type Harness } from './sandbox-harness.ts';
 
 describe('sandbox Graph: service principals and consent', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { GRAPH_APP_ID, GRAPH_ROLES } from '../../src/well-known.ts';
+import { GRAPH_APP_ID, GRAPH_ROLES } from '../../src/core/well-known.ts';
 import { claimsOf, graphFetch, manualClock, postTokenForm, startHarness, type Harness } from './sandbox-harness.ts';
 
 describe('sandbox token endpoint', () => {

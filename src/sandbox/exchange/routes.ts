@@ -1,4 +1,4 @@
-import { EXCHANGE_APP_ID } from '../../well-known.ts';
+import { EXCHANGE_APP_ID } from '../../core/well-known.ts';
 import type { Route, SandboxContext, SandboxRequest, SandboxResponse } from '../context.ts';
 import { cmdletErrorResponse, ExchangeCmdletError } from './cmdlet-error.ts';
 import type { CmdletTable } from './cmdlet-table.ts';

@@ -1,4 +1,4 @@
-import { DIRECTORY_ROLES, GRAPH_APP_ID } from '../../well-known.ts';
+import { DIRECTORY_ROLES, GRAPH_APP_ID } from '../../core/well-known.ts';
 import type { SandboxContext, SandboxRequest, SandboxTokenClaims } from '../context.ts';
 import { checkAccessToken, type SigningKey } from '../token/signing-key.ts';
 import { GraphRequestError, insufficientPrivileges } from './errors.ts';

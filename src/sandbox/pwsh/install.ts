@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { chmod, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DIRECTORY_ROLES } from '../../well-known.ts';
+import { DIRECTORY_ROLES } from '../../core/well-known.ts';
 import type { SandboxContext } from '../context.ts';
 import { sandboxAdminUser } from '../token/device-code.ts';
 import type { PwshSession } from './session.ts';

@@ -1,5 +1,5 @@
-import { CLOUDS } from '../../cloud.ts';
-import { EXCHANGE_APP_ID, GRAPH_APP_ID } from '../../well-known.ts';
+import { CLOUDS } from '../../core/cloud.ts';
+import { EXCHANGE_APP_ID, GRAPH_APP_ID } from '../../core/well-known.ts';
 import type { SandboxTokenClaims } from '../context.ts';
 import type { ExchangeMailbox, ExchangeState } from '../state.ts';
 import { isMailboxInScope } from '../exchange/opath.ts';

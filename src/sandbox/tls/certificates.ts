@@ -1,4 +1,4 @@
-import { generateRsaKeys, privateKeyPem, randomSerial, RSA_SHA256, x509 } from '../../crypto/x509.ts';
+import { generateRsaKeys, privateKeyPem, randomSerial, RSA_SHA256, x509 } from '../../core/x509.ts';
 
 /** PEM material for the sandbox's HTTPS and SMTP listeners; the CA certificate is public. */
 export interface SandboxCertificates {

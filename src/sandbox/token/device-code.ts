@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DIRECTORY_ROLES } from '../../well-known.ts';
+import { DIRECTORY_ROLES } from '../../core/well-known.ts';
 import type { SandboxContext } from '../context.ts';
 import { aadsts } from './aadsts.ts';
 import { findResourceServicePrincipal, TOKEN_LIFETIME_SECONDS } from './app-token.ts';

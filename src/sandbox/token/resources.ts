@@ -1,4 +1,4 @@
-import { EXCHANGE_APP_ID, GRAPH_APP_ID } from '../../well-known.ts';
+import { EXCHANGE_APP_ID, GRAPH_APP_ID } from '../../core/well-known.ts';
 import { aadsts } from './aadsts.ts';
 
 /** Azure Key Vault's first-party app id; the sandbox tenant has no service principal for it. */

@@ -1,11 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import tls from 'node:tls';
-import { resolveEndpoints } from '../../../src/cloud.ts';
-import type { CloudEndpoints } from '../../../src/cloud.ts';
+import { resolveEndpoints } from '../../../src/core/cloud.ts';
+import type { CloudEndpoints } from '../../../src/core/cloud.ts';
 import type { ExchangeObservation } from '../../../src/mail/types.ts';
-import { MODELS } from '../../../src/models.ts';
-import type { ModelName } from '../../../src/models.ts';
-import { Secret } from '../../../src/secret.ts';
+import { MODELS } from '../../../src/core/models.ts';
+import type { ModelName } from '../../../src/core/models.ts';
+import { Secret } from '../../../src/core/secret.ts';
 import type { SandboxContext } from '../../../src/sandbox/context.ts';
 import { createSandboxContext } from '../../../src/sandbox/create-context.ts';
 import { sendMailRoutes } from '../../../src/sandbox/graph/send-mail.ts';

@@ -1,4 +1,4 @@
-import type { Clock } from '../../../src/clock.ts';
+import type { Clock } from '../../../src/core/clock.ts';
 
 /** A clock that starts at real time and jumps forward on sleep, so retry loops run instantly. */
 export interface TestClock extends Clock {

@@ -1,0 +1,116 @@
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import type { CommandModule } from 'yargs';
+import type { Deps } from '../core/deps.ts';
+import { ConflictError, UsageError } from '../core/errors.ts';
+import { renderExchangeRemovalScript } from '../exchange/script.ts';
+import { deleteApplication } from '../graph/applications.ts';
+import { getOrganization } from '../graph/organization.ts';
+import { deleteServicePrincipal, findServicePrincipalByAppId } from '../graph/service-principals.ts';
+import { isManagedApplication } from '../provision/application.ts';
+import { applyExchange, buildExchangeInput, modelNeedsExchange, type ExchangeOptions } from '../provision/exchange.ts';
+import { journalPath, readJournal, writeJournal } from '../credentials/journal.ts';
+import type { Change, Desired } from '../provision/types.ts';
+import { findSelectedApplication, modelOf, parseAppSelector, withAppSelector, type AppSelectorArgs } from './shared/app-selector.ts';
+import { resolveConnection, withTenantOptions, type TenantArgs } from './shared/connection.ts';
+import { buildExchangeOptions, parseExchangeConnect, withExchangeConnectOptions, type ExchangeConnectArgs } from './shared/exchange-options.ts';
+import { openGraphSession } from './shared/graph-session.ts';
+import type { CommandState } from './provision/handler.ts';
+import { validateMailboxes } from '../core/validate.ts';
+
+interface DeprovisionArgs extends TenantArgs, AppSelectorArgs, ExchangeConnectArgs {
+  model?: string;
+  mailbox?: string[];
+  sendAs?: string[];
+  exchange?: string;
+  scriptOut?: string;
+}
+
+/**
+ * `entra-mail deprovision`: remove what provision created. The Exchange removal script is written
+ * (or run) first, while the service principal's ids are still known; then the service principal
+ * and the app are deleted. Only apps entra-mail manages; asks first unless --yes.
+ */
+export function deprovisionCommand(deps: Deps, state: CommandState): CommandModule<object, DeprovisionArgs> {
+  return {
+    command: 'deprovision',
+    describe: 'Remove what provision created (app, service principal) and write the Exchange removal script',
+    builder: (y) =>
+      withExchangeConnectOptions(withAppSelector(withTenantOptions(y)))
+        .option('model', { type: 'string', describe: 'Authorization model (default: the one recorded on the app)' })
+        .option('mailbox', { type: 'string', array: true, describe: 'Mailboxes whose permissions the removal script takes away' })
+        .option('send-as', { type: 'string', array: true, describe: 'Send As grants to take away' })
+        .option('exchange', { type: 'string', choices: ['script', 'run', 'skip'], default: 'script', describe: 'Exchange removal: write it, run it, or skip' })
+        .option('script-out', { type: 'string', describe: 'Where to write the removal script' }) as never,
+    handler: async (args) => {
+      state.json = Boolean(args.json);
+      const connection = resolveConnection(args, deps);
+      const selector = parseAppSelector(args);
+      const mailboxes = validateMailboxes(args.mailbox);
+      const sendAs = validateMailboxes(args.sendAs, '--send-as');
+      parseExchangeConnect(args);
+      const interactive = Boolean(deps.stdin.isTTY);
+      if (!args.yes && !args.dryRun && !interactive) throw new UsageError('deprovision deletes the app; pass --yes to confirm when not at a terminal.', { flag: '--yes' });
+
+      const { graph } = await openGraphSession(connection, args, deps);
+      const [organization, app] = await Promise.all([getOrganization(graph), findSelectedApplication(graph, selector, 'deprovision')]);
+      if (!isManagedApplication(app)) {
+        throw new ConflictError(`App ${app.appId} ('${app.displayName}') was not created by entra-mail; it is left alone.`, { step: 'deprovision', object: `application ${app.id}` });
+      }
+      const sp = await findServicePrincipalByAppId(graph, app.appId, 'deprovision');
+      const model = modelOf(app, args.model);
+      const exchangeMode = (args.exchange ?? 'script') as ExchangeOptions['mode'];
+      const needsExchange = modelNeedsExchange(model) && exchangeMode !== 'skip' && sp !== undefined;
+      const options = buildExchangeOptions(args, {
+        mode: exchangeMode,
+        scriptPath: resolve(deps.cwd, args.scriptOut ?? `${app.uniqueName ?? app.appId}.exchange-removal.ps1`),
+        connection,
+        env: deps.env,
+        sendAs,
+        enableSmtpAuth: false,
+        organization,
+      });
+      const changes: Change[] = [
+        ...(needsExchange ? [{ step: 'exchange' as const, action: 'remove' as const, summary: `${exchangeMode === 'run' ? 'run' : 'write'} the Exchange removal script ${options.scriptPath}` }] : []),
+        ...(sp ? [{ step: 'service-principal' as const, action: 'remove' as const, summary: `delete service principal ${sp.id}` }] : []),
+        { step: 'application', action: 'remove', summary: `delete app registration ${app.appId} ('${app.displayName}'); restorable for 30 days from deleted items` },
+      ];
+      if (args.dryRun) {
+        deps.stdout.write(args.json ? `${JSON.stringify({ dryRun: true, changes }, null, 2)}\n` : `Plan (dry run, nothing changed):\n${changes.map((c) => `  ${c.action} ${c.step}: ${c.summary}`).join('\n')}\n`);
+        return;
+      }
+      if (!args.yes && !(await confirm(deps, `Delete app ${app.appId} ('${app.displayName}') and its service principal from tenant ${organization.id}? [y/N] `))) {
+        deps.stderr.write('Nothing deleted.\n');
+        return;
+      }
+      let exchange: Awaited<ReturnType<typeof applyExchange>> | undefined;
+      if (needsExchange && sp) {
+        const desired = { model, displayName: app.displayName, mailboxes } as Pick<Desired, 'model' | 'displayName' | 'mailboxes'> as Desired;
+        const script = renderExchangeRemovalScript(buildExchangeInput(desired, { appId: app.appId, servicePrincipalId: sp.id, tenantId: organization.id }, options));
+        exchange = await applyExchange(script, options);
+      }
+      if (sp) await deleteServicePrincipal(graph, sp.id);
+      await deleteApplication(graph, app.id);
+      if (app.uniqueName) await forgetCredentials(deps, organization.id, app.uniqueName);
+      const result = { appId: app.appId, changes, exchange: exchange ? { status: exchange.status, scriptPath: exchange.scriptPath } : { status: 'skipped', scriptPath: null } };
+      deps.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `${changes.map((c) => `  ${c.action} ${c.step}: ${c.summary}`).join('\n')}\n`);
+    },
+  };
+}
+
+async function confirm(deps: Deps, question: string): Promise<boolean> {
+  const rl = createInterface({ input: deps.stdin, output: deps.stderr as NodeJS.WritableStream });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/** The app is gone, so every credential in its journal is too. */
+async function forgetCredentials(deps: Deps, tenantId: string, uniqueName: string): Promise<void> {
+  const path = journalPath(deps.env, tenantId, uniqueName);
+  const journal = await readJournal(path);
+  if (!journal) return;
+  await writeJournal(path, { ...journal, credentials: journal.credentials.map((c) => ({ ...c, status: 'removed' as const, at: deps.clock.now().toISOString() })) });
+}

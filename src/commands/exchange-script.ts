@@ -1,0 +1,84 @@
+import { resolve } from 'node:path';
+import type { CommandModule } from 'yargs';
+import type { Deps } from '../core/deps.ts';
+import { renderExchangeRemovalScript } from '../exchange/script.ts';
+import { getOrganization } from '../graph/organization.ts';
+import { readServicePrincipalByAppId } from '../graph/service-principals.ts';
+import { MODELS } from '../core/models.ts';
+import { getProfile } from '../profiles/load.ts';
+import { applyExchange, buildExchangeInput, modelNeedsExchange, renderScriptFor } from '../provision/exchange.ts';
+import type { Desired } from '../provision/types.ts';
+import { findSelectedApplication, modelOf, parseAppSelector, profileOf, withAppSelector, type AppSelectorArgs } from './shared/app-selector.ts';
+import { resolveConnection, withTenantOptions, type TenantArgs } from './shared/connection.ts';
+import { buildExchangeOptions, parseExchangeConnect, withExchangeConnectOptions, type ExchangeConnectArgs } from './shared/exchange-options.ts';
+import { openGraphSession } from './shared/graph-session.ts';
+import type { CommandState } from './provision/handler.ts';
+import { validateMailboxes } from '../core/validate.ts';
+
+interface ExchangeScriptArgs extends TenantArgs, AppSelectorArgs, ExchangeConnectArgs {
+  model?: string;
+  profile?: string;
+  mailbox?: string[];
+  sendAs?: string[];
+  scriptOut?: string;
+  removal?: boolean;
+  run?: boolean;
+}
+
+/**
+ * `entra-mail exchange-script`: the Exchange Online PowerShell for an app that already exists, for
+ * an admin who runs it elsewhere. Reads the app and its service principal; changes nothing in Entra.
+ */
+export function exchangeScriptCommand(deps: Deps, state: CommandState): CommandModule<object, ExchangeScriptArgs> {
+  return {
+    command: 'exchange-script',
+    describe: 'Write the Exchange Online PowerShell for an existing app (to run here with --run, or elsewhere)',
+    builder: (y) =>
+      withExchangeConnectOptions(withAppSelector(withTenantOptions(y)))
+        .option('model', { type: 'string', describe: 'Authorization model (default: the one provision recorded on the app)' })
+        .option('profile', { type: 'string', describe: 'Product profile (its Exchange steps, e.g. enaio Send As)' })
+        .option('mailbox', { type: 'string', array: true, describe: 'Sending mailbox (repeatable)' })
+        .option('send-as', { type: 'string', array: true, describe: 'Mailboxes the app may send as (repeatable)' })
+        .option('script-out', { type: 'string', describe: 'Where to write it (default ./<app>.exchange.ps1)' })
+        .option('removal', { type: 'boolean', default: false, describe: 'Write the removal script instead' })
+        .option('run', { type: 'boolean', default: false, describe: 'Also run it with pwsh' }) as never,
+    handler: async (args) => {
+      state.json = Boolean(args.json);
+      const connection = resolveConnection(args, deps);
+      const selector = parseAppSelector(args);
+      const mailboxes = validateMailboxes(args.mailbox);
+      const sendAs = validateMailboxes(args.sendAs, '--send-as');
+      const profileArg = args.profile !== undefined ? getProfile(args.profile) : undefined;
+      parseExchangeConnect(args); // validate before any request
+      const { graph } = await openGraphSession(connection, args, deps);
+      const [organization, app] = await Promise.all([getOrganization(graph), findSelectedApplication(graph, selector, 'exchange')]);
+      const sp = await readServicePrincipalByAppId(graph, app.appId);
+      const model = modelOf(app, args.model);
+      const profile = profileArg ?? getProfile(profileOf(app) ?? `generic-${model}`);
+      const name = app.uniqueName ?? app.appId;
+      const options = buildExchangeOptions(args, {
+        mode: args.run ? 'run' : 'script',
+        scriptPath: resolve(deps.cwd, args.scriptOut ?? `${name}${args.removal ? '.exchange-removal' : '.exchange'}.ps1`),
+        connection,
+        env: deps.env,
+        sendAs,
+        enableSmtpAuth: MODELS[model].exchange.smtpAuth || profile.exchange.smtpAuth,
+        organization,
+      });
+      if (!modelNeedsExchange(model)) {
+        deps.stdout.write(args.json ? `${JSON.stringify({ model, appId: app.appId, exchange: { status: 'skipped', scriptPath: null } }, null, 2)}\n` : `Model ${model} needs nothing in Exchange Online; no script written.\n`);
+        return;
+      }
+      const desired = { model, displayName: app.displayName, mailboxes } as Pick<Desired, 'model' | 'displayName' | 'mailboxes'> as Desired;
+      const ids = { appId: app.appId, servicePrincipalId: sp.id, tenantId: organization.id };
+      const script = args.removal ? renderExchangeRemovalScript(buildExchangeInput(desired, ids, options)) : renderScriptFor(desired, ids, options);
+      if (args.dryRun) {
+        deps.stdout.write(args.json ? `${JSON.stringify({ model, appId: app.appId, servicePrincipalId: sp.id, script }, null, 2)}\n` : (script ?? ''));
+        return;
+      }
+      const outcome = await applyExchange(script, options);
+      const result = { model, appId: app.appId, servicePrincipalId: sp.id, exchange: { mode: outcome.mode, status: outcome.status, scriptPath: outcome.scriptPath, ...(outcome.result ?? {}) } };
+      deps.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `Exchange script for app ${app.appId} (${model}): ${outcome.scriptPath} (${outcome.status})\n`);
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { join } from 'node:path';
+import type { CommandModule } from 'yargs';
+import type { TokenCredential } from '@azure/identity';
+import type { Deps } from '../../core/deps.ts';
+import { ExitCode } from '../../core/errors.ts';
+import { getOrganization } from '../../graph/organization.ts';
+import type { GraphGateway } from '../../graph/gateway.ts';
+import { findManagedApplication } from '../../rotation/find-app.ts';
+import { rotateAll } from '../../rotation/rotate-all.ts';
+import { rotateApplication, type RotateOptions } from '../../rotation/rotate.ts';
+import { commandSink } from '../../credentials/sinks/command-sink.ts';
+import { fileSink } from '../../credentials/sinks/file-sink.ts';
+import { keyVaultSink } from '../../credentials/sinks/key-vault-sink.ts';
+import { statusOfCredentials } from '../../rotation/status.ts';
+import type { LifecycleDeps, ManagedApp, RotateOutcome, Sink } from '../../credentials/types.ts';
+import { resolveConnection, type Connection } from '../shared/connection.ts';
+import { openGraphSession } from '../shared/graph-session.ts';
+import type { CommandState } from '../provision/handler.ts';
+import { forApp, validateRotateArgs, vaultSecretName, withRotateOptions, type RotateArgs, type RotatePlanArgs } from './options.ts';
+
+/**
+ * `entra-mail rotate`: add → deliver → confirm → remove old (src/rotation/rotate.ts), for one app
+ * or, with `--all --expiring-within`, for every due app a few at a time. The new secret reaches
+ * stdout only with --show-secret, and only once it is confirmed: stdout cannot be rolled back.
+ */
+export function rotateCommand(deps: Deps, state: CommandState): CommandModule<object, RotateArgs> {
+  return {
+    command: 'rotate',
+    describe: 'Add a new secret (or certificate), deliver it, verify it, then remove the old ones entra-mail created',
+    builder: (y) => withRotateOptions(y),
+    handler: async (args) => {
+      state.json = Boolean(args.json);
+      state.verbose = Boolean(args.verbose);
+      const connection = resolveConnection(args, deps);
+      const plan = validateRotateArgs(args, deps.cwd);
+      const { graph, credential } = await openGraphSession(connection, args, deps);
+      const tenantId = (await getOrganization(graph)).id;
+      const lifecycle: LifecycleDeps = {
+        graph,
+        clock: deps.clock,
+        env: deps.env,
+        newId: deps.newId,
+        tenantId,
+        endpoints: connection.endpoints,
+        graphScope: connection.graphScope,
+        log: args.json ? () => undefined : (line) => deps.stderr.write(`${line}\n`),
+      };
+      const options: RotateOptions = {
+        kind: plan.kind,
+        lifetimeDays: plan.lifetimeDays,
+        keep: plan.keep,
+        confirmDeadlineMs: plan.confirmDeadlineMs,
+        sinks: (app) => buildSinks(plan, app, { deps, connection, credential, tenantId }),
+        ...(plan.render ? { render: plan.render } : {}),
+      };
+      if (plan.target.all) {
+        const outcomes = args.dryRun ? await planAll(lifecycle, plan.windowDays ?? 0) : await rotateAll(lifecycle, { ...options, windowDays: plan.windowDays ?? 0 });
+        writeOutcomes(deps, Boolean(args.json), tenantId, outcomes, Boolean(args.dryRun));
+        const failed = outcomes.find((o) => o.status === 'failed');
+        if (failed) state.exitCode = failed.error?.exitCode ?? ExitCode.bug;
+        return;
+      }
+      const application = await findManagedApplication(graph, plan.target.reference);
+      if (plan.windowDays !== undefined && !statusOfCredentials(application, { nowMs: deps.clock.nowMs(), windowDays: plan.windowDays }).due) {
+        const outcome: RotateOutcome = { appId: application.appId, uniqueName: application.uniqueName ?? application.appId, status: 'skipped', removedKeyIds: [], orphansRemoved: [], sinks: [] };
+        writeOutcomes(deps, Boolean(args.json), tenantId, [outcome], false);
+        return;
+      }
+      if (args.dryRun) {
+        writeOutcomes(deps, Boolean(args.json), tenantId, [{ appId: application.appId, uniqueName: application.uniqueName ?? application.appId, status: 'skipped', removedKeyIds: [], orphansRemoved: [], sinks: [] }], true);
+        return;
+      }
+      const { outcome, delivered } = await rotateApplication(lifecycle, application, options);
+      if (args.json) {
+        const value = plan.showSecret ? { value: delivered.credential.value.reveal() } : {};
+        deps.stdout.write(`${JSON.stringify({ tenantId, outcomes: [{ ...outcome, ...value }] }, null, 2)}\n`);
+      } else {
+        writeOutcomes(deps, false, tenantId, [outcome], false);
+        if (plan.showSecret) deps.stdout.write(`\n${delivered.text.reveal().trimEnd()}\n`);
+      }
+    },
+  };
+}
+
+function buildSinks(plan: RotatePlanArgs, app: ManagedApp, context: { deps: Deps; connection: Connection; credential: TokenCredential; tenantId: string }): Sink[] {
+  const sinks: Sink[] = [];
+  if (plan.kind === 'certificate') {
+    const path = plan.certificateOut ? forApp(plan.certificateOut, app.uniqueName) : join(context.deps.cwd, `${app.uniqueName}.pem`);
+    sinks.push(fileSink(path, (config) => config.credential.value.reveal()));
+  }
+  if (plan.out) sinks.push(fileSink(forApp(plan.out, app.uniqueName), (config) => config.text.reveal()));
+  if (plan.keyVault) {
+    sinks.push(keyVaultSink({ vaultUrl: plan.keyVault.url, secretName: vaultSecretName(plan.keyVault.secretName, app.uniqueName), credential: context.credential, appId: app.appId, authorityHost: context.connection.endpoints.authorityHost }));
+  }
+  if (plan.onRotate) sinks.push(commandSink(plan.onRotate, context.deps.env, { tenantId: context.tenantId, appId: app.appId, uniqueName: app.uniqueName }));
+  return sinks;
+}
+
+/** --dry-run --all: which apps are due; nothing is minted. */
+async function planAll(lifecycle: LifecycleDeps, windowDays: number): Promise<RotateOutcome[]> {
+  const { readStatus } = await import('../../rotation/status.ts');
+  const statuses = await readStatus(lifecycle.graph as GraphGateway, { nowMs: lifecycle.clock.nowMs(), windowDays });
+  return statuses.map((s) => ({ appId: s.appId, uniqueName: s.uniqueName, status: s.due ? ('rotated' as const) : ('skipped' as const), removedKeyIds: [], orphansRemoved: [], sinks: [] }));
+}
+
+function writeOutcomes(deps: Deps, json: boolean, tenantId: string, outcomes: RotateOutcome[], dryRun: boolean): void {
+  if (json) {
+    deps.stdout.write(`${JSON.stringify({ tenantId, dryRun, outcomes }, null, 2)}\n`);
+    return;
+  }
+  const lines = outcomes.map((o) => {
+    const status = dryRun ? (o.status === 'rotated' ? 'due' : 'not due') : o.status;
+    const detail =
+      o.status === 'rotated' && o.credential && !dryRun
+        ? `new ${o.credential.kind} ${o.credential.keyId} (expires ${o.credential.endDateTime.slice(0, 10)}), removed ${o.removedKeyIds.length} old, delivered to ${o.sinks.join('; ') || 'stdout'}`
+        : o.status === 'failed'
+          ? `exit ${o.error?.exitCode}: ${o.error?.message ?? ''}`
+          : dryRun ? '' : 'not due; nothing changed';
+    return `${status.padEnd(8)} ${o.uniqueName} (${o.appId})${detail ? `: ${detail}` : ''}`;
+  });
+  deps.stdout.write(`${dryRun ? 'Plan (dry run, nothing changed):\n' : ''}${lines.join('\n')}\n`);
+}

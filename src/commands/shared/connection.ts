@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import tls from 'node:tls';
+import type { Argv } from 'yargs';
+import type { TokenCredential } from '@azure/identity';
+import { AUTH_MODES, type AuthMode } from '../../auth/admin-credential.ts';
+import { CLOUD_NAMES, resolveEndpoints, type CloudEndpoints, type CloudName } from '../../core/cloud.ts';
+import type { Deps } from '../../core/deps.ts';
+import { UsageError } from '../../core/errors.ts';
+import { validateHostPort, validateHttpsUrl, validateTenant } from '../../core/validate.ts';
+
+/** The options every tenant command takes (cli.md "Options every tenant command takes"). */
+export interface TenantArgs {
+  tenant?: string;
+  auth?: string;
+  cloud?: string;
+  authorityHost?: string;
+  graphEndpoint?: string;
+  smtpHost?: string;
+  caFile?: string;
+  json?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+  verbose?: boolean;
+}
+
+export function withTenantOptions<T>(yargs: Argv<T>): Argv<T & TenantArgs> {
+  return yargs
+    .option('tenant', { type: 'string', describe: 'Tenant id or domain [env: AZURE_TENANT_ID]' })
+    .option('auth', { type: 'string', choices: AUTH_MODES as unknown as string[], describe: 'How the admin signs in (default: device-code in a terminal, env otherwise)' })
+    .option('cloud', { type: 'string', choices: CLOUD_NAMES as unknown as string[], describe: 'National cloud [env: ENTRA_MAIL_CLOUD]' })
+    .option('authority-host', { type: 'string', describe: 'Override the login host [env: AZURE_AUTHORITY_HOST]' })
+    .option('graph-endpoint', { type: 'string', describe: 'Override the Graph origin [env: ENTRA_MAIL_GRAPH_ENDPOINT]' })
+    .option('smtp-host', { type: 'string', describe: 'Override the SMTP submission host:port [env: ENTRA_MAIL_SMTP_HOST]' })
+    .option('ca-file', { type: 'string', describe: 'Extra CA certificate (PEM) to trust, e.g. the sandbox\'s [env: NODE_EXTRA_CA_CERTS]' })
+    .option('json', { type: 'boolean', default: false, describe: 'One JSON document on stdout; progress off' })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'Read everything, change nothing, print the plan' })
+    .option('yes', { type: 'boolean', default: false, describe: 'No prompts' })
+    .option('verbose', { type: 'boolean', default: false, describe: 'More detail on stderr (never a secret)' }) as Argv<T & TenantArgs>;
+}
+
+export interface Connection {
+  tenant: string;
+  cloud: CloudName;
+  endpoints: CloudEndpoints;
+  authMode: AuthMode;
+  /** The Graph token scope: always the cloud's Graph resource, even when the endpoint is overridden. */
+  graphScope: string;
+}
+
+/** Pure validation of the connection flags: exit 2 before anything is sent. */
+export function resolveConnection(args: TenantArgs, deps: Pick<Deps, 'env' | 'stdin'>): Connection {
+  const env = deps.env;
+  const tenant = validateTenant(args.tenant ?? env.AZURE_TENANT_ID, '--tenant');
+  const cloudValue = args.cloud ?? env.ENTRA_MAIL_CLOUD ?? 'global';
+  if (!(CLOUD_NAMES as readonly string[]).includes(cloudValue)) {
+    throw new UsageError(`--cloud: '${cloudValue}' is not one of ${CLOUD_NAMES.join(', ')}.`, { flag: '--cloud' });
+  }
+  const cloud = cloudValue as CloudName;
+  const authorityHost = optional(args.authorityHost ?? env.AZURE_AUTHORITY_HOST, (v) => validateHttpsUrl(v, '--authority-host'));
+  const graphEndpoint = optional(args.graphEndpoint ?? env.ENTRA_MAIL_GRAPH_ENDPOINT, (v) => validateHttpsUrl(v, '--graph-endpoint'));
+  const smtpHost = optional(args.smtpHost ?? env.ENTRA_MAIL_SMTP_HOST, (v) => validateHostPort(v, '--smtp-host'));
+  const endpoints = resolveEndpoints(cloud, { authorityHost, graphEndpoint, smtpHost });
+  const authMode = (args.auth ?? (deps.stdin.isTTY ? 'device-code' : 'env')) as AuthMode;
+  if (!(AUTH_MODES as readonly string[]).includes(authMode)) throw new UsageError(`--auth: '${authMode}' is not one of ${AUTH_MODES.join(', ')}.`, { flag: '--auth' });
+  const graphScope = `${resolveEndpoints(cloud).graphEndpoint}/.default`;
+  return { tenant, cloud, endpoints, authMode, graphScope };
+}
+
+function optional<T>(value: string | undefined, validate: (v: string) => T): T | undefined {
+  return value === undefined || value === '' ? undefined : validate(value);
+}
+
+/**
+ * Trust an extra CA in this process: for fetch (Graph), MSAL's HTTPS client and nodemailer alike.
+ * `NODE_EXTRA_CA_CERTS` is read only at start-up; `tls.setDefaultCACertificates` (Node ≥ 22.19)
+ * works at any time.
+ */
+export async function trustCaFile(path: string | undefined): Promise<void> {
+  if (!path) return;
+  let pem: string;
+  try {
+    pem = await readFile(path, 'utf8');
+  } catch {
+    throw new UsageError(`--ca-file: cannot read '${path}'.`, { flag: '--ca-file' });
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca-file: '${path}' holds no PEM certificate.`, { flag: '--ca-file' });
+  const current = tls.getCACertificates('default');
+  if (!current.includes(pem)) tls.setDefaultCACertificates([...current, pem]);
+}
+
+/**
+ * Sign in before any task list starts (house style habit 4: listr2 overwrote prompt output),
+ * and get the first Graph token now so a wrong credential fails fast with exit 3.
+ */
+export async function signIn(connection: Connection, deps: Deps): Promise<{ credential: TokenCredential; token: string }> {
+  const credential = await deps.createAdminCredential({
+    mode: connection.authMode,
+    tenant: connection.tenant,
+    authorityHost: connection.endpoints.authorityHost,
+    env: deps.env,
+    prompt: (message) => deps.stderr.write(`${message}\n`),
+  });
+  const { AuthError } = await import('../../core/errors.ts');
+  try {
+    const token = await credential.getToken(connection.graphScope);
+    if (!token) throw new Error('no token');
+    return { credential, token: token.token };
+  } catch (error) {
+    throw new AuthError(`Admin sign-in (${connection.authMode}) to tenant ${connection.tenant} failed: ${describeAuthFailure(error)}`, {
+      step: 'sign-in',
+      object: `tenant ${connection.tenant}`,
+      code: aadstsCode(error),
+      suggestion: connection.authMode === 'env' ? 'Check AZURE_CLIENT_ID / AZURE_CLIENT_SECRET and --tenant.' : 'Sign in again with an administrator account of that tenant.',
+    });
+  }
+}
+
+function aadstsCode(error: unknown): string | undefined {
+  return /AADSTS\d+/.exec(String((error as Error)?.message ?? ''))?.[0];
+}
+
+/** The first line of an MSAL/identity error, with anything token-like removed. */
+function describeAuthFailure(error: unknown): string {
+  const message = String((error as Error)?.message ?? error).split('\n')[0] ?? '';
+  return message.replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[token]').slice(0, 400);
+}

@@ -1,0 +1,26 @@
+import type { TokenCredential } from '@azure/identity';
+import type { Deps } from '../../core/deps.ts';
+import { GraphGateway } from '../../graph/gateway.ts';
+import type { Connection, TenantArgs } from './connection.ts';
+import { signIn, trustCaFile } from './connection.ts';
+
+/**
+ * Sign in (before any task list), then build the Graph gateway. Retries are reported on stderr
+ * with --verbose; nothing here ever prints a token.
+ */
+export async function openGraphSession(connection: Connection, args: TenantArgs, deps: Deps): Promise<{ graph: GraphGateway; token: string; credential: TokenCredential }> {
+  await trustCaFile(args.caFile);
+  const { credential, token } = await signIn(connection, deps);
+  // The Graph SDK loads only for commands that talk to Graph (issue 2: cold start).
+  const { createGraphTransport } = await import('../../graph/client.ts');
+  const transport = createGraphTransport({ credential, graphEndpoint: connection.endpoints.graphEndpoint, scope: connection.graphScope });
+  const graph = new GraphGateway(transport, {
+    clock: deps.clock,
+    stepDeadlineMs: deps.stepDeadlineMs ?? 300_000,
+    random: deps.random,
+    onRetry: args.verbose
+      ? (info) => deps.stderr.write(`  retry ${info.step} (${info.object}): ${info.reason}; waiting ${Math.round(info.delayMs)} ms\n`)
+      : undefined,
+  });
+  return { graph, token, credential };
+}

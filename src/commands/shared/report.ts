@@ -1,0 +1,24 @@
+import type { Deps } from '../../core/deps.ts';
+import { describeContext, ExitCode, isEntraMailError, UsageError } from '../../core/errors.ts';
+
+/**
+ * The one error handler (house style habit 5): what happened, where (step, object, request-id)
+ * and the next command. Only main.ts turns the returned code into the process exit code.
+ */
+export function reportError(error: unknown, deps: Pick<Deps, 'stdout' | 'stderr'>, options: { json: boolean; verbose: boolean }): number {
+  if (isEntraMailError(error)) {
+    const where = describeContext(error);
+    const lines = [`entra-mail: ${error.message}`];
+    if (where) lines.push(`  (${where})`);
+    if (error.suggestion) lines.push(`  next: ${error.suggestion}`);
+    if (error instanceof UsageError) lines.push('  nothing was sent to any service.');
+    deps.stderr.write(`${lines.join('\n')}\n`);
+    if (options.json) deps.stdout.write(`${JSON.stringify(error.toJSON(), null, 2)}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  deps.stderr.write(`entra-mail: unexpected error: ${message}\n  This is a bug; please report it with the command you ran${options.verbose ? '' : ' (add --verbose for the stack)'}.\n`);
+  if (options.verbose && error instanceof Error && error.stack) deps.stderr.write(`${error.stack}\n`);
+  if (options.json) deps.stdout.write(`${JSON.stringify({ error: 'UnexpectedError', exitCode: ExitCode.bug, message }, null, 2)}\n`);
+  return ExitCode.bug;
+}

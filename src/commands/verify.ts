@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import type { CommandModule } from 'yargs';
+import type { Deps } from '../core/deps.ts';
+import { UsageError } from '../core/errors.ts';
+import type { VerifyCheck, VerifyReport } from '../mail/types.ts';
+import { MODEL_NAMES, isModelName } from '../core/models.ts';
+import { Secret } from '../core/secret.ts';
+import { resolveConnection, trustCaFile, withTenantOptions, type TenantArgs } from './shared/connection.ts';
+import type { CommandState } from './provision/handler.ts';
+import { readSecretInput, type SecretInputArgs } from './shared/secret-input.ts';
+import { validateGuid, validateMailbox } from '../core/validate.ts';
+
+interface VerifyArgs extends TenantArgs, SecretInputArgs {
+  clientId?: string;
+  model?: string;
+  mailbox?: string;
+  to?: string;
+  from?: string;
+  certificate?: string;
+  privateKey?: string;
+  send?: boolean;
+}
+
+/** `entra-mail verify`: token as the app, its claims, a real test message, and the reason when it fails. */
+export function verifyCommand(deps: Deps, state: CommandState): CommandModule<object, VerifyArgs> {
+  return {
+    command: 'verify',
+    describe: 'Sign in as the app, check its token, send a test mail over SMTP XOAUTH2 or Graph, and explain any failure',
+    builder: (y) =>
+      withTenantOptions(y)
+        .option('client-id', { type: 'string', describe: 'The app (client) id' })
+        .option('model', { type: 'string', choices: MODEL_NAMES as unknown as string[], default: 'smtp', describe: 'Authorization model to check against' })
+        .option('mailbox', { type: 'string', describe: 'Sending mailbox' })
+        .option('to', { type: 'string', describe: 'Recipient of the test message (default: the mailbox itself)' })
+        .option('from', { type: 'string', describe: 'From address when it differs from the mailbox (needs Send As)' })
+        .option('secret-env', { type: 'string', describe: 'Environment variable holding the app secret (default ENTRA_MAIL_CLIENT_SECRET)' })
+        .option('secret-file', { type: 'string', describe: 'File whose first line is the app secret' })
+        .option('secret-stdin', { type: 'boolean', describe: 'Read the app secret from stdin' })
+        .option('certificate', { type: 'string', describe: 'Certificate PEM (instead of a secret)' })
+        .option('private-key', { type: 'string', describe: 'Private key PEM file for --certificate' })
+        .option('send', { type: 'boolean', default: true, describe: 'Send the test message (--no-send checks the token only)' }) as never,
+    handler: async (args) => {
+      state.json = Boolean(args.json);
+      const connection = resolveConnection({ ...args, auth: args.auth ?? 'env' }, deps);
+      if (args.model !== undefined && !isModelName(args.model)) throw new UsageError(`--model: '${args.model}' is not a model.`, { flag: '--model' });
+      const clientId = validateGuid(args.clientId, '--client-id');
+      const mailbox = validateMailbox(args.mailbox, '--mailbox');
+      const to = args.to !== undefined ? validateMailbox(args.to, '--to') : mailbox;
+      const from = args.from !== undefined ? validateMailbox(args.from, '--from') : undefined;
+      const credential = args.certificate !== undefined ? await readCertificate(args) : { kind: 'secret' as const, secret: await readSecretInput(args, deps) };
+      await trustCaFile(args.caFile);
+      const { verifyApp } = await import('../mail/verify.ts');
+      const report = await verifyApp(
+        {
+          model: (args.model ?? 'smtp') as never,
+          tenantId: connection.tenant,
+          clientId,
+          credential,
+          mailbox,
+          to,
+          from,
+          endpoints: connection.endpoints,
+          graphScope: connection.graphScope,
+          sendTestMessage: args.send !== false,
+          secretPropagationDeadlineMs: 120_000,
+        },
+        { clock: deps.clock, log: args.verbose ? (line) => deps.stderr.write(`  ${line}\n`) : undefined },
+      );
+      deps.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(report));
+      state.exitCode = report.exitCode;
+    },
+  };
+}
+
+async function readCertificate(args: VerifyArgs): Promise<{ kind: 'certificate'; certificatePem: string; privateKeyPem: Secret }> {
+  if (!args.privateKey) throw new UsageError('--certificate needs --private-key (a PEM file).', { flag: '--private-key' });
+  const read = async (path: string, flag: string) => {
+    try {
+      return await readFile(path, 'utf8');
+    } catch {
+      throw new UsageError(`${flag}: cannot read '${path}'.`, { flag });
+    }
+  };
+  return { kind: 'certificate', certificatePem: await read(args.certificate as string, '--certificate'), privateKeyPem: new Secret(await read(args.privateKey, '--private-key')) };
+}
+
+const MARK: Record<VerifyCheck['status'], string> = { pass: 'pass   ', fail: 'FAIL   ', pending: 'pending', skipped: 'skipped' };
+
+export function formatVerifyReport(report: VerifyReport): string {
+  const lines: string[] = [];
+  for (const check of report.checks) {
+    lines.push(`${MARK[check.status]}  ${check.title}: ${check.detail}`);
+    if (check.cause) lines.push(`         cause: ${check.cause}`);
+    if (check.fix) lines.push(`         fix:   ${check.fix}`);
+    if (check.retryAfter) lines.push(`         retry after ${check.retryAfter}`);
+  }
+  lines.push('', report.ok ? 'The app can send mail.' : report.pending ? 'Not yet: permissions are still propagating; retry later.' : 'The app cannot send mail yet; see the fix above.');
+  return `${lines.join('\n')}\n`;
+}

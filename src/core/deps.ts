@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import type { TokenCredential } from '@azure/identity';
+import { systemClock, type Clock } from './clock.ts';
+import type { AdminSignIn } from '../auth/admin-credential.ts';
+
+export interface OutputStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+}
+
+/**
+ * Every effect enters here (house style habit 7): the composition root (src/main.ts) builds the
+ * real ones; tests build their own with captured streams, a sandbox and a fixed environment.
+ */
+export interface Deps {
+  clock: Clock;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stdout: OutputStream;
+  stderr: OutputStream;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** Random ids for markers and runs. */
+  newId: () => string;
+  random: () => number;
+  /** Builds the admin's credential (src/auth/admin-credential.ts); tests may wrap it. */
+  createAdminCredential: (signIn: AdminSignIn) => Promise<TokenCredential>;
+  /** Per-step deadline for replication/throttling waits (default 5 min, matrix row 2). */
+  stepDeadlineMs?: number;
+}
+
+export async function createProcessDeps(): Promise<Deps> {
+  const { createAdminCredential } = await import('../auth/admin-credential.ts');
+  return {
+    clock: systemClock,
+    env: process.env,
+    cwd: process.cwd(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    newId: () => randomUUID().slice(0, 8),
+    random: Math.random,
+    createAdminCredential,
+  };
+}

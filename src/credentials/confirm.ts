@@ -1,0 +1,46 @@
+import type { Clock } from '../core/clock.ts';
+import { acquireAppToken } from '../mail/acquire-token.ts';
+import type { VerifyInput } from '../mail/types.ts';
+
+/** Matrix row 15 / headline 4: three live token acquisitions in a row. */
+export const REQUIRED_SUCCESSES = 3;
+export const DEFAULT_CONFIRM_DEADLINE_MS = 120_000;
+
+export interface ConfirmResult {
+  ok: boolean;
+  /** Token requests made (successful and not). */
+  attempts: number;
+  /** The AADSTS code of the last refusal, when there was one. */
+  aadsts?: string;
+}
+
+/**
+ * Does the new credential work? It does when `REQUIRED_SUCCESSES` token requests in a row succeed,
+ * each with a fresh credential instance (MSAL serves a second request from its cache, and caches
+ * failures for 60 s too; graph.md §8.1), within `deadlineMs` on the injected clock. A fresh secret
+ * answers AADSTS7000215 while it replicates (graph.md §6.3): acquireAppToken waits and asks again,
+ * and any refusal restarts the count.
+ */
+export async function confirmCredential(
+  input: Pick<VerifyInput, 'tenantId' | 'clientId' | 'credential' | 'endpoints' | 'graphScope'>,
+  deps: { clock: Clock; log?: (line: string) => void },
+  deadlineMs = DEFAULT_CONFIRM_DEADLINE_MS,
+): Promise<ConfirmResult> {
+  const deadline = deps.clock.nowMs() + deadlineMs;
+  let streak = 0;
+  let attempts = 0;
+  let aadsts: string | undefined;
+  while (streak < REQUIRED_SUCCESSES) {
+    const remaining = deadline - deps.clock.nowMs();
+    if (remaining <= 0) return { ok: false, attempts, ...(aadsts ? { aadsts } : {}) };
+    const verifyInput: VerifyInput = { ...input, model: 'graph', mailbox: '', to: '', sendTestMessage: false, secretPropagationDeadlineMs: remaining };
+    const outcome = await acquireAppToken(verifyInput, input.graphScope, deps);
+    attempts += outcome.attempts;
+    if (!outcome.ok) return { ok: false, attempts, ...(outcome.aadsts ? { aadsts: outcome.aadsts } : {}) };
+    // A success after refusals is the first of a new streak.
+    streak = outcome.attempts === 1 ? streak + 1 : 1;
+    if (outcome.attempts > 1) aadsts = '7000215';
+    deps.log?.(`confirm: token ${streak}/${REQUIRED_SUCCESSES} for app ${input.clientId}`);
+  }
+  return { ok: true, attempts };
+}

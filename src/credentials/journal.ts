@@ -1,0 +1,90 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { writeSecretFile } from '../core/write-secret-file.ts';
+
+/**
+ * The durable record of which credentials this tool minted and which it delivered
+ * (reliability matrix rows 10, 12, 16). It holds key ids and markers, never a secret. A key id
+ * that is "minting" or "minted" but never "delivered" belongs to a run that died in between:
+ * nobody holds that secret, and the next run removes it.
+ */
+export interface JournalEntry {
+  marker: string;
+  keyId?: string;
+  /**
+   * `delivering`: the sink is being written. A run killed right then left either the old or the
+   * new file (the write is atomic); `sink.sha256` tells which, so a finished delivery is never
+   * mistaken for an undelivered secret and revoked.
+   */
+  status: 'minting' | 'minted' | 'delivering' | 'delivered' | 'removed';
+  at: string;
+  sink?: { path: string; sha256: string };
+}
+
+export interface Journal {
+  version: 1;
+  tenantId: string;
+  uniqueName: string;
+  appId?: string;
+  credentials: JournalEntry[];
+}
+
+/** `$ENTRA_MAIL_STATE_DIR`, else `$XDG_STATE_HOME/entra-mail`, else `~/.local/state/entra-mail`. */
+export function stateDirectory(env: NodeJS.ProcessEnv): string {
+  if (env.ENTRA_MAIL_STATE_DIR) return env.ENTRA_MAIL_STATE_DIR;
+  const base = env.XDG_STATE_HOME ?? join(env.HOME ?? homedir(), '.local', 'state');
+  return join(base, 'entra-mail');
+}
+
+export function journalPath(env: NodeJS.ProcessEnv, tenantId: string, uniqueName: string): string {
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
+  return join(stateDirectory(env), safe(tenantId), `${safe(uniqueName)}.journal.json`);
+}
+
+export async function readJournal(path: string): Promise<Journal | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as Journal;
+    if (parsed?.version !== 1 || !Array.isArray(parsed.credentials)) return undefined;
+    return parsed;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+export async function writeJournal(path: string, journal: Journal): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await writeSecretFile(path, `${JSON.stringify(journal, null, 2)}\n`);
+}
+
+/** A copy with the entry for `marker` replaced or appended. */
+export function recordCredential(journal: Journal, entry: JournalEntry): Journal {
+  const others = journal.credentials.filter((c) => c.marker !== entry.marker);
+  return { ...journal, credentials: [...others, entry] };
+}
+
+/** Entries whose secret nobody holds: minted (or maybe minted) and never delivered. */
+export function undeliveredCredentials(journal: Journal | undefined): JournalEntry[] {
+  return (journal?.credentials ?? []).filter((c) => c.status === 'minting' || c.status === 'minted' || c.status === 'delivering');
+}
+
+/**
+ * Settle `delivering` entries by looking at their sink: the file holds exactly what was being
+ * written → delivered; anything else → the delivery did not happen.
+ */
+export async function settleDeliveries(journal: Journal | undefined, digest: (text: string) => string): Promise<Journal | undefined> {
+  if (!journal) return journal;
+  const credentials = await Promise.all(
+    journal.credentials.map(async (c) => {
+      if (c.status !== 'delivering' || !c.sink) return c;
+      const content = await readFile(c.sink.path, 'utf8').catch(() => undefined);
+      return content !== undefined && digest(content) === c.sink.sha256 ? { ...c, status: 'delivered' as const } : c;
+    }),
+  );
+  return { ...journal, credentials };
+}
+
+export function deliveredKeyIds(journal: Journal | undefined): string[] {
+  return (journal?.credentials ?? []).filter((c) => c.status === 'delivered' && c.keyId).map((c) => c.keyId as string);
+}

@@ -1,0 +1,81 @@
+import type { TokenCredential } from '@azure/identity';
+import type { SecretClient } from '@azure/keyvault-secrets';
+import { isMicrosoftAuthorityHost } from '../../core/cloud.ts';
+import { PermissionError, ServiceError } from '../../core/errors.ts';
+import type { DeliveredConfig, Sink } from '../types.ts';
+
+/**
+ * `--key-vault URL --key-vault-secret NAME`: the credential becomes a new version of the vault
+ * secret (the store Azure rotation automation reads), tagged with its keyId and the app's client
+ * id, so the vault itself records which credential it holds. Rollback on a failed verification:
+ * the previous version's value is set again as the current version and the failed version is
+ * disabled, so a reader of "latest" gets the old, working value (matrix row 16).
+ */
+export function keyVaultSink(options: { vaultUrl: string; secretName: string; credential: TokenCredential; appId: string; authorityHost: string }): Sink {
+  // A vault outside *.vault.azure.net (the sandbox) cannot pass the SDK's challenge-domain check.
+  const disableChallengeResourceVerification = !isMicrosoftAuthorityHost(options.authorityHost);
+  // The Key Vault SDK loads only when a vault sink is used (issue 2: cold start).
+  let client: SecretClient | undefined;
+  const vault = async (): Promise<SecretClient> =>
+    (client ??= new (await import('@azure/keyvault-secrets')).SecretClient(options.vaultUrl, options.credential, { disableChallengeResourceVerification }));
+  const name = options.secretName;
+  let previous: { version: string; tags?: Record<string, string>; contentType?: string } | undefined;
+  let written: string | undefined;
+  const where = `Key Vault secret '${name}' in ${options.vaultUrl}`;
+  return {
+    describe: () => `key vault ${options.vaultUrl} secret ${name}`,
+    async deliver(config: DeliveredConfig) {
+      const kv = await vault();
+      previous = await guard(where, async () => {
+        try {
+          const current = await kv.getSecret(name);
+          const p = current.properties;
+          return p.version ? { version: p.version, ...(p.tags ? { tags: p.tags } : {}), ...(p.contentType ? { contentType: p.contentType } : {}) } : undefined;
+        } catch (error) {
+          if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+          throw error;
+        }
+      });
+      const set = await guard(where, () =>
+        kv.setSecret(name, config.credential.value.reveal(), {
+          contentType: config.credential.kind === 'certificate' ? 'application/x-pem-file' : 'text/plain',
+          tags: { keyId: config.credential.keyId, clientId: options.appId, expires: config.credential.endDateTime, managedBy: 'entra-mail' },
+        }),
+      );
+      written = set.properties.version;
+    },
+    async rollback() {
+      if (!written) return;
+      const kv = await vault();
+      const failed = written;
+      written = undefined;
+      if (previous) {
+        const old = previous;
+        const value = await guard(where, async () => (await kv.getSecret(name, { version: old.version })).value);
+        if (value !== undefined) await guard(where, () => kv.setSecret(name, value, { ...(old.tags ? { tags: old.tags } : {}), ...(old.contentType ? { contentType: old.contentType } : {}) }));
+      }
+      await guard(where, () => kv.updateSecretProperties(name, failed, { enabled: false }));
+    },
+    async commit() {
+      written = undefined;
+    },
+  };
+}
+
+/** SDK errors → ours, by status only: their text may quote the request. */
+async function guard<T>(where: string, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status === 401 || status === 403) {
+      throw new PermissionError(`${where}: access refused (${status}).`, {
+        step: 'deliver',
+        object: where,
+        cause: { statusCode: status },
+        suggestion: "Give the signed-in identity the 'Key Vault Secrets Officer' role on the vault (or get/set/list secret permissions).",
+      });
+    }
+    throw new ServiceError(`${where}: ${status ? `HTTP ${status}` : 'the vault could not be reached'}.`, { step: 'deliver', object: where, cause: { statusCode: status } });
+  }
+}

@@ -1,0 +1,89 @@
+import { ConflictError } from '../core/errors.ts';
+import { readApplicationByUniqueName, upsertApplication } from '../graph/applications.ts';
+import type { GraphGateway } from '../graph/gateway.ts';
+import type { Application, RequiredResourceAccess } from '../graph/types.ts';
+import { MANAGED_TAG, modelTag, profileTag, type Change, type Desired, type Observed, type ResolvedPermission } from './types.ts';
+
+/**
+ * Step "application": the app registration, found by its uniqueName.
+ * read: findApplicationByUniqueName (src/provision/observe.ts) · plan: planApplication (pure) ·
+ * apply: applyApplication (one upsert; safe to repeat).
+ */
+export interface ApplicationPlan {
+  change: Change;
+  /** The full desired body; collections are replaced wholesale by PATCH (graph.md §3.3). */
+  body: Record<string, unknown>;
+}
+
+export function requiredResourceAccessFor(permissions: ResolvedPermission[]): RequiredResourceAccess[] {
+  const byResource = new Map<string, RequiredResourceAccess>();
+  for (const p of permissions) {
+    const entry = byResource.get(p.resourceAppId) ?? { resourceAppId: p.resourceAppId, resourceAccess: [] };
+    entry.resourceAccess.push({ id: p.id, type: p.type });
+    byResource.set(p.resourceAppId, entry);
+  }
+  return [...byResource.values()];
+}
+
+export function desiredApplicationBody(desired: Desired, permissions: ResolvedPermission[]): Record<string, unknown> {
+  return {
+    displayName: desired.displayName,
+    signInAudience: desired.signInAudience,
+    tags: [MANAGED_TAG, modelTag(desired.model), profileTag(desired.profile)],
+    notes: `Managed by entra-mail (model ${desired.model}, profile ${desired.profile}). Changes made by hand are reverted on the next run.`,
+    web: { redirectUris: desired.redirectUris.web },
+    publicClient: { redirectUris: desired.redirectUris.publicClient },
+    requiredResourceAccess: requiredResourceAccessFor(permissions),
+  };
+}
+
+export function isManagedApplication(app: Application): boolean {
+  return app.tags.includes(MANAGED_TAG);
+}
+
+/** Pure: what must change so the app matches `desired`. Throws ConflictError for a foreign app. */
+export function planApplication(desired: Desired, observed: Observed): ApplicationPlan {
+  const body = desiredApplicationBody(desired, observed.permissions);
+  const app = observed.application;
+  if (!app) return { change: { step: 'application', action: 'create', summary: `create app registration '${desired.displayName}' (uniqueName ${desired.uniqueName})` }, body };
+  if (!isManagedApplication(app)) {
+    throw new ConflictError(`The uniqueName '${desired.uniqueName}' belongs to app ${app.appId} ('${app.displayName}'), which entra-mail did not create.`, {
+      step: 'application',
+      object: `application ${app.id}`,
+      suggestion: 'Choose another --unique-name, or remove that app first if it is really yours to replace.',
+    });
+  }
+  const drift = describeDrift(app, body);
+  if (drift.length === 0) return { change: { step: 'application', action: 'none', summary: `app registration ${app.appId} is up to date` }, body };
+  return { change: { step: 'application', action: 'update', summary: `update app registration ${app.appId}: ${drift.join(', ')}` }, body };
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  const sa = new Set(a);
+  return sa.size === new Set(b).size && b.every((x) => sa.has(x));
+}
+
+function accessKeys(rra: RequiredResourceAccess[]): string[] {
+  return rra.flatMap((r) => r.resourceAccess.map((a) => `${r.resourceAppId}/${a.type}/${a.id}`));
+}
+
+function describeDrift(app: Application, body: Record<string, unknown>): string[] {
+  const drift: string[] = [];
+  if (app.displayName !== body.displayName) drift.push('displayName');
+  if (app.signInAudience !== body.signInAudience) drift.push('signInAudience');
+  if (!sameSet(app.tags, body.tags as string[])) drift.push('tags');
+  if (!sameSet(app.web?.redirectUris ?? [], (body.web as { redirectUris: string[] }).redirectUris)) drift.push('web redirect URIs');
+  if (!sameSet(app.publicClient?.redirectUris ?? [], (body.publicClient as { redirectUris: string[] }).redirectUris)) drift.push('public-client redirect URIs');
+  if (!sameSet(accessKeys(app.requiredResourceAccess ?? []), accessKeys(body.requiredResourceAccess as RequiredResourceAccess[]))) drift.push('requested permissions');
+  return drift;
+}
+
+/** Apply: one upsert. A 204 carries no body, so the app we read stands for it. */
+export async function applyApplication(graph: GraphGateway, desired: Desired, observed: Observed, plan: ApplicationPlan): Promise<Application> {
+  const { application } = await upsertApplication(graph, desired.uniqueName, plan.body);
+  if (application) return application;
+  if (observed.application) return { ...observed.application, ...(plan.body as Partial<Application>) };
+  // 204 for an app the read did not see: a run that was cut off created it. Read it back; a 404
+  // here is replication, so it is retried (readApplicationByUniqueName does not treat 404 as absent).
+  return readApplicationByUniqueName(graph, desired.uniqueName);
+}

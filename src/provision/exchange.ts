@@ -1,0 +1,92 @@
+import { writeFile, rename, open } from 'node:fs/promises';
+import { dirname, basename, join } from 'node:path';
+import type { ExchangeConnectOptions, ExchangeScriptInput, ExchangeScriptResult } from '../exchange/script.ts';
+import { renderExchangeScript } from '../exchange/script.ts';
+import { runExchangeScript } from '../exchange/runner.ts';
+import { MODELS, type ModelName } from '../core/models.ts';
+import type { Change, Desired } from './types.ts';
+
+export const EXCHANGE_MODES = ['script', 'run', 'skip'] as const;
+export type ExchangeMode = (typeof EXCHANGE_MODES)[number];
+
+export interface ExchangeOptions {
+  mode: ExchangeMode;
+  scriptPath: string;
+  pwshPath: string;
+  connect: ExchangeConnectOptions;
+  exchangeEnvironmentName: string;
+  /** enaio's "Send as" for webclient users: these identities grant SendAs. */
+  sendAsIdentities: string[];
+  enableSmtpAuth: boolean;
+  generatedBy: string;
+}
+
+/** Does the model have anything to do in Exchange (cli.md models table)? */
+export function modelNeedsExchange(model: ModelName): boolean {
+  const x = MODELS[model].exchange;
+  return x.servicePrincipal || x.smtpAuth || x.fullAccess || x.rbacRole !== undefined;
+}
+
+/** Placeholders shown by --dry-run for ids Graph has not assigned yet (distinct: the script refuses equal ids). */
+export const KNOWN_AFTER_APPLY = { appId: '00000000-0000-0000-0000-00000000000a', servicePrincipalId: '00000000-0000-0000-0000-00000000000b' } as const;
+
+export function buildExchangeInput(
+  desired: Desired,
+  ids: { appId: string; servicePrincipalId: string; tenantId: string },
+  options: ExchangeOptions,
+): ExchangeScriptInput {
+  return {
+    model: desired.model,
+    appId: ids.appId,
+    servicePrincipalId: ids.servicePrincipalId,
+    displayName: desired.displayName,
+    mailboxes: desired.mailboxes,
+    sendAs: options.sendAsIdentities.length ? { identities: options.sendAsIdentities } : undefined,
+    enableSmtpAuth: options.enableSmtpAuth,
+    connect: options.connect,
+    exchangeEnvironmentName: options.exchangeEnvironmentName,
+    tenantId: ids.tenantId,
+    generatedBy: options.generatedBy,
+  };
+}
+
+export function planExchange(desired: Desired, options: ExchangeOptions): Change {
+  if (!modelNeedsExchange(desired.model) || options.mode === 'skip') {
+    return { step: 'exchange', action: 'none', summary: modelNeedsExchange(desired.model) ? 'Exchange step skipped (--exchange skip)' : `model ${desired.model} needs nothing in Exchange` };
+  }
+  const verb = options.mode === 'run' ? 'write and run' : 'write';
+  return { step: 'exchange', action: 'update', summary: `${verb} the Exchange Online script ${options.scriptPath} (it checks before it creates)` };
+}
+
+export interface ExchangeOutcome {
+  mode: ExchangeMode;
+  status: 'generated' | 'applied' | 'skipped' | 'pending';
+  scriptPath: string | null;
+  result?: ExchangeScriptResult;
+}
+
+/**
+ * Apply: write the script (not secret, but written atomically so a half script never runs), and
+ * with `--exchange run` run exactly that file.
+ */
+export async function applyExchange(script: string | undefined, options: ExchangeOptions): Promise<ExchangeOutcome> {
+  if (script === undefined) return { mode: options.mode, status: 'skipped', scriptPath: null };
+  await writeScriptFile(options.scriptPath, script);
+  if (options.mode !== 'run') return { mode: options.mode, status: 'generated', scriptPath: options.scriptPath };
+  const result = await runExchangeScript({ pwshPath: options.pwshPath, scriptPath: options.scriptPath });
+  return { mode: options.mode, status: result.status === 'pending' ? 'pending' : 'applied', scriptPath: options.scriptPath, result };
+}
+
+export function renderScriptFor(desired: Desired, ids: { appId: string; servicePrincipalId: string; tenantId: string }, options: ExchangeOptions): string | undefined {
+  if (!modelNeedsExchange(desired.model) || options.mode === 'skip') return undefined;
+  return renderExchangeScript(buildExchangeInput(desired, ids, options));
+}
+
+async function writeScriptFile(path: string, content: string): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  await writeFile(temp, content, { mode: 0o644 });
+  const handle = await open(temp, 'r');
+  await handle.sync();
+  await handle.close();
+  await rename(temp, path);
+}

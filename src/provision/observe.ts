@@ -1,0 +1,83 @@
+import { ConflictError } from '../core/errors.ts';
+import { findApplicationByUniqueName } from '../graph/applications.ts';
+import { findPermissionGrant, listAppRoleAssignments } from '../graph/consent.ts';
+import type { GraphGateway } from '../graph/gateway.ts';
+import { getOrganization } from '../graph/organization.ts';
+import { findServicePrincipalByAppId } from '../graph/service-principals.ts';
+import type { OAuth2PermissionGrant, ServicePrincipal } from '../graph/types.ts';
+import type { PermissionRequest } from '../core/models.ts';
+import { EXCHANGE_APP_ID, GRAPH_APP_ID } from '../core/well-known.ts';
+import { readJournal, settleDeliveries, type Journal } from '../credentials/journal.ts';
+import { sha256 } from './output.ts';
+import type { Desired, Observed, ResolvedPermission } from './types.ts';
+
+/**
+ * The read phase: everything a plan needs, with independent reads in parallel. On an empty
+ * tenant this is one round trip (organization, the app by uniqueName, both resource service
+ * principals); the bench counts it.
+ */
+export async function observe(
+  graph: GraphGateway,
+  desired: Desired,
+  options: { journalPathFor: (tenantId: string) => string },
+): Promise<Observed> {
+  const [organization, application, graphSp, exchangeSp] = await Promise.all([
+    getOrganization(graph),
+    findApplicationByUniqueName(graph, desired.uniqueName),
+    findServicePrincipalByAppId(graph, GRAPH_APP_ID, 'read'),
+    findServicePrincipalByAppId(graph, EXCHANGE_APP_ID, 'read'),
+  ]);
+  const resources: Record<string, ServicePrincipal> = {};
+  if (graphSp) resources[GRAPH_APP_ID] = graphSp;
+  if (exchangeSp) resources[EXCHANGE_APP_ID] = exchangeSp;
+  const permissions = desired.permissions.map((p) => resolvePermission(p, resources));
+  const journalRead = readJournal(options.journalPathFor(organization.id));
+  let servicePrincipal: ServicePrincipal | undefined;
+  let assignments: Observed['assignments'] = [];
+  let grants: OAuth2PermissionGrant[] = [];
+  if (application) {
+    servicePrincipal = await findServicePrincipalByAppId(graph, application.appId);
+    if (servicePrincipal) {
+      const sp = servicePrincipal;
+      const scopeResources = [...new Set(permissions.filter((p) => p.type === 'Scope').map((p) => p.resourceId))];
+      const [list, found] = await Promise.all([
+        listAppRoleAssignments(graph, sp.id),
+        Promise.all(scopeResources.map((r) => findPermissionGrant(graph, sp.id, r))),
+      ]);
+      assignments = list;
+      grants = found.filter((g): g is OAuth2PermissionGrant => g !== undefined);
+    }
+  }
+  const journal: Journal | undefined = await settleDeliveries(await journalRead, sha256);
+  return { organization, application, servicePrincipal, resources, permissions, assignments, grants, journal };
+}
+
+/**
+ * Role and scope ids are looked up by value on the tenant's resource service principal, never
+ * taken from a hard-coded table alone (cli.md; graph.md §1).
+ */
+export function resolvePermission(request: PermissionRequest, resources: Record<string, ServicePrincipal>): ResolvedPermission {
+  const resource = resources[request.resourceAppId];
+  const resourceName = request.resourceAppId === EXCHANGE_APP_ID ? 'Office 365 Exchange Online' : request.resourceAppId === GRAPH_APP_ID ? 'Microsoft Graph' : request.resourceAppId;
+  if (!resource) {
+    throw new ConflictError(`The tenant has no service principal for ${resourceName} (appId ${request.resourceAppId}), so ${request.value} cannot be granted.`, {
+      step: 'read',
+      object: `resource ${request.resourceAppId}`,
+      suggestion:
+        request.resourceAppId === EXCHANGE_APP_ID
+          ? 'The tenant has no Exchange Online subscription; license Exchange Online or use a different tenant.'
+          : 'Check the tenant id.',
+    });
+  }
+  const match =
+    request.type === 'Role'
+      ? resource.appRoles.find((r) => r.value === request.value && r.isEnabled !== false)
+      : resource.oauth2PermissionScopes.find((s) => s.value === request.value && s.isEnabled !== false);
+  if (!match) {
+    throw new ConflictError(`${resourceName} in this tenant offers no ${request.type === 'Role' ? 'application' : 'delegated'} permission '${request.value}'.`, {
+      step: 'read',
+      object: `service principal ${resource.id}`,
+    });
+  }
+  return { ...request, id: match.id, resourceId: resource.id };
+}

@@ -1,0 +1,244 @@
+import type { ListrTask } from 'listr2';
+import type { Connection } from '../commands/shared/connection.ts';
+import type { Deps } from '../core/deps.ts';
+import type { GraphGateway } from '../graph/gateway.ts';
+import { initialDomain } from '../graph/organization.ts';
+import type { Application, ServicePrincipal } from '../graph/types.ts';
+import type { Profile } from '../profiles/profile.ts';
+import type { PermissionRequest } from '../core/models.ts';
+import { applyApplication, planApplication, type ApplicationPlan } from './application.ts';
+import { applyConsent, managedResourceIds, planConsent, type ConsentPlan } from './consent.ts';
+import { applyExchange, KNOWN_AFTER_APPLY, planExchange, renderScriptFor, type ExchangeOptions, type ExchangeOutcome } from './exchange.ts';
+import { journalPath, writeJournal, type Journal } from '../credentials/journal.ts';
+import { observe } from './observe.ts';
+import { deliverOutput, type OutputOptions, type DeliveredOutput } from './output.ts';
+import { applySecret, planSecret, type MintedSecret, type SecretPlan } from '../credentials/secret.ts';
+import { applyCertificate, planCertificate, type CertificatePlan, type MintedCertificate } from './certificate.ts';
+import { applyServicePrincipal, planServicePrincipal } from './service-principal.ts';
+import { reachCheckpoint, type Checkpoint } from './checkpoint.ts';
+import { chooseProgressMode, runTasks } from './task-runner.ts';
+import type { Change, Desired, Observed } from './types.ts';
+
+export interface ProvisionRequest {
+  desired: Desired;
+  /** The profile as this run renders it: its certificate view with `--credential certificate`. */
+  profile: Profile;
+  connection: Connection;
+  exchange: ExchangeOptions;
+  output: OutputOptions;
+  dryRun: boolean;
+  json: boolean;
+  /**
+   * Called with the finished plan, before any change: the preflight (src/preflight) checks the
+   * signed-in identity against what this plan will actually do, and throws to stop the run.
+   */
+  onPlan?: (plan: ProvisionPlan, observed: Observed) => void;
+}
+
+/** The listr2 context: facts only (house style habit 4). */
+export interface ProvisionContext {
+  desired: Desired;
+  observed?: Observed;
+  plan?: ProvisionPlan;
+  application?: Application;
+  servicePrincipal?: ServicePrincipal;
+  journal?: Journal;
+  minted?: MintedSecret;
+  /** `--credential certificate`: the certificate this run minted. */
+  certificate?: MintedCertificate;
+  script?: string;
+  exchange?: ExchangeOutcome;
+  delivered?: DeliveredOutput;
+}
+
+export interface ProvisionPlan {
+  application: ApplicationPlan;
+  servicePrincipal: Change;
+  consent: ConsentPlan;
+  /** With `--credential certificate` an empty plan: secrets are neither minted nor touched. */
+  secret: SecretPlan;
+  /** Only with `--credential certificate`. */
+  certificate?: CertificatePlan;
+  exchange: Change;
+  changes: Change[];
+}
+
+const changed = (c: Change) => c.action !== 'none';
+
+/** Pure: the Entra permissions this plan consents to or withdraws, and whether it writes the app, its SP or a credential. */
+export function privilegesOf(plan: ProvisionPlan, observed: Observed): { consents: PermissionRequest[]; writesApplication: boolean } {
+  const appIdOf = (resourceId: string) => Object.values(observed.resources).find((r) => r.id === resourceId)?.appId ?? resourceId;
+  const consents: PermissionRequest[] = [
+    ...plan.consent.assign,
+    ...plan.consent.remove.map((r): PermissionRequest => ({ resourceAppId: appIdOf(r.resourceId), value: r.label, type: 'Role' })),
+    ...observed.permissions.filter((p) => p.type === 'Scope' && plan.consent.grants.some((g) => g.resourceId === p.resourceId)),
+  ];
+  const writes = [plan.application.change, plan.servicePrincipal, ...plan.secret.changes, ...(plan.certificate?.changes ?? [])];
+  return { consents, writesApplication: writes.some(changed) };
+}
+
+/** Pure: the whole plan from what was asked and what was read. */
+export function planProvision(desired: Desired, observed: Observed, exchange: ExchangeOptions, nowMs: number): ProvisionPlan {
+  const application = planApplication(desired, observed);
+  const servicePrincipal = planServicePrincipal(observed);
+  const consent = planConsent(observed, managedResourceIds(observed.resources));
+  const certificate = desired.credential === 'certificate' ? planCertificate(desired, observed, nowMs) : undefined;
+  const secret = certificate ? NO_SECRET : planSecret(desired, observed, nowMs);
+  const exchangeChange = planExchange(desired, exchange);
+  const credential = certificate?.changes ?? secret.changes;
+  return { application, servicePrincipal, consent, secret, ...(certificate ? { certificate } : {}), exchange: exchangeChange, changes: [application.change, servicePrincipal, ...consent.changes, ...credential, exchangeChange] };
+}
+
+const NO_SECRET: SecretPlan = { changes: [], mint: false, orphans: [] };
+
+/**
+ * read → plan → apply as one task list. Calls that do not depend on each other run together: the
+ * service principal and the secret both need only the app; consent needs the service principal.
+ * `--dry-run` is the same path with every apply task skipped (house style habit 2).
+ */
+export async function provision(request: ProvisionRequest, deps: Deps, graph: GraphGateway): Promise<ProvisionContext> {
+  const { desired } = request;
+  const journalFor = (tenantId: string) => journalPath(deps.env, tenantId, desired.uniqueName);
+  const skipApply = () => request.dryRun;
+  /** Write the config and record the delivery in the journal around it (crash safety, matrix row 12). */
+  const deliver = async (ctx: ProvisionContext): Promise<void> => {
+    const record = async (status: 'delivering' | 'delivered', sink?: { path: string; sha256: string }) => {
+      const marker = ctx.minted?.marker ?? ctx.certificate?.marker;
+      if (!marker || !ctx.journal) return;
+      ctx.journal = { ...ctx.journal, credentials: ctx.journal.credentials.map((c) => (c.marker === marker ? { ...c, status, at: deps.clock.now().toISOString(), ...(sink ? { sink } : {}) } : c)) };
+      await writeJournal(journalFor(ctx.journal.tenantId), ctx.journal);
+    };
+    ctx.delivered = await deliverOutput(request, ctx, { beforeWrite: (sink) => record('delivering', sink) });
+    checkpoint('after-output');
+    await record('delivered');
+    if (ctx.minted || ctx.certificate) checkpoint('after-delivery-journal');
+  };
+  const checkpoint = (name: Checkpoint) => reachCheckpoint(name, deps.env);
+  const saveJournal = (j: Journal) => writeJournal(journalFor(j.tenantId), j);
+  /** The secret step, or its certificate variant with rotate's minting (src/provision/certificate.ts). */
+  const applyCredential = async (ctx: ProvisionContext, app: Application): Promise<{ journal: Journal; minted?: MintedSecret; certificate?: MintedCertificate }> => {
+    const plan = ctx.plan as ProvisionPlan;
+    const journal = { ...(ctx.journal as Journal), appId: app.appId };
+    if (!plan.certificate) return applySecret({ graph, nowMs: deps.clock.nowMs(), newRunId: deps.newId, saveJournal, checkpoint }, app, desired, plan.secret, journal);
+    const tenantId = (ctx.observed as Observed).organization.id;
+    const lifecycle = { graph, clock: deps.clock, env: deps.env, newId: deps.newId, tenantId, endpoints: request.connection.endpoints, graphScope: request.connection.graphScope, log: () => undefined };
+    const result = await applyCertificate(lifecycle, app, desired, plan.certificate, journal, saveJournal);
+    return { journal: result.journal, ...(result.minted ? { certificate: result.minted } : {}) };
+  };
+  const tasks: ListrTask<ProvisionContext>[] = [
+    {
+      title: 'Read the tenant',
+      task: async (ctx) => {
+        ctx.observed = await observe(graph, desired, { journalPathFor: journalFor });
+        ctx.journal = ctx.observed.journal ?? { version: 1, tenantId: ctx.observed.organization.id, uniqueName: desired.uniqueName, credentials: [] };
+        checkpoint('after-read');
+      },
+    },
+    {
+      title: 'Plan',
+      task: (ctx, task) => {
+        const observed = ctx.observed as Observed;
+        ctx.plan = planProvision(desired, observed, request.exchange, deps.clock.nowMs());
+        const pending = ctx.plan.changes.filter(changed).length;
+        task.title = pending ? `Plan: ${pending} change(s)` : 'Plan: up to date';
+        request.onPlan?.(ctx.plan, observed);
+        if (request.dryRun) ctx.script = previewScript(ctx, request);
+        else checkpoint('after-plan');
+      },
+    },
+    {
+      title: 'Application',
+      skip: (ctx) => skipApply() || !changed((ctx.plan as ProvisionPlan).application.change),
+      task: async (ctx) => {
+        ctx.application = await applyApplication(graph, desired, ctx.observed as Observed, (ctx.plan as ProvisionPlan).application);
+        checkpoint('after-application');
+      },
+    },
+    {
+      // The two run together (both need only the app) but as one task: both are settled before it
+      // ends, so a failure of one never leaves the other running after the command has returned.
+      title: request.desired.credential === 'certificate' ? 'Service principal and certificate' : 'Service principal and client secret',
+      skip: () => skipApply(),
+      task: async (ctx, task) => {
+        const app = currentApp(ctx);
+        const [sp, secret] = await Promise.allSettled([
+          applyServicePrincipal(graph, app, ctx.observed as Observed).then((value) => {
+            task.output = 'service principal ready';
+            checkpoint('after-service-principal');
+            return value;
+          }),
+          applyCredential(ctx, app),
+        ]);
+        if (secret.status === 'fulfilled') {
+          ctx.journal = secret.value.journal;
+          ctx.minted = secret.value.minted;
+          ctx.certificate = secret.value.certificate;
+        }
+        if (sp.status === 'fulfilled') ctx.servicePrincipal = sp.value;
+        if (sp.status === 'rejected' && secret.status === 'rejected') throw sp.reason;
+        if (secret.status === 'rejected') throw secret.reason;
+        if (sp.status === 'rejected') {
+          // The secret exists now: deliver it before failing, so the re-run finds it held
+          // instead of revoking it and minting another (lose nothing).
+          if (ctx.minted || ctx.certificate) await deliver(ctx);
+          throw sp.reason;
+        }
+      },
+    },
+    {
+      title: 'Admin consent',
+      skip: (ctx) => skipApply() || !(ctx.plan as ProvisionPlan).consent.changes.some(changed),
+      task: async (ctx) => {
+        await applyConsent(graph, ctx.servicePrincipal as ServicePrincipal, (ctx.plan as ProvisionPlan).consent);
+        checkpoint('after-consent');
+      },
+    },
+    {
+      title: 'Config output',
+      skip: () => skipApply(),
+      task: (ctx) => deliver(ctx),
+    },
+    {
+      title: 'Exchange Online',
+      skip: () => skipApply() || request.exchange.mode === 'skip',
+      task: async (ctx) => {
+        const app = currentApp(ctx);
+        const sp = ctx.servicePrincipal as ServicePrincipal;
+        const observed = ctx.observed as Observed;
+        const options = exchangeOptionsFor(request, observed);
+        ctx.script = renderScriptFor(desired, { appId: app.appId, servicePrincipalId: sp.id, tenantId: observed.organization.id }, options);
+        ctx.exchange = await applyExchange(ctx.script, options);
+        checkpoint('after-exchange');
+      },
+    },
+  ];
+  const ctx: ProvisionContext = { desired };
+  return runTasks(tasks, ctx, { mode: chooseProgressMode({ json: request.json, stderr: deps.stderr }), stderr: deps.stderr });
+}
+
+function currentApp(ctx: ProvisionContext): Application {
+  const app = ctx.application ?? ctx.observed?.application;
+  if (!app) throw new Error('the application step did not run');
+  return app;
+}
+
+/** The script --dry-run shows: byte for byte the one a run writes when the ids already exist. */
+function previewScript(ctx: ProvisionContext, request: ProvisionRequest): string | undefined {
+  const observed = ctx.observed as Observed;
+  return renderScriptFor(
+    request.desired,
+    {
+      appId: observed.application?.appId ?? KNOWN_AFTER_APPLY.appId,
+      servicePrincipalId: observed.servicePrincipal?.id ?? KNOWN_AFTER_APPLY.servicePrincipalId,
+      tenantId: observed.organization.id,
+    },
+    exchangeOptionsFor(request, observed),
+  );
+}
+
+/** App-only certificate sign-in needs the tenant's initial *.onmicrosoft.com domain (exchange-and-smtp.md §1.2). */
+function exchangeOptionsFor(request: ProvisionRequest, observed: Observed): ExchangeOptions {
+  const connect = request.exchange.connect;
+  if (connect.mode !== 'certificate' || connect.organization) return request.exchange;
+  return { ...request.exchange, connect: { ...connect, organization: initialDomain(observed.organization) } };
+}

@@ -1,0 +1,72 @@
+import type { ModelName, PermissionRequest } from '../core/models.ts';
+import type { Application, AppRoleAssignment, OAuth2PermissionGrant, Organization, ServicePrincipal } from '../graph/types.ts';
+import type { CredentialKind } from '../credentials/types.ts';
+import type { Journal } from '../credentials/journal.ts';
+
+/**
+ * What the admin asked for, after validation (src/core/validate.ts). A plain value: every plan
+ * is a pure function of `Desired` and `Observed` (house style habit 2).
+ */
+export interface Desired {
+  tenant: string;
+  model: ModelName;
+  profile: string;
+  displayName: string;
+  /** The idempotency key (graph.md §3.3). */
+  uniqueName: string;
+  mailboxes: string[];
+  senderName?: string;
+  /** Lifetime of the new credential, secret or certificate. */
+  secretLifetimeDays: number;
+  /** `--new-secret` (alias `--new-credential`): mint a new credential even if a valid one exists. */
+  newSecret: boolean;
+  /** `--credential`: what the app signs in with; a certificate's private key never reaches Entra. */
+  credential: CredentialKind;
+  /** Model permissions plus the profile's extras. */
+  permissions: PermissionRequest[];
+  redirectUris: { web: string[]; publicClient: string[] };
+  signInAudience: 'AzureADMyOrg' | 'AzureADMultipleOrgs';
+}
+
+/** A resource permission resolved against the tenant's resource service principal. */
+export interface ResolvedPermission extends PermissionRequest {
+  /** Role or scope id on the resource, looked up by value at run time. */
+  id: string;
+  /** Tenant-local object id of the resource service principal. */
+  resourceId: string;
+}
+
+/** What the tenant holds now: read in full before any plan is made. */
+export interface Observed {
+  organization: Organization;
+  application?: Application;
+  servicePrincipal?: ServicePrincipal;
+  /** Resource service principals by appId (Graph, Exchange). */
+  resources: Record<string, ServicePrincipal>;
+  permissions: ResolvedPermission[];
+  assignments: AppRoleAssignment[];
+  grants: OAuth2PermissionGrant[];
+  /** The record of secrets this tool minted and delivered for this app, when one exists. */
+  journal?: Journal;
+}
+
+export type ChangeAction = 'create' | 'update' | 'none' | 'remove';
+
+/** One line of the plan and of `changes` in the --json result. */
+export interface Change {
+  step: 'application' | 'service-principal' | 'consent' | 'secret' | 'certificate' | 'exchange' | 'output';
+  action: ChangeAction;
+  summary: string;
+}
+
+/** The tool's tag on every app it manages, and the prefix of every credential it mints. */
+export const MANAGED_TAG = 'entra-mail:managed';
+export const MARKER_PREFIX = 'entra-mail:';
+
+export function modelTag(model: ModelName): string {
+  return `entra-mail:model:${model}`;
+}
+
+export function profileTag(profile: string): string {
+  return `entra-mail:profile:${profile}`;
+}

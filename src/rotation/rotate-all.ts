@@ -1,0 +1,43 @@
+import { isEntraMailError, ExitCode } from '../core/errors.ts';
+import { getApplication } from '../graph/applications.ts';
+import { mapWithConcurrency } from '../credentials/pool.ts';
+import { rotateApplication, type RotateOptions } from './rotate.ts';
+import { readStatus } from './status.ts';
+import type { LifecycleDeps, RotateOutcome } from '../credentials/types.ts';
+
+/** Apps rotated at once by `rotate --all`: each rotation is a handful of writes plus token requests. */
+export const ROTATE_ALL_CONCURRENCY = 4;
+
+/**
+ * `rotate --all --expiring-within N`: every managed app that is due (src/rotation/status.ts),
+ * rotated a few at a time. One app's failure does not stop the others; each outcome is reported,
+ * with the error's exit code, and the caller exits non-zero if any failed.
+ */
+export async function rotateAll(deps: LifecycleDeps, options: RotateOptions & { windowDays: number; concurrency?: number }): Promise<RotateOutcome[]> {
+  const statuses = await readStatus(deps.graph, { nowMs: deps.clock.nowMs(), windowDays: options.windowDays });
+  const skipped: RotateOutcome[] = statuses
+    .filter((s) => !s.due)
+    .map((s) => ({ appId: s.appId, uniqueName: s.uniqueName, status: 'skipped', removedKeyIds: [], orphansRemoved: [], sinks: [] }));
+  const due = statuses.filter((s) => s.due);
+  deps.log(`rotate --all: ${due.length} of ${statuses.length} managed app(s) due within ${options.windowDays} days`);
+  const rotated = await mapWithConcurrency(due, options.concurrency ?? ROTATE_ALL_CONCURRENCY, async (status): Promise<RotateOutcome> => {
+    try {
+      const application = await getApplication(deps.graph, status.id);
+      return (await rotateApplication(deps, application, options)).outcome;
+    } catch (error) {
+      deps.log(`rotate ${status.uniqueName}: failed: ${isEntraMailError(error) ? error.message : 'unexpected error'}`);
+      return {
+        appId: status.appId,
+        uniqueName: status.uniqueName,
+        status: 'failed',
+        removedKeyIds: [],
+        orphansRemoved: [],
+        sinks: [],
+        error: isEntraMailError(error)
+          ? { exitCode: error.exitCode, ...(error.code ? { code: error.code } : {}), message: error.message, ...(error.suggestion ? { suggestion: error.suggestion } : {}) }
+          : { exitCode: ExitCode.bug, message: error instanceof Error ? error.message : String(error) },
+      };
+    }
+  });
+  return [...rotated, ...skipped];
+}
