@@ -1,5 +1,23 @@
+import { randomUUID } from 'node:crypto';
 import { run } from './commands/index.ts';
-import { createProcessDeps } from './core/deps.ts';
+import { systemClock } from './core/clock.ts';
+import type { Deps } from './core/deps.ts';
+
+/** The real effects: the process's streams, environment, clock and the admin's @azure/identity credential. */
+async function createProcessDeps(): Promise<Deps> {
+  const { createAdminCredential } = await import('./auth/admin-credential.ts');
+  return {
+    clock: systemClock,
+    env: process.env,
+    cwd: process.cwd(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    newId: () => randomUUID().slice(0, 8),
+    random: Math.random,
+    createAdminCredential,
+  };
+}
 
 /**
  * Composition root: builds the real dependencies, runs the CLI and sets the exit code. The only

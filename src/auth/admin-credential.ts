@@ -2,20 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { TokenCredential } from '@azure/identity';
 import { isMicrosoftAuthorityHost } from '../core/cloud.ts';
 import { UsageError } from '../core/errors.ts';
-
-export const AUTH_MODES = ['browser', 'device-code', 'azure-cli', 'env', 'managed-identity'] as const;
-export type AuthMode = (typeof AUTH_MODES)[number];
-
-export interface AdminSignIn {
-  mode: AuthMode;
-  tenant: string;
-  authorityHost: string;
-  env: NodeJS.ProcessEnv;
-  /** Where the device code prompt goes (stderr): never stdout, which carries data. */
-  prompt: (message: string) => void;
-  /** Public client id for browser / device-code sign-in (default: @azure/identity's own). */
-  clientId?: string;
-}
+import type { AdminSignIn } from '../core/sign-in.ts';
 
 /**
  * The admin's credential through @azure/identity. `env` follows EnvironmentCredential's

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../core/deps.ts';
-import type { CommandState } from './provision/handler.ts';
+import type { CommandState } from './shared/command-state.ts';
 import { adminEnvironment } from './sandbox.ts';
 
 interface DemoArgs {
@@ -13,9 +13,10 @@ interface DemoArgs {
 /**
  * `entra-mail demo`: the README's "run it". Starts the sandbox in this process and runs the real
  * CLI against it — provision with the Exchange step run by the sandbox's pwsh stand-in — then
- * shows the config (secret masked) and where the full config was written.
+ * shows the config (secret masked) and where the full config was written. `run` is the command
+ * table's entry point (src/commands/index.ts), passed in so the two do not import each other.
  */
-export function demoCommand(deps: Deps, state: CommandState): CommandModule<object, DemoArgs> {
+export function demoCommand(deps: Deps, state: CommandState, run: (argv: string[], deps: Deps) => Promise<number>): CommandModule<object, DemoArgs> {
   return {
     command: 'demo',
     describe: 'Run provision → Exchange → verify end to end against an embedded sandbox tenant',
@@ -26,7 +27,6 @@ export function demoCommand(deps: Deps, state: CommandState): CommandModule<obje
         .option('verbose', { type: 'boolean', default: false, describe: 'More detail on stderr' }) as never,
     handler: async (args) => {
       const { startSandbox } = await import('../sandbox/index.ts');
-      const { run } = await import('./index.ts');
       const sandbox = await startSandbox();
       try {
         const s = sandbox.settings;

@@ -15,7 +15,7 @@ import { findSelectedApplication, modelOf, parseAppSelector, withAppSelector, ty
 import { resolveConnection, withTenantOptions, type TenantArgs } from './shared/connection.ts';
 import { buildExchangeOptions, parseExchangeConnect, withExchangeConnectOptions, type ExchangeConnectArgs } from './shared/exchange-options.ts';
 import { openGraphSession } from './shared/graph-session.ts';
-import type { CommandState } from './provision/handler.ts';
+import type { CommandState } from './shared/command-state.ts';
 import { validateMailboxes } from '../core/validate.ts';
 
 interface DeprovisionArgs extends TenantArgs, AppSelectorArgs, ExchangeConnectArgs {

@@ -2,7 +2,8 @@ import yargs, { type Argv } from 'yargs';
 import type { Deps } from '../core/deps.ts';
 import { UsageError } from '../core/errors.ts';
 import { VERSION } from '../core/version.ts';
-import { provisionCommand, type CommandState } from './provision/handler.ts';
+import { provisionCommand } from './provision/handler.ts';
+import type { CommandState } from './shared/command-state.ts';
 import { reportError } from './shared/report.ts';
 import { sandboxCommand } from './sandbox.ts';
 import { demoCommand } from './demo.ts';
@@ -25,7 +26,7 @@ export async function run(argv: string[], deps: Deps): Promise<number> {
     .command([
       provisionCommand(deps, state),
       sandboxCommand(deps, state),
-      demoCommand(deps, state),
+      demoCommand(deps, state, run),
       profilesCommand(deps, state),
       verifyCommand(deps, state),
       rotateCommand(deps, state),

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../core/deps.ts';
-import type { CommandState } from './provision/handler.ts';
+import type { CommandState } from './shared/command-state.ts';
 
 /** `entra-mail profiles`: the built-in product profiles, one line each. */
 export function profilesCommand(deps: Deps, state: CommandState): CommandModule<object, { json?: boolean }> {

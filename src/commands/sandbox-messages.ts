@@ -5,7 +5,7 @@ import type { Deps } from '../core/deps.ts';
 import { UsageError } from '../core/errors.ts';
 import type { DeliveredMessage } from '../sandbox/state.ts';
 import { trustCaFile } from './shared/connection.ts';
-import type { CommandState } from './provision/handler.ts';
+import type { CommandState } from './shared/command-state.ts';
 
 interface MessagesArgs {
   dir?: string;

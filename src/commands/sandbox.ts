@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../core/deps.ts';
 import { UsageError } from '../core/errors.ts';
-import type { CommandState } from './provision/handler.ts';
+import type { CommandState } from './shared/command-state.ts';
 import type { SandboxSettings } from '../sandbox/index.ts';
 import { sandboxMessagesCommand } from './sandbox-messages.ts';
 

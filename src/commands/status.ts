@@ -5,7 +5,7 @@ import { getOrganization } from '../graph/organization.ts';
 import { readStatus, type AppStatus } from '../rotation/status.ts';
 import { resolveConnection, withTenantOptions, type TenantArgs } from './shared/connection.ts';
 import { openGraphSession } from './shared/graph-session.ts';
-import type { CommandState } from './provision/handler.ts';
+import type { CommandState } from './shared/command-state.ts';
 import { parseWindowDays } from '../core/validate.ts';
 
 interface StatusArgs extends TenantArgs {

@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../core/deps.ts';
 import { UsageError } from '../core/errors.ts';
-import type { VerifyCheck, VerifyReport } from '../mail/types.ts';
 import { MODEL_NAMES, isModelName } from '../core/models.ts';
 import { Secret } from '../core/secret.ts';
 import { resolveConnection, trustCaFile, withTenantOptions, type TenantArgs } from './shared/connection.ts';
-import type { CommandState } from './provision/handler.ts';
+import type { CommandState } from './shared/command-state.ts';
+import { formatVerifyReport } from './shared/verify-report.ts';
 import { readSecretInput, type SecretInputArgs } from './shared/secret-input.ts';
 import { validateGuid, validateMailbox } from '../core/validate.ts';
 
@@ -82,18 +82,4 @@ async function readCertificate(args: VerifyArgs): Promise<{ kind: 'certificate';
     }
   };
   return { kind: 'certificate', certificatePem: await read(args.certificate as string, '--certificate'), privateKeyPem: new Secret(await read(args.privateKey, '--private-key')) };
-}
-
-const MARK: Record<VerifyCheck['status'], string> = { pass: 'pass   ', fail: 'FAIL   ', pending: 'pending', skipped: 'skipped' };
-
-export function formatVerifyReport(report: VerifyReport): string {
-  const lines: string[] = [];
-  for (const check of report.checks) {
-    lines.push(`${MARK[check.status]}  ${check.title}: ${check.detail}`);
-    if (check.cause) lines.push(`         cause: ${check.cause}`);
-    if (check.fix) lines.push(`         fix:   ${check.fix}`);
-    if (check.retryAfter) lines.push(`         retry after ${check.retryAfter}`);
-  }
-  lines.push('', report.ok ? 'The app can send mail.' : report.pending ? 'Not yet: permissions are still propagating; retry later.' : 'The app cannot send mail yet; see the fix above.');
-  return `${lines.join('\n')}\n`;
 }

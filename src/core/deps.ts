@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
-import { systemClock, type Clock } from './clock.ts';
-import type { AdminSignIn } from '../auth/admin-credential.ts';
+import type { Clock } from './clock.ts';
+import type { AdminSignIn } from './sign-in.ts';
 
 export interface OutputStream {
   write(chunk: string): unknown;
@@ -26,19 +25,4 @@ export interface Deps {
   createAdminCredential: (signIn: AdminSignIn) => Promise<TokenCredential>;
   /** Per-step deadline for replication/throttling waits (default 5 min, matrix row 2). */
   stepDeadlineMs?: number;
-}
-
-export async function createProcessDeps(): Promise<Deps> {
-  const { createAdminCredential } = await import('../auth/admin-credential.ts');
-  return {
-    clock: systemClock,
-    env: process.env,
-    cwd: process.cwd(),
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
-    newId: () => randomUUID().slice(0, 8),
-    random: Math.random,
-    createAdminCredential,
-  };
 }

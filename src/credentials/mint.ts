@@ -6,7 +6,7 @@ import type { Application } from '../graph/types.ts';
 import { Secret } from '../core/secret.ts';
 import { recordCredential, type Journal } from './journal.ts';
 import { applySecret } from './secret.ts';
-import { MARKER_PREFIX } from '../provision/types.ts';
+import { MARKER_PREFIX } from '../core/tags.ts';
 import type { CredentialKind, LifecycleDeps, NewCredential } from './types.ts';
 
 /**
@@ -35,7 +35,7 @@ export async function mintCredential(
       { graph: deps.graph, nowMs: deps.clock.nowMs(), newRunId: deps.newId, saveJournal: async (j) => void (await saveJournal(j)) },
       app,
       { secretLifetimeDays: lifetimeDays },
-      { changes: [], mint: true, orphans: [] },
+      { mint: true, orphans: [] },
       journal,
     );
     const minted = result.minted;

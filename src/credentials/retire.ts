@@ -2,7 +2,7 @@ import { currentKeyCredentials, writeKeyCredentials } from './key-credentials.ts
 import { getApplication, removePassword } from '../graph/applications.ts';
 import type { Application } from '../graph/types.ts';
 import { recordCredential, undeliveredCredentials, type Journal } from './journal.ts';
-import { MARKER_PREFIX } from '../provision/types.ts';
+import { MARKER_PREFIX } from '../core/tags.ts';
 import type { CredentialKind, LifecycleDeps } from './types.ts';
 
 /** A credential of either kind, as retire and status see it. */

@@ -4,16 +4,15 @@ import { GraphFailure, GraphNetworkFailure } from '../graph/errors.ts';
 import type { GraphGateway } from '../graph/gateway.ts';
 import type { Application, PasswordCredential } from '../graph/types.ts';
 import { Secret } from '../core/secret.ts';
-import { recordCredential, undeliveredCredentials, type Journal } from './journal.ts';
-import { MARKER_PREFIX, type Change, type Desired, type Observed } from '../provision/types.ts';
+import { recordCredential, type Journal } from './journal.ts';
+import { MARKER_PREFIX } from '../core/tags.ts';
 
 /**
- * Step "secret": the client secret. A secret has no natural key, so every one the tool mints
+ * The client secret. A secret has no natural key, so every one the tool mints
  * carries its marker in displayName (`entra-mail:<date>:<run>`), and the journal records what was
  * minted and delivered. Secrets the tool did not mint are never touched (matrix row 17).
  */
 export interface SecretPlan {
-  changes: Change[];
   mint: boolean;
   /** Credentials minted by a run that died before delivering them: nobody holds their secret. */
   orphans: { keyId: string; marker: string }[];
@@ -23,27 +22,6 @@ export interface SecretPlan {
 
 export function isManagedCredential(credential: PasswordCredential): boolean {
   return (credential.displayName ?? '').startsWith(MARKER_PREFIX);
-}
-
-export function planSecret(desired: Desired, observed: Observed, nowMs: number): SecretPlan {
-  const credentials = observed.application?.passwordCredentials ?? [];
-  const undelivered = undeliveredCredentials(observed.journal);
-  const orphans = credentials
-    .filter((c) => undelivered.some((u) => u.keyId === c.keyId || u.marker === c.displayName))
-    .map((c) => ({ keyId: c.keyId, marker: c.displayName ?? '' }));
-  const valid = credentials
-    .filter((c) => isManagedCredential(c) && !orphans.some((o) => o.keyId === c.keyId) && Date.parse(c.endDateTime) > nowMs)
-    .sort((a, b) => Date.parse(b.endDateTime) - Date.parse(a.endDateTime));
-  const mint = desired.newSecret || valid.length === 0;
-  const changes: Change[] = orphans.map((o) => ({ step: 'secret', action: 'remove', summary: `remove credential ${o.keyId}: minted by an interrupted run and never delivered` }));
-  if (mint) {
-    const why = desired.newSecret ? 'as asked (--new-secret)' : 'no valid secret minted by entra-mail exists';
-    changes.push({ step: 'secret', action: 'create', summary: `add a client secret valid ${desired.secretLifetimeDays} days, ${why}` });
-  } else {
-    const kept = valid[0] as PasswordCredential;
-    changes.push({ step: 'secret', action: 'none', summary: `keep secret ${kept.keyId} (expires ${kept.endDateTime.slice(0, 10)}); --new-secret mints another` });
-  }
-  return { changes, mint, orphans, kept: mint ? undefined : valid[0] };
 }
 
 export interface MintedSecret {
@@ -70,7 +48,7 @@ export interface SecretApplyDeps {
 export async function applySecret(
   deps: SecretApplyDeps,
   app: Application,
-  desired: Pick<Desired, 'secretLifetimeDays'>,
+  desired: { secretLifetimeDays: number },
   plan: SecretPlan,
   journal: Journal,
 ): Promise<{ minted?: MintedSecret; journal: Journal }> {

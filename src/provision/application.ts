@@ -2,7 +2,8 @@ import { ConflictError } from '../core/errors.ts';
 import { readApplicationByUniqueName, upsertApplication } from '../graph/applications.ts';
 import type { GraphGateway } from '../graph/gateway.ts';
 import type { Application, RequiredResourceAccess } from '../graph/types.ts';
-import { MANAGED_TAG, modelTag, profileTag, type Change, type Desired, type Observed, type ResolvedPermission } from './types.ts';
+import { MANAGED_TAG, modelTag, profileTag } from '../core/tags.ts';
+import type { Change, Desired, Observed, ResolvedPermission } from './types.ts';
 
 /**
  * Step "application": the app registration, found by its uniqueName.

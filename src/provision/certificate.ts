@@ -7,7 +7,8 @@ import type { LifecycleDeps } from '../credentials/types.ts';
 import type { VerifyInput } from '../mail/types.ts';
 import { Secret } from '../core/secret.ts';
 import type { Journal } from '../credentials/journal.ts';
-import { MARKER_PREFIX, type Change, type Desired, type Observed } from './types.ts';
+import { MARKER_PREFIX } from '../core/tags.ts';
+import type { Change, Desired, Observed } from './types.ts';
 
 /**
  * Step "certificate" (`provision --credential certificate`, issue 5 item 6): the certificate

@@ -4,7 +4,7 @@ import { MODELS } from '../core/models.ts';
 import { splitSmtpHost, type OutputFacts } from '../profiles/facts.ts';
 import { renderOutput } from '../profiles/render.ts';
 import { writeSecretFile } from '../core/write-secret-file.ts';
-import type { Connection } from '../commands/shared/connection.ts';
+import type { Connection } from '../core/sign-in.ts';
 import type { Profile } from '../profiles/profile.ts';
 import type { Application } from '../graph/types.ts';
 import type { MintedCertificate } from './certificate.ts';

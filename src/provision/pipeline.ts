@@ -1,5 +1,5 @@
 import type { ListrTask } from 'listr2';
-import type { Connection } from '../commands/shared/connection.ts';
+import type { Connection } from '../core/sign-in.ts';
 import type { Deps } from '../core/deps.ts';
 import type { GraphGateway } from '../graph/gateway.ts';
 import { initialDomain } from '../graph/organization.ts';
@@ -12,7 +12,8 @@ import { applyExchange, KNOWN_AFTER_APPLY, planExchange, renderScriptFor, type E
 import { journalPath, writeJournal, type Journal } from '../credentials/journal.ts';
 import { observe } from './observe.ts';
 import { deliverOutput, type OutputOptions, type DeliveredOutput } from './output.ts';
-import { applySecret, planSecret, type MintedSecret, type SecretPlan } from '../credentials/secret.ts';
+import { applySecret, type MintedSecret } from '../credentials/secret.ts';
+import { planSecret, type SecretStepPlan } from './secret.ts';
 import { applyCertificate, planCertificate, type CertificatePlan, type MintedCertificate } from './certificate.ts';
 import { applyServicePrincipal, planServicePrincipal } from './service-principal.ts';
 import { reachCheckpoint, type Checkpoint } from './checkpoint.ts';
@@ -56,7 +57,7 @@ export interface ProvisionPlan {
   servicePrincipal: Change;
   consent: ConsentPlan;
   /** With `--credential certificate` an empty plan: secrets are neither minted nor touched. */
-  secret: SecretPlan;
+  secret: SecretStepPlan;
   /** Only with `--credential certificate`. */
   certificate?: CertificatePlan;
   exchange: Change;
@@ -89,7 +90,7 @@ export function planProvision(desired: Desired, observed: Observed, exchange: Ex
   return { application, servicePrincipal, consent, secret, ...(certificate ? { certificate } : {}), exchange: exchangeChange, changes: [application.change, servicePrincipal, ...consent.changes, ...credential, exchangeChange] };
 }
 
-const NO_SECRET: SecretPlan = { changes: [], mint: false, orphans: [] };
+const NO_SECRET: SecretStepPlan = { changes: [], mint: false, orphans: [] };
 
 /**
  * read → plan → apply as one task list. Calls that do not depend on each other run together: the

@@ -3,7 +3,7 @@ import { findApplicationByAppId, findApplicationByUniqueName, listApplicationsBy
 import type { GraphGateway } from '../graph/gateway.ts';
 import type { Application } from '../graph/types.ts';
 import { isModelName } from '../core/models.ts';
-import { MANAGED_TAG } from '../provision/types.ts';
+import { MANAGED_TAG } from '../core/tags.ts';
 import type { ManagedApp } from '../credentials/types.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

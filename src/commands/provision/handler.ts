@@ -3,7 +3,8 @@ import type { Deps } from '../../core/deps.ts';
 import { ExitCode } from '../../core/errors.ts';
 import { privilegesOf, provision, type ProvisionContext, type ProvisionRequest } from '../../provision/pipeline.ts';
 import type { VerifyReport } from '../../mail/types.ts';
-import { formatVerifyReport } from '../verify.ts';
+import type { CommandState } from '../shared/command-state.ts';
+import { formatVerifyReport } from '../shared/verify-report.ts';
 import { validateMailbox } from '../../core/validate.ts';
 import { buildProvisionResult, type ProvisionResult } from '../../provision/result.ts';
 import { certificateSignIn } from '../../provision/certificate.ts';
@@ -11,12 +12,6 @@ import { resolveConnection } from '../shared/connection.ts';
 import { openGraphSession } from '../shared/graph-session.ts';
 import { buildProvisionRequest, withProvisionOptions, type ProvisionArgs } from './options.ts';
 import { assertPrivileges, checkPrivileges, describeMissing, type PreflightReport } from '../../preflight/check-privileges.ts';
-
-export interface CommandState {
-  exitCode: number;
-  json: boolean;
-  verbose: boolean;
-}
 
 export function provisionCommand(deps: Deps, state: CommandState): CommandModule<object, ProvisionArgs> {
   return {

@@ -13,9 +13,10 @@ import { fileSink } from '../../credentials/sinks/file-sink.ts';
 import { keyVaultSink } from '../../credentials/sinks/key-vault-sink.ts';
 import { statusOfCredentials } from '../../rotation/status.ts';
 import type { LifecycleDeps, ManagedApp, RotateOutcome, Sink } from '../../credentials/types.ts';
-import { resolveConnection, type Connection } from '../shared/connection.ts';
+import type { Connection } from '../../core/sign-in.ts';
+import { resolveConnection } from '../shared/connection.ts';
 import { openGraphSession } from '../shared/graph-session.ts';
-import type { CommandState } from '../provision/handler.ts';
+import type { CommandState } from '../shared/command-state.ts';
 import { forApp, validateRotateArgs, vaultSecretName, withRotateOptions, type RotateArgs, type RotatePlanArgs } from './options.ts';
 
 /**

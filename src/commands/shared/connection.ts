@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import tls from 'node:tls';
 import type { Argv } from 'yargs';
 import type { TokenCredential } from '@azure/identity';
-import { AUTH_MODES, type AuthMode } from '../../auth/admin-credential.ts';
+import { AUTH_MODES, type AuthMode, type Connection } from '../../core/sign-in.ts';
 import { CLOUD_NAMES, resolveEndpoints, type CloudEndpoints, type CloudName } from '../../core/cloud.ts';
 import type { Deps } from '../../core/deps.ts';
 import { UsageError } from '../../core/errors.ts';
@@ -36,15 +36,6 @@ export function withTenantOptions<T>(yargs: Argv<T>): Argv<T & TenantArgs> {
     .option('dry-run', { type: 'boolean', default: false, describe: 'Read everything, change nothing, print the plan' })
     .option('yes', { type: 'boolean', default: false, describe: 'No prompts' })
     .option('verbose', { type: 'boolean', default: false, describe: 'More detail on stderr (never a secret)' }) as Argv<T & TenantArgs>;
-}
-
-export interface Connection {
-  tenant: string;
-  cloud: CloudName;
-  endpoints: CloudEndpoints;
-  authMode: AuthMode;
-  /** The Graph token scope: always the cloud's Graph resource, even when the endpoint is overridden. */
-  graphScope: string;
 }
 
 /** Pure validation of the connection flags: exit 2 before anything is sent. */

@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import type { ExchangeConnectOptions } from '../../exchange/script.ts';
 import type { ExchangeMode, ExchangeOptions } from '../../provision/exchange.ts';
 import { VERSION } from '../../core/version.ts';
-import type { Connection } from './connection.ts';
+import type { Connection } from '../../core/sign-in.ts';
 import { UsageError } from '../../core/errors.ts';
 import { initialDomain } from '../../graph/organization.ts';
 import type { Organization } from '../../graph/types.ts';

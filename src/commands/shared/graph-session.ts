@@ -1,7 +1,8 @@
 import type { TokenCredential } from '@azure/identity';
 import type { Deps } from '../../core/deps.ts';
 import { GraphGateway } from '../../graph/gateway.ts';
-import type { Connection, TenantArgs } from './connection.ts';
+import type { Connection } from '../../core/sign-in.ts';
+import type { TenantArgs } from './connection.ts';
 import { signIn, trustCaFile } from './connection.ts';
 
 /**
