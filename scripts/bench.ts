@@ -53,7 +53,22 @@ async function provisionFigures() {
   const sandbox = await startSandbox({ knobs: { latencyMs: LATENCY_MS } });
   const dir = await mkdtemp(join(tmpdir(), 'entra-mail-bench-'));
   const env = { ...process.env, ...adminEnvironment(sandbox.settings), ENTRA_MAIL_STATE_DIR: join(dir, 'state') };
-  const argv = ['provision', '--auth', 'env', '--ca-file', sandbox.settings.caFile, '--model', 'smtp', '--name', 'Bench', '--mailbox', 'noreply@contoso.com', '--exchange', 'skip', '--json'];
+  const argv = [
+    'provision',
+    '--auth',
+    'env',
+    '--ca-file',
+    sandbox.settings.caFile,
+    '--model',
+    'smtp',
+    '--name',
+    'Bench',
+    '--mailbox',
+    'noreply@contoso.com',
+    '--exchange',
+    'skip',
+    '--json',
+  ];
   try {
     const mark = sandbox.ctx.log.length;
     const started = performance.now();
@@ -111,7 +126,9 @@ const f = (n: number) => n.toFixed(0);
 console.log(`provision on an empty tenant, --latency-ms ${LATENCY_MS} (exit ${p.code})`);
 console.log(`  Graph requests                 ${p.graphRequests} (+${p.tokenRequests} token)`);
 console.log(`  sequential Graph round trips   ${p.rounds}   (goal 4: reads → app → SP ‖ secret → consent)`);
-console.log(`  Graph phase wall time          ${f(p.graphPhaseMs)} ms against a bound of ${f(p.boundMs)} ms = ${(p.graphPhaseMs / p.boundMs).toFixed(2)}x (goal ≤ 1.2x)`);
+console.log(
+  `  Graph phase wall time          ${f(p.graphPhaseMs)} ms against a bound of ${f(p.boundMs)} ms = ${(p.graphPhaseMs / p.boundMs).toFixed(2)}x (goal ≤ 1.2x)`,
+);
 console.log(`  whole command incl. sign-in    ${f(p.wallMs)} ms`);
 console.log(`converged re-run (exit ${p.code2})`);
 console.log(`  Graph requests                 ${p.rerunRequests}, mutating ${p.rerunMutating} (goal 0)`);

@@ -21,9 +21,22 @@ if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed)) {
 }
 
 const started = performance.now();
-const figures = await runCampaign({ runs, seed, onProgress: (done) => done % 50 === 0 && process.stderr.write(`  ${done}/${runs} runs\n`) });
+const figures = await runCampaign({
+  runs,
+  seed,
+  onProgress: (done) => done % 50 === 0 && process.stderr.write(`  ${done}/${runs} runs\n`),
+});
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
-const mustBeZero = [figures.objectsOrphaned, figures.credentialsOrphaned, figures.secretsLost, figures.duplicateObjects, figures.earlyRetries, figures.canaryHits, figures.exitsWithoutStepOrObject, figures.notConverged];
+const mustBeZero = [
+  figures.objectsOrphaned,
+  figures.credentialsOrphaned,
+  figures.secretsLost,
+  figures.duplicateObjects,
+  figures.earlyRetries,
+  figures.canaryHits,
+  figures.exitsWithoutStepOrObject,
+  figures.notConverged,
+];
 
 if (values.json) process.stdout.write(`${JSON.stringify({ seed, seconds: Number(seconds), ...figures }, null, 2)}\n`);
 else {

@@ -35,7 +35,19 @@ export async function runCampaign(options: { runs: number; seed: number; onProgr
   const random = createPrng(options.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const h = await startHarness();
-  const figures: CampaignFigures = { runs: 0, faultsInjected: 0, objectsOrphaned: 0, credentialsOrphaned: 0, secretsLost: 0, duplicateObjects: 0, earlyRetries: 0, canaryHits: 0, exitsWithoutStepOrObject: 0, notConverged: 0, failures: [] };
+  const figures: CampaignFigures = {
+    runs: 0,
+    faultsInjected: 0,
+    objectsOrphaned: 0,
+    credentialsOrphaned: 0,
+    secretsLost: 0,
+    duplicateObjects: 0,
+    earlyRetries: 0,
+    canaryHits: 0,
+    exitsWithoutStepOrObject: 0,
+    notConverged: 0,
+    failures: [],
+  };
   const sinks: string[] = [];
   try {
     for (let i = 1; i <= options.runs; i++) {
@@ -43,7 +55,25 @@ export async function runCampaign(options: { runs: number; seed: number; onProgr
       const name = `campaign-${i}`;
       const sink = `${h.dir}/${name}.env`;
       sinks.push(sink);
-      const argv = ['provision', ...h.common, '--model', model, '--name', `Campaign ${i}`, '--unique-name', name, '--mailbox', 'noreply@contoso.com', '--exchange', exchange, '--out', sink, '--format', 'env', '--verbose'];
+      const argv = [
+        'provision',
+        ...h.common,
+        '--model',
+        model,
+        '--name',
+        `Campaign ${i}`,
+        '--unique-name',
+        name,
+        '--mailbox',
+        'noreply@contoso.com',
+        '--exchange',
+        exchange,
+        '--out',
+        sink,
+        '--format',
+        'env',
+        '--verbose',
+      ];
       const faults = 1 + Math.floor(random() * 3);
       const applied: string[] = [];
       for (let f = 0; f < faults; f++) {
@@ -55,17 +85,22 @@ export async function runCampaign(options: { runs: number; seed: number; onProgr
       const first = await h.run(argv, { stepDeadlineMs: 300_000, seed: i });
       if (first.code !== 0 && !/step: .+object: /.test(first.stderr)) {
         figures.exitsWithoutStepOrObject += 1;
-        figures.failures.push(`${name} [${applied.join(', ')}]: exit ${first.code} without step/object: ${first.stderr.split('\n').find((l) => l.startsWith('entra-mail:')) ?? ''}`);
+        figures.failures.push(
+          `${name} [${applied.join(', ')}]: exit ${first.code} without step/object: ${first.stderr.split('\n').find((l) => l.startsWith('entra-mail:')) ?? ''}`,
+        );
       }
       // The faults stop (replication completes, the service recovers); the admin runs it again.
       h.sandbox.ctx.faults.length = 0;
       h.sandbox.ctx.knobs.replicationMs = 0;
       h.clock.advance(600_000);
       let last = first;
-      for (let attempt = 0; attempt < 2 && last.code !== 0; attempt++) last = await h.run(argv, { stepDeadlineMs: 300_000, seed: i * 7 + attempt });
+      for (let attempt = 0; attempt < 2 && last.code !== 0; attempt++)
+        last = await h.run(argv, { stepDeadlineMs: 300_000, seed: i * 7 + attempt });
       if (last.code !== 0) {
         figures.notConverged += 1;
-        figures.failures.push(`${name} [${applied.join(', ')}]: rerun exit ${last.code}: ${last.stderr.split('\n').find((l) => l.startsWith('entra-mail:')) ?? ''}`);
+        figures.failures.push(
+          `${name} [${applied.join(', ')}]: rerun exit ${last.code}: ${last.stderr.split('\n').find((l) => l.startsWith('entra-mail:')) ?? ''}`,
+        );
       }
       const report = checkInvariants(h.sandbox.snapshot(), name, await readSinkSecret(sink, h.minted), assignments);
       figures.objectsOrphaned += report.orphanedObjects;
@@ -74,7 +109,8 @@ export async function runCampaign(options: { runs: number; seed: number; onProgr
       figures.duplicateObjects += report.duplicates;
       if (report.problems.length) {
         figures.failures.push(`${name} [${applied.join(', ')}]: ${report.problems.join('; ')}`);
-        if (process.env.RELIABILITY_TRACE) process.stderr.write(`--- ${name}\n${first.stderr}\n--- rerun\n${last === first ? '(none)' : last.stderr}\n`);
+        if (process.env.RELIABILITY_TRACE)
+          process.stderr.write(`--- ${name}\n${first.stderr}\n--- rerun\n${last === first ? '(none)' : last.stderr}\n`);
       }
       figures.runs += 1;
       options.onProgress?.(i);

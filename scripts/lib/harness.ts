@@ -48,7 +48,9 @@ export interface Harness {
  * `realClock`: the sandbox keeps real time (for a CLI run in a child process, which has its own
  * clock); `clock` then only records nothing and never advances.
  */
-export async function startHarness(options: Omit<SandboxOptions, 'clock' | 'secretGenerator'> & { realClock?: boolean } = {}): Promise<Harness> {
+export async function startHarness(
+  options: Omit<SandboxOptions, 'clock' | 'secretGenerator'> & { realClock?: boolean } = {},
+): Promise<Harness> {
   const clock = createVirtualClock();
   const minted: string[] = [];
   const sandbox = await startSandbox({
@@ -62,7 +64,12 @@ export async function startHarness(options: Omit<SandboxOptions, 'clock' | 'secr
   });
   const runClock = options.realClock ? systemClock : clock;
   const dir = await mkdtemp(join(tmpdir(), 'entra-mail-reliability-'));
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, ...adminEnvironment(sandbox.settings), ENTRA_MAIL_STATE_DIR: join(dir, 'state') };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    ...adminEnvironment(sandbox.settings),
+    ENTRA_MAIL_STATE_DIR: join(dir, 'state'),
+  };
   const adminTokens = new Set<string>();
   const outputs: { where: string; data: string }[] = [];
   let runs = 0;

@@ -14,7 +14,13 @@ export interface AppSummary {
   grants: Record<string, number>;
   /** Credentials the tool minted (marker prefix) still on the app. */
   managedCredentials: number;
-  exchange: { servicePrincipals: number; mailboxPermissions: number; recipientPermissions: number; managementScopes: number; roleAssignments: number };
+  exchange: {
+    servicePrincipals: number;
+    mailboxPermissions: number;
+    recipientPermissions: number;
+    managementScopes: number;
+    roleAssignments: number;
+  };
 }
 
 export function summarizeApp(state: TenantState, uniqueName: string): AppSummary {
@@ -47,7 +53,8 @@ export function summarizeApp(state: TenantState, uniqueName: string): AppSummary
       servicePrincipals: exchangeSps.length,
       mailboxPermissions: x.mailboxPermissions.filter((p) => exchangeIds.has(p.user)).length,
       recipientPermissions: x.recipientPermissions.filter((p) => exchangeIds.has(p.trustee)).length,
-      managementScopes: x.managementScopes.filter((s) => s.name.includes(uniqueName) || exchangeSps.some((sp) => s.name.includes(sp.appId))).length,
+      managementScopes: x.managementScopes.filter((s) => s.name.includes(uniqueName) || exchangeSps.some((sp) => s.name.includes(sp.appId)))
+        .length,
       roleAssignments: x.roleAssignments.filter((r) => exchangeIds.has(r.app)).length,
     },
   };
@@ -70,17 +77,24 @@ export interface InvariantReport {
  * Checks the converged state of one app against the secret its config file (the sink) holds.
  * `expectAssignments` is how many app role assignments the model consents.
  */
-export function checkInvariants(state: TenantState, uniqueName: string, sinkSecret: string | undefined, expectAssignments: number): InvariantReport {
+export function checkInvariants(
+  state: TenantState,
+  uniqueName: string,
+  sinkSecret: string | undefined,
+  expectAssignments: number,
+): InvariantReport {
   const problems: string[] = [];
   const summary = summarizeApp(state, uniqueName);
   let duplicates = 0;
   let orphanedObjects = 0;
   if (summary.applications > 1) (duplicates += summary.applications - 1), problems.push(`${summary.applications} apps named ${uniqueName}`);
-  if (summary.servicePrincipals > summary.applications) (duplicates += summary.servicePrincipals - summary.applications), problems.push(`${summary.servicePrincipals} service principals`);
+  if (summary.servicePrincipals > summary.applications)
+    (duplicates += summary.servicePrincipals - summary.applications), problems.push(`${summary.servicePrincipals} service principals`);
   for (const [key, n] of Object.entries(summary.assignments)) if (n > 1) (duplicates += n - 1), problems.push(`${n}× assignment ${key}`);
   if (summary.applications === 1 && summary.servicePrincipals === 0) (orphanedObjects += 1), problems.push('app without service principal');
   const assigned = Object.keys(summary.assignments).length;
-  if (summary.applications === 1 && assigned !== expectAssignments) (orphanedObjects += 1), problems.push(`${assigned} permission(s) consented, expected ${expectAssignments}`);
+  if (summary.applications === 1 && assigned !== expectAssignments)
+    (orphanedObjects += 1), problems.push(`${assigned} permission(s) consented, expected ${expectAssignments}`);
   const app = state.applications.find((a) => a.uniqueName === uniqueName);
   const sinkHash = sinkSecret ? createHash('sha256').update(sinkSecret).digest('hex') : undefined;
   const credentials = app?.passwordCredentials ?? [];

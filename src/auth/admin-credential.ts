@@ -21,10 +21,13 @@ export async function createAdminCredential(signIn: AdminSignIn): Promise<TokenC
       const secret = signIn.env.AZURE_CLIENT_SECRET;
       const certPath = signIn.env.AZURE_CLIENT_CERTIFICATE_PATH;
       if (!clientId || (!secret && !certPath)) {
-        throw new UsageError('--auth env needs AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH) in the environment.', {
-          flag: '--auth',
-          suggestion: 'Export them, or use --auth device-code / browser / azure-cli for an interactive sign-in.',
-        });
+        throw new UsageError(
+          '--auth env needs AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH) in the environment.',
+          {
+            flag: '--auth',
+            suggestion: 'Export them, or use --auth device-code / browser / azure-cli for an interactive sign-in.',
+          },
+        );
       }
       if (secret) return new identity.ClientSecretCredential(signIn.tenant, clientId, secret, common);
       const pem = await readFile(certPath as string, 'utf8').catch(() => {

@@ -16,13 +16,22 @@ interface DemoArgs {
  * shows the config (secret masked) and where the full config was written. `run` is the command
  * table's entry point (src/commands/index.ts), passed in so the two do not import each other.
  */
-export function demoCommand(deps: Deps, state: CommandState, run: (argv: string[], deps: Deps) => Promise<number>): CommandModule<object, DemoArgs> {
+export function demoCommand(
+  deps: Deps,
+  state: CommandState,
+  run: (argv: string[], deps: Deps) => Promise<number>,
+): CommandModule<object, DemoArgs> {
   return {
     command: 'demo',
     describe: 'Run provision → Exchange → verify end to end against an embedded sandbox tenant',
     builder: (y) =>
       y
-        .option('model', { type: 'string', default: 'smtp', choices: ['graph', 'graph-rbac', 'smtp', 'smtp-rbac'], describe: 'Authorization model to demonstrate' })
+        .option('model', {
+          type: 'string',
+          default: 'smtp',
+          choices: ['graph', 'graph-rbac', 'smtp', 'smtp-rbac'],
+          describe: 'Authorization model to demonstrate',
+        })
         .option('json', { type: 'boolean', default: false, describe: 'JSON result on stdout' })
         .option('verbose', { type: 'boolean', default: false, describe: 'More detail on stderr' }) as never,
     handler: async (args) => {
@@ -35,24 +44,36 @@ export function demoCommand(deps: Deps, state: CommandState, run: (argv: string[
         const env = { ...deps.env, ...adminEnvironment(s), ENTRA_MAIL_STATE_DIR: join(s.dir, 'state') };
         const argv = [
           'provision',
-          '--auth', 'env',
-          '--ca-file', s.caFile,
-          '--model', model,
-          '--name', 'Contoso Mailer (demo)',
-          '--mailbox', 'noreply@contoso.com',
-          '--exchange', model === 'graph' ? 'skip' : 'run',
-          '--exchange-auth', 'device',
+          '--auth',
+          'env',
+          '--ca-file',
+          s.caFile,
+          '--model',
+          model,
+          '--name',
+          'Contoso Mailer (demo)',
+          '--mailbox',
+          'noreply@contoso.com',
+          '--exchange',
+          model === 'graph' ? 'skip' : 'run',
+          '--exchange-auth',
+          'device',
           '--verify',
-          '--out', join(s.dir, 'contoso-mailer.env'),
-          '--script-out', join(s.dir, 'contoso-mailer.exchange.ps1'),
+          '--out',
+          join(s.dir, 'contoso-mailer.env'),
+          '--script-out',
+          join(s.dir, 'contoso-mailer.exchange.ps1'),
           ...(args.json ? ['--json'] : []),
           ...(args.verbose ? ['--verbose'] : []),
         ];
         state.exitCode = await run(argv, { ...deps, env, cwd: s.dir });
         for (const m of sandbox.ctx.state.mail.delivered) {
-          deps.stderr.write(`\nSandbox mailbox: message '${m.subject}' from ${m.from} to ${m.to.join(', ')} delivered over ${m.via} at ${m.receivedAt}\n`);
+          deps.stderr.write(
+            `\nSandbox mailbox: message '${m.subject}' from ${m.from} to ${m.to.join(', ')} delivered over ${m.via} at ${m.receivedAt}\n`,
+          );
         }
-        if (!args.json) deps.stderr.write(`\nTry it yourself: entra-mail sandbox, then the provision command it prints. Files of this run: ${s.dir}\n`);
+        if (!args.json)
+          deps.stderr.write(`\nTry it yourself: entra-mail sandbox, then the provision command it prints. Files of this run: ${s.dir}\n`);
       } finally {
         await sandbox.close();
       }

@@ -13,7 +13,12 @@ import { journalPath, readJournal, writeJournal } from '../credentials/journal.t
 import type { Change, Desired } from '../provision/types.ts';
 import { findSelectedApplication, modelOf, parseAppSelector, withAppSelector, type AppSelectorArgs } from './shared/app-selector.ts';
 import { resolveConnection, withTenantOptions, type TenantArgs } from './shared/connection.ts';
-import { buildExchangeOptions, parseExchangeConnect, withExchangeConnectOptions, type ExchangeConnectArgs } from './shared/exchange-options.ts';
+import {
+  buildExchangeOptions,
+  parseExchangeConnect,
+  withExchangeConnectOptions,
+  type ExchangeConnectArgs,
+} from './shared/exchange-options.ts';
 import { openGraphSession } from './shared/graph-session.ts';
 import type { CommandState } from './shared/command-state.ts';
 import { validateMailboxes } from '../core/validate.ts';
@@ -40,7 +45,12 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
         .option('model', { type: 'string', describe: 'Authorization model (default: the one recorded on the app)' })
         .option('mailbox', { type: 'string', array: true, describe: 'Mailboxes whose permissions the removal script takes away' })
         .option('send-as', { type: 'string', array: true, describe: 'Send As grants to take away' })
-        .option('exchange', { type: 'string', choices: ['script', 'run', 'skip'], default: 'script', describe: 'Exchange removal: write it, run it, or skip' })
+        .option('exchange', {
+          type: 'string',
+          choices: ['script', 'run', 'skip'],
+          default: 'script',
+          describe: 'Exchange removal: write it, run it, or skip',
+        })
         .option('script-out', { type: 'string', describe: 'Where to write the removal script' }) as never,
     handler: async (args) => {
       state.json = Boolean(args.json);
@@ -50,12 +60,16 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       const sendAs = validateMailboxes(args.sendAs, '--send-as');
       parseExchangeConnect(args);
       const interactive = Boolean(deps.stdin.isTTY);
-      if (!args.yes && !args.dryRun && !interactive) throw new UsageError('deprovision deletes the app; pass --yes to confirm when not at a terminal.', { flag: '--yes' });
+      if (!args.yes && !args.dryRun && !interactive)
+        throw new UsageError('deprovision deletes the app; pass --yes to confirm when not at a terminal.', { flag: '--yes' });
 
       const { graph } = await openGraphSession(connection, args, deps);
       const [organization, app] = await Promise.all([getOrganization(graph), findSelectedApplication(graph, selector, 'deprovision')]);
       if (!isManagedApplication(app)) {
-        throw new ConflictError(`App ${app.appId} ('${app.displayName}') was not created by entra-mail; it is left alone.`, { step: 'deprovision', object: `application ${app.id}` });
+        throw new ConflictError(`App ${app.appId} ('${app.displayName}') was not created by entra-mail; it is left alone.`, {
+          step: 'deprovision',
+          object: `application ${app.id}`,
+        });
       }
       const sp = await findServicePrincipalByAppId(graph, app.appId, 'deprovision');
       const model = modelOf(app, args.model);
@@ -71,29 +85,62 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
         organization,
       });
       const changes: Change[] = [
-        ...(needsExchange ? [{ step: 'exchange' as const, action: 'remove' as const, summary: `${exchangeMode === 'run' ? 'run' : 'write'} the Exchange removal script ${options.scriptPath}` }] : []),
+        ...(needsExchange
+          ? [
+              {
+                step: 'exchange' as const,
+                action: 'remove' as const,
+                summary: `${exchangeMode === 'run' ? 'run' : 'write'} the Exchange removal script ${options.scriptPath}`,
+              },
+            ]
+          : []),
         ...(sp ? [{ step: 'service-principal' as const, action: 'remove' as const, summary: `delete service principal ${sp.id}` }] : []),
-        { step: 'application', action: 'remove', summary: `delete app registration ${app.appId} ('${app.displayName}'); restorable for 30 days from deleted items` },
+        {
+          step: 'application',
+          action: 'remove',
+          summary: `delete app registration ${app.appId} ('${app.displayName}'); restorable for 30 days from deleted items`,
+        },
       ];
       if (args.dryRun) {
-        deps.stdout.write(args.json ? `${JSON.stringify({ dryRun: true, changes }, null, 2)}\n` : `Plan (dry run, nothing changed):\n${changes.map((c) => `  ${c.action} ${c.step}: ${c.summary}`).join('\n')}\n`);
+        deps.stdout.write(
+          args.json
+            ? `${JSON.stringify({ dryRun: true, changes }, null, 2)}\n`
+            : `Plan (dry run, nothing changed):\n${changes.map((c) => `  ${c.action} ${c.step}: ${c.summary}`).join('\n')}\n`,
+        );
         return;
       }
-      if (!args.yes && !(await confirm(deps, `Delete app ${app.appId} ('${app.displayName}') and its service principal from tenant ${organization.id}? [y/N] `))) {
+      if (
+        !args.yes &&
+        !(await confirm(
+          deps,
+          `Delete app ${app.appId} ('${app.displayName}') and its service principal from tenant ${organization.id}? [y/N] `,
+        ))
+      ) {
         deps.stderr.write('Nothing deleted.\n');
         return;
       }
       let exchange: Awaited<ReturnType<typeof applyExchange>> | undefined;
       if (needsExchange && sp) {
-        const desired = { model, displayName: app.displayName, mailboxes } as Pick<Desired, 'model' | 'displayName' | 'mailboxes'> as Desired;
-        const script = renderExchangeRemovalScript(buildExchangeInput(desired, { appId: app.appId, servicePrincipalId: sp.id, tenantId: organization.id }, options));
+        const desired = { model, displayName: app.displayName, mailboxes } as Pick<
+          Desired,
+          'model' | 'displayName' | 'mailboxes'
+        > as Desired;
+        const script = renderExchangeRemovalScript(
+          buildExchangeInput(desired, { appId: app.appId, servicePrincipalId: sp.id, tenantId: organization.id }, options),
+        );
         exchange = await applyExchange(script, options);
       }
       if (sp) await deleteServicePrincipal(graph, sp.id);
       await deleteApplication(graph, app.id);
       if (app.uniqueName) await forgetCredentials(deps, organization.id, app.uniqueName);
-      const result = { appId: app.appId, changes, exchange: exchange ? { status: exchange.status, scriptPath: exchange.scriptPath } : { status: 'skipped', scriptPath: null } };
-      deps.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `${changes.map((c) => `  ${c.action} ${c.step}: ${c.summary}`).join('\n')}\n`);
+      const result = {
+        appId: app.appId,
+        changes,
+        exchange: exchange ? { status: exchange.status, scriptPath: exchange.scriptPath } : { status: 'skipped', scriptPath: null },
+      };
+      deps.stdout.write(
+        args.json ? `${JSON.stringify(result, null, 2)}\n` : `${changes.map((c) => `  ${c.action} ${c.step}: ${c.summary}`).join('\n')}\n`,
+      );
     },
   };
 }
@@ -112,5 +159,8 @@ async function forgetCredentials(deps: Deps, tenantId: string, uniqueName: strin
   const path = journalPath(deps.env, tenantId, uniqueName);
   const journal = await readJournal(path);
   if (!journal) return;
-  await writeJournal(path, { ...journal, credentials: journal.credentials.map((c) => ({ ...c, status: 'removed' as const, at: deps.clock.now().toISOString() })) });
+  await writeJournal(path, {
+    ...journal,
+    credentials: journal.credentials.map((c) => ({ ...c, status: 'removed' as const, at: deps.clock.now().toISOString() })),
+  });
 }

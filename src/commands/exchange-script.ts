@@ -8,9 +8,21 @@ import { MODELS } from '../core/models.ts';
 import { getProfile } from '../profiles/load.ts';
 import { applyExchange, buildExchangeInput, modelNeedsExchange, renderScriptFor } from '../provision/exchange.ts';
 import type { Desired } from '../provision/types.ts';
-import { findSelectedApplication, modelOf, parseAppSelector, profileOf, withAppSelector, type AppSelectorArgs } from './shared/app-selector.ts';
+import {
+  findSelectedApplication,
+  modelOf,
+  parseAppSelector,
+  profileOf,
+  withAppSelector,
+  type AppSelectorArgs,
+} from './shared/app-selector.ts';
 import { resolveConnection, withTenantOptions, type TenantArgs } from './shared/connection.ts';
-import { buildExchangeOptions, parseExchangeConnect, withExchangeConnectOptions, type ExchangeConnectArgs } from './shared/exchange-options.ts';
+import {
+  buildExchangeOptions,
+  parseExchangeConnect,
+  withExchangeConnectOptions,
+  type ExchangeConnectArgs,
+} from './shared/exchange-options.ts';
 import { openGraphSession } from './shared/graph-session.ts';
 import type { CommandState } from './shared/command-state.ts';
 import { validateMailboxes } from '../core/validate.ts';
@@ -66,19 +78,36 @@ export function exchangeScriptCommand(deps: Deps, state: CommandState): CommandM
         organization,
       });
       if (!modelNeedsExchange(model)) {
-        deps.stdout.write(args.json ? `${JSON.stringify({ model, appId: app.appId, exchange: { status: 'skipped', scriptPath: null } }, null, 2)}\n` : `Model ${model} needs nothing in Exchange Online; no script written.\n`);
+        deps.stdout.write(
+          args.json
+            ? `${JSON.stringify({ model, appId: app.appId, exchange: { status: 'skipped', scriptPath: null } }, null, 2)}\n`
+            : `Model ${model} needs nothing in Exchange Online; no script written.\n`,
+        );
         return;
       }
       const desired = { model, displayName: app.displayName, mailboxes } as Pick<Desired, 'model' | 'displayName' | 'mailboxes'> as Desired;
       const ids = { appId: app.appId, servicePrincipalId: sp.id, tenantId: organization.id };
-      const script = args.removal ? renderExchangeRemovalScript(buildExchangeInput(desired, ids, options)) : renderScriptFor(desired, ids, options);
+      const script = args.removal
+        ? renderExchangeRemovalScript(buildExchangeInput(desired, ids, options))
+        : renderScriptFor(desired, ids, options);
       if (args.dryRun) {
-        deps.stdout.write(args.json ? `${JSON.stringify({ model, appId: app.appId, servicePrincipalId: sp.id, script }, null, 2)}\n` : (script ?? ''));
+        deps.stdout.write(
+          args.json ? `${JSON.stringify({ model, appId: app.appId, servicePrincipalId: sp.id, script }, null, 2)}\n` : (script ?? ''),
+        );
         return;
       }
       const outcome = await applyExchange(script, options);
-      const result = { model, appId: app.appId, servicePrincipalId: sp.id, exchange: { mode: outcome.mode, status: outcome.status, scriptPath: outcome.scriptPath, ...(outcome.result ?? {}) } };
-      deps.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `Exchange script for app ${app.appId} (${model}): ${outcome.scriptPath} (${outcome.status})\n`);
+      const result = {
+        model,
+        appId: app.appId,
+        servicePrincipalId: sp.id,
+        exchange: { mode: outcome.mode, status: outcome.status, scriptPath: outcome.scriptPath, ...(outcome.result ?? {}) },
+      };
+      deps.stdout.write(
+        args.json
+          ? `${JSON.stringify(result, null, 2)}\n`
+          : `Exchange script for app ${app.appId} (${model}): ${outcome.scriptPath} (${outcome.status})\n`,
+      );
     },
   };
 }

@@ -22,7 +22,9 @@ export async function run(argv: string[], deps: Deps): Promise<number> {
   const state: CommandState = { exitCode: 0, json: argv.includes('--json'), verbose: argv.includes('--verbose') };
   const parser: Argv = yargs(argv)
     .scriptName('entra-mail')
-    .usage('$0 <command> [options]\n\nRegister and maintain the Entra app a business application needs to send mail through Exchange Online with OAuth2.')
+    .usage(
+      '$0 <command> [options]\n\nRegister and maintain the Entra app a business application needs to send mail through Exchange Online with OAuth2.',
+    )
     .command([
       provisionCommand(deps, state),
       sandboxCommand(deps, state),

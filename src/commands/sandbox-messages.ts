@@ -23,7 +23,7 @@ export function sandboxMessagesCommand(deps: Deps, state: CommandState): Command
     describe: 'List the messages a running sandbox delivered',
     builder: (y) =>
       y
-        .option('dir', { type: 'string', demandOption: true, describe: 'The running sandbox\'s --dir' })
+        .option('dir', { type: 'string', demandOption: true, describe: "The running sandbox's --dir" })
         .option('to', { type: 'string', describe: 'Only messages to this address' })
         .option('json', { type: 'boolean', default: false, describe: 'JSON on stdout' }) as never,
     handler: async (args) => {
@@ -33,7 +33,9 @@ export function sandboxMessagesCommand(deps: Deps, state: CommandState): Command
       try {
         settings = JSON.parse(await readFile(settingsPath, 'utf8'));
       } catch {
-        throw new UsageError(`--dir: no sandbox settings at ${settingsPath}; start one with entra-mail sandbox --dir ${args.dir}.`, { flag: '--dir' });
+        throw new UsageError(`--dir: no sandbox settings at ${settingsPath}; start one with entra-mail sandbox --dir ${args.dir}.`, {
+          flag: '--dir',
+        });
       }
       await trustCaFile(settings.caFile);
       const url = new URL('/_sandbox/messages', settings.graphEndpoint);
@@ -44,7 +46,9 @@ export function sandboxMessagesCommand(deps: Deps, state: CommandState): Command
       const { value } = (await response.json()) as { value: DeliveredMessage[] };
       if (args.json) deps.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
       else if (value.length === 0) deps.stdout.write('No message delivered yet.\n');
-      else for (const m of value) deps.stdout.write(`${m.receivedAt}  ${m.via.padEnd(5)} ${m.from} → ${m.to.join(', ')}  '${m.subject}'  (app ${m.appId})\n`);
+      else
+        for (const m of value)
+          deps.stdout.write(`${m.receivedAt}  ${m.via.padEnd(5)} ${m.from} → ${m.to.join(', ')}  '${m.subject}'  (app ${m.appId})\n`);
     },
   };
 }

@@ -45,7 +45,11 @@ export function sandboxCommand(deps: Deps, state: CommandState): CommandModule<o
         .option('throttle-every', { type: 'number', default: 0, describe: 'Every Nth Graph request answers 429 with Retry-After' })
         .option('fail-rate', { type: 'number', default: 0, describe: 'Share (0..1) of Graph reads that answer 503' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the settings as JSON' })
-        .option('show-secret', { type: 'boolean', default: false, describe: "Also print the sandbox admin app's secret (it is always in <dir>/admin.env, mode 0600)" }) as never,
+        .option('show-secret', {
+          type: 'boolean',
+          default: false,
+          describe: "Also print the sandbox admin app's secret (it is always in <dir>/admin.env, mode 0600)",
+        }) as never,
     handler: async (args) => {
       state.json = Boolean(args.json);
       const knobs = {
@@ -57,11 +61,19 @@ export function sandboxCommand(deps: Deps, state: CommandState): CommandModule<o
       const port = nonNegative(args.port, '--port', 65535);
       const smtpPort = nonNegative(args.smtpPort, '--smtp-port', 65535);
       const { startSandbox } = await import('../sandbox/index.ts');
-      const sandbox = await startSandbox({ port, smtpPort, dir: args.dir, statePath: args.state, knobs: Object.fromEntries(Object.entries(knobs).filter(([, v]) => v !== undefined)) });
+      const sandbox = await startSandbox({
+        port,
+        smtpPort,
+        dir: args.dir,
+        statePath: args.state,
+        knobs: Object.fromEntries(Object.entries(knobs).filter(([, v]) => v !== undefined)),
+      });
       const envFile = await writeAdminEnvFile(sandbox.settings);
       const showSecret = Boolean(args.showSecret);
       deps.stdout.write(
-        args.json ? `${JSON.stringify(sandboxSettingsJson(sandbox.settings, envFile, showSecret), null, 2)}\n` : formatSandboxSettings(sandbox.settings, envFile, showSecret),
+        args.json
+          ? `${JSON.stringify(sandboxSettingsJson(sandbox.settings, envFile, showSecret), null, 2)}\n`
+          : formatSandboxSettings(sandbox.settings, envFile, showSecret),
       );
       await waitForStop(deps);
       await sandbox.close();
@@ -79,7 +91,12 @@ export function sandboxSettingsJson(s: SandboxSettings, envFile: string, showSec
     caFile: s.caFile,
     pwsh: s.pwshPath,
     dir: s.dir,
-    admin: { tenantId: s.tenantId, clientId: s.adminClientId, envFile, ...(showSecret ? { clientSecret: s.adminClientSecret.reveal() } : {}) },
+    admin: {
+      tenantId: s.tenantId,
+      clientId: s.adminClientId,
+      envFile,
+      ...(showSecret ? { clientSecret: s.adminClientSecret.reveal() } : {}),
+    },
   };
 }
 
@@ -99,7 +116,9 @@ export function adminEnvironment(s: SandboxSettings): Record<string, string> {
 async function writeAdminEnvFile(s: SandboxSettings): Promise<string> {
   const { writeSecretFile } = await import('../core/write-secret-file.ts');
   const path = join(s.dir, 'admin.env');
-  const body = Object.entries(adminEnvironment(s)).map(([k, v]) => `export ${k}='${v.replaceAll("'", "'\\''")}'`).join('\n');
+  const body = Object.entries(adminEnvironment(s))
+    .map(([k, v]) => `export ${k}='${v.replaceAll("'", "'\\''")}'`)
+    .join('\n');
   await writeSecretFile(path, `${body}\n`);
   return path;
 }

@@ -22,7 +22,10 @@ export function statusCommand(deps: Deps, state: CommandState): CommandModule<ob
     command: 'status',
     describe: 'List the apps entra-mail manages with consent state and credential expiry; exit 10 when one is due',
     builder: (y) =>
-      withTenantOptions(y).option('expiring-within', { type: 'string', describe: 'Exit 10 when an app has no entra-mail credential valid beyond this window, e.g. 30d' }) as never,
+      withTenantOptions(y).option('expiring-within', {
+        type: 'string',
+        describe: 'Exit 10 when an app has no entra-mail credential valid beyond this window, e.g. 30d',
+      }) as never,
     handler: async (args) => {
       state.json = Boolean(args.json);
       const connection = resolveConnection(args, deps);
@@ -31,7 +34,10 @@ export function statusCommand(deps: Deps, state: CommandState): CommandModule<ob
       const tenantId = (await getOrganization(graph)).id;
       const apps = await readStatus(graph, { nowMs: deps.clock.nowMs(), windowDays: windowDays ?? 0 });
       const due = windowDays !== undefined ? apps.filter((a) => a.due) : [];
-      if (args.json) deps.stdout.write(`${JSON.stringify({ tenantId, expiringWithinDays: windowDays ?? null, due: due.map((a) => a.appId), apps }, null, 2)}\n`);
+      if (args.json)
+        deps.stdout.write(
+          `${JSON.stringify({ tenantId, expiringWithinDays: windowDays ?? null, due: due.map((a) => a.appId), apps }, null, 2)}\n`,
+        );
       else deps.stdout.write(formatStatus(apps, windowDays));
       if (due.length > 0) state.exitCode = ExitCode.attention;
     },
@@ -42,12 +48,17 @@ export function formatStatus(apps: AppStatus[], windowDays: number | undefined):
   if (apps.length === 0) return 'No apps managed by entra-mail in this tenant.\n';
   const lines: string[] = [];
   for (const app of apps) {
-    const flag = windowDays !== undefined && app.due ? `  DUE: no entra-mail credential valid beyond ${windowDays} days; run entra-mail rotate --app ${app.uniqueName}` : '';
+    const flag =
+      windowDays !== undefined && app.due
+        ? `  DUE: no entra-mail credential valid beyond ${windowDays} days; run entra-mail rotate --app ${app.uniqueName}`
+        : '';
     lines.push(`${app.uniqueName} (${app.appId})  model ${app.model ?? '?'}  profile ${app.profile ?? '?'}  consent ${app.consent}${flag}`);
     if (app.credentials.length === 0) lines.push('    no credentials');
     for (const c of app.credentials) {
       const state = c.expired ? 'EXPIRED' : c.due && windowDays !== undefined ? 'expiring' : 'valid';
-      lines.push(`    ${c.kind.padEnd(11)} ${c.keyId}  ${(c.marker ?? '(not entra-mail)').padEnd(34)} expires ${c.endDateTime.slice(0, 10)}  ${state}`);
+      lines.push(
+        `    ${c.kind.padEnd(11)} ${c.keyId}  ${(c.marker ?? '(not entra-mail)').padEnd(34)} expires ${c.endDateTime.slice(0, 10)}  ${state}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

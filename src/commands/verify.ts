@@ -29,11 +29,19 @@ export function verifyCommand(deps: Deps, state: CommandState): CommandModule<ob
     builder: (y) =>
       withTenantOptions(y)
         .option('client-id', { type: 'string', describe: 'The app (client) id' })
-        .option('model', { type: 'string', choices: MODEL_NAMES as unknown as string[], default: 'smtp', describe: 'Authorization model to check against' })
+        .option('model', {
+          type: 'string',
+          choices: MODEL_NAMES as unknown as string[],
+          default: 'smtp',
+          describe: 'Authorization model to check against',
+        })
         .option('mailbox', { type: 'string', describe: 'Sending mailbox' })
         .option('to', { type: 'string', describe: 'Recipient of the test message (default: the mailbox itself)' })
         .option('from', { type: 'string', describe: 'From address when it differs from the mailbox (needs Send As)' })
-        .option('secret-env', { type: 'string', describe: 'Environment variable holding the app secret (default ENTRA_MAIL_CLIENT_SECRET)' })
+        .option('secret-env', {
+          type: 'string',
+          describe: 'Environment variable holding the app secret (default ENTRA_MAIL_CLIENT_SECRET)',
+        })
         .option('secret-file', { type: 'string', describe: 'File whose first line is the app secret' })
         .option('secret-stdin', { type: 'boolean', describe: 'Read the app secret from stdin' })
         .option('certificate', { type: 'string', describe: 'Certificate PEM (instead of a secret)' })
@@ -42,12 +50,16 @@ export function verifyCommand(deps: Deps, state: CommandState): CommandModule<ob
     handler: async (args) => {
       state.json = Boolean(args.json);
       const connection = resolveConnection({ ...args, auth: args.auth ?? 'env' }, deps);
-      if (args.model !== undefined && !isModelName(args.model)) throw new UsageError(`--model: '${args.model}' is not a model.`, { flag: '--model' });
+      if (args.model !== undefined && !isModelName(args.model))
+        throw new UsageError(`--model: '${args.model}' is not a model.`, { flag: '--model' });
       const clientId = validateGuid(args.clientId, '--client-id');
       const mailbox = validateMailbox(args.mailbox, '--mailbox');
       const to = args.to !== undefined ? validateMailbox(args.to, '--to') : mailbox;
       const from = args.from !== undefined ? validateMailbox(args.from, '--from') : undefined;
-      const credential = args.certificate !== undefined ? await readCertificate(args) : { kind: 'secret' as const, secret: await readSecretInput(args, deps) };
+      const credential =
+        args.certificate !== undefined
+          ? await readCertificate(args)
+          : { kind: 'secret' as const, secret: await readSecretInput(args, deps) };
       await trustCaFile(args.caFile);
       const { verifyApp } = await import('../mail/verify.ts');
       const report = await verifyApp(
@@ -81,5 +93,9 @@ async function readCertificate(args: VerifyArgs): Promise<{ kind: 'certificate';
       throw new UsageError(`${flag}: cannot read '${path}'.`, { flag });
     }
   };
-  return { kind: 'certificate', certificatePem: await read(args.certificate as string, '--certificate'), privateKeyPem: new Secret(await read(args.privateKey, '--private-key')) };
+  return {
+    kind: 'certificate',
+    certificatePem: await read(args.certificate as string, '--certificate'),
+    privateKeyPem: new Secret(await read(args.privateKey, '--private-key')),
+  };
 }

@@ -19,18 +19,22 @@ export function isGuid(value: string): boolean {
 export function validateTenant(value: unknown, flag = '--tenant'): string {
   const text = requireText(value, flag);
   if (isGuid(text) || DOMAIN.test(text)) return text.toLowerCase();
-  throw new UsageError(`${flag}: '${printable(text)}' is neither a tenant id (GUID) nor a domain such as contoso.onmicrosoft.com.`, { flag });
+  throw new UsageError(`${flag}: '${printable(text)}' is neither a tenant id (GUID) nor a domain such as contoso.onmicrosoft.com.`, {
+    flag,
+  });
 }
 
 export function validateGuid(value: unknown, flag: string): string {
   const text = requireText(value, flag);
-  if (!isGuid(text)) throw new UsageError(`${flag}: '${printable(text)}' is not a GUID (e.g. 00000000-0000-0000-0000-000000000000).`, { flag });
+  if (!isGuid(text))
+    throw new UsageError(`${flag}: '${printable(text)}' is not a GUID (e.g. 00000000-0000-0000-0000-000000000000).`, { flag });
   return text.toLowerCase();
 }
 
 export function validateMailbox(value: unknown, flag = '--mailbox'): string {
   const text = requireText(value, flag);
-  if (text.length > 254 || !MAILBOX.test(text)) throw new UsageError(`${flag}: '${printable(text)}' is not a mailbox address such as noreply@contoso.com.`, { flag });
+  if (text.length > 254 || !MAILBOX.test(text))
+    throw new UsageError(`${flag}: '${printable(text)}' is not a mailbox address such as noreply@contoso.com.`, { flag });
   return text.toLowerCase();
 }
 
@@ -50,7 +54,10 @@ export function validateDisplayName(value: unknown, flag = '--name'): string {
 export function validateUniqueName(value: unknown, flag = '--unique-name'): string {
   const text = requireText(value, flag);
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(text)) {
-    throw new UsageError(`${flag}: '${printable(text)}' must be 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit.`, { flag });
+    throw new UsageError(
+      `${flag}: '${printable(text)}' must be 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit.`,
+      { flag },
+    );
   }
   return text;
 }
@@ -78,7 +85,8 @@ export function parseLifetime(value: unknown, flag = '--secret-lifetime'): numbe
   const unit = match[2];
   const days = unit === 'd' ? n : unit === 'w' ? n * 7 : unit === 'y' ? n * 365 : Math.round((n * MAX_LIFETIME_DAYS) / 24);
   if (days < 1) throw new UsageError(`${flag}: must be at least one day.`, { flag });
-  if (days > MAX_LIFETIME_DAYS) throw new UsageError(`${flag}: ${text} is longer than 24 months, the longest lifetime Entra offers.`, { flag });
+  if (days > MAX_LIFETIME_DAYS)
+    throw new UsageError(`${flag}: ${text} is longer than 24 months, the longest lifetime Entra offers.`, { flag });
   return days;
 }
 
@@ -113,7 +121,8 @@ export function validateRedirectUri(value: unknown, flag = '--redirect-uri'): st
 export function validateHostPort(value: unknown, flag: string): string {
   const text = requireText(value, flag);
   const match = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(text);
-  if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) throw new UsageError(`${flag}: '${printable(text)}' is not HOST:PORT.`, { flag });
+  if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535)
+    throw new UsageError(`${flag}: '${printable(text)}' is not HOST:PORT.`, { flag });
   return text;
 }
 

@@ -33,7 +33,14 @@ export async function confirmCredential(
   while (streak < REQUIRED_SUCCESSES) {
     const remaining = deadline - deps.clock.nowMs();
     if (remaining <= 0) return { ok: false, attempts, ...(aadsts ? { aadsts } : {}) };
-    const verifyInput: VerifyInput = { ...input, model: 'graph', mailbox: '', to: '', sendTestMessage: false, secretPropagationDeadlineMs: remaining };
+    const verifyInput: VerifyInput = {
+      ...input,
+      model: 'graph',
+      mailbox: '',
+      to: '',
+      sendTestMessage: false,
+      secretPropagationDeadlineMs: remaining,
+    };
     const outcome = await acquireAppToken(verifyInput, input.graphScope, deps);
     attempts += outcome.attempts;
     if (!outcome.ok) return { ok: false, attempts, ...(outcome.aadsts ? { aadsts: outcome.aadsts } : {}) };

@@ -21,7 +21,13 @@ export interface KeyCredentialInput {
 
 /** The current list as PATCH input (keys as read with `$select=keyCredentials`). */
 export function currentKeyCredentials(app: Application): KeyCredentialInput[] {
-  return app.keyCredentials.map((k) => ({ keyId: k.keyId, type: 'AsymmetricX509Cert', usage: 'Verify', key: k.key ?? null, displayName: k.displayName }));
+  return app.keyCredentials.map((k) => ({
+    keyId: k.keyId,
+    type: 'AsymmetricX509Cert',
+    usage: 'Verify',
+    key: k.key ?? null,
+    displayName: k.displayName,
+  }));
 }
 
 /** The entry for a new certificate: public DER only. */

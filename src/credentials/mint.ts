@@ -42,7 +42,13 @@ export async function mintCredential(
     if (!minted) throw new Error('addPassword did not mint a secret');
     return {
       journal: result.journal,
-      credential: { kind, keyId: minted.credential.keyId, marker: minted.marker, endDateTime: minted.credential.endDateTime, value: minted.secret },
+      credential: {
+        kind,
+        keyId: minted.credential.keyId,
+        marker: minted.marker,
+        endDateTime: minted.credential.endDateTime,
+        value: minted.secret,
+      },
     };
   }
   const now = deps.clock.now();
@@ -55,6 +61,13 @@ export async function mintCredential(
   current = await saveJournal(recordCredential(current, { marker, keyId, status: 'minted', at: deps.clock.now().toISOString() }));
   return {
     journal: current,
-    credential: { kind, keyId, marker, endDateTime: certificate.notAfter.toISOString(), value: combinedPem(certificate), thumbprint: certificate.thumbprint },
+    credential: {
+      kind,
+      keyId,
+      marker,
+      endDateTime: certificate.notAfter.toISOString(),
+      value: combinedPem(certificate),
+      thumbprint: certificate.thumbprint,
+    },
   };
 }

@@ -3,7 +3,11 @@
  * Used by `rotate --all`: a few apps at a time keeps the Graph writes well inside the
  * per-app-and-tenant write limits (graph.md §6.4), and each request still honours Retry-After.
  */
-export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

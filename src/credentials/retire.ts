@@ -15,8 +15,18 @@ export interface AppCredential {
 
 export function credentialsOf(app: Application): AppCredential[] {
   return [
-    ...app.passwordCredentials.map((c) => ({ kind: 'secret' as const, keyId: c.keyId, displayName: c.displayName, endDateTime: c.endDateTime })),
-    ...app.keyCredentials.map((c) => ({ kind: 'certificate' as const, keyId: c.keyId, displayName: c.displayName, endDateTime: c.endDateTime })),
+    ...app.passwordCredentials.map((c) => ({
+      kind: 'secret' as const,
+      keyId: c.keyId,
+      displayName: c.displayName,
+      endDateTime: c.endDateTime,
+    })),
+    ...app.keyCredentials.map((c) => ({
+      kind: 'certificate' as const,
+      keyId: c.keyId,
+      displayName: c.displayName,
+      endDateTime: c.endDateTime,
+    })),
   ];
 }
 
@@ -32,7 +42,9 @@ export function isToolCredential(credential: Pick<AppCredential, 'displayName'>)
 export function findOrphans(app: Application, journal: Journal): AppCredential[] {
   const undelivered = undeliveredCredentials(journal);
   // By keyId when the journal has it; by marker only for a mint whose answer never arrived.
-  return credentialsOf(app).filter((c) => isToolCredential(c) && undelivered.some((u) => (u.keyId ? u.keyId === c.keyId : u.marker === c.displayName)));
+  return credentialsOf(app).filter(
+    (c) => isToolCredential(c) && undelivered.some((u) => (u.keyId ? u.keyId === c.keyId : u.marker === c.displayName)),
+  );
 }
 
 /**
@@ -61,14 +73,22 @@ export async function removeCredentials(
   const at = () => deps.clock.now().toISOString();
   for (const c of doomed.filter((d) => d.kind === 'secret')) {
     await removePassword(deps.graph, applicationId, c.keyId);
-    current = await saveJournal(recordCredential(current, { marker: c.displayName ?? c.keyId, keyId: c.keyId, status: 'removed', at: at() }));
+    current = await saveJournal(
+      recordCredential(current, { marker: c.displayName ?? c.keyId, keyId: c.keyId, status: 'removed', at: at() }),
+    );
   }
   const keys = doomed.filter((d) => d.kind === 'certificate').map((d) => d.keyId);
   if (keys.length > 0) {
     const fresh = await getApplication(deps.graph, applicationId);
-    await writeKeyCredentials(deps.graph, applicationId, currentKeyCredentials(fresh).filter((k) => !keys.includes(k.keyId)));
+    await writeKeyCredentials(
+      deps.graph,
+      applicationId,
+      currentKeyCredentials(fresh).filter((k) => !keys.includes(k.keyId)),
+    );
     for (const c of doomed.filter((d) => d.kind === 'certificate')) {
-      current = await saveJournal(recordCredential(current, { marker: c.displayName ?? c.keyId, keyId: c.keyId, status: 'removed', at: at() }));
+      current = await saveJournal(
+        recordCredential(current, { marker: c.displayName ?? c.keyId, keyId: c.keyId, status: 'removed', at: at() }),
+      );
     }
   }
   return current;

@@ -55,7 +55,12 @@ export async function applySecret(
   let current = journal;
   for (const orphan of plan.orphans) {
     await removePassword(deps.graph, app.id, orphan.keyId);
-    current = recordCredential(current, { marker: orphan.marker, keyId: orphan.keyId, status: 'removed', at: new Date(deps.nowMs).toISOString() });
+    current = recordCredential(current, {
+      marker: orphan.marker,
+      keyId: orphan.keyId,
+      status: 'removed',
+      at: new Date(deps.nowMs).toISOString(),
+    });
     await deps.saveJournal(current);
   }
   if (!plan.mint) return { journal: current };

@@ -48,7 +48,8 @@ function checkResult(value: unknown, stdout: string): ExchangeScriptResult {
     return { object: change.object, action: change.action as ExchangeScriptResult['changes'][number]['action'] };
   });
   const warningList = warnings === null || warnings === undefined ? [] : warnings;
-  if (!Array.isArray(warningList) || !warningList.every((w) => typeof w === 'string')) throw nonsense('reported warnings that are not strings', stdout);
+  if (!Array.isArray(warningList) || !warningList.every((w) => typeof w === 'string'))
+    throw nonsense('reported warnings that are not strings', stdout);
   const result: ExchangeScriptResult = { status, changes: checkedChanges, warnings: warningList as string[] };
   if (isRecord(servicePrincipal) && typeof servicePrincipal.identity === 'string') {
     result.servicePrincipal = { identity: servicePrincipal.identity };

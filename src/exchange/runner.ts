@@ -43,20 +43,26 @@ export async function runExchangeScript(opts: RunExchangeScriptOptions): Promise
   if (result.isCanceled) throw new ExternalToolError('the Exchange script was cancelled', { step: 'exchange', object });
   const code = (result.cause as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT' || code === 'EACCES') {
-    throw new ExternalToolError(`cannot start '${opts.pwshPath}' (${code}): PowerShell 7 is needed to run the Exchange step; the script was written to ${opts.scriptPath}`, {
-      step: 'exchange',
-      object,
-      code,
-      suggestion: PWSH_INSTALL_HINT,
-    });
+    throw new ExternalToolError(
+      `cannot start '${opts.pwshPath}' (${code}): PowerShell 7 is needed to run the Exchange step; the script was written to ${opts.scriptPath}`,
+      {
+        step: 'exchange',
+        object,
+        code,
+        suggestion: PWSH_INSTALL_HINT,
+      },
+    );
   }
   if (result.failed) {
     const text = describeFailure(String(result.stderr ?? ''), String(result.stdout ?? ''));
-    throw new ExternalToolError(`the Exchange script failed (exit code ${result.exitCode ?? 'none'}${result.signal ? `, ${result.signal}` : ''}): ${text}`, {
-      step: 'exchange',
-      object,
-      suggestion: `fix the cause above and run again; the script is safe to re-run (${opts.scriptPath})`,
-    });
+    throw new ExternalToolError(
+      `the Exchange script failed (exit code ${result.exitCode ?? 'none'}${result.signal ? `, ${result.signal}` : ''}): ${text}`,
+      {
+        step: 'exchange',
+        object,
+        suggestion: `fix the cause above and run again; the script is safe to re-run (${opts.scriptPath})`,
+      },
+    );
   }
   try {
     return parseExchangeResult(String(result.stdout ?? ''));
@@ -81,7 +87,10 @@ export function childEnvironment(env: NodeJS.ProcessEnv): Record<string, string>
 /** The script's own error text (stderr first, else the tail of stdout), redacted and bounded. */
 function describeFailure(stderr: string, stdout: string): string {
   const source = stderr.trim() !== '' ? stderr : stdout;
-  const lines = source.trim().split(/\r?\n/).filter((line) => line.trim() !== '');
+  const lines = source
+    .trim()
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '');
   const text = redactTokens(lines.slice(-12).join('\n')).slice(-3000);
   return text === '' ? 'no error text' : text;
 }

@@ -42,7 +42,8 @@ export interface ExchangeScriptInput {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TENANT = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)$/i;
+const TENANT =
+  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)$/i;
 const ONMICROSOFT = /^[a-z0-9-]+\.(?:onmicrosoft\.com|onmicrosoft\.us|partner\.onmschina\.cn)$/i;
 
 /** Throws UsageError unless `value` is a GUID. */
@@ -57,21 +58,28 @@ export function validateExchangeScriptInput(input: ExchangeScriptInput): void {
     throw new UsageError(`model '${input.model}' needs no Exchange step`, {
       flag: '--model',
       step: 'exchange',
-      suggestion: "use --exchange skip, or --model graph-rbac to scope Mail.Send with Exchange RBAC",
+      suggestion: 'use --exchange skip, or --model graph-rbac to scope Mail.Send with Exchange RBAC',
     });
   }
-  if (!TENANT.test(input.tenantId)) throw new UsageError(`--tenant must be a tenant id or domain, got '${printable(input.tenantId)}'`, { flag: '--tenant', step: 'exchange' });
+  if (!TENANT.test(input.tenantId))
+    throw new UsageError(`--tenant must be a tenant id or domain, got '${printable(input.tenantId)}'`, {
+      flag: '--tenant',
+      step: 'exchange',
+    });
   assertNoControlCharacters(input.generatedBy, 'generatedBy');
   assertGuid(input.appId, '--app-id', 'the application (client) id');
   if (model.exchange.servicePrincipal) {
     assertGuid(input.servicePrincipalId, '--service-principal-id', "the enterprise application's object id");
     if (input.servicePrincipalId.toLowerCase() === input.appId.toLowerCase()) {
       // Reference §6 mistake 2: the AppId where the service principal's object id belongs.
-      throw new UsageError('the service principal id equals the app id; New-ServicePrincipal -ObjectId needs the enterprise application\'s object id', {
-        flag: '--service-principal-id',
-        step: 'exchange',
-        suggestion: 'take the id of the service principal (Graph servicePrincipal.id), not the appId',
-      });
+      throw new UsageError(
+        "the service principal id equals the app id; New-ServicePrincipal -ObjectId needs the enterprise application's object id",
+        {
+          flag: '--service-principal-id',
+          step: 'exchange',
+          suggestion: 'take the id of the service principal (Graph servicePrincipal.id), not the appId',
+        },
+      );
     }
     if (input.displayName.trim() === '') throw new UsageError('--name must not be empty', { flag: '--name', step: 'exchange' });
   }
@@ -85,7 +93,10 @@ export function validateExchangeScriptInput(input: ExchangeScriptInput): void {
     throw new UsageError('turning SMTP AUTH on needs at least one --mailbox', { flag: '--mailbox', step: 'exchange' });
   }
   if (input.sendAs && input.sendAs.identities.length > 0 && !model.exchange.servicePrincipal && !input.sendAs.trustee) {
-    throw new UsageError(`model '${input.model}' has no service principal to grant SendAs to; name the trustee`, { flag: '--send-as-trustee', step: 'exchange' });
+    throw new UsageError(`model '${input.model}' has no service principal to grant SendAs to; name the trustee`, {
+      flag: '--send-as-trustee',
+      step: 'exchange',
+    });
   }
   validateConnect(input.connect);
 }
@@ -93,7 +104,8 @@ export function validateExchangeScriptInput(input: ExchangeScriptInput): void {
 function validateConnect(connect: ExchangeConnectOptions): void {
   if (connect.mode !== 'certificate') return;
   assertGuid(connect.appId ?? '', '--exchange-app-id', 'the app that signs in to Exchange app-only');
-  if (!connect.certificatePath) throw new UsageError('certificate sign-in needs a certificate file', { flag: '--exchange-certificate', step: 'exchange' });
+  if (!connect.certificatePath)
+    throw new UsageError('certificate sign-in needs a certificate file', { flag: '--exchange-certificate', step: 'exchange' });
   if (!ONMICROSOFT.test(connect.organization ?? '')) {
     throw new UsageError("app-only sign-in needs the tenant's primary *.onmicrosoft.com domain as organization", {
       flag: '--exchange-organization',

@@ -43,7 +43,9 @@ export function renderExchangeScript(input: ExchangeScriptInput): string {
   }
   if (model.rbacRole) {
     const scopeFilter = buildScopeFilter({ mailboxes, ...(input.scopeGroup === undefined ? {} : { group: input.scopeGroup }) });
-    steps.push(`Creates the management scope $ScopeName for ${input.scopeGroup === undefined ? count(mailboxes, 'mailbox') : 'the members of one group'} (New-ManagementScope).`);
+    steps.push(
+      `Creates the management scope $ScopeName for ${input.scopeGroup === undefined ? count(mailboxes, 'mailbox') : 'the members of one group'} (New-ManagementScope).`,
+    );
     steps.push(`Assigns the role '${model.rbacRole}' to the app on that scope (New-ManagementRoleAssignment) and tests it.`);
     parts.push(
       renderTemplate('management-scope', {

@@ -73,7 +73,11 @@ export async function getApplication(graph: GraphGateway, applicationId: string)
 
 /** GET by uniqueName of an app known to exist; a 404 is replication lag and retried. */
 export async function readApplicationByUniqueName(graph: GraphGateway, uniqueName: string): Promise<Application> {
-  return readExisting(graph, `/applications${keySegment('uniqueName', uniqueName)}?$select=${APPLICATION_SELECT}`, `application '${uniqueName}'`);
+  return readExisting(
+    graph,
+    `/applications${keySegment('uniqueName', uniqueName)}?$select=${APPLICATION_SELECT}`,
+    `application '${uniqueName}'`,
+  );
 }
 
 async function readExisting(graph: GraphGateway, path: string, object: string): Promise<Application> {
@@ -83,5 +87,8 @@ async function readExisting(graph: GraphGateway, path: string, object: string): 
 }
 
 export async function deleteApplication(graph: GraphGateway, applicationId: string): Promise<void> {
-  await graph.send({ method: 'DELETE', path: `/applications/${applicationId}` }, { step: 'deprovision', object: `application ${applicationId}`, idempotent: true, absentIsAnswer: true });
+  await graph.send(
+    { method: 'DELETE', path: `/applications/${applicationId}` },
+    { step: 'deprovision', object: `application ${applicationId}`, idempotent: true, absentIsAnswer: true },
+  );
 }

@@ -53,7 +53,11 @@ export async function deleteAppRoleAssignment(graph: GraphGateway, resourceId: s
   );
 }
 
-export async function findPermissionGrant(graph: GraphGateway, clientId: string, resourceId: string): Promise<OAuth2PermissionGrant | undefined> {
+export async function findPermissionGrant(
+  graph: GraphGateway,
+  clientId: string,
+  resourceId: string,
+): Promise<OAuth2PermissionGrant | undefined> {
   const grants = await graph.list<OAuth2PermissionGrant>(
     `/oauth2PermissionGrants?${filterQuery(`clientId eq ${odataString(clientId)} and consentType eq 'AllPrincipals'`)}`,
     { step: 'consent', object: `delegated grants of service principal ${clientId}` },
@@ -62,7 +66,10 @@ export async function findPermissionGrant(graph: GraphGateway, clientId: string,
 }
 
 /** Delegated admin consent for all users (graph.md §4.3). */
-export async function createPermissionGrant(graph: GraphGateway, grant: { clientId: string; resourceId: string; scope: string }): Promise<OAuth2PermissionGrant | undefined> {
+export async function createPermissionGrant(
+  graph: GraphGateway,
+  grant: { clientId: string; resourceId: string; scope: string },
+): Promise<OAuth2PermissionGrant | undefined> {
   const response = await graph.send<OAuth2PermissionGrant>(
     { method: 'POST', path: '/oauth2PermissionGrants', body: { ...grant, consentType: 'AllPrincipals' } },
     { step: 'consent', object: `delegated grant '${grant.scope}' for ${grant.clientId}`, idempotent: false },
@@ -71,5 +78,8 @@ export async function createPermissionGrant(graph: GraphGateway, grant: { client
 }
 
 export async function updatePermissionGrant(graph: GraphGateway, id: string, scope: string): Promise<void> {
-  await graph.send({ method: 'PATCH', path: `/oauth2PermissionGrants/${id}`, body: { scope } }, { step: 'consent', object: `delegated grant ${id}`, idempotent: true });
+  await graph.send(
+    { method: 'PATCH', path: `/oauth2PermissionGrants/${id}`, body: { scope } },
+    { step: 'consent', object: `delegated grant ${id}`, idempotent: true },
+  );
 }

@@ -79,7 +79,8 @@ export async function parseGraphFailure(response: Response, method: string, path
     if (error && typeof error === 'object') {
       if (typeof error.code === 'string') code = error.code;
       if (typeof error.message === 'string') message = error.message;
-      else if (error.message && typeof error.message === 'object') message = String((error.message as { value?: unknown }).value ?? message);
+      else if (error.message && typeof error.message === 'object')
+        message = String((error.message as { value?: unknown }).value ?? message);
       const details = Array.isArray(error.details) ? error.details : error.details ? [error.details] : [];
       for (const d of details) if (d && typeof (d as { code?: unknown }).code === 'string') detailCodes.push((d as { code: string }).code);
       const inner = (error.innerError ?? error.innererror) as Record<string, unknown> | undefined;

@@ -105,7 +105,10 @@ export class GraphGateway {
     const items: T[] = [];
     let next: string | undefined = path;
     while (next) {
-      const response: GraphResponse<{ value: T[]; '@odata.nextLink'?: string }> = await this.send({ method: 'GET', path: next }, { ...context, idempotent: true });
+      const response: GraphResponse<{ value: T[]; '@odata.nextLink'?: string }> = await this.send(
+        { method: 'GET', path: next },
+        { ...context, idempotent: true },
+      );
       items.push(...(response.body?.value ?? []));
       const link = response.body?.['@odata.nextLink'];
       next = link ? relativeToVersion(link) : undefined;

@@ -3,7 +3,10 @@ import type { Organization } from './types.ts';
 
 /** The signed-in tenant (graph.md §5.2): confirms the tenant and gives its initial domain. */
 export async function getOrganization(graph: GraphGateway): Promise<Organization> {
-  const list = await graph.list<Organization>('/organization?$select=id,displayName,verifiedDomains', { step: 'read', object: 'organization' });
+  const list = await graph.list<Organization>('/organization?$select=id,displayName,verifiedDomains', {
+    step: 'read',
+    object: 'organization',
+  });
   const org = list[0];
   if (!org) throw new Error('GET /organization answered an empty collection');
   return org;

@@ -111,7 +111,14 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
         if (now + delay > options.deadlineAt) {
           throw new ServiceError(
             `${options.step}: ${options.object}: throttled by Microsoft Graph until ${formatClock(now + delay)}, past this step's deadline; nothing was retried early.`,
-            { step: options.step, object: options.object, requestId, code: 'TooManyRequests', cause: error, suggestion: `Run the same command again after ${formatClock(now + delay)}; it resumes where it stopped.` },
+            {
+              step: options.step,
+              object: options.object,
+              requestId,
+              code: 'TooManyRequests',
+              cause: error,
+              suggestion: `Run the same command again after ${formatClock(now + delay)}; it resumes where it stopped.`,
+            },
           );
         }
       }
@@ -132,7 +139,13 @@ function describeDecision(decision: RetryDecision, error: unknown): string {
   return `transient failure (${code})`;
 }
 
-function exhausted(error: unknown, decision: RetryDecision, attempts: number, options: RetryOptions, requestId: string | undefined): ServiceError {
+function exhausted(
+  error: unknown,
+  decision: RetryDecision,
+  attempts: number,
+  options: RetryOptions,
+  requestId: string | undefined,
+): ServiceError {
   const reason =
     decision.kind === 'replication'
       ? `still not visible after ${attempts} attempts (directory replication has not completed)`

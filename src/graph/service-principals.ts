@@ -5,7 +5,11 @@ import { SERVICE_PRINCIPAL_SELECT, type ServicePrincipal } from './types.ts';
 
 const step = 'service-principal';
 
-export async function findServicePrincipalByAppId(graph: GraphGateway, appId: string, stepName = step): Promise<ServicePrincipal | undefined> {
+export async function findServicePrincipalByAppId(
+  graph: GraphGateway,
+  appId: string,
+  stepName = step,
+): Promise<ServicePrincipal | undefined> {
   return graph.read<ServicePrincipal>(`/servicePrincipals${keySegment('appId', appId)}?$select=${SERVICE_PRINCIPAL_SELECT}`, {
     step: stepName,
     object: `service principal of app ${appId}`,
@@ -39,12 +43,17 @@ export async function upsertServicePrincipal(
       object: `service principal of app ${appId}`,
       idempotent: true,
       classify: (error) =>
-        error instanceof GraphFailure && error.status === 403 && /backing application/i.test(error.message) ? { kind: 'replication' } : undefined,
+        error instanceof GraphFailure && error.status === 403 && /backing application/i.test(error.message)
+          ? { kind: 'replication' }
+          : undefined,
     },
   );
   return { created: response.status === 201, servicePrincipal: response.body };
 }
 
 export async function deleteServicePrincipal(graph: GraphGateway, id: string): Promise<void> {
-  await graph.send({ method: 'DELETE', path: `/servicePrincipals/${id}` }, { step: 'deprovision', object: `service principal ${id}`, idempotent: true, absentIsAnswer: true });
+  await graph.send(
+    { method: 'DELETE', path: `/servicePrincipals/${id}` },
+    { step: 'deprovision', object: `service principal ${id}`, idempotent: true, absentIsAnswer: true },
+  );
 }

@@ -38,7 +38,9 @@ export async function acquireAppToken(
       }
       const wait = Math.min(delay, deadline - deps.clock.nowMs());
       if (!RETRYABLE.has(aadsts) || wait <= 0) return { ok: false, aadsts, attempts };
-      deps.log?.(`token: AADSTS${aadsts} for app ${input.clientId}; a new secret may still be replicating, retrying in ${Math.ceil(wait / 1000)} s`);
+      deps.log?.(
+        `token: AADSTS${aadsts} for app ${input.clientId}; a new secret may still be replicating, retrying in ${Math.ceil(wait / 1000)} s`,
+      );
       await deps.clock.sleep(wait);
       delay = Math.min(delay * 2, MAX_DELAY_MS);
     }
@@ -71,5 +73,7 @@ export function readAadstsCode(error: unknown): string | undefined {
 
 function readNetworkCode(error: unknown): string | undefined {
   const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
-  return /\b(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|CERT_[A-Z_]+|UNABLE_TO_[A-Z_]+|SELF_SIGNED_CERT_IN_CHAIN|endpoints_resolution_error)\b/.exec(text)?.[1];
+  return /\b(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|CERT_[A-Z_]+|UNABLE_TO_[A-Z_]+|SELF_SIGNED_CERT_IN_CHAIN|endpoints_resolution_error)\b/.exec(
+    text,
+  )?.[1];
 }

@@ -48,21 +48,36 @@ export function checkClaims(
   const resourceAppId = model.tokenResource === 'exchange' ? EXCHANGE_APP_ID : GRAPH_APP_ID;
   const audiences = [expectation.resource.replace(/\/+$/, ''), resourceAppId];
   if (!audiences.includes(claims.aud.replace(/\/+$/, ''))) {
-    return { ok: false, claims, problem: 'audience', detail: `The token is for '${claims.aud}', not ${audiences.join(' or ')}; ${model.transport === 'smtp' ? 'SMTP needs an Exchange token' : 'sendMail needs a Graph token'}.` };
+    return {
+      ok: false,
+      claims,
+      problem: 'audience',
+      detail: `The token is for '${claims.aud}', not ${audiences.join(' or ')}; ${model.transport === 'smtp' ? 'SMTP needs an Exchange token' : 'sendMail needs a Graph token'}.`,
+    };
   }
   if (GUID.test(expectation.tenantId) && claims.tid.toLowerCase() !== expectation.tenantId.toLowerCase()) {
     return { ok: false, claims, problem: 'tenant', detail: `The token is from tenant ${claims.tid}, not ${expectation.tenantId}.` };
   }
   const missing = model.expectedRoles.filter((r) => !claims.roles.includes(r));
   if (missing.length > 0) {
-    return { ok: false, claims, problem: 'roles-missing', detail: `The token lacks the role ${missing.join(', ')} (${summary}): the permission is not granted or not consented.` };
+    return {
+      ok: false,
+      claims,
+      problem: 'roles-missing',
+      detail: `The token lacks the role ${missing.join(', ')} (${summary}): the permission is not granted or not consented.`,
+    };
   }
   const conflicting = model.expectedRoles.length === 0 ? claims.roles.filter((r) => r === 'SMTP.SendAsApp' || r === 'Mail.Send') : [];
   if (conflicting.length > 0) {
     const why = conflicting.includes('Mail.Send')
       ? 'Entra Mail.Send is tenant-wide and overrides the Exchange RBAC scope: the app can send as any mailbox.'
       : 'SMTP.SendAsApp in the token makes Exchange demand FullAccess on the mailbox, defeating the RBAC model.';
-    return { ok: false, claims, problem: 'unexpected-role', detail: `The token carries ${conflicting.join(', ')} though model ${model.name} grants nothing in Entra. ${why}` };
+    return {
+      ok: false,
+      claims,
+      problem: 'unexpected-role',
+      detail: `The token carries ${conflicting.join(', ')} though model ${model.name} grants nothing in Entra. ${why}`,
+    };
   }
   return { ok: true, claims, detail: summary };
 }

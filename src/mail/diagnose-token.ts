@@ -58,7 +58,8 @@ function tokenRows(model: ModelName, context: FailureContext): Record<string, Ro
     },
     '700027': {
       cause: 'certificate-not-registered',
-      explanation: 'AADSTS700027: the client assertion failed signature validation: the certificate is not registered on the app, or the key does not match it.',
+      explanation:
+        'AADSTS700027: the client assertion failed signature validation: the certificate is not registered on the app, or the key does not match it.',
       fix: `Register the certificate on the app (keyCredentials) or use the matching private key, then: entra-mail verify --tenant ${tenantId} --model ${model} --mailbox ${mailbox}`,
       exitCode: ExitCode.auth,
     },
@@ -82,7 +83,8 @@ function tokenRows(model: ModelName, context: FailureContext): Record<string, Ro
     },
     '500011': {
       cause: 'resource-not-in-tenant',
-      explanation: 'AADSTS500011: the resource (Exchange Online or Graph) has no service principal in this tenant — no Exchange Online subscription, or the wrong tenant.',
+      explanation:
+        'AADSTS500011: the resource (Exchange Online or Graph) has no service principal in this tenant — no Exchange Online subscription, or the wrong tenant.',
       fix: `Check the tenant's Exchange Online licence, or use --model graph: entra-mail provision --tenant ${tenantId} --model graph --mailbox ${mailbox}`,
       exitCode: ExitCode.auth,
     },
@@ -107,7 +109,12 @@ function tokenRows(model: ModelName, context: FailureContext): Record<string, Ro
     ...Object.fromEntries(
       ['90024', '90033', '90090'].map((code) => [
         code,
-        { cause: 'token-service-transient', explanation: `AADSTS${code}: a transient Entra service error.`, fix: 'Retry in a minute.', exitCode: ExitCode.service },
+        {
+          cause: 'token-service-transient',
+          explanation: `AADSTS${code}: a transient Entra service error.`,
+          fix: 'Retry in a minute.',
+          exitCode: ExitCode.service,
+        },
       ]),
     ),
   };

@@ -17,7 +17,11 @@ export interface VerifyDeps {
    * Reads the app's Exchange configuration for the mailbox, when the caller can (pwsh, or the
    * sandbox). Only asked after Exchange refused, to tell "wrong" from "still propagating".
    */
-  observeExchange?: (query: { appId: string; servicePrincipalObjectId: string; mailbox: string }) => Promise<ExchangeObservation | undefined>;
+  observeExchange?: (query: {
+    appId: string;
+    servicePrincipalObjectId: string;
+    mailbox: string;
+  }) => Promise<ExchangeObservation | undefined>;
 }
 
 type Variant<T> = T extends unknown ? Omit<T, 'context'> : never;
@@ -32,7 +36,14 @@ export async function verifyApp(input: VerifyInput, deps: VerifyDeps): Promise<V
   const checks: VerifyCheck[] = [];
   const diagnoses: Diagnosis[] = [];
   const from = input.from ?? input.mailbox;
-  const context: FailureContext = { tenantId: input.tenantId, clientId: input.clientId, mailbox: input.mailbox, from, roles: [], at: deps.clock.now() };
+  const context: FailureContext = {
+    tenantId: input.tenantId,
+    clientId: input.clientId,
+    mailbox: input.mailbox,
+    from,
+    roles: [],
+    at: deps.clock.now(),
+  };
   if (input.exchangeAppliedAt) context.exchangeAppliedAt = input.exchangeAppliedAt;
   const failed = (id: VerifyCheck['id'], title: string, failure: Variant<MailFailure>): void => {
     const diagnosis = diagnose({ ...failure, context: { ...context, at: deps.clock.now() } } as MailFailure, input.model);
@@ -58,7 +69,13 @@ export async function verifyApp(input: VerifyInput, deps: VerifyDeps): Promise<V
   deps.log?.(`verify: requesting a token for ${resource}/.default`);
   const token = await acquireAppToken(input, `${resource}/.default`, deps);
   if (!token.ok) {
-    failed('token', tokenTitle, token.network ? { kind: 'network', transport: 'token', code: token.network } : { kind: 'token', ...(token.aadsts ? { aadsts: token.aadsts } : {}) });
+    failed(
+      'token',
+      tokenTitle,
+      token.network
+        ? { kind: 'network', transport: 'token', code: token.network }
+        : { kind: 'token', ...(token.aadsts ? { aadsts: token.aadsts } : {}) },
+    );
     skip('claims', 'Token claims', 'No token.');
     skip('send', 'Test message', 'No token.');
     return summarize(checks, diagnoses);
@@ -73,9 +90,16 @@ export async function verifyApp(input: VerifyInput, deps: VerifyDeps): Promise<V
 
   const sendTitle = `Test message ${model.transport === 'smtp' ? 'over SMTP XOAUTH2' : 'through Graph sendMail'} from ${from} to ${input.to}`;
   if (!input.sendTestMessage) skip('send', sendTitle, 'Not asked for.');
-  else if (!claims.ok && claims.problem !== 'unexpected-role') skip('send', sendTitle, 'Fix the token first: the send would fail for the same reason.');
+  else if (!claims.ok && claims.problem !== 'unexpected-role')
+    skip('send', sendTitle, 'Fix the token first: the send would fail for the same reason.');
   else {
-    const message = { mailbox: input.mailbox, from, to: input.to, subject: `entra-mail verify ${deps.clock.now().toISOString()}`, text: `Test message from entra-mail verify (model ${input.model}, app ${input.clientId}).` };
+    const message = {
+      mailbox: input.mailbox,
+      from,
+      to: input.to,
+      subject: `entra-mail verify ${deps.clock.now().toISOString()}`,
+      text: `Test message from entra-mail verify (model ${input.model}, app ${input.clientId}).`,
+    };
     deps.log?.(`verify: sending a test message from ${from} to ${input.to}`);
     const sent: SendOutcome =
       model.transport === 'smtp'

@@ -60,13 +60,16 @@ export function describeMissing(report: PreflightReport): string[] {
 export function assertPrivileges(report: PreflightReport, context: { tenant: string }): void {
   const first = report.missing[0];
   if (!first) return;
-  throw new PermissionError(`Preflight: the signed-in identity cannot complete this run; nothing was changed. ${describeMissing(report).join('; ')}.`, {
-    step: `preflight (${first.step})`,
-    object: `tenant ${context.tenant}`,
-    code: 'Authorization_RequestDenied',
-    suggestion:
-      report.identity === 'app'
-        ? 'Grant the admin app the permission(s) named above and admin-consent them, or sign in with an identity that has them.'
-        : 'Activate the directory role named above (PIM) or sign in as an administrator who holds it; or run with an app that has the permissions.',
-  });
+  throw new PermissionError(
+    `Preflight: the signed-in identity cannot complete this run; nothing was changed. ${describeMissing(report).join('; ')}.`,
+    {
+      step: `preflight (${first.step})`,
+      object: `tenant ${context.tenant}`,
+      code: 'Authorization_RequestDenied',
+      suggestion:
+        report.identity === 'app'
+          ? 'Grant the admin app the permission(s) named above and admin-consent them, or sign in with an identity that has them.'
+          : 'Activate the directory role named above (PIM) or sign in as an administrator who holds it; or run with an app that has the permissions.',
+    },
+  );
 }

@@ -19,7 +19,12 @@ export interface Requirement {
   directoryRoles: DirectoryRoleName[];
 }
 
-const APP_ADMIN_ROLES: DirectoryRoleName[] = ['Global Administrator', 'Privileged Role Administrator', 'Cloud Application Administrator', 'Application Administrator'];
+const APP_ADMIN_ROLES: DirectoryRoleName[] = [
+  'Global Administrator',
+  'Privileged Role Administrator',
+  'Cloud Application Administrator',
+  'Application Administrator',
+];
 const GRAPH_ROLE_CONSENT_ROLES: DirectoryRoleName[] = ['Global Administrator', 'Privileged Role Administrator'];
 // Directory.AccessAsUser.All lets a user token act with the user's own directory roles.
 const AS_USER = 'Directory.AccessAsUser.All';

@@ -31,7 +31,8 @@ export function readTokenIdentity(token: string): TokenIdentity {
   const scopes = typeof claims['scp'] === 'string' ? claims['scp'].split(' ').filter(Boolean) : [];
   const directoryRoleIds = stringList(claims['wids']).map((id) => id.toLowerCase());
   const idtyp = claims['idtyp'];
-  const kind = idtyp === 'app' || (idtyp === undefined && scopes.length === 0) ? 'app' : idtyp === 'user' || scopes.length > 0 ? 'user' : 'unknown';
+  const kind =
+    idtyp === 'app' || (idtyp === undefined && scopes.length === 0) ? 'app' : idtyp === 'user' || scopes.length > 0 ? 'user' : 'unknown';
   return { kind, roles, scopes, directoryRoleIds };
 }
 

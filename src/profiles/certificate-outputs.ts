@@ -39,7 +39,11 @@ const readShippedTemplate: TemplateReader = (name) => readFileSync(new URL(name,
  * certificate file and thumbprint. Undefined when the profile (or `model`, which may override the
  * profile's) cannot use a certificate: then `--credential certificate` is a usage error.
  */
-export function certificateProfile(profile: Profile, model: ModelName, readTemplate: TemplateReader = readShippedTemplate): Profile | undefined {
+export function certificateProfile(
+  profile: Profile,
+  model: ModelName,
+  readTemplate: TemplateReader = readShippedTemplate,
+): Profile | undefined {
   if (MODELS[model].tokenResource === 'user') return undefined;
   const outputs = profile.outputs.flatMap((o) => {
     const variant = CERTIFICATE_TEMPLATES[o.template];

@@ -22,15 +22,18 @@ export function checkProfile(profile: Profile, r: SchemaReader): void {
   const usesSiteUrl = [...profile.redirectUris.web, ...profile.redirectUris.publicClient].some((u) => u.includes('{{siteUrl}}'));
   if (usesSiteUrl !== profile.requires.siteUrl) r.fail('requires.siteUrl', 'must be true exactly when a redirect URI uses {{siteUrl}}');
   // SMTP AUTH is off by default since 2020 (exchange-and-smtp.md §0.5): an SMTP model without it cannot send.
-  if (model.exchange.smtpAuth && !profile.exchange.smtpAuth) r.fail('exchange.smtpAuth', `model '${model.name}' sends over SMTP and needs SMTP AUTH`);
+  if (model.exchange.smtpAuth && !profile.exchange.smtpAuth)
+    r.fail('exchange.smtpAuth', `model '${model.name}' sends over SMTP and needs SMTP AUTH`);
   for (const [i, extra] of profile.permissions.entries()) {
     if (model.permissions.some((p) => p.resourceAppId === extra.resourceAppId && p.value === extra.value && p.type === extra.type)) {
       r.fail(`permissions[${i}]`, `${extra.value} is already part of model '${model.name}'`);
     }
     // Its presence in the token switches on the FullAccess check (exchange-and-smtp.md §0.3, §6 #15).
-    if (model.exchange.rbacRole && extra.value === 'SMTP.SendAsApp') r.fail(`permissions[${i}]`, 'an RBAC model must not add SMTP.SendAsApp');
+    if (model.exchange.rbacRole && extra.value === 'SMTP.SendAsApp')
+      r.fail(`permissions[${i}]`, 'an RBAC model must not add SMTP.SendAsApp');
   }
-  if (profile.vendorGuide === null && profile.deviations.length > 0) r.fail('deviations', 'a profile without a vendor guide has nothing to deviate from');
+  if (profile.vendorGuide === null && profile.deviations.length > 0)
+    r.fail('deviations', 'a profile without a vendor guide has nothing to deviate from');
 
   const labels = new Set<string>();
   const fieldFacts = new Set<string>();
@@ -63,11 +66,16 @@ export function checkProfile(profile: Profile, r: SchemaReader): void {
       if (!isFactName(name) && !isBlock && !(PROFILE_PLACEHOLDERS as readonly string[]).includes(name)) {
         r.fail(`${at}.template`, `${output.template} uses unknown placeholder {{${name}}}`);
       }
-      if (isBlock && commentPrefix(output.format) === null) r.fail(`${at}.template`, `{{${name}}} needs comments, which ${output.format} has not`);
+      if (isBlock && commentPrefix(output.format) === null)
+        r.fail(`${at}.template`, `{{${name}}} needs comments, which ${output.format} has not`);
       shownFacts.add(name);
     }
     const holdsSecret = used.includes('clientSecret');
-    if (holdsSecret !== (output.secretField !== null)) r.fail(`${at}.secretField`, holdsSecret ? 'the template shows {{clientSecret}}: name its key' : 'must be null: the template shows no secret');
+    if (holdsSecret !== (output.secretField !== null))
+      r.fail(
+        `${at}.secretField`,
+        holdsSecret ? 'the template shows {{clientSecret}}: name its key' : 'must be null: the template shows no secret',
+      );
     // The key must stand on the secret's own line, as a whole word: a reader of the file finds it there.
     const key = output.secretField === null ? null : new RegExp(`(^|[^\\w])${escapeRegExp(output.secretField)}($|[^\\w])`);
     const secretLines = output.templateText.split('\n').filter((line) => line.includes('{{clientSecret}}'));

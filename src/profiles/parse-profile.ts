@@ -18,8 +18,23 @@ const REDIRECT_URI = /^(?:\{\{siteUrl\}\}(?:\/[^\s{}]*)?|https:\/\/[^\s{}]+|http
 export function parseProfile(document: unknown, file: string, readTemplate: (name: string) => string): Profile {
   const r = createSchemaReader(file);
   const doc = r.object(document, '', {
-    required: ['name', 'product', 'vendorGuide', 'summary', 'model', 'signInAudience', 'redirectUris', 'requires',
-      'exchange', 'secretLifetime', 'displayName', 'fields', 'outputs', 'nextSteps', 'deviations'],
+    required: [
+      'name',
+      'product',
+      'vendorGuide',
+      'summary',
+      'model',
+      'signInAudience',
+      'redirectUris',
+      'requires',
+      'exchange',
+      'secretLifetime',
+      'displayName',
+      'fields',
+      'outputs',
+      'nextSteps',
+      'deviations',
+    ],
     optional: ['permissions'],
   });
   const guide = doc.vendorGuide === null ? null : r.object(doc.vendorGuide, 'vendorGuide', { required: ['file', 'title'] });
@@ -32,7 +47,8 @@ export function parseProfile(document: unknown, file: string, readTemplate: (nam
     vendorGuide: guide && { file: r.string(guide.file, 'vendorGuide.file'), title: r.string(guide.title, 'vendorGuide.title') },
     summary: r.string(doc.summary, 'summary', /^[^\n]{1,100}$/),
     model: r.oneOf(doc.model, 'model', MODEL_NAMES),
-    permissions: doc.permissions === undefined ? [] : r.array(doc.permissions, 'permissions').map((p, i) => readPermission(r, p, `permissions[${i}]`)),
+    permissions:
+      doc.permissions === undefined ? [] : r.array(doc.permissions, 'permissions').map((p, i) => readPermission(r, p, `permissions[${i}]`)),
     signInAudience: r.oneOf(doc.signInAudience, 'signInAudience', SIGN_IN_AUDIENCES),
     redirectUris: {
       web: r.strings(redirects.web, 'redirectUris.web', REDIRECT_URI),
@@ -56,7 +72,11 @@ export function parseProfile(document: unknown, file: string, readTemplate: (nam
     deviations: r.array(doc.deviations, 'deviations').map((d, i) => {
       const dev = r.object(d, `deviations[${i}]`, { required: ['guideSays', 'weDo', 'why'] });
       const at = `deviations[${i}]`;
-      return { guideSays: r.string(dev.guideSays, `${at}.guideSays`), weDo: r.string(dev.weDo, `${at}.weDo`), why: r.string(dev.why, `${at}.why`) };
+      return {
+        guideSays: r.string(dev.guideSays, `${at}.guideSays`),
+        weDo: r.string(dev.weDo, `${at}.weDo`),
+        why: r.string(dev.why, `${at}.why`),
+      };
     }),
   };
   if (`${profile.name}.yaml` !== file) r.fail('name', `must match the file name (${file})`);

@@ -33,14 +33,16 @@ export function resolvePermissions(profile: Profile, modelName: ModelName = prof
   const result = [...model.permissions];
   for (const extra of profile.permissions) {
     if (model.exchange.rbacRole && extra.value === 'SMTP.SendAsApp') continue;
-    if (!result.some((p) => p.resourceAppId === extra.resourceAppId && p.value === extra.value && p.type === extra.type)) result.push(extra);
+    if (!result.some((p) => p.resourceAppId === extra.resourceAppId && p.value === extra.value && p.type === extra.type))
+      result.push(extra);
   }
   return result;
 }
 
 /** `--site-url` must be an absolute https URL without query or fragment (DNN requires SSL, seed 003 step 1). */
 function checkSiteUrl(siteUrl: string | undefined): string {
-  if (siteUrl === undefined || siteUrl === '') throw new UsageError('this profile needs --site-url (the site root, https://…)', { flag: '--site-url' });
+  if (siteUrl === undefined || siteUrl === '')
+    throw new UsageError('this profile needs --site-url (the site root, https://…)', { flag: '--site-url' });
   let url: URL;
   try {
     url = new URL(siteUrl);

@@ -46,16 +46,28 @@ export function isManagedApplication(app: Application): boolean {
 export function planApplication(desired: Desired, observed: Observed): ApplicationPlan {
   const body = desiredApplicationBody(desired, observed.permissions);
   const app = observed.application;
-  if (!app) return { change: { step: 'application', action: 'create', summary: `create app registration '${desired.displayName}' (uniqueName ${desired.uniqueName})` }, body };
+  if (!app)
+    return {
+      change: {
+        step: 'application',
+        action: 'create',
+        summary: `create app registration '${desired.displayName}' (uniqueName ${desired.uniqueName})`,
+      },
+      body,
+    };
   if (!isManagedApplication(app)) {
-    throw new ConflictError(`The uniqueName '${desired.uniqueName}' belongs to app ${app.appId} ('${app.displayName}'), which entra-mail did not create.`, {
-      step: 'application',
-      object: `application ${app.id}`,
-      suggestion: 'Choose another --unique-name, or remove that app first if it is really yours to replace.',
-    });
+    throw new ConflictError(
+      `The uniqueName '${desired.uniqueName}' belongs to app ${app.appId} ('${app.displayName}'), which entra-mail did not create.`,
+      {
+        step: 'application',
+        object: `application ${app.id}`,
+        suggestion: 'Choose another --unique-name, or remove that app first if it is really yours to replace.',
+      },
+    );
   }
   const drift = describeDrift(app, body);
-  if (drift.length === 0) return { change: { step: 'application', action: 'none', summary: `app registration ${app.appId} is up to date` }, body };
+  if (drift.length === 0)
+    return { change: { step: 'application', action: 'none', summary: `app registration ${app.appId} is up to date` }, body };
   return { change: { step: 'application', action: 'update', summary: `update app registration ${app.appId}: ${drift.join(', ')}` }, body };
 }
 
@@ -74,13 +86,20 @@ function describeDrift(app: Application, body: Record<string, unknown>): string[
   if (app.signInAudience !== body.signInAudience) drift.push('signInAudience');
   if (!sameSet(app.tags, body.tags as string[])) drift.push('tags');
   if (!sameSet(app.web?.redirectUris ?? [], (body.web as { redirectUris: string[] }).redirectUris)) drift.push('web redirect URIs');
-  if (!sameSet(app.publicClient?.redirectUris ?? [], (body.publicClient as { redirectUris: string[] }).redirectUris)) drift.push('public-client redirect URIs');
-  if (!sameSet(accessKeys(app.requiredResourceAccess ?? []), accessKeys(body.requiredResourceAccess as RequiredResourceAccess[]))) drift.push('requested permissions');
+  if (!sameSet(app.publicClient?.redirectUris ?? [], (body.publicClient as { redirectUris: string[] }).redirectUris))
+    drift.push('public-client redirect URIs');
+  if (!sameSet(accessKeys(app.requiredResourceAccess ?? []), accessKeys(body.requiredResourceAccess as RequiredResourceAccess[])))
+    drift.push('requested permissions');
   return drift;
 }
 
 /** Apply: one upsert. A 204 carries no body, so the app we read stands for it. */
-export async function applyApplication(graph: GraphGateway, desired: Desired, observed: Observed, plan: ApplicationPlan): Promise<Application> {
+export async function applyApplication(
+  graph: GraphGateway,
+  desired: Desired,
+  observed: Observed,
+  plan: ApplicationPlan,
+): Promise<Application> {
   const { application } = await upsertApplication(graph, desired.uniqueName, plan.body);
   if (application) return application;
   if (observed.application) return { ...observed.application, ...(plan.body as Partial<Application>) };

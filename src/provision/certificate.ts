@@ -37,20 +37,41 @@ export interface MintedCertificate {
 }
 
 /** Pure: keep the newest valid managed certificate unless `--new-secret`; drop orphans. */
-export function planCertificate(desired: Pick<Desired, 'newSecret' | 'secretLifetimeDays'>, observed: Observed, nowMs: number): CertificatePlan {
+export function planCertificate(
+  desired: Pick<Desired, 'newSecret' | 'secretLifetimeDays'>,
+  observed: Observed,
+  nowMs: number,
+): CertificatePlan {
   const application = observed.application;
-  const orphans = application ? findOrphans(application, observed.journal ?? emptyJournal(observed)).filter((c) => c.kind === 'certificate') : [];
+  const orphans = application
+    ? findOrphans(application, observed.journal ?? emptyJournal(observed)).filter((c) => c.kind === 'certificate')
+    : [];
   const valid = (application?.keyCredentials ?? [])
-    .filter((c) => (c.displayName ?? '').startsWith(MARKER_PREFIX) && !orphans.some((o) => o.keyId === c.keyId) && Date.parse(c.endDateTime) > nowMs)
+    .filter(
+      (c) =>
+        (c.displayName ?? '').startsWith(MARKER_PREFIX) && !orphans.some((o) => o.keyId === c.keyId) && Date.parse(c.endDateTime) > nowMs,
+    )
     .sort((a, b) => Date.parse(b.endDateTime) - Date.parse(a.endDateTime));
   const mint = desired.newSecret || valid.length === 0;
-  const changes: Change[] = orphans.map((o) => ({ step: 'certificate', action: 'remove', summary: `remove certificate ${o.keyId}: minted by an interrupted run and never delivered` }));
+  const changes: Change[] = orphans.map((o) => ({
+    step: 'certificate',
+    action: 'remove',
+    summary: `remove certificate ${o.keyId}: minted by an interrupted run and never delivered`,
+  }));
   if (mint) {
     const why = desired.newSecret ? 'as asked (--new-secret)' : 'no valid certificate minted by entra-mail exists';
-    changes.push({ step: 'certificate', action: 'create', summary: `add a self-signed certificate valid ${desired.secretLifetimeDays} days (public part only), ${why}` });
+    changes.push({
+      step: 'certificate',
+      action: 'create',
+      summary: `add a self-signed certificate valid ${desired.secretLifetimeDays} days (public part only), ${why}`,
+    });
   } else {
     const kept = valid[0] as KeyCredential;
-    changes.push({ step: 'certificate', action: 'none', summary: `keep certificate ${kept.keyId} (expires ${kept.endDateTime.slice(0, 10)}); --new-secret mints another` });
+    changes.push({
+      step: 'certificate',
+      action: 'none',
+      summary: `keep certificate ${kept.keyId} (expires ${kept.endDateTime.slice(0, 10)}); --new-secret mints another`,
+    });
   }
   return { changes, mint, orphans, kept: mint ? undefined : valid[0] };
 }

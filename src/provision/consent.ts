@@ -1,4 +1,10 @@
-import { assignAppRole, createPermissionGrant, deleteAppRoleAssignment, listAppRoleAssignments, updatePermissionGrant } from '../graph/consent.ts';
+import {
+  assignAppRole,
+  createPermissionGrant,
+  deleteAppRoleAssignment,
+  listAppRoleAssignments,
+  updatePermissionGrant,
+} from '../graph/consent.ts';
 import type { GraphGateway } from '../graph/gateway.ts';
 import type { ServicePrincipal } from '../graph/types.ts';
 import type { Change, Observed, ResolvedPermission } from './types.ts';
@@ -24,18 +30,41 @@ export function planConsent(observed: Observed, managedResourceIds: string[]): C
     .map((a) => ({ resourceId: a.resourceId, assignmentId: a.id, label: roleLabel(observed, a.resourceId, a.appRoleId) }));
   const grants: ConsentPlan['grants'] = [];
   const scopesByResource = new Map<string, string[]>();
-  for (const p of observed.permissions.filter((x) => x.type === 'Scope')) scopesByResource.set(p.resourceId, [...(scopesByResource.get(p.resourceId) ?? []), p.value]);
+  for (const p of observed.permissions.filter((x) => x.type === 'Scope'))
+    scopesByResource.set(p.resourceId, [...(scopesByResource.get(p.resourceId) ?? []), p.value]);
   for (const [resourceId, values] of scopesByResource) {
     const existing = observed.grants.find((g) => g.resourceId === resourceId && g.consentType === 'AllPrincipals');
     const have = new Set((existing?.scope ?? '').split(' ').filter(Boolean));
-    if (!existing || values.some((v) => !have.has(v))) grants.push({ resourceId, scope: [...new Set([...have, ...values])].join(' '), existingId: existing?.id });
+    if (!existing || values.some((v) => !have.has(v)))
+      grants.push({ resourceId, scope: [...new Set([...have, ...values])].join(' '), existingId: existing?.id });
   }
   const changes: Change[] = [
-    ...assign.map((p): Change => ({ step: 'consent', action: 'create', summary: `grant admin consent for ${p.value} (${resourceName(observed, p.resourceId)})` })),
-    ...remove.map((r): Change => ({ step: 'consent', action: 'remove', summary: `remove Entra grant ${r.label}: this model must not hold it` })),
-    ...grants.map((g): Change => ({ step: 'consent', action: g.existingId ? 'update' : 'create', summary: `grant delegated consent '${g.scope}' (${resourceName(observed, g.resourceId)})` })),
+    ...assign.map(
+      (p): Change => ({
+        step: 'consent',
+        action: 'create',
+        summary: `grant admin consent for ${p.value} (${resourceName(observed, p.resourceId)})`,
+      }),
+    ),
+    ...remove.map(
+      (r): Change => ({ step: 'consent', action: 'remove', summary: `remove Entra grant ${r.label}: this model must not hold it` }),
+    ),
+    ...grants.map(
+      (g): Change => ({
+        step: 'consent',
+        action: g.existingId ? 'update' : 'create',
+        summary: `grant delegated consent '${g.scope}' (${resourceName(observed, g.resourceId)})`,
+      }),
+    ),
   ];
-  if (changes.length === 0) changes.push({ step: 'consent', action: 'none', summary: observed.permissions.length ? 'admin consent is in place' : 'no Entra permission to consent (this model is granted in Exchange)' });
+  if (changes.length === 0)
+    changes.push({
+      step: 'consent',
+      action: 'none',
+      summary: observed.permissions.length
+        ? 'admin consent is in place'
+        : 'no Entra permission to consent (this model is granted in Exchange)',
+    });
   return { changes, assign, remove, grants };
 }
 

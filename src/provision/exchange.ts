@@ -28,7 +28,10 @@ export function modelNeedsExchange(model: ModelName): boolean {
 }
 
 /** Placeholders shown by --dry-run for ids Graph has not assigned yet (distinct: the script refuses equal ids). */
-export const KNOWN_AFTER_APPLY = { appId: '00000000-0000-0000-0000-00000000000a', servicePrincipalId: '00000000-0000-0000-0000-00000000000b' } as const;
+export const KNOWN_AFTER_APPLY = {
+  appId: '00000000-0000-0000-0000-00000000000a',
+  servicePrincipalId: '00000000-0000-0000-0000-00000000000b',
+} as const;
 
 export function buildExchangeInput(
   desired: Desired,
@@ -52,10 +55,20 @@ export function buildExchangeInput(
 
 export function planExchange(desired: Desired, options: ExchangeOptions): Change {
   if (!modelNeedsExchange(desired.model) || options.mode === 'skip') {
-    return { step: 'exchange', action: 'none', summary: modelNeedsExchange(desired.model) ? 'Exchange step skipped (--exchange skip)' : `model ${desired.model} needs nothing in Exchange` };
+    return {
+      step: 'exchange',
+      action: 'none',
+      summary: modelNeedsExchange(desired.model)
+        ? 'Exchange step skipped (--exchange skip)'
+        : `model ${desired.model} needs nothing in Exchange`,
+    };
   }
   const verb = options.mode === 'run' ? 'write and run' : 'write';
-  return { step: 'exchange', action: 'update', summary: `${verb} the Exchange Online script ${options.scriptPath} (it checks before it creates)` };
+  return {
+    step: 'exchange',
+    action: 'update',
+    summary: `${verb} the Exchange Online script ${options.scriptPath} (it checks before it creates)`,
+  };
 }
 
 export interface ExchangeOutcome {
@@ -77,7 +90,11 @@ export async function applyExchange(script: string | undefined, options: Exchang
   return { mode: options.mode, status: result.status === 'pending' ? 'pending' : 'applied', scriptPath: options.scriptPath, result };
 }
 
-export function renderScriptFor(desired: Desired, ids: { appId: string; servicePrincipalId: string; tenantId: string }, options: ExchangeOptions): string | undefined {
+export function renderScriptFor(
+  desired: Desired,
+  ids: { appId: string; servicePrincipalId: string; tenantId: string },
+  options: ExchangeOptions,
+): string | undefined {
   if (!modelNeedsExchange(desired.model) || options.mode === 'skip') return undefined;
   return renderExchangeScript(buildExchangeInput(desired, ids, options));
 }

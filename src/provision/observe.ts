@@ -58,26 +58,37 @@ export async function observe(
  */
 export function resolvePermission(request: PermissionRequest, resources: Record<string, ServicePrincipal>): ResolvedPermission {
   const resource = resources[request.resourceAppId];
-  const resourceName = request.resourceAppId === EXCHANGE_APP_ID ? 'Office 365 Exchange Online' : request.resourceAppId === GRAPH_APP_ID ? 'Microsoft Graph' : request.resourceAppId;
+  const resourceName =
+    request.resourceAppId === EXCHANGE_APP_ID
+      ? 'Office 365 Exchange Online'
+      : request.resourceAppId === GRAPH_APP_ID
+        ? 'Microsoft Graph'
+        : request.resourceAppId;
   if (!resource) {
-    throw new ConflictError(`The tenant has no service principal for ${resourceName} (appId ${request.resourceAppId}), so ${request.value} cannot be granted.`, {
-      step: 'read',
-      object: `resource ${request.resourceAppId}`,
-      suggestion:
-        request.resourceAppId === EXCHANGE_APP_ID
-          ? 'The tenant has no Exchange Online subscription; license Exchange Online or use a different tenant.'
-          : 'Check the tenant id.',
-    });
+    throw new ConflictError(
+      `The tenant has no service principal for ${resourceName} (appId ${request.resourceAppId}), so ${request.value} cannot be granted.`,
+      {
+        step: 'read',
+        object: `resource ${request.resourceAppId}`,
+        suggestion:
+          request.resourceAppId === EXCHANGE_APP_ID
+            ? 'The tenant has no Exchange Online subscription; license Exchange Online or use a different tenant.'
+            : 'Check the tenant id.',
+      },
+    );
   }
   const match =
     request.type === 'Role'
       ? resource.appRoles.find((r) => r.value === request.value && r.isEnabled !== false)
       : resource.oauth2PermissionScopes.find((s) => s.value === request.value && s.isEnabled !== false);
   if (!match) {
-    throw new ConflictError(`${resourceName} in this tenant offers no ${request.type === 'Role' ? 'application' : 'delegated'} permission '${request.value}'.`, {
-      step: 'read',
-      object: `service principal ${resource.id}`,
-    });
+    throw new ConflictError(
+      `${resourceName} in this tenant offers no ${request.type === 'Role' ? 'application' : 'delegated'} permission '${request.value}'.`,
+      {
+        step: 'read',
+        object: `service principal ${resource.id}`,
+      },
+    );
   }
   return { ...request, id: match.id, resourceId: resource.id };
 }

@@ -90,15 +90,29 @@ export async function deliverOutput(
   if (!application || !ctx.observed) throw new Error('config output needs the application');
   const pemPath = request.output.certificateOut;
   const certificate = ctx.certificate && pemPath ? { minted: ctx.certificate, path: pemPath } : undefined;
-  const facts = outputFacts({ desired: request.desired, connection: request.connection, tenantId: ctx.observed.organization.id, application, minted: ctx.minted, certificate, siteUrl: request.output.siteUrl });
+  const facts = outputFacts({
+    desired: request.desired,
+    connection: request.connection,
+    tenantId: ctx.observed.organization.id,
+    application,
+    minted: ctx.minted,
+    certificate,
+    siteUrl: request.output.siteUrl,
+  });
   if (request.desired.credential === 'certificate' && !certificate) {
     // A kept certificate: the PEM is wherever an earlier run put it, so there is no config to render.
-    const exists = await access(request.output.outPath).then(() => true, () => false);
+    const exists = await access(request.output.outPath).then(
+      () => true,
+      () => false,
+    );
     return { shown: '', fields: {}, writtenTo: null, kept: exists, certificateWrittenTo: null };
   }
   const masked = renderOutput(request.profile, request.output.format, facts, { showSecret: request.output.showSecret });
   if (!ctx.minted && !certificate) {
-    const exists = await access(request.output.outPath).then(() => true, () => false);
+    const exists = await access(request.output.outPath).then(
+      () => true,
+      () => false,
+    );
     return { shown: masked.text, fields: masked.fields, writtenTo: null, kept: exists };
   }
   const full = renderOutput(request.profile, request.output.format, facts, { showSecret: true });
@@ -107,7 +121,13 @@ export async function deliverOutput(
     const pem = certificate.minted.pem.reveal();
     await hooks.beforeWrite?.({ path: certificate.path, sha256: sha256(pem) });
     await writeSecretFile(certificate.path, pem);
-    return { shown: masked.text, fields: masked.fields, writtenTo: request.output.outPath, kept: false, certificateWrittenTo: certificate.path };
+    return {
+      shown: masked.text,
+      fields: masked.fields,
+      writtenTo: request.output.outPath,
+      kept: false,
+      certificateWrittenTo: certificate.path,
+    };
   }
   await hooks.beforeWrite?.({ path: request.output.outPath, sha256: sha256(full.text) });
   await writeSecretFile(request.output.outPath, full.text);

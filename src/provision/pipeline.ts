@@ -87,7 +87,15 @@ export function planProvision(desired: Desired, observed: Observed, exchange: Ex
   const secret = certificate ? NO_SECRET : planSecret(desired, observed, nowMs);
   const exchangeChange = planExchange(desired, exchange);
   const credential = certificate?.changes ?? secret.changes;
-  return { application, servicePrincipal, consent, secret, ...(certificate ? { certificate } : {}), exchange: exchangeChange, changes: [application.change, servicePrincipal, ...consent.changes, ...credential, exchangeChange] };
+  return {
+    application,
+    servicePrincipal,
+    consent,
+    secret,
+    ...(certificate ? { certificate } : {}),
+    exchange: exchangeChange,
+    changes: [application.change, servicePrincipal, ...consent.changes, ...credential, exchangeChange],
+  };
 }
 
 const NO_SECRET: SecretStepPlan = { changes: [], mint: false, orphans: [] };
@@ -106,7 +114,12 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
     const record = async (status: 'delivering' | 'delivered', sink?: { path: string; sha256: string }) => {
       const marker = ctx.minted?.marker ?? ctx.certificate?.marker;
       if (!marker || !ctx.journal) return;
-      ctx.journal = { ...ctx.journal, credentials: ctx.journal.credentials.map((c) => (c.marker === marker ? { ...c, status, at: deps.clock.now().toISOString(), ...(sink ? { sink } : {}) } : c)) };
+      ctx.journal = {
+        ...ctx.journal,
+        credentials: ctx.journal.credentials.map((c) =>
+          c.marker === marker ? { ...c, status, at: deps.clock.now().toISOString(), ...(sink ? { sink } : {}) } : c,
+        ),
+      };
       await writeJournal(journalFor(ctx.journal.tenantId), ctx.journal);
     };
     ctx.delivered = await deliverOutput(request, ctx, { beforeWrite: (sink) => record('delivering', sink) });
@@ -117,12 +130,31 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
   const checkpoint = (name: Checkpoint) => reachCheckpoint(name, deps.env);
   const saveJournal = (j: Journal) => writeJournal(journalFor(j.tenantId), j);
   /** The secret step, or its certificate variant with rotate's minting (src/provision/certificate.ts). */
-  const applyCredential = async (ctx: ProvisionContext, app: Application): Promise<{ journal: Journal; minted?: MintedSecret; certificate?: MintedCertificate }> => {
+  const applyCredential = async (
+    ctx: ProvisionContext,
+    app: Application,
+  ): Promise<{ journal: Journal; minted?: MintedSecret; certificate?: MintedCertificate }> => {
     const plan = ctx.plan as ProvisionPlan;
     const journal = { ...(ctx.journal as Journal), appId: app.appId };
-    if (!plan.certificate) return applySecret({ graph, nowMs: deps.clock.nowMs(), newRunId: deps.newId, saveJournal, checkpoint }, app, desired, plan.secret, journal);
+    if (!plan.certificate)
+      return applySecret(
+        { graph, nowMs: deps.clock.nowMs(), newRunId: deps.newId, saveJournal, checkpoint },
+        app,
+        desired,
+        plan.secret,
+        journal,
+      );
     const tenantId = (ctx.observed as Observed).organization.id;
-    const lifecycle = { graph, clock: deps.clock, env: deps.env, newId: deps.newId, tenantId, endpoints: request.connection.endpoints, graphScope: request.connection.graphScope, log: () => undefined };
+    const lifecycle = {
+      graph,
+      clock: deps.clock,
+      env: deps.env,
+      newId: deps.newId,
+      tenantId,
+      endpoints: request.connection.endpoints,
+      graphScope: request.connection.graphScope,
+      log: () => undefined,
+    };
     const result = await applyCertificate(lifecycle, app, desired, plan.certificate, journal, saveJournal);
     return { journal: result.journal, ...(result.minted ? { certificate: result.minted } : {}) };
   };
@@ -131,7 +163,12 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
       title: 'Read the tenant',
       task: async (ctx) => {
         ctx.observed = await observe(graph, desired, { journalPathFor: journalFor });
-        ctx.journal = ctx.observed.journal ?? { version: 1, tenantId: ctx.observed.organization.id, uniqueName: desired.uniqueName, credentials: [] };
+        ctx.journal = ctx.observed.journal ?? {
+          version: 1,
+          tenantId: ctx.observed.organization.id,
+          uniqueName: desired.uniqueName,
+          credentials: [],
+        };
         checkpoint('after-read');
       },
     },

@@ -14,7 +14,13 @@ export interface ProvisionResult {
   secret: { keyId: string; displayName: string; endDateTime: string; writtenTo: string | null; value?: string } | null;
   /** Only with `--credential certificate`: `writtenTo` is the PEM file (private key + certificate, 0600). */
   certificate?: { keyId: string; thumbprint: string | null; endDateTime: string; writtenTo: string | null } | null;
-  exchange: { mode: string; status: string; scriptPath: string | null; changes?: { object: string; action: string }[]; warnings?: string[] };
+  exchange: {
+    mode: string;
+    status: string;
+    scriptPath: string | null;
+    changes?: { object: string; action: string }[];
+    warnings?: string[];
+  };
   changes: Change[];
   config: Record<string, string>;
   script?: string;
@@ -41,9 +47,19 @@ export function buildProvisionResult(request: ProvisionRequest, ctx: ProvisionCo
       : null;
   const keptCertificate = plan?.certificate?.kept;
   const certificate = ctx.certificate
-    ? { keyId: ctx.certificate.keyId, thumbprint: ctx.certificate.thumbprint, endDateTime: ctx.certificate.endDateTime, writtenTo: ctx.delivered?.certificateWrittenTo ?? null }
+    ? {
+        keyId: ctx.certificate.keyId,
+        thumbprint: ctx.certificate.thumbprint,
+        endDateTime: ctx.certificate.endDateTime,
+        writtenTo: ctx.delivered?.certificateWrittenTo ?? null,
+      }
     : keptCertificate
-      ? { keyId: keptCertificate.keyId, thumbprint: thumbprintOf(keptCertificate), endDateTime: keptCertificate.endDateTime, writtenTo: null }
+      ? {
+          keyId: keptCertificate.keyId,
+          thumbprint: thumbprintOf(keptCertificate),
+          endDateTime: keptCertificate.endDateTime,
+          writtenTo: null,
+        }
       : null;
   return {
     tenantId: observed?.organization.id ?? request.desired.tenant,
@@ -56,7 +72,10 @@ export function buildProvisionResult(request: ProvisionRequest, ctx: ProvisionCo
       resourceAppId: p.resourceAppId,
       name: p.value,
       type: p.type,
-      consented: consentedNow || (observed?.assignments.some((a) => a.resourceId === p.resourceId && a.appRoleId === p.id) ?? false) || (observed?.grants.some((g) => g.resourceId === p.resourceId && g.scope.split(' ').includes(p.value)) ?? false),
+      consented:
+        consentedNow ||
+        (observed?.assignments.some((a) => a.resourceId === p.resourceId && a.appRoleId === p.id) ?? false) ||
+        (observed?.grants.some((g) => g.resourceId === p.resourceId && g.scope.split(' ').includes(p.value)) ?? false),
     })),
     secret,
     ...(request.desired.credential === 'certificate' ? { certificate } : {}),

@@ -21,14 +21,21 @@ export function planSecret(desired: Desired, observed: Observed, nowMs: number):
     .filter((c) => isManagedCredential(c) && !orphans.some((o) => o.keyId === c.keyId) && Date.parse(c.endDateTime) > nowMs)
     .sort((a, b) => Date.parse(b.endDateTime) - Date.parse(a.endDateTime));
   const mint = desired.newSecret || valid.length === 0;
-  const changes: Change[] = orphans.map((o) => ({ step: 'secret', action: 'remove', summary: `remove credential ${o.keyId}: minted by an interrupted run and never delivered` }));
+  const changes: Change[] = orphans.map((o) => ({
+    step: 'secret',
+    action: 'remove',
+    summary: `remove credential ${o.keyId}: minted by an interrupted run and never delivered`,
+  }));
   if (mint) {
     const why = desired.newSecret ? 'as asked (--new-secret)' : 'no valid secret minted by entra-mail exists';
     changes.push({ step: 'secret', action: 'create', summary: `add a client secret valid ${desired.secretLifetimeDays} days, ${why}` });
   } else {
     const kept = valid[0] as PasswordCredential;
-    changes.push({ step: 'secret', action: 'none', summary: `keep secret ${kept.keyId} (expires ${kept.endDateTime.slice(0, 10)}); --new-secret mints another` });
+    changes.push({
+      step: 'secret',
+      action: 'none',
+      summary: `keep secret ${kept.keyId} (expires ${kept.endDateTime.slice(0, 10)}); --new-secret mints another`,
+    });
   }
   return { changes, mint, orphans, kept: mint ? undefined : valid[0] };
 }
-

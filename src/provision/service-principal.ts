@@ -9,7 +9,8 @@ import type { Change, Observed } from './types.ts';
  * read: findServicePrincipalByAppId · plan: planServicePrincipal · apply: applyServicePrincipal.
  */
 export function planServicePrincipal(observed: Observed): Change {
-  if (observed.servicePrincipal) return { step: 'service-principal', action: 'none', summary: `service principal ${observed.servicePrincipal.id} exists` };
+  if (observed.servicePrincipal)
+    return { step: 'service-principal', action: 'none', summary: `service principal ${observed.servicePrincipal.id} exists` };
   return { step: 'service-principal', action: 'create', summary: 'create the service principal (enterprise application)' };
 }
 

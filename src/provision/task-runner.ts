@@ -13,7 +13,11 @@ export function chooseProgressMode(options: { json: boolean; stderr: OutputStrea
   return options.stderr.isTTY ? 'default' : 'simple';
 }
 
-export async function runTasks<Ctx extends object>(tasks: ListrTask<Ctx>[], ctx: Ctx, options: { mode: ProgressMode; stderr: OutputStream }): Promise<Ctx> {
+export async function runTasks<Ctx extends object>(
+  tasks: ListrTask<Ctx>[],
+  ctx: Ctx,
+  options: { mode: ProgressMode; stderr: OutputStream },
+): Promise<Ctx> {
   const { createWritable, Listr, ListrLogger, ProcessOutput } = await import('listr2');
   const stream = createWritable((chunk) => options.stderr.write(String(chunk))) as unknown as NodeJS.WriteStream;
   const logger = new ListrLogger({ processOutput: new ProcessOutput(stream, stream), useIcons: options.mode === 'default' });

@@ -48,7 +48,9 @@ export function buildDeliveredConfig(context: ConfigContext, credential: NewCred
     previousKeyIds,
     tokenEndpoint,
     scope: appScope(context),
-    ...(credential.kind === 'secret' ? { clientSecret: credential.value.reveal() } : { certificateThumbprint: credential.thumbprint, certificatePem: credential.value.reveal() }),
+    ...(credential.kind === 'secret'
+      ? { clientSecret: credential.value.reveal() }
+      : { certificateThumbprint: credential.thumbprint, certificatePem: credential.value.reveal() }),
   };
   const json = `${JSON.stringify(document, null, 2)}\n`;
   const text = context.render && credential.kind === 'secret' ? renderProfile(context, context.render, credential, tokenEndpoint) : json;
@@ -56,7 +58,12 @@ export function buildDeliveredConfig(context: ConfigContext, credential: NewCred
 }
 
 /** Renders the product's output with the new secret in it (the file sink's content). */
-export function renderProfile(context: ConfigContext, render: RenderRequest, credential: Pick<NewCredential, 'keyId' | 'endDateTime' | 'value'>, tokenEndpoint: string): string {
+export function renderProfile(
+  context: ConfigContext,
+  render: RenderRequest,
+  credential: Pick<NewCredential, 'keyId' | 'endDateTime' | 'value'>,
+  tokenEndpoint: string,
+): string {
   const { smtpHost, smtpPort } = splitSmtpHost(context.endpoints.smtpHost);
   const facts: OutputFacts = {
     tenantId: context.tenantId,

@@ -13,7 +13,10 @@ export const ROTATE_ALL_CONCURRENCY = 4;
  * rotated a few at a time. One app's failure does not stop the others; each outcome is reported,
  * with the error's exit code, and the caller exits non-zero if any failed.
  */
-export async function rotateAll(deps: LifecycleDeps, options: RotateOptions & { windowDays: number; concurrency?: number }): Promise<RotateOutcome[]> {
+export async function rotateAll(
+  deps: LifecycleDeps,
+  options: RotateOptions & { windowDays: number; concurrency?: number },
+): Promise<RotateOutcome[]> {
   const statuses = await readStatus(deps.graph, { nowMs: deps.clock.nowMs(), windowDays: options.windowDays });
   const skipped: RotateOutcome[] = statuses
     .filter((s) => !s.due)
@@ -34,7 +37,12 @@ export async function rotateAll(deps: LifecycleDeps, options: RotateOptions & { 
         orphansRemoved: [],
         sinks: [],
         error: isEntraMailError(error)
-          ? { exitCode: error.exitCode, ...(error.code ? { code: error.code } : {}), message: error.message, ...(error.suggestion ? { suggestion: error.suggestion } : {}) }
+          ? {
+              exitCode: error.exitCode,
+              ...(error.code ? { code: error.code } : {}),
+              message: error.message,
+              ...(error.suggestion ? { suggestion: error.suggestion } : {}),
+            }
           : { exitCode: ExitCode.bug, message: error instanceof Error ? error.message : String(error) },
       };
     }

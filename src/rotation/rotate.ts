@@ -47,7 +47,10 @@ export async function rotateApplication(deps: LifecycleDeps, application: Applic
     await writeJournal(path, j);
     return j;
   };
-  let journal: Journal = { ...((await readJournal(path)) ?? { version: 1, tenantId: deps.tenantId, uniqueName: app.uniqueName, credentials: [] }), appId: app.appId };
+  let journal: Journal = {
+    ...((await readJournal(path)) ?? { version: 1, tenantId: deps.tenantId, uniqueName: app.uniqueName, credentials: [] }),
+    appId: app.appId,
+  };
 
   const orphans = findOrphans(application, journal);
   if (orphans.length > 0) {
@@ -62,13 +65,34 @@ export async function rotateApplication(deps: LifecycleDeps, application: Applic
   const minted = await mintCredential(deps, application, options.kind, options.lifetimeDays, journal, save);
   journal = minted.journal;
   const { credential } = minted;
-  const delivered = buildDeliveredConfig({ app, tenantId: deps.tenantId, endpoints: deps.endpoints, graphScope: deps.graphScope, ...(options.render ? { render: options.render } : {}) }, credential, previousKeyIds);
+  const delivered = buildDeliveredConfig(
+    {
+      app,
+      tenantId: deps.tenantId,
+      endpoints: deps.endpoints,
+      graphScope: deps.graphScope,
+      ...(options.render ? { render: options.render } : {}),
+    },
+    credential,
+    previousKeyIds,
+  );
   const sinks = options.sinks(app);
   const reached: Sink[] = [];
   const undo = async (reason: unknown): Promise<never> => {
-    for (const sink of reached.reverse()) await sink.rollback().catch((e: unknown) => deps.log(`rotate ${app.uniqueName}: could not roll back ${sink.describe()}: ${isEntraMailError(e) ? e.message : 'error'}`));
+    for (const sink of reached.reverse())
+      await sink
+        .rollback()
+        .catch((e: unknown) =>
+          deps.log(`rotate ${app.uniqueName}: could not roll back ${sink.describe()}: ${isEntraMailError(e) ? e.message : 'error'}`),
+        );
     try {
-      journal = await removeCredentials(deps, app.id, [{ kind: credential.kind, keyId: credential.keyId, displayName: credential.marker, endDateTime: credential.endDateTime }], journal, save);
+      journal = await removeCredentials(
+        deps,
+        app.id,
+        [{ kind: credential.kind, keyId: credential.keyId, displayName: credential.marker, endDateTime: credential.endDateTime }],
+        journal,
+        save,
+      );
     } catch {
       // The journal still says "minted"/"delivered": the next run finds the credential by its marker.
       deps.log(`rotate ${app.uniqueName}: could not remove the new credential ${credential.keyId} now; the next run removes it`);
@@ -85,29 +109,47 @@ export async function rotateApplication(deps: LifecycleDeps, application: Applic
   } catch (error) {
     return undo(error);
   }
-  journal = await save(recordCredential(journal, { marker: credential.marker, keyId: credential.keyId, status: 'delivered', at: deps.clock.now().toISOString() }));
+  journal = await save(
+    recordCredential(journal, {
+      marker: credential.marker,
+      keyId: credential.keyId,
+      status: 'delivered',
+      at: deps.clock.now().toISOString(),
+    }),
+  );
 
   const confirm = await confirmCredential(
-    { tenantId: deps.tenantId, clientId: app.appId, credential: verifyCredential(credential.kind, credential.value), endpoints: deps.endpoints, graphScope: deps.graphScope },
+    {
+      tenantId: deps.tenantId,
+      clientId: app.appId,
+      credential: verifyCredential(credential.kind, credential.value),
+      endpoints: deps.endpoints,
+      graphScope: deps.graphScope,
+    },
     { clock: deps.clock, log: deps.log },
     options.confirmDeadlineMs ?? DEFAULT_CONFIRM_DEADLINE_MS,
   );
   if (!confirm.ok) {
     const seconds = Math.round((options.confirmDeadlineMs ?? DEFAULT_CONFIRM_DEADLINE_MS) / 1000);
     return undo(
-      new ServiceError(`rotate: the new ${credential.kind} ${credential.keyId} of app ${app.appId} did not give three token requests in a row within ${seconds} s${confirm.aadsts ? ` (last answer AADSTS${confirm.aadsts})` : ''}; it was removed and the previous credential and config were kept.`, {
-        step: 'verify',
-        object: `app ${app.appId}`,
-        ...(confirm.aadsts ? { code: `AADSTS${confirm.aadsts}` } : {}),
-        suggestion: 'Nothing changed for the consumers. Run the same rotate again later; if it keeps failing, check tenant sign-in policies for the app (Conditional Access for workload identities).',
-      }),
+      new ServiceError(
+        `rotate: the new ${credential.kind} ${credential.keyId} of app ${app.appId} did not give three token requests in a row within ${seconds} s${confirm.aadsts ? ` (last answer AADSTS${confirm.aadsts})` : ''}; it was removed and the previous credential and config were kept.`,
+        {
+          step: 'verify',
+          object: `app ${app.appId}`,
+          ...(confirm.aadsts ? { code: `AADSTS${confirm.aadsts}` } : {}),
+          suggestion:
+            'Nothing changed for the consumers. Run the same rotate again later; if it keeps failing, check tenant sign-in policies for the app (Conditional Access for workload identities).',
+        },
+      ),
     );
   }
   for (const sink of sinks) await sink.commit();
 
   const fresh = await getApplication(deps.graph, app.id);
   const doomed = planRetirement(fresh, credential.kind, credential.keyId, options.keep);
-  if (doomed.length > 0) deps.log(`rotate ${app.uniqueName}: removing ${doomed.length} older credential(s): ${doomed.map((d) => d.keyId).join(', ')}`);
+  if (doomed.length > 0)
+    deps.log(`rotate ${app.uniqueName}: removing ${doomed.length} older credential(s): ${doomed.map((d) => d.keyId).join(', ')}`);
   journal = await removeCredentials(deps, app.id, doomed, journal, save);
   return {
     delivered,
@@ -115,7 +157,13 @@ export async function rotateApplication(deps: LifecycleDeps, application: Applic
       appId: app.appId,
       uniqueName: app.uniqueName,
       status: 'rotated',
-      credential: { kind: credential.kind, keyId: credential.keyId, marker: credential.marker, endDateTime: credential.endDateTime, ...(credential.thumbprint ? { thumbprint: credential.thumbprint } : {}) },
+      credential: {
+        kind: credential.kind,
+        keyId: credential.keyId,
+        marker: credential.marker,
+        endDateTime: credential.endDateTime,
+        ...(credential.thumbprint ? { thumbprint: credential.thumbprint } : {}),
+      },
       removedKeyIds: doomed.map((d) => d.keyId),
       orphansRemoved: orphans.map((o) => o.keyId),
       sinks: sinks.map((s) => s.describe()),

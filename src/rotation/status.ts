@@ -48,18 +48,33 @@ export async function readStatus(graph: GraphGateway, options: { nowMs: number; 
   return mapWithConcurrency(apps, 4, (app) => describeStatus(graph, app, resources, options));
 }
 
-export function statusOfCredentials(app: Application, options: { nowMs: number; windowDays: number }): { credentials: CredentialStatus[]; due: boolean } {
+export function statusOfCredentials(
+  app: Application,
+  options: { nowMs: number; windowDays: number },
+): { credentials: CredentialStatus[]; due: boolean } {
   const horizon = options.nowMs + options.windowDays * 86_400_000;
   const credentials = credentialsOf(app).map((c) => {
     const end = Date.parse(c.endDateTime);
     const mine = isToolCredential(c);
-    return { kind: c.kind, keyId: c.keyId, marker: mine ? c.displayName : null, endDateTime: c.endDateTime, expired: end <= options.nowMs, due: mine && end <= horizon };
+    return {
+      kind: c.kind,
+      keyId: c.keyId,
+      marker: mine ? c.displayName : null,
+      endDateTime: c.endDateTime,
+      expired: end <= options.nowMs,
+      due: mine && end <= horizon,
+    };
   });
   const due = !credentials.some((c) => c.marker !== null && Date.parse(c.endDateTime) > horizon);
   return { credentials, due };
 }
 
-async function describeStatus(graph: GraphGateway, app: Application, resources: Record<string, ServicePrincipal>, options: { nowMs: number; windowDays: number }): Promise<AppStatus> {
+async function describeStatus(
+  graph: GraphGateway,
+  app: Application,
+  resources: Record<string, ServicePrincipal>,
+  options: { nowMs: number; windowDays: number },
+): Promise<AppStatus> {
   const managed = describeManagedApp(app);
   const { credentials, due } = statusOfCredentials(app, options);
   return { ...managed, consent: await readConsent(graph, managed, resources), credentials, due };

@@ -6,7 +6,12 @@ import type { TenantState } from './state.ts';
 import { sandboxAdminUser } from './token/device-code.ts';
 
 /** Graph app roles the sandbox admin app holds unless told otherwise. */
-export const DEFAULT_ADMIN_GRAPH_ROLES = ['Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All', 'DelegatedPermissionGrant.ReadWrite.All', 'Organization.Read.All'];
+export const DEFAULT_ADMIN_GRAPH_ROLES = [
+  'Application.ReadWrite.All',
+  'AppRoleAssignment.ReadWrite.All',
+  'DelegatedPermissionGrant.ReadWrite.All',
+  'Organization.Read.All',
+];
 
 const ADMIN_DISPLAY_NAME = 'entra-mail sandbox admin';
 
@@ -34,7 +39,19 @@ export function ensureAdminApp(state: TenantState, roles: string[], now: Date): 
   const appId = app.appId;
   let sp = state.servicePrincipals.find((s) => s.appId === appId);
   if (!sp) {
-    sp = { id: randomUUID(), appId, displayName: ADMIN_DISPLAY_NAME, accountEnabled: true, servicePrincipalType: 'Application', appOwnerOrganizationId: state.tenant.id, tags: [], appRoles: [], oauth2PermissionScopes: [], notes: null, description: null };
+    sp = {
+      id: randomUUID(),
+      appId,
+      displayName: ADMIN_DISPLAY_NAME,
+      accountEnabled: true,
+      servicePrincipalType: 'Application',
+      appOwnerOrganizationId: state.tenant.id,
+      tags: [],
+      appRoles: [],
+      oauth2PermissionScopes: [],
+      notes: null,
+      description: null,
+    };
     state.servicePrincipals.push(sp);
   }
   syncGraphRoles(state, sp.id, sp.displayName, roles, created);
@@ -43,7 +60,15 @@ export function ensureAdminApp(state: TenantState, roles: string[], now: Date): 
   const secretText = randomBytes(30).toString('base64url');
   const end = new Date(now.getTime() + 365 * 24 * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   app.passwordCredentials = [
-    { keyId: randomUUID(), displayName: 'sandbox session', hint: secretText.slice(0, 3), startDateTime: created, endDateTime: end, customKeyIdentifier: null, secretSha256: createHash('sha256').update(secretText).digest('hex') },
+    {
+      keyId: randomUUID(),
+      displayName: 'sandbox session',
+      hint: secretText.slice(0, 3),
+      startDateTime: created,
+      endDateTime: end,
+      customKeyIdentifier: null,
+      secretSha256: createHash('sha256').update(secretText).digest('hex'),
+    },
   ];
   return { appId, secret: new Secret(secretText) };
 }
@@ -56,10 +81,22 @@ function syncGraphRoles(state: TenantState, principalId: string, principalName: 
     if (!role) throw new RangeError(`Graph has no app role '${value}' (known: ${graph.appRoles.map((r) => r.value).join(', ')})`);
     return role.id;
   });
-  state.appRoleAssignments = state.appRoleAssignments.filter((a) => !(a.principalId === principalId && a.resourceId === graph.id && !wanted.includes(a.appRoleId)));
+  state.appRoleAssignments = state.appRoleAssignments.filter(
+    (a) => !(a.principalId === principalId && a.resourceId === graph.id && !wanted.includes(a.appRoleId)),
+  );
   for (const appRoleId of wanted) {
-    if (state.appRoleAssignments.some((a) => a.principalId === principalId && a.resourceId === graph.id && a.appRoleId === appRoleId)) continue;
-    state.appRoleAssignments.push({ id: randomBytes(32).toString('base64url'), appRoleId, principalId, principalType: 'ServicePrincipal', principalDisplayName: principalName, resourceId: graph.id, resourceDisplayName: graph.displayName, createdDateTime: created });
+    if (state.appRoleAssignments.some((a) => a.principalId === principalId && a.resourceId === graph.id && a.appRoleId === appRoleId))
+      continue;
+    state.appRoleAssignments.push({
+      id: randomBytes(32).toString('base64url'),
+      appRoleId,
+      principalId,
+      principalType: 'ServicePrincipal',
+      principalDisplayName: principalName,
+      resourceId: graph.id,
+      resourceDisplayName: graph.displayName,
+      createdDateTime: created,
+    });
   }
 }
 

@@ -100,9 +100,16 @@ export interface FaultRule {
   path: RegExp;
   /** How many matching requests it applies to (default 1). */
   times?: number;
-  action:
-    /** Answer this status with Graph's envelope (code/message) and headers; `commit` runs the real handler first (ambiguous write). */
-    | { type: 'status'; status: number; code?: string; message?: string; headers?: Record<string, string>; details?: { code: string; message?: string; target?: string }[]; commit?: boolean }
+  action: /** Answer this status with Graph's envelope (code/message) and headers; `commit` runs the real handler first (ambiguous write). */
+    | {
+        type: 'status';
+        status: number;
+        code?: string;
+        message?: string;
+        headers?: Record<string, string>;
+        details?: { code: string; message?: string; target?: string }[];
+        commit?: boolean;
+      }
     /** Destroy the socket without an answer; `commit` runs the real handler first. */
     | { type: 'reset'; commit?: boolean };
 }

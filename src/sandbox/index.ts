@@ -78,7 +78,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const [certificates, signingKey] = await Promise.all([createSandboxCertificates(clock.now()), createSigningKey()]);
   const ctx = createSandboxContext({ state, clock, knobs: resolveKnobs(options.knobs), signingKey, ...(statePath ? { statePath } : {}) });
   if (options.secretGenerator) ctx.secretGenerator = options.secretGenerator;
-  const https = await startHttpsServer(ctx, collectRoutes(ctx, signingKey), { key: certificates.keyPem, cert: certificates.certPem }, options.port ?? 0);
+  const https = await startHttpsServer(
+    ctx,
+    collectRoutes(ctx, signingKey),
+    { key: certificates.keyPem, cert: certificates.certPem },
+    options.port ?? 0,
+  );
   await ctx.persist();
 
   let smtp: SandboxSmtp | undefined;
@@ -116,7 +121,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ctx,
     snapshot: () => structuredClone(ctx.state),
     mutatingRequests: (since = 0) =>
-      ctx.log.filter((e) => e.at >= since && (e.kind === 'graph' || e.kind === 'exchange') && ['POST', 'PATCH', 'PUT', 'DELETE'].includes(e.method)),
+      ctx.log.filter(
+        (e) => e.at >= since && (e.kind === 'graph' || e.kind === 'exchange') && ['POST', 'PATCH', 'PUT', 'DELETE'].includes(e.method),
+      ),
     close: async () => {
       await Promise.all([https.close(), smtp?.close()]);
       await ctx.persist();

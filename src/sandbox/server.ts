@@ -50,7 +50,13 @@ export async function startHttpsServer(
   };
 }
 
-async function handle(ctx: SandboxContext, routes: Route[], throttle: Throttle, message: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  ctx: SandboxContext,
+  routes: Route[],
+  throttle: Throttle,
+  message: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const startedAt = ctx.clock.nowMs();
   const body = await readBody(message);
   const req = toSandboxRequest(message, body, ctx.origin);
@@ -136,10 +142,18 @@ function defaultCode(status: number): string {
 
 function unmatched(req: SandboxRequest, methodMismatch: boolean, now: Date): SandboxResponse {
   if (methodMismatch) {
-    return renderGraphError(req, { status: 405, code: 'Request_BadRequest', message: 'Specified HTTP method is not allowed for the request uri.' }, now);
+    return renderGraphError(
+      req,
+      { status: 405, code: 'Request_BadRequest', message: 'Specified HTTP method is not allowed for the request uri.' },
+      now,
+    );
   }
   const segment = req.path.split('/').filter(Boolean)[1] ?? req.path;
-  return renderGraphError(req, { status: req.path.startsWith('/v1.0/') ? 400 : 404, code: 'BadRequest', message: `Resource not found for the segment '${segment}'.` }, now);
+  return renderGraphError(
+    req,
+    { status: req.path.startsWith('/v1.0/') ? 400 : 404, code: 'BadRequest', message: `Resource not found for the segment '${segment}'.` },
+    now,
+  );
 }
 
 interface FoundRoute {

@@ -24,7 +24,16 @@ export interface TenantState {
   keyVault: {
     secrets: {
       name: string;
-      versions: { version: string; created: string; contentType?: string; valueSha256: string; value: string; updated?: string; enabled?: boolean; tags?: Record<string, string> }[];
+      versions: {
+        version: string;
+        created: string;
+        contentType?: string;
+        valueSha256: string;
+        value: string;
+        updated?: string;
+        enabled?: boolean;
+        tags?: Record<string, string>;
+      }[];
     }[];
   };
   /** Object id → epoch ms when the object becomes visible to reads and references (replication). */

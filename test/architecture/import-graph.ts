@@ -16,7 +16,10 @@ export function readImportGraph(root: string): ImportEdge[] {
   const edges: ImportEdge[] = [];
   for (const file of listSources(root)) {
     const text = readFileSync(join(root, file), 'utf8');
-    const target = (spec: string): string => relative(root, normalize(join(root, dirname(file), spec))).split('\\').join('/');
+    const target = (spec: string): string =>
+      relative(root, normalize(join(root, dirname(file), spec)))
+        .split('\\')
+        .join('/');
     for (const m of text.matchAll(STATIC)) {
       const typeOnly = m[2] !== undefined || /^\s*(import|export)\s+\{\s*(type\s+[\w$]+\s*,?\s*)+\}/.test(m[0].trim());
       edges.push({ from: file, to: target(m[3] as string), kind: typeOnly ? 'type' : 'static' });

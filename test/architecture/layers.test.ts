@@ -27,7 +27,8 @@ function findSandboxViolations(edges: ImportEdge[]): string[] {
   for (const edge of edges) {
     const from = topFolder(edge.from);
     const to = topFolder(edge.to);
-    if (from === 'sandbox' && to !== 'sandbox' && to !== 'core') problems.push(`${edge.from} → ${edge.to}: the sandbox may import only core`);
+    if (from === 'sandbox' && to !== 'sandbox' && to !== 'core')
+      problems.push(`${edge.from} → ${edge.to}: the sandbox may import only core`);
     if (from !== 'sandbox' && to === 'sandbox' && edge.kind !== 'type' && !(edge.kind === 'dynamic' && SANDBOX_LOADERS.has(edge.from))) {
       problems.push(`${edge.from} → ${edge.to}: only ${[...SANDBOX_LOADERS].join(' and ')} load the sandbox, with import()`);
     }
@@ -70,5 +71,7 @@ test('the checks catch a planted back-edge, a peer import and a cycle', () => {
     'mail/verify.ts → profiles/render.ts: mail may not import profiles (peer)',
   ]);
   assert.deepEqual(findCycles(planted), [['core/errors.ts', 'graph/errors.ts']]);
-  assert.deepEqual(findSandboxViolations(planted), ['commands/status.ts → sandbox/state.ts: only commands/sandbox.ts and commands/demo.ts load the sandbox, with import()']);
+  assert.deepEqual(findSandboxViolations(planted), [
+    'commands/status.ts → sandbox/state.ts: only commands/sandbox.ts and commands/demo.ts load the sandbox, with import()',
+  ]);
 });

@@ -17,7 +17,21 @@ describe('provision --credential certificate against the sandbox (issue 5 item 6
 
   const cli = (argv: string[]) => runCli([...argv, ...t.common], { env: t.env, cwd: t.dir, newId: () => randomUUID().slice(0, 8) });
   const provision = (uniqueName: string, extra: string[] = []) =>
-    cli(['provision', '--model', 'graph', '--unique-name', uniqueName, '--mailbox', 'noreply@contoso.com', '--exchange', 'skip', '--credential', 'certificate', '--json', ...extra]);
+    cli([
+      'provision',
+      '--model',
+      'graph',
+      '--unique-name',
+      uniqueName,
+      '--mailbox',
+      'noreply@contoso.com',
+      '--exchange',
+      'skip',
+      '--credential',
+      'certificate',
+      '--json',
+      ...extra,
+    ]);
   const app = (uniqueName: string) => {
     const found = t.sandbox.ctx.state.applications.find((a) => a.uniqueName === uniqueName);
     assert.ok(found, `app ${uniqueName} exists`);
@@ -56,7 +70,10 @@ describe('provision --credential certificate against the sandbox (issue 5 item 6
     const stored = snapshot.applications.flatMap((a) => a.keyCredentials.map((k) => Buffer.from(k.key, 'base64')));
     for (const part of secrets) {
       assert.ok(!stored.some((bytes) => bytes.includes(part.subarray(8, 40))), 'no private key bytes in any stored key credential');
-      assert.ok(!state.includes(part.toString('base64url').slice(4, 60)) && !state.includes(part.toString('hex').slice(8, 80)), 'no private key material in the sandbox state');
+      assert.ok(
+        !state.includes(part.toString('base64url').slice(4, 60)) && !state.includes(part.toString('hex').slice(8, 80)),
+        'no private key material in the sandbox state',
+      );
     }
     assert.ok(!state.includes('PRIVATE KEY'));
     assert.equal(app('cert-one').passwordCredentials.length, 0, 'no client secret was minted');
@@ -78,7 +95,26 @@ describe('provision --credential certificate against the sandbox (issue 5 item 6
     assert.equal(entry?.sink?.path, pemPath);
 
     // `verify` on its own signs in with the written PEM.
-    const verify = await cli(['verify', '--client-id', app('cert-one').appId, '--model', 'graph', '--mailbox', 'noreply@contoso.com', '--certificate', pemPath, '--private-key', pemPath, '--no-send', '--tenant', t.sandbox.settings.tenantId, '--authority-host', t.sandbox.settings.authorityHost, '--graph-endpoint', t.sandbox.settings.graphEndpoint]);
+    const verify = await cli([
+      'verify',
+      '--client-id',
+      app('cert-one').appId,
+      '--model',
+      'graph',
+      '--mailbox',
+      'noreply@contoso.com',
+      '--certificate',
+      pemPath,
+      '--private-key',
+      pemPath,
+      '--no-send',
+      '--tenant',
+      t.sandbox.settings.tenantId,
+      '--authority-host',
+      t.sandbox.settings.authorityHost,
+      '--graph-endpoint',
+      t.sandbox.settings.graphEndpoint,
+    ]);
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
 
     // A second run keeps the certificate: no mutating request, files untouched.
@@ -86,13 +122,19 @@ describe('provision --credential certificate against the sandbox (issue 5 item 6
     const second = await provision('cert-one');
     assert.equal(second.code, 0, second.stderr);
     const again = JSON.parse(second.stdout);
-    assert.ok(again.changes.every((c: { action: string }) => c.action === 'none'), second.stdout);
+    assert.ok(
+      again.changes.every((c: { action: string }) => c.action === 'none'),
+      second.stdout,
+    );
     assert.deepEqual(t.sandbox.mutatingRequests(since), []);
     assert.equal(again.certificate.keyId, result.certificate.keyId);
     assert.equal(again.certificate.thumbprint, result.certificate.thumbprint);
     assert.equal(again.certificate.writtenTo, null);
     assert.equal(await readFile(pemPath, 'utf8'), pem);
-    assert.deepEqual(app('cert-one').keyCredentials.map((k) => k.keyId), [result.certificate.keyId]);
+    assert.deepEqual(
+      app('cert-one').keyCredentials.map((k) => k.keyId),
+      [result.certificate.keyId],
+    );
   });
 
   it('--new-secret (and its alias --new-credential) adds another managed certificate and keeps foreign ones', async () => {
@@ -106,7 +148,10 @@ describe('provision --credential certificate against the sandbox (issue 5 item 6
     assert.equal(minted.writtenTo, join(t.dir, 'cert-two-b.pem'));
     const keys = app('cert-two').keyCredentials;
     assert.equal(keys.filter((k) => (k.displayName ?? '').startsWith('entra-mail:')).length, 2);
-    assert.ok(keys.some((k) => k.keyId === foreign.keyId && k.key === foreign.key), 'the foreign certificate is untouched');
+    assert.ok(
+      keys.some((k) => k.keyId === foreign.keyId && k.key === foreign.key),
+      'the foreign certificate is untouched',
+    );
 
     const alias = await provision('cert-two', ['--new-credential', '--certificate-out', 'cert-two-c.pem']);
     assert.equal(alias.code, 0, alias.stderr);
@@ -119,10 +164,28 @@ describe('provision --credential certificate against the sandbox (issue 5 item 6
     const vendor = await cli(['provision', '--profile', 'aevo', '--mailbox', 'noreply@contoso.com', '--credential', 'certificate']);
     assert.equal(vendor.code, 2, vendor.stderr);
     assert.match(vendor.stderr, /--credential certificate cannot be used with profile 'aevo'/);
-    const delegated = await cli(['provision', '--model', 'delegated-smtp', '--mailbox', 'noreply@contoso.com', '--credential', 'certificate']);
+    const delegated = await cli([
+      'provision',
+      '--model',
+      'delegated-smtp',
+      '--mailbox',
+      'noreply@contoso.com',
+      '--credential',
+      'certificate',
+    ]);
     assert.equal(delegated.code, 2, delegated.stderr);
     assert.match(delegated.stderr, /--credential/);
-    const format = await cli(['provision', '--model', 'graph', '--mailbox', 'noreply@contoso.com', '--credential', 'certificate', '--format', 'sendmail']);
+    const format = await cli([
+      'provision',
+      '--model',
+      'graph',
+      '--mailbox',
+      'noreply@contoso.com',
+      '--credential',
+      'certificate',
+      '--format',
+      'sendmail',
+    ]);
     assert.equal(format.code, 2, format.stderr);
     assert.match(format.stderr, /--format.*--credential certificate/);
     const stray = await cli(['provision', '--model', 'graph', '--mailbox', 'noreply@contoso.com', '--certificate-out', 'x.pem']);

@@ -21,7 +21,25 @@ describe('verify, exchange-script and deprovision through the CLI', () => {
     t = await startTestTenant();
     configPath = join(t.dir, 'mailer.env');
     const r = await runCli(
-      ['provision', ...t.common, '--model', 'smtp', '--name', 'Mailer', '--mailbox', 'hr@contoso.com', '--exchange', 'run', '--pwsh', t.sandbox.settings.pwshPath, '--out', configPath, '--format', 'env', '--json'],
+      [
+        'provision',
+        ...t.common,
+        '--model',
+        'smtp',
+        '--name',
+        'Mailer',
+        '--mailbox',
+        'hr@contoso.com',
+        '--exchange',
+        'run',
+        '--pwsh',
+        t.sandbox.settings.pwshPath,
+        '--out',
+        configPath,
+        '--format',
+        'env',
+        '--json',
+      ],
       { env: t.env, cwd: t.dir },
     );
     assert.equal(r.code, 0, r.stderr);
@@ -32,13 +50,34 @@ describe('verify, exchange-script and deprovision through the CLI', () => {
   it('verify reads the secret from the environment, sends over SMTP, and the message is delivered', async () => {
     const secret = await secretFrom(configPath);
     const before = t.sandbox.ctx.state.mail.delivered.length;
-    const r = await runCli(['verify', '--ca-file', t.sandbox.settings.caFile, '--tenant', t.sandbox.settings.tenantId, '--client-id', appId, '--model', 'smtp', '--mailbox', 'hr@contoso.com', '--to', 'alerts@contoso.com', '--json'], {
-      env: { ...t.env, ENTRA_MAIL_CLIENT_SECRET: secret },
-      cwd: t.dir,
-    });
+    const r = await runCli(
+      [
+        'verify',
+        '--ca-file',
+        t.sandbox.settings.caFile,
+        '--tenant',
+        t.sandbox.settings.tenantId,
+        '--client-id',
+        appId,
+        '--model',
+        'smtp',
+        '--mailbox',
+        'hr@contoso.com',
+        '--to',
+        'alerts@contoso.com',
+        '--json',
+      ],
+      {
+        env: { ...t.env, ENTRA_MAIL_CLIENT_SECRET: secret },
+        cwd: t.dir,
+      },
+    );
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const report = JSON.parse(r.stdout);
-    assert.deepEqual(report.checks.map((c: { id: string; status: string }) => `${c.id}:${c.status}`), ['token:pass', 'claims:pass', 'send:pass']);
+    assert.deepEqual(
+      report.checks.map((c: { id: string; status: string }) => `${c.id}:${c.status}`),
+      ['token:pass', 'claims:pass', 'send:pass'],
+    );
     const delivered = t.sandbox.ctx.state.mail.delivered.slice(before);
     assert.equal(delivered.length, 1);
     assert.deepEqual(delivered[0]!.to, ['alerts@contoso.com']);
@@ -50,11 +89,25 @@ describe('verify, exchange-script and deprovision through the CLI', () => {
     const mailbox = t.sandbox.ctx.state.exchange.mailboxes.find((m) => m.address === 'hr@contoso.com')!;
     mailbox.smtpClientAuthenticationDisabled = true;
     try {
-      const r = await runCli(['verify', '--ca-file', t.sandbox.settings.caFile, '--tenant', t.sandbox.settings.tenantId, '--client-id', appId, '--mailbox', 'hr@contoso.com', '--secret-stdin'], {
-        env: t.env,
-        cwd: t.dir,
-        stdin: `${secret}\n`,
-      });
+      const r = await runCli(
+        [
+          'verify',
+          '--ca-file',
+          t.sandbox.settings.caFile,
+          '--tenant',
+          t.sandbox.settings.tenantId,
+          '--client-id',
+          appId,
+          '--mailbox',
+          'hr@contoso.com',
+          '--secret-stdin',
+        ],
+        {
+          env: t.env,
+          cwd: t.dir,
+          stdin: `${secret}\n`,
+        },
+      );
       assert.equal(r.code, 4, r.stdout + r.stderr);
       assert.match(r.stdout, /FAIL/);
       assert.match(r.stdout, /Set-CASMailbox -Identity 'hr@contoso.com' -SmtpClientAuthenticationDisabled \$false/);
@@ -64,20 +117,29 @@ describe('verify, exchange-script and deprovision through the CLI', () => {
   });
 
   it('verify refuses a secret on the command line: there is no such flag (exit 2)', async () => {
-    const r = await runCli(['verify', '--tenant', t.sandbox.settings.tenantId, '--client-id', appId, '--mailbox', 'hr@contoso.com', '--secret', 'abc'], { env: t.env, cwd: t.dir });
+    const r = await runCli(
+      ['verify', '--tenant', t.sandbox.settings.tenantId, '--client-id', appId, '--mailbox', 'hr@contoso.com', '--secret', 'abc'],
+      { env: t.env, cwd: t.dir },
+    );
     assert.equal(r.code, 2);
   });
 
   it('exchange-script writes the script for the existing app with the enterprise app object id', async () => {
     const out = join(t.dir, 'again.ps1');
-    const r = await runCli(['exchange-script', ...t.common, '--app', appId, '--mailbox', 'hr@contoso.com', '--script-out', out, '--json'], { env: t.env, cwd: t.dir });
+    const r = await runCli(['exchange-script', ...t.common, '--app', appId, '--mailbox', 'hr@contoso.com', '--script-out', out, '--json'], {
+      env: t.env,
+      cwd: t.dir,
+    });
     assert.equal(r.code, 0, r.stderr);
     const result = JSON.parse(r.stdout);
     assert.equal(result.model, 'smtp', 'the model comes from the tag provision left');
     const sp = t.sandbox.ctx.state.servicePrincipals.find((s) => s.appId === appId)!;
     const app = t.sandbox.ctx.state.applications.find((a) => a.appId === appId)!;
     const script = await readFile(out, 'utf8');
-    const byName = await runCli(['exchange-script', ...t.common, '--app', 'mailer', '--mailbox', 'hr@contoso.com', '--dry-run'], { env: t.env, cwd: t.dir });
+    const byName = await runCli(['exchange-script', ...t.common, '--app', 'mailer', '--mailbox', 'hr@contoso.com', '--dry-run'], {
+      env: t.env,
+      cwd: t.dir,
+    });
     assert.equal(byName.code, 0, byName.stderr);
     assert.equal(byName.stdout, script, '--app takes the unique name too, and --dry-run prints the same bytes');
     const both = await runCli(['exchange-script', ...t.common, '--app', 'mailer', '--app-id', appId], { env: t.env, cwd: t.dir });
@@ -90,7 +152,23 @@ describe('verify, exchange-script and deprovision through the CLI', () => {
     const refused = await runCli(['deprovision', ...t.common, '--app-id', appId], { env: t.env, cwd: t.dir });
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /--yes/);
-    const r = await runCli(['deprovision', ...t.common, '--app-id', appId, '--mailbox', 'hr@contoso.com', '--exchange', 'run', '--pwsh', t.sandbox.settings.pwshPath, '--yes', '--json'], { env: t.env, cwd: t.dir });
+    const r = await runCli(
+      [
+        'deprovision',
+        ...t.common,
+        '--app-id',
+        appId,
+        '--mailbox',
+        'hr@contoso.com',
+        '--exchange',
+        'run',
+        '--pwsh',
+        t.sandbox.settings.pwshPath,
+        '--yes',
+        '--json',
+      ],
+      { env: t.env, cwd: t.dir },
+    );
     assert.equal(r.code, 0, r.stderr);
     const s = t.sandbox.snapshot();
     assert.equal(s.applications.filter((a) => a.appId === appId).length, 0);
@@ -105,7 +183,25 @@ describe('admin sign-in by device code (the sandbox approves as its Global Admin
     const t = await startTestTenant();
     try {
       const env = { ...t.env, AZURE_CLIENT_SECRET: '', AZURE_CLIENT_ID: '' };
-      const r = await runCli(['provision', '--auth', 'device-code', '--ca-file', t.sandbox.settings.caFile, '--tenant', t.sandbox.settings.tenantId, '--model', 'graph', '--mailbox', 'noreply@contoso.com', '--exchange', 'skip', '--json'], { env, cwd: t.dir });
+      const r = await runCli(
+        [
+          'provision',
+          '--auth',
+          'device-code',
+          '--ca-file',
+          t.sandbox.settings.caFile,
+          '--tenant',
+          t.sandbox.settings.tenantId,
+          '--model',
+          'graph',
+          '--mailbox',
+          'noreply@contoso.com',
+          '--exchange',
+          'skip',
+          '--json',
+        ],
+        { env, cwd: t.dir },
+      );
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /code/i);
       assert.equal(JSON.parse(r.stdout).permissions[0].name, 'Mail.Send');

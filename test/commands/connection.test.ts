@@ -13,7 +13,12 @@ describe('connection flags → endpoints (graph.md §9)', () => {
       ['global', 'https://login.microsoftonline.com', 'https://graph.microsoft.com/.default', 'smtp.office365.com:587'],
       ['usgov-high', 'https://login.microsoftonline.us', 'https://graph.microsoft.us/.default', 'smtp.office365.us:587'],
       ['usgov-dod', 'https://login.microsoftonline.us', 'https://dod-graph.microsoft.us/.default', 'outlook-dod.office365.us:587'],
-      ['china', 'https://login.partner.microsoftonline.cn', 'https://microsoftgraph.chinacloudapi.cn/.default', 'smtp.partner.outlook.cn:587'],
+      [
+        'china',
+        'https://login.partner.microsoftonline.cn',
+        'https://microsoftgraph.chinacloudapi.cn/.default',
+        'smtp.partner.outlook.cn:587',
+      ],
     ];
     for (const [cloud, authority, scope, smtp] of table) {
       const c = resolveConnection({ tenant, cloud }, noTty);
@@ -26,7 +31,10 @@ describe('connection flags → endpoints (graph.md §9)', () => {
   });
 
   it('overrides change where requests go, not which resource the token is for', () => {
-    const c = resolveConnection({ tenant, graphEndpoint: 'https://127.0.0.1:8443/', authorityHost: 'https://127.0.0.1:8443', smtpHost: '127.0.0.1:2525' }, noTty);
+    const c = resolveConnection(
+      { tenant, graphEndpoint: 'https://127.0.0.1:8443/', authorityHost: 'https://127.0.0.1:8443', smtpHost: '127.0.0.1:2525' },
+      noTty,
+    );
     assert.equal(c.endpoints.graphEndpoint, 'https://127.0.0.1:8443');
     assert.equal(c.graphScope, 'https://graph.microsoft.com/.default');
     assert.equal(c.endpoints.smtpHost, '127.0.0.1:2525');
@@ -56,7 +64,11 @@ describe('connection flags → endpoints (graph.md §9)', () => {
       [{ tenant, auth: 'password' }, '--auth'],
     ];
     for (const [args, flag] of cases) {
-      assert.throws(() => resolveConnection(args, noTty), (e: unknown) => e instanceof UsageError && e.flag === flag && e.exitCode === 2, flag);
+      assert.throws(
+        () => resolveConnection(args, noTty),
+        (e: unknown) => e instanceof UsageError && e.flag === flag && e.exitCode === 2,
+        flag,
+      );
     }
   });
 });

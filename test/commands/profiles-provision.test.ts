@@ -15,7 +15,10 @@ describe('provision --profile (vendor guides as data)', () => {
   after(() => t.close());
 
   async function provision(args: string[]) {
-    const r = await runCli(['provision', ...t.common, '--exchange', 'run', '--pwsh', t.sandbox.settings.pwshPath, '--json', ...args], { env: t.env, cwd: t.dir });
+    const r = await runCli(['provision', ...t.common, '--exchange', 'run', '--pwsh', t.sandbox.settings.pwshPath, '--json', ...args], {
+      env: t.env,
+      cwd: t.dir,
+    });
     assert.equal(r.code, 0, r.stderr);
     const result = JSON.parse(r.stdout);
     const state = t.sandbox.snapshot();
@@ -28,8 +31,15 @@ describe('provision --profile (vendor guides as data)', () => {
     return { result, state, app, sp, roleValues, config: await readFile(result.secret.writtenTo, 'utf8') };
   }
 
-  it('aevo: SMTP.SendAsApp + IMAP.AccessAsApp consented, FullAccess in Exchange, the form in AEVO\'s words', async () => {
-    const { result, state, sp, roleValues, config } = await provision(['--profile', 'aevo', '--mailbox', 'noreply@contoso.com', '--sender-name', 'Contoso HR']);
+  it("aevo: SMTP.SendAsApp + IMAP.AccessAsApp consented, FullAccess in Exchange, the form in AEVO's words", async () => {
+    const { result, state, sp, roleValues, config } = await provision([
+      '--profile',
+      'aevo',
+      '--mailbox',
+      'noreply@contoso.com',
+      '--sender-name',
+      'Contoso HR',
+    ]);
     assert.deepEqual(roleValues, ['IMAP.AccessAsApp', 'SMTP.SendAsApp']);
     const exo = state.exchange.servicePrincipals.find((x) => x.appId === result.application.appId)!;
     assert.equal(exo.objectId, sp.id);
@@ -41,7 +51,14 @@ describe('provision --profile (vendor guides as data)', () => {
   });
 
   it('enaio: web redirect http://localhost, SMTP AUTH on, Send As for the webclient users', async () => {
-    const { app, state, config, result } = await provision(['--profile', 'enaio', '--mailbox', 'alerts@contoso.com', '--send-as', 'hr@contoso.com']);
+    const { app, state, config, result } = await provision([
+      '--profile',
+      'enaio',
+      '--mailbox',
+      'alerts@contoso.com',
+      '--send-as',
+      'hr@contoso.com',
+    ]);
     assert.deepEqual(app.web.redirectUris, ['http://localhost']);
     assert.equal(state.exchange.mailboxes.find((m) => m.address === 'alerts@contoso.com')!.smtpClientAuthenticationDisabled, false);
     assert.ok(state.exchange.recipientPermissions.some((p) => p.identity === 'hr@contoso.com'));
@@ -52,11 +69,24 @@ describe('provision --profile (vendor guides as data)', () => {
   });
 
   it('dnn: needs --site-url; delegated SMTP.Send granted, redirect URIs built from the site', async () => {
-    const missing = await runCli(['provision', ...t.common, '--profile', 'dnn', '--mailbox', 'noreply@contoso.com'], { env: t.env, cwd: t.dir });
+    const missing = await runCli(['provision', ...t.common, '--profile', 'dnn', '--mailbox', 'noreply@contoso.com'], {
+      env: t.env,
+      cwd: t.dir,
+    });
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /--site-url/);
-    const { app, state, sp } = await provision(['--profile', 'dnn', '--mailbox', 'noreply@contoso.com', '--site-url', 'https://www.contoso.com']);
-    assert.deepEqual([...app.web.redirectUris].sort(), ['https://www.contoso.com', 'https://www.contoso.com/Providers/SmtpOAuthProviders/ExchangeOnline/Authorize.aspx']);
+    const { app, state, sp } = await provision([
+      '--profile',
+      'dnn',
+      '--mailbox',
+      'noreply@contoso.com',
+      '--site-url',
+      'https://www.contoso.com',
+    ]);
+    assert.deepEqual([...app.web.redirectUris].sort(), [
+      'https://www.contoso.com',
+      'https://www.contoso.com/Providers/SmtpOAuthProviders/ExchangeOnline/Authorize.aspx',
+    ]);
     assert.equal(app.signInAudience, 'AzureADMyOrg');
     const graphSp = state.servicePrincipals.find((s) => s.appId === GRAPH_APP_ID)!;
     const grant = state.oauth2PermissionGrants.find((g) => g.clientId === sp.id && g.resourceId === graphSp.id)!;
@@ -69,21 +99,36 @@ describe('provision --profile (vendor guides as data)', () => {
     assert.deepEqual(app.publicClient.redirectUris, ['https://login.microsoftonline.com/common/oauth2/nativeclient']);
     const days = (Date.parse(result.secret.endDateTime) - Date.now()) / 86_400_000;
     assert.ok(days > 725 && days <= 730, `secret lifetime ${days} days`);
-    for (const label of ['Authentication Type', 'O365 Logon name', 'Client Secret', 'Tenant ID', 'Client ID']) assert.ok(label in result.config, label);
+    for (const label of ['Authentication Type', 'O365 Logon name', 'Client Secret', 'Tenant ID', 'Client ID'])
+      assert.ok(label in result.config, label);
   });
 
   it('signify: Graph Mail.Send and the Signify form', async () => {
     const { roleValues, result } = await provision(['--profile', 'signify', '--mailbox', 'noreply@contoso.com']);
     assert.deepEqual(roleValues, ['Mail.Send']);
-    for (const label of ['Server Name', 'Port', 'Timeout', 'Batch Size', 'From Email', 'Client ID', 'Client Secret', 'Tenant ID']) assert.ok(label in result.config, label);
+    for (const label of ['Server Name', 'Port', 'Timeout', 'Batch Size', 'From Email', 'Client ID', 'Client Secret', 'Tenant ID'])
+      assert.ok(label in result.config, label);
     assert.equal(result.config.Port, '587');
     assert.equal(result.config.Timeout, '120');
   });
 
   it('--model smtp-rbac on the aevo profile drops the Entra SMTP.SendAsApp grant (it would widen RBAC)', async () => {
-    const { roleValues, state, result } = await provision(['--profile', 'aevo', '--model', 'smtp-rbac', '--unique-name', 'aevo-rbac', '--mailbox', 'noreply@contoso.com']);
+    const { roleValues, state, result } = await provision([
+      '--profile',
+      'aevo',
+      '--model',
+      'smtp-rbac',
+      '--unique-name',
+      'aevo-rbac',
+      '--mailbox',
+      'noreply@contoso.com',
+    ]);
     assert.ok(!roleValues.includes('SMTP.SendAsApp'));
     assert.ok(state.exchange.roleAssignments.some((r) => r.role === 'Application SMTP.SendAsApp'));
-    assert.ok(!result.permissions.some((p: { resourceAppId: string; name: string }) => p.resourceAppId === EXCHANGE_APP_ID && p.name === 'SMTP.SendAsApp'));
+    assert.ok(
+      !result.permissions.some(
+        (p: { resourceAppId: string; name: string }) => p.resourceAppId === EXCHANGE_APP_ID && p.name === 'SMTP.SendAsApp',
+      ),
+    );
   });
 });

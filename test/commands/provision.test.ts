@@ -15,14 +15,29 @@ describe('provision against the sandbox (in-process CLI, real SDKs over real soc
   });
   after(() => t.close());
 
-  const base = (name: string, extra: string[] = []) => ['provision', ...t.common, '--model', 'smtp', '--name', name, '--mailbox', 'noreply@contoso.com', '--exchange', 'script', ...extra];
+  const base = (name: string, extra: string[] = []) => [
+    'provision',
+    ...t.common,
+    '--model',
+    'smtp',
+    '--name',
+    name,
+    '--mailbox',
+    'noreply@contoso.com',
+    '--exchange',
+    'script',
+    ...extra,
+  ];
 
   it('creates app, service principal, consent and secret; a second run makes no mutating request', async () => {
     const first = await runCli([...base('Create Test'), '--json'], { env: t.env, cwd: t.dir });
     assert.equal(first.code, 0, first.stderr);
     const result = JSON.parse(first.stdout);
     assert.equal(result.model, 'smtp');
-    assert.deepEqual(result.changes.map((c: { step: string; action: string }) => `${c.step}:${c.action}`), ['application:create', 'service-principal:create', 'consent:create', 'secret:create', 'exchange:update']);
+    assert.deepEqual(
+      result.changes.map((c: { step: string; action: string }) => `${c.step}:${c.action}`),
+      ['application:create', 'service-principal:create', 'consent:create', 'secret:create', 'exchange:update'],
+    );
     const state = t.sandbox.snapshot();
     const [app] = appsNamed(t, 'create-test');
     assert.ok(app, 'app exists with the derived uniqueName');
@@ -51,7 +66,10 @@ describe('provision against the sandbox (in-process CLI, real SDKs over real soc
     const second = await runCli([...base('Create Test'), '--json'], { env: t.env, cwd: t.dir });
     assert.equal(second.code, 0, second.stderr);
     const again = JSON.parse(second.stdout);
-    assert.ok(again.changes.filter((c: { step: string }) => c.step !== 'exchange').every((c: { action: string }) => c.action === 'none'), second.stdout);
+    assert.ok(
+      again.changes.filter((c: { step: string }) => c.step !== 'exchange').every((c: { action: string }) => c.action === 'none'),
+      second.stdout,
+    );
     assert.deepEqual(t.sandbox.mutatingRequests(since), []);
     assert.equal(appsNamed(t, 'create-test')[0]!.passwordCredentials.length, 1, 'no new secret without --new-secret');
   });
@@ -111,7 +129,10 @@ describe('provision against the sandbox (in-process CLI, real SDKs over real soc
     for (const form of [secret, Buffer.from(secret).toString('base64'), encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]) {
       assert.ok(!r.stdout.includes(form) && !r.stderr.includes(form), 'secret leaked');
     }
-    const shown = await runCli([...base('Canary Test'), '--new-secret', '--show-secret', '--out', join(t.dir, 'canary2.env'), '--format', 'env'], { env: t.env, cwd: t.dir });
+    const shown = await runCli(
+      [...base('Canary Test'), '--new-secret', '--show-secret', '--out', join(t.dir, 'canary2.env'), '--format', 'env'],
+      { env: t.env, cwd: t.dir },
+    );
     assert.equal(shown.code, 0, shown.stderr);
     const secret2 = /AZURE_CLIENT_SECRET=['"]?([^'"\n]+)/.exec(await readFile(join(t.dir, 'canary2.env'), 'utf8'))?.[1];
     assert.ok(secret2 && shown.stdout.includes(secret2));
@@ -122,7 +143,10 @@ describe('provision under replication delay and throttling', () => {
   it('--replication-ms 5000: succeeds with no duplicate object', async () => {
     const t = await startTestTenant({ knobs: { replicationMs: 5000 } });
     try {
-      const r = await runCli(['provision', ...t.common, '--model', 'graph', '--name', 'Slow Tenant', '--mailbox', 'noreply@contoso.com', '--exchange', 'skip'], { env: t.env, cwd: t.dir });
+      const r = await runCli(
+        ['provision', ...t.common, '--model', 'graph', '--name', 'Slow Tenant', '--mailbox', 'noreply@contoso.com', '--exchange', 'skip'],
+        { env: t.env, cwd: t.dir },
+      );
       assert.equal(r.code, 0, r.stderr);
       const s = t.sandbox.snapshot();
       const apps = s.applications.filter((a) => a.uniqueName === 'slow-tenant');
@@ -139,9 +163,15 @@ describe('provision under replication delay and throttling', () => {
   it('--throttle-every 3: succeeds with no duplicate and no early retry', async () => {
     const t = await startTestTenant({ knobs: { throttleEvery: 3, throttleRetryAfterSeconds: 1 } });
     try {
-      const r = await runCli(['provision', ...t.common, '--model', 'smtp', '--name', 'Busy Tenant', '--mailbox', 'noreply@contoso.com', '--exchange', 'skip'], { env: t.env, cwd: t.dir });
+      const r = await runCli(
+        ['provision', ...t.common, '--model', 'smtp', '--name', 'Busy Tenant', '--mailbox', 'noreply@contoso.com', '--exchange', 'skip'],
+        { env: t.env, cwd: t.dir },
+      );
       assert.equal(r.code, 0, r.stderr);
-      assert.ok(t.sandbox.ctx.log.some((e) => e.status === 429), 'the sandbox did throttle');
+      assert.ok(
+        t.sandbox.ctx.log.some((e) => e.status === 429),
+        'the sandbox did throttle',
+      );
       assert.deepEqual(t.sandbox.ctx.earlyRetries, []);
       const s = t.sandbox.snapshot();
       const apps = s.applications.filter((a) => a.uniqueName === 'busy-tenant');

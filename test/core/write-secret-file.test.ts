@@ -44,7 +44,10 @@ test('a symlink target is refused (UsageError naming --out) and what it points a
   writeFileSync(victim, 'keep\n', { mode: 0o644 });
   const link = join(dir, 'config.env');
   symlinkSync(victim, link);
-  await assert.rejects(writeSecretFile(link, 'SECRET=abc\n'), (e: unknown) => e instanceof UsageError && e.flag === '--out' && e.exitCode === 2);
+  await assert.rejects(
+    writeSecretFile(link, 'SECRET=abc\n'),
+    (e: unknown) => e instanceof UsageError && e.flag === '--out' && e.exitCode === 2,
+  );
   assert.equal(readFileSync(victim, 'utf8'), 'keep\n');
   assert.equal(mode(victim), 0o644);
   assert.ok(lstatSync(link).isSymbolicLink());
@@ -56,8 +59,10 @@ test('a directory as target is refused', async () => {
 });
 
 test('a missing directory is a UsageError that does not echo the content', async () => {
-  await assert.rejects(writeSecretFile(join(root, 'no-such-dir', 'f'), 'CANARY-content'), (e: unknown) =>
-    e instanceof UsageError && e.code === 'ENOENT' && !e.message.includes('CANARY'));
+  await assert.rejects(
+    writeSecretFile(join(root, 'no-such-dir', 'f'), 'CANARY-content'),
+    (e: unknown) => e instanceof UsageError && e.code === 'ENOENT' && !e.message.includes('CANARY'),
+  );
 });
 
 test('stray temp files of this target are removed on the next write; other files are not', async () => {
@@ -75,9 +80,13 @@ test('a crash between temp write and rename leaves the old file complete; the ne
   const file = join(dir, 'config.env');
   writeFileSync(file, 'OLD=complete\n', { mode: 0o600 });
   const before = sha(file);
-  const child = spawn(process.execPath, [new URL('../profiles/fixtures/crash-writer.ts', import.meta.url).pathname, file, 'NEW=complete\n'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [new URL('../profiles/fixtures/crash-writer.ts', import.meta.url).pathname, file, 'NEW=complete\n'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const temp = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {

@@ -56,34 +56,88 @@ describe('the built bin against `entra-mail sandbox` in a child process', () => 
   });
 
   it('prints no secret in its settings, and keeps the admin credentials in a 0600 file', async () => {
-    assert.equal(((await stat(settings.admin.envFile)).mode & 0o777), 0o600);
+    assert.equal((await stat(settings.admin.envFile)).mode & 0o777, 0o600);
     const admin = await readEnvFile(settings.admin.envFile);
     assert.ok(admin.AZURE_CLIENT_SECRET);
     assert.ok(!JSON.stringify(settings).includes(admin.AZURE_CLIENT_SECRET as string));
   });
 
   it('provisions twice through the bin: the second run changes nothing', async () => {
-    const env = { PATH: process.env.PATH ?? '', HOME: work, ENTRA_MAIL_STATE_DIR: join(work, 'state'), ...(await readEnvFile(settings.admin.envFile)) };
-    const args = [bin, 'provision', '--auth', 'env', '--ca-file', settings.caFile, '--model', 'smtp', '--name', 'E2E Mailer', '--mailbox', 'noreply@contoso.com', '--exchange', 'run', '--json'];
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: work,
+      ENTRA_MAIL_STATE_DIR: join(work, 'state'),
+      ...(await readEnvFile(settings.admin.envFile)),
+    };
+    const args = [
+      bin,
+      'provision',
+      '--auth',
+      'env',
+      '--ca-file',
+      settings.caFile,
+      '--model',
+      'smtp',
+      '--name',
+      'E2E Mailer',
+      '--mailbox',
+      'noreply@contoso.com',
+      '--exchange',
+      'run',
+      '--json',
+    ];
     const first = await execa(process.execPath, args, { env, cwd: work, reject: false, extendEnv: false });
     assert.equal(first.exitCode, 0, first.stderr);
     const result = JSON.parse(first.stdout);
     assert.equal(result.tenantId, settings.tenantId);
     assert.equal(result.exchange.status, 'applied');
-    assert.equal(((await stat(result.secret.writtenTo)).mode & 0o777), 0o600);
+    assert.equal((await stat(result.secret.writtenTo)).mode & 0o777, 0o600);
     const second = await execa(process.execPath, args, { env, cwd: work, reject: false, extendEnv: false });
     assert.equal(second.exitCode, 0, second.stderr);
     const again = JSON.parse(second.stdout);
     assert.ok(again.changes.filter((c: { step: string }) => c.step !== 'exchange').every((c: { action: string }) => c.action === 'none'));
-    assert.ok(again.exchange.changes.every((c: { action: string }) => c.action === 'none'), JSON.stringify(again.exchange));
+    assert.ok(
+      again.exchange.changes.every((c: { action: string }) => c.action === 'none'),
+      JSON.stringify(again.exchange),
+    );
   });
 
   it('verify sends a real message, and `sandbox messages` lists it', async () => {
-    const env = { PATH: process.env.PATH ?? '', HOME: work, ENTRA_MAIL_STATE_DIR: join(work, 'state'), ...(await readEnvFile(settings.admin.envFile)) };
-    const provisioned = await execa(process.execPath, [bin, 'provision', '--auth', 'env', '--ca-file', settings.caFile, '--model', 'graph', '--name', 'E2E Graph', '--mailbox', 'alerts@contoso.com', '--exchange', 'skip', '--verify', '--to', 'hr@contoso.com', '--json'], { env, cwd: work, reject: false, extendEnv: false });
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: work,
+      ENTRA_MAIL_STATE_DIR: join(work, 'state'),
+      ...(await readEnvFile(settings.admin.envFile)),
+    };
+    const provisioned = await execa(
+      process.execPath,
+      [
+        bin,
+        'provision',
+        '--auth',
+        'env',
+        '--ca-file',
+        settings.caFile,
+        '--model',
+        'graph',
+        '--name',
+        'E2E Graph',
+        '--mailbox',
+        'alerts@contoso.com',
+        '--exchange',
+        'skip',
+        '--verify',
+        '--to',
+        'hr@contoso.com',
+        '--json',
+      ],
+      { env, cwd: work, reject: false, extendEnv: false },
+    );
     assert.equal(provisioned.exitCode, 0, provisioned.stderr);
     assert.equal(JSON.parse(provisioned.stdout).verify.ok, true);
-    const listed = await execa(process.execPath, [bin, 'sandbox', 'messages', '--dir', settings.dir, '--to', 'hr@contoso.com', '--json'], { reject: false });
+    const listed = await execa(process.execPath, [bin, 'sandbox', 'messages', '--dir', settings.dir, '--to', 'hr@contoso.com', '--json'], {
+      reject: false,
+    });
     assert.equal(listed.exitCode, 0, listed.stderr);
     const messages = JSON.parse(listed.stdout);
     assert.equal(messages.length, 1);

@@ -57,7 +57,9 @@ export function commandUses(root: Node): CommandUse[] {
   return nodesOfType(root, 'command').map((command) => {
     const name = command.childForFieldName('command_name')?.text ?? command.namedChildren[0]?.text ?? '';
     const parameters = new Map<string, string>();
-    const elements = (command.namedChildren.find((c) => c?.type === 'command_elements')?.namedChildren ?? []).filter((c): c is Node => !!c && c.type !== 'command_argument_sep');
+    const elements = (command.namedChildren.find((c) => c?.type === 'command_elements')?.namedChildren ?? []).filter(
+      (c): c is Node => !!c && c.type !== 'command_argument_sep',
+    );
     for (let i = 0; i < elements.length; i += 1) {
       const element = elements[i]!;
       if (element.type !== 'command_parameter') continue;

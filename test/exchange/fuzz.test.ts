@@ -15,9 +15,53 @@ import { decodeLikePowerShell, nodesOfType, seededRandom } from './ast.ts';
  * PowerShell's own quoting rules (CharTraits, decoded in the test) read back as the input.
  */
 const PIECES = [
-  "'", '\u2018', '\u2019', '\u201A', '\u201B', "''", '\u2019\u2019', '\u2013', '\u2014', '\u2015', '\u2013Identity ', '$(', ')', '$(Remove-Mailbox -Identity x)',
-  '`', '`$', '; Remove-Mailbox -Identity ceo@contoso.com -Confirm:$false', '"', '""', '$env:PATH', '${x}', '@(', '@{', '{', '}', '#', '<#', '#>',
-  '|', '&', '&&', '--%', '@\'', '\'@', ' ', 'a', 'Z', '0', '@contoso.com', '.', '-', '+', '\u00A0', '\uFEFF', '\u200B', 'é', '\u{1F4E7}',
+  "'",
+  '\u2018',
+  '\u2019',
+  '\u201A',
+  '\u201B',
+  "''",
+  '\u2019\u2019',
+  '\u2013',
+  '\u2014',
+  '\u2015',
+  '\u2013Identity ',
+  '$(',
+  ')',
+  '$(Remove-Mailbox -Identity x)',
+  '`',
+  '`$',
+  '; Remove-Mailbox -Identity ceo@contoso.com -Confirm:$false',
+  '"',
+  '""',
+  '$env:PATH',
+  '${x}',
+  '@(',
+  '@{',
+  '{',
+  '}',
+  '#',
+  '<#',
+  '#>',
+  '|',
+  '&',
+  '&&',
+  '--%',
+  "@'",
+  "'@",
+  ' ',
+  'a',
+  'Z',
+  '0',
+  '@contoso.com',
+  '.',
+  '-',
+  '+',
+  '\u00A0',
+  '\uFEFF',
+  '\u200B',
+  'é',
+  '\u{1F4E7}',
 ];
 const SCRIPTS = 100;
 const MAILBOXES_PER_SCRIPT = 100;
@@ -90,7 +134,10 @@ describe('PowerShell injection fuzzing', () => {
       const value = `${randomValue(random)}${control}${randomValue(random)}`;
       const values = Array.from({ length: 2 + MAILBOXES_PER_SCRIPT + 10 }, (_, j) => `m${j}@contoso.com`);
       values[2 + (i % (MAILBOXES_PER_SCRIPT + 10))] = value;
-      assert.throws(() => renderExchangeScript(fuzzInput(values)), (e: unknown) => e instanceof UsageError && e.exitCode === 2);
+      assert.throws(
+        () => renderExchangeScript(fuzzInput(values)),
+        (e: unknown) => e instanceof UsageError && e.exitCode === 2,
+      );
     }
   });
 

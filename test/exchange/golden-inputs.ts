@@ -15,16 +15,38 @@ const base = {
 } as const;
 
 export const GOLDEN_INPUTS: Record<string, ExchangeScriptInput> = {
-  smtp: { ...base, mailboxes: [...base.mailboxes], model: 'smtp', sendAs: { identities: ['info@contoso.com'] }, connect: { mode: 'device' } },
-  'smtp-rbac': { ...base, mailboxes: [...base.mailboxes], model: 'smtp-rbac', connect: { mode: 'interactive', userPrincipalName: 'admin@contoso.onmicrosoft.com' } },
+  smtp: {
+    ...base,
+    mailboxes: [...base.mailboxes],
+    model: 'smtp',
+    sendAs: { identities: ['info@contoso.com'] },
+    connect: { mode: 'device' },
+  },
+  'smtp-rbac': {
+    ...base,
+    mailboxes: [...base.mailboxes],
+    model: 'smtp-rbac',
+    connect: { mode: 'interactive', userPrincipalName: 'admin@contoso.onmicrosoft.com' },
+  },
   'graph-rbac': {
     ...base,
     mailboxes: [...base.mailboxes],
     model: 'graph-rbac',
     enableSmtpAuth: false,
-    connect: { mode: 'certificate', appId: '3c9e1f2a-4b5d-4e6f-8a7b-9c0d1e2f3a4b', certificatePath: '/etc/entra-mail/exo-admin.pfx', organization: 'contoso.onmicrosoft.com' },
+    connect: {
+      mode: 'certificate',
+      appId: '3c9e1f2a-4b5d-4e6f-8a7b-9c0d1e2f3a4b',
+      certificatePath: '/etc/entra-mail/exo-admin.pfx',
+      organization: 'contoso.onmicrosoft.com',
+    },
   },
   'delegated-smtp': { ...base, mailboxes: ['noreply@contoso.com'], model: 'delegated-smtp', connect: { mode: 'interactive' } },
-  'smtp-removal': { ...base, mailboxes: [...base.mailboxes], model: 'smtp', sendAs: { identities: ['info@contoso.com'] }, connect: { mode: 'device' } },
+  'smtp-removal': {
+    ...base,
+    mailboxes: [...base.mailboxes],
+    model: 'smtp',
+    sendAs: { identities: ['info@contoso.com'] },
+    connect: { mode: 'device' },
+  },
   'smtp-rbac-removal': { ...base, mailboxes: [...base.mailboxes], model: 'smtp-rbac', connect: { mode: 'device' } },
 };

@@ -16,12 +16,94 @@ const golden = (name: string) => readFileSync(new URL(`./golden/${name}.ps1`, im
 
 /** The cmdlets each golden script may contain, and nothing else (the stand-in refuses the rest too). */
 const EXPECTED_COMMANDS: Record<string, string[]> = {
-  smtp: ['Add-MailboxPermission', 'Add-RecipientPermission', 'Connect-ExchangeOnline', 'ConvertTo-Json', 'Disconnect-ExchangeOnline', 'Get-CASMailbox', 'Get-MailboxPermission', 'Get-RecipientPermission', 'Get-ServicePrincipal', 'New-ServicePrincipal', 'Set-CASMailbox', 'Start-Sleep', 'Where-Object', 'Write-Host', 'Write-Output'],
-  'smtp-rbac': ['Connect-ExchangeOnline', 'ConvertTo-Json', 'Disconnect-ExchangeOnline', 'Get-CASMailbox', 'Get-ManagementRoleAssignment', 'Get-ManagementScope', 'Get-ServicePrincipal', 'New-ManagementRoleAssignment', 'New-ManagementScope', 'New-ServicePrincipal', 'Set-CASMailbox', 'Set-ManagementScope', 'Start-Sleep', 'Test-ServicePrincipalAuthorization', 'Where-Object', 'Write-Host', 'Write-Output'],
-  'graph-rbac': ['Connect-ExchangeOnline', 'ConvertTo-Json', 'ConvertTo-SecureString', 'Disconnect-ExchangeOnline', 'Get-ManagementRoleAssignment', 'Get-ManagementScope', 'Get-ServicePrincipal', 'New-ManagementRoleAssignment', 'New-ManagementScope', 'New-ServicePrincipal', 'Set-ManagementScope', 'Start-Sleep', 'Test-ServicePrincipalAuthorization', 'Where-Object', 'Write-Host', 'Write-Output'],
-  'delegated-smtp': ['Connect-ExchangeOnline', 'ConvertTo-Json', 'Disconnect-ExchangeOnline', 'Get-CASMailbox', 'Set-CASMailbox', 'Write-Output'],
-  'smtp-removal': ['Connect-ExchangeOnline', 'ConvertTo-Json', 'Disconnect-ExchangeOnline', 'Get-MailboxPermission', 'Get-RecipientPermission', 'Get-ServicePrincipal', 'Remove-MailboxPermission', 'Remove-RecipientPermission', 'Remove-ServicePrincipal', 'Where-Object', 'Write-Output'],
-  'smtp-rbac-removal': ['Connect-ExchangeOnline', 'ConvertTo-Json', 'Disconnect-ExchangeOnline', 'Get-ManagementRoleAssignment', 'Get-ManagementScope', 'Get-ServicePrincipal', 'Remove-ManagementRoleAssignment', 'Remove-ManagementScope', 'Remove-ServicePrincipal', 'Where-Object', 'Write-Output'],
+  smtp: [
+    'Add-MailboxPermission',
+    'Add-RecipientPermission',
+    'Connect-ExchangeOnline',
+    'ConvertTo-Json',
+    'Disconnect-ExchangeOnline',
+    'Get-CASMailbox',
+    'Get-MailboxPermission',
+    'Get-RecipientPermission',
+    'Get-ServicePrincipal',
+    'New-ServicePrincipal',
+    'Set-CASMailbox',
+    'Start-Sleep',
+    'Where-Object',
+    'Write-Host',
+    'Write-Output',
+  ],
+  'smtp-rbac': [
+    'Connect-ExchangeOnline',
+    'ConvertTo-Json',
+    'Disconnect-ExchangeOnline',
+    'Get-CASMailbox',
+    'Get-ManagementRoleAssignment',
+    'Get-ManagementScope',
+    'Get-ServicePrincipal',
+    'New-ManagementRoleAssignment',
+    'New-ManagementScope',
+    'New-ServicePrincipal',
+    'Set-CASMailbox',
+    'Set-ManagementScope',
+    'Start-Sleep',
+    'Test-ServicePrincipalAuthorization',
+    'Where-Object',
+    'Write-Host',
+    'Write-Output',
+  ],
+  'graph-rbac': [
+    'Connect-ExchangeOnline',
+    'ConvertTo-Json',
+    'ConvertTo-SecureString',
+    'Disconnect-ExchangeOnline',
+    'Get-ManagementRoleAssignment',
+    'Get-ManagementScope',
+    'Get-ServicePrincipal',
+    'New-ManagementRoleAssignment',
+    'New-ManagementScope',
+    'New-ServicePrincipal',
+    'Set-ManagementScope',
+    'Start-Sleep',
+    'Test-ServicePrincipalAuthorization',
+    'Where-Object',
+    'Write-Host',
+    'Write-Output',
+  ],
+  'delegated-smtp': [
+    'Connect-ExchangeOnline',
+    'ConvertTo-Json',
+    'Disconnect-ExchangeOnline',
+    'Get-CASMailbox',
+    'Set-CASMailbox',
+    'Write-Output',
+  ],
+  'smtp-removal': [
+    'Connect-ExchangeOnline',
+    'ConvertTo-Json',
+    'Disconnect-ExchangeOnline',
+    'Get-MailboxPermission',
+    'Get-RecipientPermission',
+    'Get-ServicePrincipal',
+    'Remove-MailboxPermission',
+    'Remove-RecipientPermission',
+    'Remove-ServicePrincipal',
+    'Where-Object',
+    'Write-Output',
+  ],
+  'smtp-rbac-removal': [
+    'Connect-ExchangeOnline',
+    'ConvertTo-Json',
+    'Disconnect-ExchangeOnline',
+    'Get-ManagementRoleAssignment',
+    'Get-ManagementScope',
+    'Get-ServicePrincipal',
+    'Remove-ManagementRoleAssignment',
+    'Remove-ManagementScope',
+    'Remove-ServicePrincipal',
+    'Where-Object',
+    'Write-Output',
+  ],
 };
 
 describe('golden scripts', () => {
@@ -41,7 +123,10 @@ describe('golden scripts', () => {
       const text = golden(name);
       assert.match(text, /^\$ErrorActionPreference = 'Stop'$/m);
       assert.ok(text.indexOf("$ErrorActionPreference = 'Stop'") < text.indexOf('Connect-ExchangeOnline'));
-      assert.match(text.trimEnd().split('\n').at(-1) ?? '', /^Write-Output \('ENTRA-MAIL-RESULT ' \+ \(ConvertTo-Json -InputObject \$Result -Compress -Depth 5\)\)$/);
+      assert.match(
+        text.trimEnd().split('\n').at(-1) ?? '',
+        /^Write-Output \('ENTRA-MAIL-RESULT ' \+ \(ConvertTo-Json -InputObject \$Result -Compress -Depth 5\)\)$/,
+      );
       assert.doesNotMatch(text, /\d{4}-\d{2}-\d{2}T/, 'no timestamps: the output is deterministic');
     });
   }
@@ -84,7 +169,9 @@ describe('golden scripts', () => {
 
   it('the scope filter literal decodes to OPATH with its own apostrophe doubling', async () => {
     const assigned = literalAssignments((await parsePowerShell(golden('smtp-rbac'))).rootNode);
-    assert.deepEqual(assigned.get('$ScopeFilter')?.map(decodeLikePowerShell), ["PrimarySmtpAddress -eq 'noreply@contoso.com' -or PrimarySmtpAddress -eq 'o''neil@contoso.com'"]);
+    assert.deepEqual(assigned.get('$ScopeFilter')?.map(decodeLikePowerShell), [
+      "PrimarySmtpAddress -eq 'noreply@contoso.com' -or PrimarySmtpAddress -eq 'o''neil@contoso.com'",
+    ]);
   });
 });
 
@@ -98,21 +185,36 @@ describe('rendering rules', () => {
   });
 
   it('refuses the app id where the service principal id belongs', () => {
-    assert.throws(() => renderExchangeScript({ ...input, servicePrincipalId: input.appId }), (e: unknown) => e instanceof UsageError && e.flag === '--service-principal-id');
+    assert.throws(
+      () => renderExchangeScript({ ...input, servicePrincipalId: input.appId }),
+      (e: unknown) => e instanceof UsageError && e.flag === '--service-principal-id',
+    );
   });
 
   it('refuses the graph model, and models that need mailboxes without any', () => {
     assert.throws(() => renderExchangeScript({ ...input, model: 'graph' }), UsageError);
-    assert.throws(() => renderExchangeScript({ ...input, mailboxes: [] }), (e: unknown) => e instanceof UsageError && e.flag === '--mailbox');
+    assert.throws(
+      () => renderExchangeScript({ ...input, mailboxes: [] }),
+      (e: unknown) => e instanceof UsageError && e.flag === '--mailbox',
+    );
   });
 
   it('refuses certificate sign-in without a *.onmicrosoft.com organization', () => {
     const connect = { mode: 'certificate' as const, appId: input.appId, certificatePath: '/x.pfx', organization: 'contoso.com' };
-    assert.throws(() => renderExchangeScript({ ...input, connect }), (e: unknown) => e instanceof UsageError && e.flag === '--exchange-organization');
+    assert.throws(
+      () => renderExchangeScript({ ...input, connect }),
+      (e: unknown) => e instanceof UsageError && e.flag === '--exchange-organization',
+    );
   });
 
   it('rejects a newline in any value with exit 2 before writing anything', () => {
-    assert.throws(() => renderExchangeScript({ ...input, displayName: 'a\nRemove-Mailbox x' }), (e: unknown) => e instanceof UsageError && e.flag === '--name');
-    assert.throws(() => renderExchangeScript({ ...input, mailboxes: ['a@b.c\r\n'] }), (e: unknown) => e instanceof UsageError && e.flag === '--mailbox');
+    assert.throws(
+      () => renderExchangeScript({ ...input, displayName: 'a\nRemove-Mailbox x' }),
+      (e: unknown) => e instanceof UsageError && e.flag === '--name',
+    );
+    assert.throws(
+      () => renderExchangeScript({ ...input, mailboxes: ['a@b.c\r\n'] }),
+      (e: unknown) => e instanceof UsageError && e.flag === '--mailbox',
+    );
   });
 });

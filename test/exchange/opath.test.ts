@@ -17,11 +17,22 @@ test('-or joins clauses, parentheses group, keywords are case-insensitive', () =
 
 test('a doubled single quote is a literal quote (OPATH quoting inside the PowerShell literal)', () => {
   assert.equal(isMailboxInScope("PrimarySmtpAddress -eq 'o''brien@contoso.com'", "o'brien@contoso.com"), true);
-  assert.deepEqual(parseOpathFilter("PrimarySmtpAddress -eq 'o''brien@contoso.com'"), { kind: 'compare', property: 'PrimarySmtpAddress', operator: 'eq', value: "o'brien@contoso.com" });
+  assert.deepEqual(parseOpathFilter("PrimarySmtpAddress -eq 'o''brien@contoso.com'"), {
+    kind: 'compare',
+    property: 'PrimarySmtpAddress',
+    operator: 'eq',
+    value: "o'brien@contoso.com",
+  });
 });
 
 test('what the sandbox cannot evaluate selects nothing (fail closed)', () => {
-  for (const filter of ["MemberOfGroup -eq 'CN=Senders'", "PrimarySmtpAddress -eq 'unterminated", "(PrimarySmtpAddress -eq 'a@contoso.com'", '', 'PrimarySmtpAddress -gt 1']) {
+  for (const filter of [
+    "MemberOfGroup -eq 'CN=Senders'",
+    "PrimarySmtpAddress -eq 'unterminated",
+    "(PrimarySmtpAddress -eq 'a@contoso.com'",
+    '',
+    'PrimarySmtpAddress -gt 1',
+  ]) {
     assert.equal(isMailboxInScope(filter, 'a@contoso.com'), false, filter);
   }
   assert.throws(() => parseOpathFilter("(PrimarySmtpAddress -eq 'a@contoso.com'"));

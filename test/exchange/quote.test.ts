@@ -29,7 +29,8 @@ describe('quotePowerShellLiteral', () => {
     for (const bad of ['a\nb', 'a\rb', 'a\u0000b', 'a\tb', 'a\u0085b', 'a\u2028b', 'a\u2029b', 'a\u007Fb', 'a\u001Bb']) {
       assert.throws(
         () => quotePowerShellLiteral(bad, '--mailbox'),
-        (error: unknown) => error instanceof UsageError && error.flag === '--mailbox' && error.exitCode === ExitCode.usage && /--mailbox/.test(error.message),
+        (error: unknown) =>
+          error instanceof UsageError && error.flag === '--mailbox' && error.exitCode === ExitCode.usage && /--mailbox/.test(error.message),
       );
     }
   });
@@ -50,7 +51,10 @@ describe('scope filter (a string inside a string)', () => {
   });
 
   it('scopes by group membership when a group is given', () => {
-    assert.equal(buildScopeFilter({ mailboxes: [], group: "CN=Senders,OU=O'Brien,DC=contoso" }), "MemberOfGroup -eq 'CN=Senders,OU=O''Brien,DC=contoso'");
+    assert.equal(
+      buildScopeFilter({ mailboxes: [], group: "CN=Senders,OU=O'Brien,DC=contoso" }),
+      "MemberOfGroup -eq 'CN=Senders,OU=O''Brien,DC=contoso'",
+    );
   });
 
   it('refuses typographic quotes in OPATH values rather than guess how Exchange reads them', () => {

@@ -32,16 +32,36 @@ describe('runExchangeScript', () => {
 
 describe('parseExchangeResult', () => {
   it('reads the one result line among other output', () => {
-    const result = parseExchangeResult('Waiting…\nENTRA-MAIL-RESULT {"status":"pending","changes":[{"object":"a","action":"create"}],"servicePrincipal":{"identity":"x"},"warnings":["w"]}\n');
-    assert.deepEqual(result, { status: 'pending', changes: [{ object: 'a', action: 'create' }], servicePrincipal: { identity: 'x' }, warnings: ['w'] });
+    const result = parseExchangeResult(
+      'Waiting…\nENTRA-MAIL-RESULT {"status":"pending","changes":[{"object":"a","action":"create"}],"servicePrincipal":{"identity":"x"},"warnings":["w"]}\n',
+    );
+    assert.deepEqual(result, {
+      status: 'pending',
+      changes: [{ object: 'a', action: 'create' }],
+      servicePrincipal: { identity: 'x' },
+      warnings: ['w'],
+    });
   });
 
   it('treats missing, repeated or malformed result lines as ExternalToolError, redacting tokens', () => {
     const line = 'ENTRA-MAIL-RESULT {"status":"applied","changes":[],"warnings":[]}';
-    for (const stdout of ['', 'hello', `${line}\n${line}`, 'ENTRA-MAIL-RESULT {nope', 'ENTRA-MAIL-RESULT {"status":"done","changes":[],"warnings":[]}', 'ENTRA-MAIL-RESULT {"status":"applied","changes":[{"object":"a","action":"delete"}],"warnings":[]}']) {
-      assert.throws(() => parseExchangeResult(stdout), (e: unknown) => e instanceof ExternalToolError && e.step === 'exchange');
+    for (const stdout of [
+      '',
+      'hello',
+      `${line}\n${line}`,
+      'ENTRA-MAIL-RESULT {nope',
+      'ENTRA-MAIL-RESULT {"status":"done","changes":[],"warnings":[]}',
+      'ENTRA-MAIL-RESULT {"status":"applied","changes":[{"object":"a","action":"delete"}],"warnings":[]}',
+    ]) {
+      assert.throws(
+        () => parseExchangeResult(stdout),
+        (e: unknown) => e instanceof ExternalToolError && e.step === 'exchange',
+      );
     }
-    assert.throws(() => parseExchangeResult('Authorization: Bearer abcdefghijklmnop'), (e: unknown) => e instanceof ExternalToolError && !/abcdefghijklmnop/.test(e.message));
+    assert.throws(
+      () => parseExchangeResult('Authorization: Bearer abcdefghijklmnop'),
+      (e: unknown) => e instanceof ExternalToolError && !/abcdefghijklmnop/.test(e.message),
+    );
   });
 
   it('redacts JWTs and bearer tokens', () => {

@@ -20,13 +20,25 @@ export async function createExchangeContext(): Promise<SandboxContext> {
 }
 
 /** Adds an Entra app's service principal (as Graph would have created it); returns its ids. */
-export function addEntraServicePrincipal(ctx: SandboxContext, displayName = 'Contoso Mailer'): { appId: string; servicePrincipalId: string; applicationObjectId: string } {
+export function addEntraServicePrincipal(
+  ctx: SandboxContext,
+  displayName = 'Contoso Mailer',
+): { appId: string; servicePrincipalId: string; applicationObjectId: string } {
   const appId = randomUUID();
   const servicePrincipalId = randomUUID();
   const applicationObjectId = randomUUID();
   ctx.state.servicePrincipals.push({
-    id: servicePrincipalId, appId, displayName, accountEnabled: true, servicePrincipalType: 'Application',
-    appOwnerOrganizationId: ctx.state.tenant.id, tags: [], appRoles: [], oauth2PermissionScopes: [], notes: null, description: null,
+    id: servicePrincipalId,
+    appId,
+    displayName,
+    accountEnabled: true,
+    servicePrincipalType: 'Application',
+    appOwnerOrganizationId: ctx.state.tenant.id,
+    tags: [],
+    appRoles: [],
+    oauth2PermissionScopes: [],
+    notes: null,
+    description: null,
   });
   return { appId, servicePrincipalId, applicationObjectId };
 }
@@ -34,7 +46,15 @@ export function addEntraServicePrincipal(ctx: SandboxContext, displayName = 'Con
 /** An Exchange admin token (Global Administrator) for the sandbox tenant. */
 export function adminToken(ctx: SandboxContext, wids: string[] = [DIRECTORY_ROLES['Global Administrator']]): Promise<string> {
   const oid = randomUUID();
-  return ctx.signToken({ aud: 'https://outlook.office365.com', tid: ctx.state.tenant.id, oid, sub: oid, wids, idtyp: 'user', upn: 'admin@contoso.onmicrosoft.com' });
+  return ctx.signToken({
+    aud: 'https://outlook.office365.com',
+    tid: ctx.state.tenant.id,
+    oid,
+    sub: oid,
+    wids,
+    idtyp: 'user',
+    upn: 'admin@contoso.onmicrosoft.com',
+  });
 }
 
 /** Calls InvokeCommand through the route's handler. */
@@ -43,7 +63,12 @@ export async function invoke(ctx: SandboxContext, token: string | undefined, cmd
   const path = `/adminapi/beta/${ctx.state.tenant.id}/InvokeCommand`;
   const body = Buffer.from(JSON.stringify({ CmdletInput: { CmdletName: cmdletName, Parameters: parameters } }));
   const req: SandboxRequest = {
-    method: 'POST', url: new URL(path, ctx.origin), path, body, requestId: randomUUID(), clientRequestId: undefined,
+    method: 'POST',
+    url: new URL(path, ctx.origin),
+    path,
+    body,
+    requestId: randomUUID(),
+    clientRequestId: undefined,
     headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
     json: <T>() => JSON.parse(body.toString('utf8')) as T,
     form: () => new URLSearchParams(),
@@ -51,5 +76,8 @@ export async function invoke(ctx: SandboxContext, token: string | undefined, cmd
   const match = route!.path.exec(path);
   if (!match) throw new Error('route does not match');
   const response = await route!.handle(req, match);
-  return response as { status: number; body: { value?: Record<string, unknown>[]; '@adminapi.warnings'?: string[]; error?: { code: string; details: { message: string }[] } } };
+  return response as {
+    status: number;
+    body: { value?: Record<string, unknown>[]; '@adminapi.warnings'?: string[]; error?: { code: string; details: { message: string }[] } };
+  };
 }

@@ -17,7 +17,12 @@ let dir: string;
 before(async () => {
   sandbox = await startSandbox();
   dir = await mkdtemp(join(tmpdir(), 'entra-mail-exchange-test-'));
-  sandbox.ctx.state.exchange.mailboxes.push({ address: "o'neil@contoso.com", displayName: "O'Neil", licensed: true, smtpClientAuthenticationDisabled: null });
+  sandbox.ctx.state.exchange.mailboxes.push({
+    address: "o'neil@contoso.com",
+    displayName: "O'Neil",
+    licensed: true,
+    smtpClientAuthenticationDisabled: null,
+  });
 });
 after(async () => {
   await sandbox.close();
@@ -33,9 +38,16 @@ async function run(name: string, script: string) {
 
 function inputFor(ids: { appId: string; servicePrincipalId: string }, overrides: Partial<ExchangeScriptInput> = {}): ExchangeScriptInput {
   return {
-    model: 'smtp', ...ids, displayName: "Mailer '$(Remove-Mailbox)'", mailboxes: ['noreply@contoso.com', "o'neil@contoso.com"],
-    sendAs: { identities: ['hr@contoso.com'] }, enableSmtpAuth: true, connect: { mode: 'device' },
-    tenantId: sandbox.ctx.state.tenant.id, generatedBy: 'entra-mail 0.1.0', ...overrides,
+    model: 'smtp',
+    ...ids,
+    displayName: "Mailer '$(Remove-Mailbox)'",
+    mailboxes: ['noreply@contoso.com', "o'neil@contoso.com"],
+    sendAs: { identities: ['hr@contoso.com'] },
+    enableSmtpAuth: true,
+    connect: { mode: 'device' },
+    tenantId: sandbox.ctx.state.tenant.id,
+    generatedBy: 'entra-mail 0.1.0',
+    ...overrides,
   };
 }
 
@@ -52,14 +64,23 @@ describe('the pwsh stand-in against the sandbox', () => {
     const script = renderExchangeScript(inputFor(ids));
     const first = await run('smtp-1', script);
     assert.equal(first.status, 'applied');
-    assert.deepEqual(first.changes.map((c) => c.action), ['create', 'create', 'create', 'create', 'update', 'update']);
+    assert.deepEqual(
+      first.changes.map((c) => c.action),
+      ['create', 'create', 'create', 'create', 'update', 'update'],
+    );
     assert.equal(first.servicePrincipal?.identity, ids.servicePrincipalId);
     const exchange = sandbox.ctx.state.exchange;
     const sp = exchange.servicePrincipals.find((s) => s.appId === ids.appId);
     assert.equal(sp?.objectId, ids.servicePrincipalId);
     assert.equal(sp?.displayName, "Mailer '$(Remove-Mailbox)'");
-    assert.deepEqual(exchange.mailboxPermissions.filter((p) => p.user === ids.servicePrincipalId).map((p) => p.identity), ['noreply@contoso.com', "o'neil@contoso.com"]);
-    assert.deepEqual(exchange.recipientPermissions.filter((p) => p.trustee === ids.servicePrincipalId).map((p) => p.identity), ['hr@contoso.com']);
+    assert.deepEqual(
+      exchange.mailboxPermissions.filter((p) => p.user === ids.servicePrincipalId).map((p) => p.identity),
+      ['noreply@contoso.com', "o'neil@contoso.com"],
+    );
+    assert.deepEqual(
+      exchange.recipientPermissions.filter((p) => p.trustee === ids.servicePrincipalId).map((p) => p.identity),
+      ['hr@contoso.com'],
+    );
 
     const before = structuredClone(exchange);
     const second = await run('smtp-2', script);
@@ -67,7 +88,7 @@ describe('the pwsh stand-in against the sandbox', () => {
     assert.deepEqual(sandbox.ctx.state.exchange, before);
   });
 
-  it('catches the vendor guides\' mistake: the app registration id as ObjectId fails with AADServicePrincipalNotFound', async () => {
+  it("catches the vendor guides' mistake: the app registration id as ObjectId fails with AADServicePrincipalNotFound", async () => {
     const ids = addEntraServicePrincipal(sandbox.ctx);
     const script = renderExchangeScript(inputFor({ appId: ids.appId, servicePrincipalId: ids.applicationObjectId }));
     await assert.rejects(run('wrong-id', script), (error: unknown) => {
@@ -77,7 +98,10 @@ describe('the pwsh stand-in against the sandbox', () => {
       assert.match(error.message, /AADServicePrincipalNotFound\. No ServicePrincipal with Object Id '/);
       return true;
     });
-    assert.equal(sandbox.ctx.state.exchange.servicePrincipals.some((s) => s.appId === ids.appId), false);
+    assert.equal(
+      sandbox.ctx.state.exchange.servicePrincipals.some((s) => s.appId === ids.appId),
+      false,
+    );
   });
 
   it('retries New-ServicePrincipal while the Entra service principal is inside the replication window', async () => {
@@ -96,7 +120,10 @@ describe('the pwsh stand-in against the sandbox', () => {
     const first = await run('rbac-1', script);
     assert.equal(first.status, 'applied');
     const scope = sandbox.ctx.state.exchange.managementScopes.find((s) => s.name === `entra-mail-${ids.appId}`);
-    assert.equal(scope?.recipientRestrictionFilter, "PrimarySmtpAddress -eq 'noreply@contoso.com' -or PrimarySmtpAddress -eq 'o''neil@contoso.com'");
+    assert.equal(
+      scope?.recipientRestrictionFilter,
+      "PrimarySmtpAddress -eq 'noreply@contoso.com' -or PrimarySmtpAddress -eq 'o''neil@contoso.com'",
+    );
     const second = await run('rbac-2', script);
     assert.ok(second.changes.every((c) => c.action === 'none'));
     assert.equal(sandbox.ctx.state.exchange.roleAssignments.filter((a) => a.app === ids.servicePrincipalId).length, 1);
@@ -105,7 +132,14 @@ describe('the pwsh stand-in against the sandbox', () => {
   it('reports pending, and never recreates the assignment, while the test cmdlet shows it out of scope (matrix row 30)', async () => {
     const ids = addEntraServicePrincipal(sandbox.ctx);
     // The sandbox has no groups, so a group-scoped assignment is never in scope for the test mailbox.
-    const script = renderExchangeScript(inputFor(ids, { model: 'graph-rbac', sendAs: undefined, scopeGroup: 'CN=Mail senders,OU=Groups,DC=contoso', mailboxes: ['noreply@contoso.com'] }));
+    const script = renderExchangeScript(
+      inputFor(ids, {
+        model: 'graph-rbac',
+        sendAs: undefined,
+        scopeGroup: 'CN=Mail senders,OU=Groups,DC=contoso',
+        mailboxes: ['noreply@contoso.com'],
+      }),
+    );
     for (const name of ['pending-1', 'pending-2']) {
       const result = await run(name, script);
       assert.equal(result.status, 'pending');
@@ -119,22 +153,39 @@ describe('the pwsh stand-in against the sandbox', () => {
     const input = inputFor(ids);
     await run('remove-setup', renderExchangeScript(input));
     const removed = await run('remove-1', renderExchangeRemovalScript(input));
-    assert.deepEqual(removed.changes.map((c) => c.action), ['remove', 'remove', 'remove', 'remove']);
+    assert.deepEqual(
+      removed.changes.map((c) => c.action),
+      ['remove', 'remove', 'remove', 'remove'],
+    );
     const exchange = sandbox.ctx.state.exchange;
-    assert.equal(exchange.servicePrincipals.some((s) => s.appId === ids.appId), false);
-    assert.equal(exchange.mailboxPermissions.some((p) => p.user === ids.servicePrincipalId), false);
+    assert.equal(
+      exchange.servicePrincipals.some((s) => s.appId === ids.appId),
+      false,
+    );
+    assert.equal(
+      exchange.mailboxPermissions.some((p) => p.user === ids.servicePrincipalId),
+      false,
+    );
     const again = await run('remove-2', renderExchangeRemovalScript(input));
     assert.ok(again.changes.every((c) => c.action === 'none'));
   });
 
   it('refuses a script with a cmdlet it does not know, before anything runs', async () => {
-    const script = "$ErrorActionPreference = 'Stop'\nConnect-ExchangeOnline -Device -ShowBanner:$false\nSet-CASMailbox -Identity 'alerts@contoso.com' -SmtpClientAuthenticationDisabled $false\nRemove-Mailbox -Identity 'hr@contoso.com' -Confirm:$false\n";
-    await assert.rejects(run('unknown', script), (error: unknown) => error instanceof ExternalToolError && /stand-in does not support the command Remove-Mailbox/.test(error.message));
+    const script =
+      "$ErrorActionPreference = 'Stop'\nConnect-ExchangeOnline -Device -ShowBanner:$false\nSet-CASMailbox -Identity 'alerts@contoso.com' -SmtpClientAuthenticationDisabled $false\nRemove-Mailbox -Identity 'hr@contoso.com' -Confirm:$false\n";
+    await assert.rejects(
+      run('unknown', script),
+      (error: unknown) => error instanceof ExternalToolError && /stand-in does not support the command Remove-Mailbox/.test(error.message),
+    );
     assert.ok(sandbox.ctx.state.exchange.mailboxes.some((m) => m.address === 'hr@contoso.com'));
-    assert.equal(sandbox.ctx.state.exchange.mailboxes.find((m) => m.address === 'alerts@contoso.com')?.smtpClientAuthenticationDisabled, null, 'nothing before it ran either');
+    assert.equal(
+      sandbox.ctx.state.exchange.mailboxes.find((m) => m.address === 'alerts@contoso.com')?.smtpClientAuthenticationDisabled,
+      null,
+      'nothing before it ran either',
+    );
   });
 
-  it('redacts anything shaped like a token from a failing script\'s error text', async () => {
+  it("redacts anything shaped like a token from a failing script's error text", async () => {
     const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXRleHQ';
     await assert.rejects(run('leak', `throw ('Bearer ' + '${jwt}')\n`), (error: unknown) => {
       assert.ok(error instanceof ExternalToolError);

@@ -6,7 +6,15 @@ import { classifyGraphError, parseRetryAfter, withRetry } from '../../src/graph/
 import { createVirtualClock } from '../../scripts/lib/virtual-clock.ts';
 
 function failure(status: number, code: string, extra: Partial<ConstructorParameters<typeof GraphFailure>[0]> = {}): GraphFailure {
-  return new GraphFailure({ status, code, message: extra.message ?? code, detailCodes: extra.detailCodes ?? [], method: 'GET', path: '/x', ...extra });
+  return new GraphFailure({
+    status,
+    code,
+    message: extra.message ?? code,
+    detailCodes: extra.detailCodes ?? [],
+    method: 'GET',
+    path: '/x',
+    ...extra,
+  });
 }
 
 describe('parseRetryAfter (matrix row 8)', () => {
@@ -73,8 +81,14 @@ describe('withRetry', () => {
   it('stops at once when Retry-After is past the deadline, without sleeping (row 8)', async () => {
     const clock = createVirtualClock();
     await assert.rejects(
-      withRetry(async () => Promise.reject(failure(429, 'TooManyRequests', { retryAfter: '3600' })), { ...base, clock, deadlineAt: clock.nowMs() + 300_000, idempotent: true }),
-      (error: unknown) => error instanceof ServiceError && /throttled by Microsoft Graph until \d\d:\d\d UTC/.test(error.message) && error.exitCode === 7,
+      withRetry(async () => Promise.reject(failure(429, 'TooManyRequests', { retryAfter: '3600' })), {
+        ...base,
+        clock,
+        deadlineAt: clock.nowMs() + 300_000,
+        idempotent: true,
+      }),
+      (error: unknown) =>
+        error instanceof ServiceError && /throttled by Microsoft Graph until \d\d:\d\d UTC/.test(error.message) && error.exitCode === 7,
     );
     assert.deepEqual(clock.sleeps, []);
   });
@@ -104,7 +118,11 @@ describe('withRetry', () => {
         { ...base, clock, deadlineAt: clock.nowMs() + 20_000, idempotent: true },
       ),
       (error: unknown) =>
-        error instanceof ServiceError && error.step === 'application' && error.object === "app 'x'" && error.requestId === 'req-1' && /not visible|replication/.test(error.message),
+        error instanceof ServiceError &&
+        error.step === 'application' &&
+        error.object === "app 'x'" &&
+        error.requestId === 'req-1' &&
+        /not visible|replication/.test(error.message),
     );
     assert.ok(calls > 1);
     assert.ok(clock.sleeps.reduce((a, b) => a + b, 0) <= 20_000, 'never slept past the deadline');
@@ -113,7 +131,15 @@ describe('withRetry', () => {
   it('caps attempts at 8 (headline figure 5)', async () => {
     const clock = createVirtualClock();
     let calls = 0;
-    await assert.rejects(withRetry(async () => { calls++; throw failure(503, 'serviceNotAvailable'); }, { ...base, clock, deadlineAt: clock.nowMs() + 10_000_000, idempotent: true }));
+    await assert.rejects(
+      withRetry(
+        async () => {
+          calls++;
+          throw failure(503, 'serviceNotAvailable');
+        },
+        { ...base, clock, deadlineAt: clock.nowMs() + 10_000_000, idempotent: true },
+      ),
+    );
     assert.equal(calls, 8);
   });
 
@@ -121,7 +147,16 @@ describe('withRetry', () => {
     const clock = createVirtualClock();
     for (const error of [failure(504, 'gatewayTimeout'), new GraphNetworkFailure('POST', '/x', new Error('socket hang up'))]) {
       let calls = 0;
-      await assert.rejects(withRetry(async () => { calls++; throw error; }, { ...base, clock, deadlineAt: clock.nowMs() + 60_000, idempotent: false }), (e) => e === error);
+      await assert.rejects(
+        withRetry(
+          async () => {
+            calls++;
+            throw error;
+          },
+          { ...base, clock, deadlineAt: clock.nowMs() + 60_000, idempotent: false },
+        ),
+        (e) => e === error,
+      );
       assert.equal(calls, 1);
     }
   });
@@ -129,7 +164,15 @@ describe('withRetry', () => {
   it('does not retry a 403 (row 20)', async () => {
     const clock = createVirtualClock();
     let calls = 0;
-    await assert.rejects(withRetry(async () => { calls++; throw failure(403, 'Authorization_RequestDenied'); }, { ...base, clock, deadlineAt: clock.nowMs() + 60_000, idempotent: true }));
+    await assert.rejects(
+      withRetry(
+        async () => {
+          calls++;
+          throw failure(403, 'Authorization_RequestDenied');
+        },
+        { ...base, clock, deadlineAt: clock.nowMs() + 60_000, idempotent: true },
+      ),
+    );
     assert.equal(calls, 1);
   });
 });

@@ -17,7 +17,10 @@ export interface CliRun {
 }
 
 /** Runs the real CLI in-process with captured streams and the given environment. */
-export async function runCli(argv: string[], options: { env: NodeJS.ProcessEnv; cwd: string; clock?: Clock; stdin?: string; stepDeadlineMs?: number; newId?: () => string }): Promise<CliRun> {
+export async function runCli(
+  argv: string[],
+  options: { env: NodeJS.ProcessEnv; cwd: string; clock?: Clock; stdin?: string; stepDeadlineMs?: number; newId?: () => string },
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const stdin = new PassThrough();
@@ -40,7 +43,9 @@ export async function runCli(argv: string[], options: { env: NodeJS.ProcessEnv; 
 }
 
 /** A started sandbox plus a scratch directory and the environment `--auth env` reads. */
-export async function startTestTenant(options: SandboxOptions = {}): Promise<{ sandbox: Sandbox; dir: string; env: NodeJS.ProcessEnv; common: string[]; close(): Promise<void> }> {
+export async function startTestTenant(
+  options: SandboxOptions = {},
+): Promise<{ sandbox: Sandbox; dir: string; env: NodeJS.ProcessEnv; common: string[]; close(): Promise<void> }> {
   const sandbox = await startSandbox(options);
   const dir = await mkdtemp(join(tmpdir(), 'entra-mail-test-'));
   const env = { PATH: process.env.PATH, HOME: dir, ...adminEnvironment(sandbox.settings), ENTRA_MAIL_STATE_DIR: join(dir, 'state') };

@@ -6,7 +6,14 @@ import type { FailureContext, MailFailure } from '../../src/mail/types.ts';
 import type { ModelName } from '../../src/core/models.ts';
 
 const at = new Date('2026-10-01T12:00:00Z');
-const base: FailureContext = { tenantId: 'tid', clientId: 'cid', mailbox: 'noreply@contoso.com', from: 'noreply@contoso.com', roles: [], at };
+const base: FailureContext = {
+  tenantId: 'tid',
+  clientId: 'cid',
+  mailbox: 'noreply@contoso.com',
+  from: 'noreply@contoso.com',
+  roles: [],
+  at,
+};
 
 type Variant<T> = T extends unknown ? Omit<T, 'context'> : never;
 function run(model: ModelName, failure: Variant<MailFailure>, context: Partial<FailureContext> = {}) {
@@ -22,7 +29,12 @@ const exo = (over: Partial<NonNullable<FailureContext['exchange']>> = {}): NonNu
 });
 
 test('5.7.139 for the Mailbox names Set-CASMailbox for that mailbox', () => {
-  const d = run('smtp', smtp('535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox. Visit https://aka.ms/smtp_auth_disabled for more information.'));
+  const d = run(
+    'smtp',
+    smtp(
+      '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox. Visit https://aka.ms/smtp_auth_disabled for more information.',
+    ),
+  );
   assert.equal(d.cause, 'smtp-auth-disabled-mailbox');
   assert.equal(d.fix, "Set-CASMailbox -Identity 'noreply@contoso.com' -SmtpClientAuthenticationDisabled $false");
   assert.equal(d.exitCode, ExitCode.permission);
@@ -30,7 +42,12 @@ test('5.7.139 for the Mailbox names Set-CASMailbox for that mailbox', () => {
 });
 
 test('5.7.139 for the Tenant enables the one mailbox, not the organization', () => {
-  const d = run('smtp-rbac', smtp('535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.'));
+  const d = run(
+    'smtp-rbac',
+    smtp(
+      '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.',
+    ),
+  );
   assert.equal(d.cause, 'smtp-auth-disabled-tenant');
   assert.match(d.fix, /^Set-CASMailbox -Identity 'noreply@contoso.com'/);
 });
@@ -38,15 +55,22 @@ test('5.7.139 for the Tenant enables the one mailbox, not the organization', () 
 test('5.7.139 basic authentication and the policy variant are told apart', () => {
   assert.equal(run('smtp', smtp('535 5.7.139 Authentication unsuccessful, basic authentication is disabled.')).cause, 'basic-auth');
   assert.equal(
-    run('smtp', smtp('535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully')).cause,
+    run('smtp', smtp('535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully'))
+      .cause,
     'blocked-by-policy',
   );
 });
 
 test('554 5.2.252 SendAsDenied names Add-RecipientPermission with quoted addresses', () => {
-  const d = run('smtp', smtp("554 5.2.252 SendAsDenied; noreply@contoso.com not allowed to send as o'brien@contoso.com; STOREDRV.Submission.Exception:SendAsDeniedException"), {
-    from: "o'brien@contoso.com",
-  });
+  const d = run(
+    'smtp',
+    smtp(
+      "554 5.2.252 SendAsDenied; noreply@contoso.com not allowed to send as o'brien@contoso.com; STOREDRV.Submission.Exception:SendAsDeniedException",
+    ),
+    {
+      from: "o'brien@contoso.com",
+    },
+  );
   assert.equal(d.cause, 'send-as-denied');
   assert.match(d.fix, /Add-RecipientPermission -Identity 'o''brien@contoso.com' -Trustee 'noreply@contoso.com' -AccessRights SendAs/);
   assert.equal(d.exitCode, ExitCode.permission);
@@ -56,7 +80,10 @@ test('535 5.7.3 in the smtp model: SP missing, FullAccess missing, mailbox unlic
   const reply = smtp('535 5.7.3 Authentication unsuccessful [SRV]');
   const roles = ['SMTP.SendAsApp'];
   assert.equal(run('smtp', reply, { roles, exchange: exo({ servicePrincipal: { status: 'missing' } }) }).cause, 'exchange-sp-missing');
-  const wrongId = run('smtp', reply, { roles, exchange: exo({ servicePrincipal: { status: 'wrong-object-id', registeredObjectId: 'app-object-id' } }) });
+  const wrongId = run('smtp', reply, {
+    roles,
+    exchange: exo({ servicePrincipal: { status: 'wrong-object-id', registeredObjectId: 'app-object-id' } }),
+  });
   assert.equal(wrongId.cause, 'exchange-sp-wrong-object-id');
   assert.match(wrongId.fix, /Remove-ServicePrincipal -Identity 'app-object-id'/);
   const fullAccess = run('smtp', reply, { roles, exchange: exo({ fullAccess: false }) });
@@ -89,7 +116,10 @@ test('535 5.7.3 in the RBAC model: missing assignment fails, a recent one is pen
 });
 
 test('smtp-rbac with SMTP.SendAsApp in the token: FullAccess is demanded, the diagnosis says why', () => {
-  const d = run('smtp-rbac', smtp('535 5.7.3 Authentication unsuccessful [SRV]'), { roles: ['SMTP.SendAsApp'], exchange: exo({ fullAccess: false }) });
+  const d = run('smtp-rbac', smtp('535 5.7.3 Authentication unsuccessful [SRV]'), {
+    roles: ['SMTP.SendAsApp'],
+    exchange: exo({ fullAccess: false }),
+  });
   assert.equal(d.cause, 'full-access-missing');
   assert.match(d.explanation, /remove that Entra permission/);
 });
@@ -103,7 +133,10 @@ test('Graph errors: access denied, no permissions, unlicensed, send-as, pending 
   assert.equal(pending.cause, 'rbac-propagating');
   assert.equal(pending.pending, true);
   assert.equal(run('graph', g(401, 'NoPermissionsInAccessToken')).cause, 'roles-missing');
-  assert.equal(run('graph-rbac', g(401, 'NoPermissionsInAccessToken'), { exchange: exo({ servicePrincipal: { status: 'missing' } }) }).cause, 'exchange-sp-missing');
+  assert.equal(
+    run('graph-rbac', g(401, 'NoPermissionsInAccessToken'), { exchange: exo({ servicePrincipal: { status: 'missing' } }) }).cause,
+    'exchange-sp-missing',
+  );
   const unlicensed = run('graph', g(404, 'MailboxNotEnabledForRESTAPI'));
   assert.equal(unlicensed.cause, 'mailbox-unlicensed');
   assert.equal(unlicensed.exitCode, ExitCode.permission);
@@ -131,9 +164,13 @@ test('AADSTS codes: cause, fix and exit code', () => {
 });
 
 test('claims findings and transport failures', () => {
-  const claims = (problem: 'audience' | 'tenant' | 'roles-missing' | 'unexpected-role') => run('smtp', { kind: 'claims', problem, detail: 'd' });
+  const claims = (problem: 'audience' | 'tenant' | 'roles-missing' | 'unexpected-role') =>
+    run('smtp', { kind: 'claims', problem, detail: 'd' });
   assert.equal(claims('audience').exitCode, ExitCode.auth);
-  assert.equal(claims('roles-missing').fix, 'Grant and consent the permission: entra-mail provision --tenant tid --model smtp --mailbox noreply@contoso.com');
+  assert.equal(
+    claims('roles-missing').fix,
+    'Grant and consent the permission: entra-mail provision --tenant tid --model smtp --mailbox noreply@contoso.com',
+  );
   assert.equal(claims('unexpected-role').cause, 'unexpected-role');
   assert.equal(run('smtp', { kind: 'network', transport: 'smtp', code: 'ECONNREFUSED' }).cause, 'smtp-unreachable');
   assert.equal(run('smtp', smtp('451 4.7.0 Temporary server error. Please try again later. PRX4')).exitCode, ExitCode.service);

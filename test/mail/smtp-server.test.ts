@@ -79,7 +79,14 @@ test('AUTH LOGIN (basic auth) gets EXO 535 5.7.139 basic authentication is disab
 test('a Graph-audience token is refused on SMTP with exactly 535 5.7.3 [server]', () =>
   withSandbox(async (sandbox, port) => {
     const app = provisionApp(sandbox.ctx, 'smtp', MAILBOX);
-    const graphToken = await sandbox.ctx.signToken({ aud: 'https://graph.microsoft.com', tid: sandbox.ctx.state.tenant.id, appid: app.clientId, oid: app.servicePrincipalId, sub: app.servicePrincipalId, roles: ['SMTP.SendAsApp'] });
+    const graphToken = await sandbox.ctx.signToken({
+      aud: 'https://graph.microsoft.com',
+      tid: sandbox.ctx.state.tenant.id,
+      appid: app.clientId,
+      oid: app.servicePrincipalId,
+      sub: app.servicePrincipalId,
+      roles: ['SMTP.SendAsApp'],
+    });
     const result = await send(port, { type: 'OAuth2', user: MAILBOX, accessToken: graphToken });
     assert.equal(!result.ok && result.response, `535 5.7.3 Authentication unsuccessful [${SANDBOX_SMTP_SERVER_NAME}]`);
     assert.equal(listMailRejections(sandbox.ctx).at(-1)?.reason, 'token-audience');
@@ -88,7 +95,14 @@ test('a Graph-audience token is refused on SMTP with exactly 535 5.7.3 [server]'
 test('an expired or foreign token is refused with the same 5.7.3; a valid one delivers and is listed', () =>
   withSandbox(async (sandbox, port) => {
     const app = provisionApp(sandbox.ctx, 'smtp', MAILBOX);
-    const claims = { aud: EXCHANGE_APP_ID, tid: sandbox.ctx.state.tenant.id, appid: app.clientId, oid: app.servicePrincipalId, sub: app.servicePrincipalId, roles: ['SMTP.SendAsApp'] };
+    const claims = {
+      aud: EXCHANGE_APP_ID,
+      tid: sandbox.ctx.state.tenant.id,
+      appid: app.clientId,
+      oid: app.servicePrincipalId,
+      sub: app.servicePrincipalId,
+      roles: ['SMTP.SendAsApp'],
+    };
     const expired = await sandbox.ctx.signToken({ ...claims, lifetimeSeconds: 60 });
     sandbox.clock.advance(10 * 60_000);
     const refused = await send(port, { type: 'OAuth2', user: MAILBOX, accessToken: expired });
@@ -110,7 +124,13 @@ test('the rejection log never keeps a token', () =>
   withSandbox(async (sandbox, port) => {
     const app = provisionApp(sandbox.ctx, 'smtp-rbac', MAILBOX);
     sandbox.ctx.state.exchange.roleAssignments = [];
-    const token = await sandbox.ctx.signToken({ aud: 'https://outlook.office365.com', tid: sandbox.ctx.state.tenant.id, appid: app.clientId, oid: app.servicePrincipalId, sub: app.servicePrincipalId });
+    const token = await sandbox.ctx.signToken({
+      aud: 'https://outlook.office365.com',
+      tid: sandbox.ctx.state.tenant.id,
+      appid: app.clientId,
+      oid: app.servicePrincipalId,
+      sub: app.servicePrincipalId,
+    });
     await send(port, { type: 'OAuth2', user: MAILBOX, accessToken: token });
     const log = JSON.stringify(listMailRejections(sandbox.ctx));
     assert.match(log, /rbac-assignment-missing/);

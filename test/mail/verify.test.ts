@@ -39,7 +39,11 @@ function inputFor(sandbox: MailSandbox, app: SandboxApp, model: ModelName, over:
 
 async function verify(sandbox: MailSandbox, app: SandboxApp, model: ModelName, over: Partial<VerifyInput> = {}): Promise<VerifyReport> {
   const lines: string[] = [];
-  const report = await verifyApp(inputFor(sandbox, app, model, over), { clock: sandbox.clock, log: (l) => lines.push(l), observeExchange: observeSandboxExchange(sandbox.ctx, model) });
+  const report = await verifyApp(inputFor(sandbox, app, model, over), {
+    clock: sandbox.clock,
+    log: (l) => lines.push(l),
+    observeExchange: observeSandboxExchange(sandbox.ctx, model),
+  });
   // Neither the secret nor any token may leak into the report or the progress lines.
   const printed = JSON.stringify(report) + lines.join('\n');
   assert.ok(!printed.includes(app.secret.reveal()), 'secret leaked');
@@ -57,7 +61,14 @@ for (const model of ['smtp', 'smtp-rbac', 'graph', 'graph-rbac'] as const) {
   test(`happy path, model ${model}: token, claims and the message delivered in the sandbox`, () =>
     withSandbox(model, async (sandbox, app) => {
       const report = await verify(sandbox, app, model);
-      assert.deepEqual(report.checks.map((c) => [c.id, c.status]), [['token', 'pass'], ['claims', 'pass'], ['send', 'pass']]);
+      assert.deepEqual(
+        report.checks.map((c) => [c.id, c.status]),
+        [
+          ['token', 'pass'],
+          ['claims', 'pass'],
+          ['send', 'pass'],
+        ],
+      );
       assert.equal(report.ok, true);
       assert.equal(report.exitCode, ExitCode.ok);
       const delivered = sandbox.ctx.state.mail.delivered;
@@ -242,7 +253,16 @@ test('graph-rbac with Entra Mail.Send too: it sends, but the claims check flags 
     const role = graph?.appRoles.find((r) => r.value === 'Mail.Send');
     assert.ok(graph && role);
     sandbox.ctx.state.exchange.roleAssignments = [];
-    sandbox.ctx.state.appRoleAssignments.push({ id: 'a1', appRoleId: role.id, principalId: app.servicePrincipalId, principalType: 'ServicePrincipal', principalDisplayName: 'x', resourceId: graph.id, resourceDisplayName: graph.displayName, createdDateTime: '2026-01-01T00:00:00Z' });
+    sandbox.ctx.state.appRoleAssignments.push({
+      id: 'a1',
+      appRoleId: role.id,
+      principalId: app.servicePrincipalId,
+      principalType: 'ServicePrincipal',
+      principalDisplayName: 'x',
+      resourceId: graph.id,
+      resourceDisplayName: graph.displayName,
+      createdDateTime: '2026-01-01T00:00:00Z',
+    });
     const report = await verify(sandbox, app, 'graph-rbac');
     assert.equal(check(report, 'claims').cause, 'unexpected-role');
     assert.match(check(report, 'claims').detail, /tenant-wide/);

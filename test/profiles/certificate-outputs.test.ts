@@ -37,11 +37,17 @@ for (const profile of profiles) {
 }
 
 test('certificate views: exactly the generic app-only profiles, with env/json/yaml and no secret placeholder', () => {
-  const capable = profiles.filter((p) => certificateProfile(p, p.model) !== undefined).map((p) => p.name).sort();
+  const capable = profiles
+    .filter((p) => certificateProfile(p, p.model) !== undefined)
+    .map((p) => p.name)
+    .sort();
   assert.deepEqual(capable, ['generic-graph', 'generic-graph-rbac', 'generic-smtp', 'generic-smtp-rbac']);
   for (const name of capable) {
     const view = certificateProfile(profiles.find((p) => p.name === name) as Profile, 'graph') as Profile;
-    assert.deepEqual(view.outputs.map((o) => o.name), ['env', 'json', 'yaml']);
+    assert.deepEqual(
+      view.outputs.map((o) => o.name),
+      ['env', 'json', 'yaml'],
+    );
     for (const output of view.outputs) {
       assert.equal(output.secretField, null);
       assert.ok(!output.templateText.includes('{{clientSecret}}'), `${output.template} holds no secret`);
@@ -50,7 +56,8 @@ test('certificate views: exactly the generic app-only profiles, with env/json/ya
   }
   const vendor = profiles.filter((p) => p.vendorGuide !== null);
   assert.ok(vendor.length >= 5);
-  for (const profile of vendor) assert.equal(certificateProfile(profile, profile.model), undefined, `${profile.name} takes a client secret only`);
+  for (const profile of vendor)
+    assert.equal(certificateProfile(profile, profile.model), undefined, `${profile.name} takes a client secret only`);
   // A generic profile switched to the delegated model signs in as a user: no certificate.
   assert.equal(certificateProfile(profiles.find((p) => p.name === 'generic-smtp') as Profile, 'delegated-smtp'), undefined);
 });
@@ -65,5 +72,9 @@ test('a certificate output never shows a client secret, even when one is in the 
 test('a certificate path with a line break is refused naming --certificate-out', () => {
   const profile = profiles.find((p) => p.name === 'generic-graph') as Profile;
   const view = certificateProfile(profile, 'graph') as Profile;
-  assert.throws(() => renderOutput(view, 'env', { ...certificateFacts(profile), certificatePath: '/tmp/a\nAZURE_CLIENT_SECRET=x' }, { showSecret: false }), (e: Error & { flag?: string }) => e.flag === '--certificate-out' || /certificatePath/.test(e.message));
+  assert.throws(
+    () =>
+      renderOutput(view, 'env', { ...certificateFacts(profile), certificatePath: '/tmp/a\nAZURE_CLIENT_SECRET=x' }, { showSecret: false }),
+    (e: Error & { flag?: string }) => e.flag === '--certificate-out' || /certificatePath/.test(e.message),
+  );
 });

@@ -10,13 +10,22 @@ const profiles = loadProfiles();
 test('every shipped profile loads; one generic profile per model', () => {
   assert.equal(profiles.length, 10);
   const generic = profiles.filter((p) => p.vendorGuide === null);
-  assert.deepEqual(generic.map((p) => p.model), ['graph', 'graph-rbac', 'smtp', 'smtp-rbac', 'delegated-smtp']);
+  assert.deepEqual(
+    generic.map((p) => p.model),
+    ['graph', 'graph-rbac', 'smtp', 'smtp-rbac', 'delegated-smtp'],
+  );
   for (const p of generic) assert.deepEqual(p.outputs.map((o) => o.name).slice(0, 3), ['env', 'json', 'yaml']);
 });
 
 test('an unknown --profile is a UsageError that lists the valid names', () => {
-  assert.throws(() => getProfile('aevo-innovate', profiles), (e: unknown) =>
-    e instanceof UsageError && e.flag === '--profile' && e.exitCode === 2 && e.message.includes('aevo, dnn, enaio, signify, truechem, generic-graph'));
+  assert.throws(
+    () => getProfile('aevo-innovate', profiles),
+    (e: unknown) =>
+      e instanceof UsageError &&
+      e.flag === '--profile' &&
+      e.exitCode === 2 &&
+      e.message.includes('aevo, dnn, enaio, signify, truechem, generic-graph'),
+  );
 });
 
 test('each product profile does what its guide asks: model, permissions, redirect URIs, Exchange, lifetime', () => {
@@ -26,10 +35,10 @@ test('each product profile does what its guide asks: model, permissions, redirec
   assert.deepEqual(resolvePermissions(signify), [{ resourceAppId: GRAPH_APP_ID, value: 'Mail.Send', type: 'Role' }]);
 
   const aevo = getProfile('aevo', profiles);
-  assert.deepEqual(resolvePermissions(aevo).map((p) => `${p.resourceAppId === EXCHANGE_APP_ID ? 'EXO' : 'Graph'} ${p.value} ${p.type}`), [
-    'EXO SMTP.SendAsApp Role',
-    'EXO IMAP.AccessAsApp Role',
-  ]);
+  assert.deepEqual(
+    resolvePermissions(aevo).map((p) => `${p.resourceAppId === EXCHANGE_APP_ID ? 'EXO' : 'Graph'} ${p.value} ${p.type}`),
+    ['EXO SMTP.SendAsApp Role', 'EXO IMAP.AccessAsApp Role'],
+  );
 
   const enaio = getProfile('enaio', profiles);
   assert.deepEqual(resolveRedirectUris(enaio), { web: ['http://localhost'], publicClient: [] });
@@ -52,15 +61,26 @@ test('each product profile does what its guide asks: model, permissions, redirec
 test('--site-url must be given, and https, for a profile that needs it', () => {
   const dnn = getProfile('dnn', profiles);
   for (const bad of [undefined, 'http://www.contoso.com', 'www.contoso.com', 'https://www.contoso.com/?a=1']) {
-    assert.throws(() => resolveRedirectUris(dnn, { siteUrl: bad }), (e: unknown) => e instanceof UsageError && e.flag === '--site-url', String(bad));
+    assert.throws(
+      () => resolveRedirectUris(dnn, { siteUrl: bad }),
+      (e: unknown) => e instanceof UsageError && e.flag === '--site-url',
+      String(bad),
+    );
   }
 });
 
 test('--redirect-uri goes to the profile’s platform, without duplicates', () => {
   const truechem = getProfile('truechem', profiles);
-  const uris = resolveRedirectUris(truechem, { extra: ['https://app.contoso.com/cb', 'https://login.microsoftonline.com/common/oauth2/nativeclient'] });
-  assert.deepEqual(uris, { web: [], publicClient: ['https://login.microsoftonline.com/common/oauth2/nativeclient', 'https://app.contoso.com/cb'] });
-  assert.deepEqual(resolveRedirectUris(getProfile('generic-delegated-smtp', profiles), { extra: ['https://app.contoso.com/cb'] }).web, ['https://app.contoso.com/cb']);
+  const uris = resolveRedirectUris(truechem, {
+    extra: ['https://app.contoso.com/cb', 'https://login.microsoftonline.com/common/oauth2/nativeclient'],
+  });
+  assert.deepEqual(uris, {
+    web: [],
+    publicClient: ['https://login.microsoftonline.com/common/oauth2/nativeclient', 'https://app.contoso.com/cb'],
+  });
+  assert.deepEqual(resolveRedirectUris(getProfile('generic-delegated-smtp', profiles), { extra: ['https://app.contoso.com/cb'] }).web, [
+    'https://app.contoso.com/cb',
+  ]);
 });
 
 test('with an RBAC model override, the Entra SMTP.SendAsApp is not requested (exchange-and-smtp.md §0.3)', () => {

@@ -19,7 +19,18 @@ test('one line per profile after the header: name, model, product, summary', () 
 test('product profiles are listed first, then the generic ones in model order', () => {
   assert.deepEqual(
     profiles.map((p) => p.name),
-    ['aevo', 'dnn', 'enaio', 'signify', 'truechem', 'generic-graph', 'generic-graph-rbac', 'generic-smtp', 'generic-smtp-rbac', 'generic-delegated-smtp'],
+    [
+      'aevo',
+      'dnn',
+      'enaio',
+      'signify',
+      'truechem',
+      'generic-graph',
+      'generic-graph-rbac',
+      'generic-smtp',
+      'generic-smtp-rbac',
+      'generic-delegated-smtp',
+    ],
   );
 });
 

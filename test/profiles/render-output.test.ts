@@ -66,7 +66,11 @@ test('env values are single-quoted; a quote is double-quoted; quotes mixed with 
 });
 
 test('a line break in a fact is refused with the flag that supplied it, in every format', () => {
-  for (const [profileName, output] of [['enaio', 'server'], ['aevo', 'aevo'], ['generic-smtp', 'env']] as const) {
+  for (const [profileName, output] of [
+    ['enaio', 'server'],
+    ['aevo', 'aevo'],
+    ['generic-smtp', 'env'],
+  ] as const) {
     const profile = getProfile(profileName, profiles);
     assert.throws(
       () => renderOutput(profile, output, { ...factsFor(profile), senderName: 'x\nMailServer=evil.example' }, { showSecret: false }),
@@ -85,11 +89,15 @@ test('a secret with a control character is refused without echoing it', () => {
 
 test('an unknown --format names the profile’s outputs; a missing --site-url names the flag', () => {
   const enaio = getProfile('enaio', profiles);
-  assert.throws(() => renderOutput(enaio, 'env', factsFor(enaio), { showSecret: false }), (e: unknown) =>
-    e instanceof UsageError && e.flag === '--format' && e.message.includes('server, webclient'));
+  assert.throws(
+    () => renderOutput(enaio, 'env', factsFor(enaio), { showSecret: false }),
+    (e: unknown) => e instanceof UsageError && e.flag === '--format' && e.message.includes('server, webclient'),
+  );
   const dnn = getProfile('dnn', profiles);
-  assert.throws(() => renderOutput(dnn, 'dnn', { ...factsFor(dnn), siteUrl: undefined }, { showSecret: false }), (e: unknown) =>
-    e instanceof UsageError && e.flag === '--site-url');
+  assert.throws(
+    () => renderOutput(dnn, 'dnn', { ...factsFor(dnn), siteUrl: undefined }, { showSecret: false }),
+    (e: unknown) => e instanceof UsageError && e.flag === '--site-url',
+  );
 });
 
 test('senderName falls back to the mailbox', () => {

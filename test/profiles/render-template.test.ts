@@ -26,7 +26,11 @@ test('a value the template does not use throws a TemplateError naming it', () =>
 
 test('malformed placeholders are rejected rather than left in the output', () => {
   for (const bad of ['{{ clientId }}', '{{client-id}}', '{{1st}}', '{{clientId}', '{{{clientId}}}']) {
-    assert.throws(() => listPlaceholders(bad), (e: unknown) => e instanceof TemplateError && e.problem === 'malformed', bad);
+    assert.throws(
+      () => listPlaceholders(bad),
+      (e: unknown) => e instanceof TemplateError && e.problem === 'malformed',
+      bad,
+    );
   }
 });
 

@@ -79,7 +79,8 @@ test('template defects fail at load: unknown placeholder, secretField mismatch, 
   const noSecret = shipped('generic-smtp');
   noSecret.outputs[3].secretField = 'clientSecret';
   assertProfileError(noSecret, 'generic-smtp.yaml', 'outputs[3].secretField');
-  const jsonNotes = (name: string): string => (name === 'generic-smtp.json.tmpl' ? readTemplate(name).replace('{\n', '{\n{{deviations}}\n') : readTemplate(name));
+  const jsonNotes = (name: string): string =>
+    name === 'generic-smtp.json.tmpl' ? readTemplate(name).replace('{\n', '{\n{{deviations}}\n') : readTemplate(name);
   assertProfileError(shipped('generic-smtp'), 'generic-smtp.yaml', /needs comments/, jsonNotes);
   const missing = shipped('aevo');
   missing.outputs[0].template = 'aevo-typo.txt.tmpl';
@@ -124,7 +125,13 @@ test('loadProfiles rejects a duplicate YAML key and a ": " that turns text into 
   mkdirSync(join(dir, 'p'));
   const text = readFileSync(new URL('aevo.yaml', PROFILES), 'utf8');
   writeFileSync(join(dir, 'p', 'aevo.yaml'), text.replace('secretLifetime: 180d', 'secretLifetime: 180d\nsecretLifetime: 90d'));
-  assert.throws(() => loadProfiles(sources), (e: unknown) => e instanceof ProfileError && /not valid YAML/.test(e.message));
+  assert.throws(
+    () => loadProfiles(sources),
+    (e: unknown) => e instanceof ProfileError && /not valid YAML/.test(e.message),
+  );
   writeFileSync(join(dir, 'p', 'aevo.yaml'), text.replace('  - Select Microsoft', '  - Then: select Microsoft'));
-  assert.throws(() => loadProfiles(sources), (e: unknown) => e instanceof ProfileError && e.path === 'nextSteps[1]' && /quote/.test(e.message));
+  assert.throws(
+    () => loadProfiles(sources),
+    (e: unknown) => e instanceof ProfileError && e.path === 'nextSteps[1]' && /quote/.test(e.message),
+  );
 });

@@ -15,8 +15,26 @@ describe('bad input: exit 2, the flag named, nothing sent', () => {
   });
   after(() => h.close());
 
-  const provision = (overrides: string[]) => ['provision', ...h.common, '--model', 'smtp', '--name', 'Bad Input', '--mailbox', 'noreply@contoso.com', ...overrides];
-  const verify = (overrides: string[]) => ['verify', ...h.common, '--client-id', '00000000-0000-0000-0000-000000000001', '--mailbox', 'noreply@contoso.com', ...overrides];
+  const provision = (overrides: string[]) => [
+    'provision',
+    ...h.common,
+    '--model',
+    'smtp',
+    '--name',
+    'Bad Input',
+    '--mailbox',
+    'noreply@contoso.com',
+    ...overrides,
+  ];
+  const verify = (overrides: string[]) => [
+    'verify',
+    ...h.common,
+    '--client-id',
+    '00000000-0000-0000-0000-000000000001',
+    '--mailbox',
+    'noreply@contoso.com',
+    ...overrides,
+  ];
 
   const table: [string, () => string[], string][] = [
     ['--tenant not a GUID or domain', () => provision(['--tenant', 'not a tenant']), '--tenant'],
@@ -25,7 +43,7 @@ describe('bad input: exit 2, the flag named, nothing sent', () => {
     ['--mailbox with a PowerShell quote', () => provision(['--mailbox', "o'brien@contoso.com"]), '--mailbox'],
     ['--mailbox with $()', () => provision(['--mailbox', '$(Remove-Mailbox)@contoso.com']), '--mailbox'],
     ['--mailbox with a newline', () => provision(['--mailbox', 'a@contoso.com\nRemove-Mailbox x']), '--mailbox'],
-    ['--name with a newline', () => provision(['--name', "Mailer\n; Remove-Mailbox -Identity x"]), '--name'],
+    ['--name with a newline', () => provision(['--name', 'Mailer\n; Remove-Mailbox -Identity x']), '--name'],
     ['--name too long', () => provision(['--name', 'x'.repeat(121)]), '--name'],
     ['--unique-name with OData metacharacters', () => provision(['--unique-name', "a' or startswith(displayName,'"]), '--unique-name'],
     ['--unique-name with PowerShell metacharacters', () => provision(['--unique-name', 'a;$(Remove-Mailbox)']), '--unique-name'],
@@ -47,7 +65,11 @@ describe('bad input: exit 2, the flag named, nothing sent', () => {
     ['--format unknown for the profile', () => provision(['--format', 'xml']), '--format'],
     ['--send-as not an address', () => provision(['--send-as', 'everyone']), '--send-as'],
     ['--to not an address', () => provision(['--verify', '--to', 'nobody']), '--to'],
-    ['--ca-file missing', () => ['provision', '--auth', 'env', '--ca-file', join(h.dir, 'missing.pem'), '--model', 'smtp', '--mailbox', 'noreply@contoso.com'], '--ca-file'],
+    [
+      '--ca-file missing',
+      () => ['provision', '--auth', 'env', '--ca-file', join(h.dir, 'missing.pem'), '--model', 'smtp', '--mailbox', 'noreply@contoso.com'],
+      '--ca-file',
+    ],
     ['--exchange-auth certificate without its files', () => provision(['--exchange-auth', 'certificate']), '--exchange-auth'],
     ['--script-out equal to --out', () => provision(['--out', 'same.txt', '--script-out', 'same.txt']), '--script-out'],
     ['verify --client-id not a GUID', () => verify(['--client-id', "x' or 1 eq 1"]), '--client-id'],

@@ -12,7 +12,16 @@ describe('scripts/reliability.ts', () => {
     const figures = JSON.parse(r.stdout);
     assert.equal(figures.runs, 20);
     assert.ok(figures.faultsInjected >= 20, 'every run had at least one fault');
-    for (const key of ['objectsOrphaned', 'credentialsOrphaned', 'secretsLost', 'duplicateObjects', 'earlyRetries', 'canaryHits', 'exitsWithoutStepOrObject', 'notConverged']) {
+    for (const key of [
+      'objectsOrphaned',
+      'credentialsOrphaned',
+      'secretsLost',
+      'duplicateObjects',
+      'earlyRetries',
+      'canaryHits',
+      'exitsWithoutStepOrObject',
+      'notConverged',
+    ]) {
       assert.equal(figures[key], 0, `${key}: ${figures.failures.join('\n')}`);
     }
     assert.equal(r.status, 0);

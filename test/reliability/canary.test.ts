@@ -36,7 +36,10 @@ describe('secret and token canaries', () => {
       assert.equal((await h.run(provisionArgs(h, 'canary-ok'))).code, 0);
       h.sandbox.ctx.faults.push({ method: 'POST', path: /\/appRoleAssignedTo$/, action: { type: 'reset', commit: true } });
       assert.equal((await h.run(provisionArgs(h, 'canary-fail', 'graph', ['--json']))).code, 7);
-      h.sandbox.ctx.faults.push({ method: 'GET', path: /^\/v1\.0\/organization/, action: { type: 'status', status: 500 } }, { method: 'GET', path: /^\/v1\.0\/organization/, action: { type: 'status', status: 500 } });
+      h.sandbox.ctx.faults.push(
+        { method: 'GET', path: /^\/v1\.0\/organization/, action: { type: 'status', status: 500 } },
+        { method: 'GET', path: /^\/v1\.0\/organization/, action: { type: 'status', status: 500 } },
+      );
       assert.equal((await h.run(provisionArgs(h, 'canary-ok', 'graph', ['--new-secret']))).code, 0);
       assert.ok(h.minted.length >= 2 && h.adminTokens.size >= 1, 'there were canaries to find');
       assert.deepEqual(await h.scanForLeaks([sinkOf(h, 'canary-ok'), sinkOf(h, 'canary-fail')]), []);
@@ -45,7 +48,10 @@ describe('secret and token canaries', () => {
     it('--show-secret is the one way the secret reaches stdout, and the scan sees it', async () => {
       assert.equal((await h.run(provisionArgs(h, 'canary-shown', 'graph', ['--show-secret']))).code, 0);
       const hits = await h.scanForLeaks([sinkOf(h, 'canary-ok'), sinkOf(h, 'canary-fail'), sinkOf(h, 'canary-shown')]);
-      assert.ok(hits.some((hit) => hit.where.endsWith('stdout') && hit.canary.startsWith('minted secret')), JSON.stringify(hits));
+      assert.ok(
+        hits.some((hit) => hit.where.endsWith('stdout') && hit.canary.startsWith('minted secret')),
+        JSON.stringify(hits),
+      );
     });
   });
 });

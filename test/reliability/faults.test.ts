@@ -30,7 +30,18 @@ describe('faults on reads and writes: the run survives and converges', () => {
 
   it('row 3: SP create races the app (400 NoBackingApplicationObject ×3) → retried, 4 upserts, one SP', async () => {
     const since = h.sandbox.ctx.log.length;
-    h.sandbox.ctx.faults.push({ method: 'PATCH', path: SP_UPSERT, times: 3, action: { type: 'status', status: 400, code: 'Request_BadRequest', message: "The appId of the service principal does not reference a valid application object.", details: [{ code: 'NoBackingApplicationObject', target: 'appId' }] } });
+    h.sandbox.ctx.faults.push({
+      method: 'PATCH',
+      path: SP_UPSERT,
+      times: 3,
+      action: {
+        type: 'status',
+        status: 400,
+        code: 'Request_BadRequest',
+        message: 'The appId of the service principal does not reference a valid application object.',
+        details: [{ code: 'NoBackingApplicationObject', target: 'appId' }],
+      },
+    });
     const r = await provision('race-sp');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(requestsTo(h, 'PATCH', SP_UPSERT, since), 4);
@@ -38,21 +49,46 @@ describe('faults on reads and writes: the run survives and converges', () => {
   });
 
   it('row 4: misleading 403 on SP create ×2 → treated as replication', async () => {
-    h.sandbox.ctx.faults.push({ method: 'PATCH', path: SP_UPSERT, times: 2, action: { type: 'status', status: 403, code: 'Authorization_RequestDenied', message: 'The backing application of the service principal being created must in the local tenant.' } });
+    h.sandbox.ctx.faults.push({
+      method: 'PATCH',
+      path: SP_UPSERT,
+      times: 2,
+      action: {
+        type: 'status',
+        status: 403,
+        code: 'Authorization_RequestDenied',
+        message: 'The backing application of the service principal being created must in the local tenant.',
+      },
+    });
     const r = await provision('misleading-403');
     assert.equal(r.code, 0, r.stderr);
     await assertConverged(h, 'misleading-403');
   });
 
   it('row 5: assignment answers "Not a valid reference update" ×2, then succeeds; exactly one assignment', async () => {
-    h.sandbox.ctx.faults.push({ method: 'POST', path: ASSIGN, times: 2, action: { type: 'status', status: 400, code: 'Request_BadRequest', message: 'Not a valid reference update.' } });
+    h.sandbox.ctx.faults.push({
+      method: 'POST',
+      path: ASSIGN,
+      times: 2,
+      action: { type: 'status', status: 400, code: 'Request_BadRequest', message: 'Not a valid reference update.' },
+    });
     const r = await provision('ref-update');
     assert.equal(r.code, 0, r.stderr);
     await assertConverged(h, 'ref-update');
   });
 
   it('row 5: an assignment that committed but answered "already exists" is confirmed by a read', async () => {
-    h.sandbox.ctx.faults.push({ method: 'POST', path: ASSIGN, action: { type: 'status', status: 400, code: 'Request_BadRequest', message: 'Permission being assigned already exists on the object', commit: true } });
+    h.sandbox.ctx.faults.push({
+      method: 'POST',
+      path: ASSIGN,
+      action: {
+        type: 'status',
+        status: 400,
+        code: 'Request_BadRequest',
+        message: 'Permission being assigned already exists on the object',
+        commit: true,
+      },
+    });
     const r = await provision('already-exists');
     assert.equal(r.code, 0, r.stderr);
     await assertConverged(h, 'already-exists');
@@ -60,7 +96,12 @@ describe('faults on reads and writes: the run survives and converges', () => {
 
   it('row 6: PATCH answers 409 Error_MsaAppDoesNotExist ×3 → 4 PATCH calls, success', async () => {
     const since = h.sandbox.ctx.log.length;
-    h.sandbox.ctx.faults.push({ method: 'PATCH', path: APP_UPSERT, times: 3, action: { type: 'status', status: 409, code: 'Error_MsaAppDoesNotExist', message: 'The application does not exist.' } });
+    h.sandbox.ctx.faults.push({
+      method: 'PATCH',
+      path: APP_UPSERT,
+      times: 3,
+      action: { type: 'status', status: 409, code: 'Error_MsaAppDoesNotExist', message: 'The application does not exist.' },
+    });
     const r = await provision('msa-409');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(requestsTo(h, 'PATCH', APP_UPSERT, since), 4);
@@ -69,7 +110,11 @@ describe('faults on reads and writes: the run survives and converges', () => {
 
   it('row 7: 429 Retry-After: 7 → the next attempt waits ≥ 7 s; the sandbox saw no early retry', async () => {
     const sleepsBefore = h.clock.sleeps.length;
-    h.sandbox.ctx.faults.push({ method: 'GET', path: /^\/v1\.0\/organization/, action: { type: 'status', status: 429, headers: { 'Retry-After': '7' } } });
+    h.sandbox.ctx.faults.push({
+      method: 'GET',
+      path: /^\/v1\.0\/organization/,
+      action: { type: 'status', status: 429, headers: { 'Retry-After': '7' } },
+    });
     const r = await provision('retry-after-7');
     assert.equal(r.code, 0, r.stderr);
     assert.ok(h.clock.sleeps.slice(sleepsBefore).includes(7000), `slept ${h.clock.sleeps.slice(sleepsBefore)}`);
@@ -85,7 +130,11 @@ describe('faults on reads and writes: the run survives and converges', () => {
     it(`row 8: Retry-After ${label}`, async () => {
       const sleepsBefore = h.clock.sleeps.length;
       const name = `retry-after-${h.clock.sleeps.length}`;
-      h.sandbox.ctx.faults.push({ method: 'PATCH', path: APP_UPSERT, action: { type: 'status', status: 429, headers: { 'Retry-After': value } } });
+      h.sandbox.ctx.faults.push({
+        method: 'PATCH',
+        path: APP_UPSERT,
+        action: { type: 'status', status: 429, headers: { 'Retry-After': value } },
+      });
       const r = await provision(name);
       assert.equal(r.code, 0, r.stderr);
       assert.ok(check(h.clock.sleeps.slice(sleepsBefore)), `slept ${h.clock.sleeps.slice(sleepsBefore)}`);
@@ -95,7 +144,11 @@ describe('faults on reads and writes: the run survives and converges', () => {
 
   it('row 8: Retry-After past the step deadline → exit 7 "throttled until HH:MM", no sleep; the rerun converges', async () => {
     const sleepsBefore = h.clock.sleeps.length;
-    h.sandbox.ctx.faults.push({ method: 'PATCH', path: APP_UPSERT, action: { type: 'status', status: 429, headers: { 'Retry-After': '3600' } } });
+    h.sandbox.ctx.faults.push({
+      method: 'PATCH',
+      path: APP_UPSERT,
+      action: { type: 'status', status: 429, headers: { 'Retry-After': '3600' } },
+    });
     const r = await provision('retry-after-3600', 'graph', [], 300_000);
     assert.equal(r.code, 7, r.stderr);
     assert.match(r.stderr, /throttled by Microsoft Graph until \d\d:\d\d UTC/);
@@ -125,7 +178,11 @@ describe('faults on reads and writes: the run survives and converges', () => {
   for (const status of [400, 403, 501, 505]) {
     it(`row 9: ${status} on a read is not retried`, async () => {
       const since = h.sandbox.ctx.log.length;
-      h.sandbox.ctx.faults.push({ method: 'GET', path: /^\/v1\.0\/organization/, action: { type: 'status', status, code: status === 403 ? 'Authorization_RequestDenied' : 'Request_BadRequest' } });
+      h.sandbox.ctx.faults.push({
+        method: 'GET',
+        path: /^\/v1\.0\/organization/,
+        action: { type: 'status', status, code: status === 403 ? 'Authorization_RequestDenied' : 'Request_BadRequest' },
+      });
       const r = await provision(`read-no-retry-${status}`);
       assert.notEqual(r.code, 0);
       assert.equal(requestsTo(h, 'GET', /^\/v1\.0\/organization/, since), 1);
@@ -134,7 +191,10 @@ describe('faults on reads and writes: the run survives and converges', () => {
     });
   }
 
-  for (const action of [{ type: 'status' as const, status: 504, commit: true }, { type: 'reset' as const, commit: true }]) {
+  for (const action of [
+    { type: 'status' as const, status: 504, commit: true },
+    { type: 'reset' as const, commit: true },
+  ]) {
     const label = action.type === 'reset' ? 'dropped connection' : '504';
     it(`row 10: addPassword commits, then ${label} → the unknown credential is removed and one secret is delivered`, async () => {
       const name = `ambiguous-secret-${action.type}`;
@@ -148,7 +208,10 @@ describe('faults on reads and writes: the run survives and converges', () => {
     });
   }
 
-  for (const [label, method, path] of [['application upsert', 'PATCH', APP_UPSERT], ['service principal upsert', 'PATCH', SP_UPSERT]] as const) {
+  for (const [label, method, path] of [
+    ['application upsert', 'PATCH', APP_UPSERT],
+    ['service principal upsert', 'PATCH', SP_UPSERT],
+  ] as const) {
     it(`row 11: ${label} commits, then the connection drops → the upsert is repeated safely`, async () => {
       const name = `ambiguous-${method.toLowerCase()}-${label.split(' ')[0]}`;
       h.sandbox.ctx.faults.push({ method, path, action: { type: 'reset', commit: true } });
@@ -170,16 +233,34 @@ describe('faults on reads and writes: the run survives and converges', () => {
 
   it('row 21: the admin token is rejected mid-run (401) → one refresh, the run continues', async () => {
     const since = h.sandbox.ctx.log.length;
-    h.sandbox.ctx.faults.push({ method: 'PATCH', path: SP_UPSERT, action: { type: 'status', status: 401, code: 'InvalidAuthenticationToken', message: 'Lifetime validation failed, the token is expired.' } });
+    h.sandbox.ctx.faults.push({
+      method: 'PATCH',
+      path: SP_UPSERT,
+      action: {
+        type: 'status',
+        status: 401,
+        code: 'InvalidAuthenticationToken',
+        message: 'Lifetime validation failed, the token is expired.',
+      },
+    });
     const r = await provision('token-expiry');
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(h.sandbox.ctx.log.slice(since).filter((e) => e.method === 'POST' && e.path.endsWith('/oauth2/v2.0/token')).length, 2, 'sign-in plus exactly one refresh');
+    assert.equal(
+      h.sandbox.ctx.log.slice(since).filter((e) => e.method === 'POST' && e.path.endsWith('/oauth2/v2.0/token')).length,
+      2,
+      'sign-in plus exactly one refresh',
+    );
     await assertConverged(h, 'token-expiry');
   });
 
   it('row 21: a token that stays rejected fails with exit 3 after one refresh', async () => {
     const since = h.sandbox.ctx.log.length;
-    h.sandbox.ctx.faults.push({ method: 'GET', path: /^\/v1\.0\/organization/, times: 2, action: { type: 'status', status: 401, code: 'InvalidAuthenticationToken' } });
+    h.sandbox.ctx.faults.push({
+      method: 'GET',
+      path: /^\/v1\.0\/organization/,
+      times: 2,
+      action: { type: 'status', status: 401, code: 'InvalidAuthenticationToken' },
+    });
     const r = await provision('token-revoked');
     assert.equal(r.code, 3, r.stderr);
     assert.equal(h.sandbox.ctx.log.slice(since).filter((e) => e.method === 'POST' && e.path.endsWith('/oauth2/v2.0/token')).length, 2);

@@ -6,7 +6,26 @@ import { checkInvariants } from '../../scripts/lib/tenant-invariants.ts';
 /** A provision command line for one app in the harness's tenant; the sink is `<dir>/<uniqueName>.env`. */
 export function provisionArgs(h: Harness, uniqueName: string, model = 'graph', extra: string[] = []): string[] {
   const exchange = model === 'graph' ? 'skip' : 'script';
-  return ['provision', ...h.common, '--model', model, '--name', `App ${uniqueName}`, '--unique-name', uniqueName, '--mailbox', 'noreply@contoso.com', '--exchange', exchange, '--out', sinkOf(h, uniqueName), '--format', 'env', '--verbose', ...extra];
+  return [
+    'provision',
+    ...h.common,
+    '--model',
+    model,
+    '--name',
+    `App ${uniqueName}`,
+    '--unique-name',
+    uniqueName,
+    '--mailbox',
+    'noreply@contoso.com',
+    '--exchange',
+    exchange,
+    '--out',
+    sinkOf(h, uniqueName),
+    '--format',
+    'env',
+    '--verbose',
+    ...extra,
+  ];
 }
 
 export function sinkOf(h: Harness, uniqueName: string): string {

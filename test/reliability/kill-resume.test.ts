@@ -11,9 +11,17 @@ import { assertConverged, provisionArgs, sinkOf } from './helpers.ts';
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
 /** Runs the real CLI as a child process that SIGKILLs itself at `checkpoint` (src/provision/checkpoint.ts). */
-function runKilledAt(h: Harness, argv: string[], checkpoint: Checkpoint): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+function runKilledAt(
+  h: Harness,
+  argv: string[],
+  checkpoint: Checkpoint,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...argv], { cwd: h.dir, env: { ...h.env, [KILL_AT_ENV]: checkpoint }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, ...argv], {
+      cwd: h.dir,
+      env: { ...h.env, [KILL_AT_ENV]: checkpoint },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
@@ -38,7 +46,10 @@ describe('kill at every step boundary, then resume', () => {
   });
   after(async () => {
     try {
-      assert.deepEqual(await h.scanForLeaks(CHECKPOINTS.map((c) => sinkOf(h, `kill-${c}`)).concat(sinkOf(h, 'golden'), sinkOf(h, 'kill-kept-secret'))), []);
+      assert.deepEqual(
+        await h.scanForLeaks(CHECKPOINTS.map((c) => sinkOf(h, `kill-${c}`)).concat(sinkOf(h, 'golden'), sinkOf(h, 'kill-kept-secret'))),
+        [],
+      );
     } finally {
       await h.close();
     }
@@ -87,7 +98,10 @@ describe('kill at every step boundary, then resume', () => {
         const since = h.sandbox.ctx.log.length;
         const third = await h.run(provisionArgs(h, `kill-${checkpoint}`, 'smtp'));
         assert.equal(third.code, 0, third.stderr);
-        assert.deepEqual(h.sandbox.ctx.log.slice(since).filter((e) => e.kind === 'graph' && e.method !== 'GET'), []);
+        assert.deepEqual(
+          h.sandbox.ctx.log.slice(since).filter((e) => e.kind === 'graph' && e.method !== 'GET'),
+          [],
+        );
       }
     });
   }

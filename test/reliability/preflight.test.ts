@@ -6,7 +6,12 @@ import { DIRECTORY_ROLES } from '../../src/core/well-known.ts';
 import { startHarness, type Harness } from '../../scripts/lib/harness.ts';
 import { provisionArgs } from './helpers.ts';
 
-const ALL_ROLES = ['Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All', 'DelegatedPermissionGrant.ReadWrite.All', 'Organization.Read.All'];
+const ALL_ROLES = [
+  'Application.ReadWrite.All',
+  'AppRoleAssignment.ReadWrite.All',
+  'DelegatedPermissionGrant.ReadWrite.All',
+  'Organization.Read.All',
+];
 const permissionsOf = (model: ModelName) => MODELS[model].permissions;
 
 /** Preflight (issue 7 item 5): the identity's roles and permissions are read before any change. */
@@ -17,27 +22,94 @@ describe('preflight: a run that cannot finish stops before its first change (exi
   });
   after(() => h.close());
 
-  const appToken = (roles: string[]) => h.sandbox.ctx.signToken({ aud: 'https://graph.microsoft.com', tid: h.sandbox.settings.tenantId, appid: 'a', oid: 'o', sub: 'o', idtyp: 'app', roles });
-  const userToken = (wids: string[], scp = 'Directory.AccessAsUser.All') => h.sandbox.ctx.signToken({ aud: 'https://graph.microsoft.com', tid: h.sandbox.settings.tenantId, oid: 'u', sub: 'u', idtyp: 'user', scp, wids });
+  const appToken = (roles: string[]) =>
+    h.sandbox.ctx.signToken({
+      aud: 'https://graph.microsoft.com',
+      tid: h.sandbox.settings.tenantId,
+      appid: 'a',
+      oid: 'o',
+      sub: 'o',
+      idtyp: 'app',
+      roles,
+    });
+  const userToken = (wids: string[], scp = 'Directory.AccessAsUser.All') =>
+    h.sandbox.ctx.signToken({
+      aud: 'https://graph.microsoft.com',
+      tid: h.sandbox.settings.tenantId,
+      oid: 'u',
+      sub: 'u',
+      idtyp: 'user',
+      scp,
+      wids,
+    });
 
   const cases: [string, () => Promise<string>, ModelName, string | undefined][] = [
     ['app with every permission, model graph', () => appToken(ALL_ROLES), 'graph', undefined],
-    ['app without AppRoleAssignment.ReadWrite.All, model graph', () => appToken(['Application.ReadWrite.All']), 'graph', 'AppRoleAssignment.ReadWrite.All'],
-    ['app without AppRoleAssignment.ReadWrite.All, model smtp-rbac (nothing to consent)', () => appToken(['Application.ReadWrite.All']), 'smtp-rbac', undefined],
-    ['app without DelegatedPermissionGrant.ReadWrite.All, model delegated-smtp', () => appToken(['Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All']), 'delegated-smtp', 'DelegatedPermissionGrant.ReadWrite.All'],
-    ['app without Application.ReadWrite.All', () => appToken(['AppRoleAssignment.ReadWrite.All']), 'smtp-rbac', 'Application.ReadWrite.All'],
-    ['app with Application.ReadWrite.OwnedBy only, model smtp-rbac', () => appToken(['Application.ReadWrite.OwnedBy']), 'smtp-rbac', undefined],
-    ['Cloud Application Administrator, Graph Mail.Send (needs GA or PRA)', () => userToken([DIRECTORY_ROLES['Cloud Application Administrator']]), 'graph', 'Privileged Role Administrator'],
-    ['Cloud Application Administrator, Exchange SMTP.SendAsApp', () => userToken([DIRECTORY_ROLES['Cloud Application Administrator']]), 'smtp', undefined],
-    ['Privileged Role Administrator, Graph Mail.Send', () => userToken([DIRECTORY_ROLES['Privileged Role Administrator']]), 'graph', undefined],
-    ['Global Administrator without a directory scope in the sign-in', () => userToken([DIRECTORY_ROLES['Global Administrator']], 'User.Read'), 'graph', 'Application.ReadWrite.All'],
+    [
+      'app without AppRoleAssignment.ReadWrite.All, model graph',
+      () => appToken(['Application.ReadWrite.All']),
+      'graph',
+      'AppRoleAssignment.ReadWrite.All',
+    ],
+    [
+      'app without AppRoleAssignment.ReadWrite.All, model smtp-rbac (nothing to consent)',
+      () => appToken(['Application.ReadWrite.All']),
+      'smtp-rbac',
+      undefined,
+    ],
+    [
+      'app without DelegatedPermissionGrant.ReadWrite.All, model delegated-smtp',
+      () => appToken(['Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All']),
+      'delegated-smtp',
+      'DelegatedPermissionGrant.ReadWrite.All',
+    ],
+    [
+      'app without Application.ReadWrite.All',
+      () => appToken(['AppRoleAssignment.ReadWrite.All']),
+      'smtp-rbac',
+      'Application.ReadWrite.All',
+    ],
+    [
+      'app with Application.ReadWrite.OwnedBy only, model smtp-rbac',
+      () => appToken(['Application.ReadWrite.OwnedBy']),
+      'smtp-rbac',
+      undefined,
+    ],
+    [
+      'Cloud Application Administrator, Graph Mail.Send (needs GA or PRA)',
+      () => userToken([DIRECTORY_ROLES['Cloud Application Administrator']]),
+      'graph',
+      'Privileged Role Administrator',
+    ],
+    [
+      'Cloud Application Administrator, Exchange SMTP.SendAsApp',
+      () => userToken([DIRECTORY_ROLES['Cloud Application Administrator']]),
+      'smtp',
+      undefined,
+    ],
+    [
+      'Privileged Role Administrator, Graph Mail.Send',
+      () => userToken([DIRECTORY_ROLES['Privileged Role Administrator']]),
+      'graph',
+      undefined,
+    ],
+    [
+      'Global Administrator without a directory scope in the sign-in',
+      () => userToken([DIRECTORY_ROLES['Global Administrator']], 'User.Read'),
+      'graph',
+      'Application.ReadWrite.All',
+    ],
   ];
   for (const [label, token, model, missing] of cases) {
     it(`checkPrivileges: ${label} → ${missing ? `missing ${missing}` : 'ok'}`, async () => {
       const report = checkPrivileges(await token(), permissionsOf(model));
       assert.equal(report.checked, true);
       if (missing === undefined) assert.deepEqual(report.missing, []);
-      else assert.ok(report.missing.some((m) => m.needed.includes(missing)), JSON.stringify(report.missing));
+      else
+        assert.ok(
+          report.missing.some((m) => m.needed.includes(missing)),
+          JSON.stringify(report.missing),
+        );
     });
   }
 
@@ -92,7 +164,10 @@ describe('preflight checks what the plan will do, not what the model could need'
       const fresh = await h.run(provisionArgs(h, 'needs-consent'));
       assert.equal(fresh.code, 4, fresh.stderr);
       assert.match(fresh.stderr, /AppRoleAssignment\.ReadWrite\.All/);
-      assert.deepEqual(h.sandbox.ctx.log.slice(since).filter((e) => e.kind === 'graph' && e.method !== 'GET'), []);
+      assert.deepEqual(
+        h.sandbox.ctx.log.slice(since).filter((e) => e.kind === 'graph' && e.method !== 'GET'),
+        [],
+      );
     } finally {
       await h.close();
     }

@@ -91,7 +91,16 @@ describe('tenant policies and privileges', () => {
 
   it('row 20: 403 Authorization_RequestDenied on a write → exit 4 naming the permission, one call', async () => {
     const since = h.sandbox.ctx.log.length;
-    h.sandbox.ctx.faults.push({ method: 'POST', path: ADD_PASSWORD, action: { type: 'status', status: 403, code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } });
+    h.sandbox.ctx.faults.push({
+      method: 'POST',
+      path: ADD_PASSWORD,
+      action: {
+        type: 'status',
+        status: 403,
+        code: 'Authorization_RequestDenied',
+        message: 'Insufficient privileges to complete the operation.',
+      },
+    });
     const r = await h.run(provisionArgs(h, 'denied'));
     assert.equal(r.code, 4, r.stderr);
     assert.match(r.stderr, /Application\.ReadWrite\.All/);

@@ -26,7 +26,10 @@ describe('the pwsh subprocess: what it is given, and what its failures may print
   });
 
   /** provision with the Exchange step run by `pwsh`. */
-  const runArgs = (name: string, pwsh: string) => provisionArgs(h, name, 'smtp').map((a, i, all) => (all[i - 1] === '--exchange' ? 'run' : a)).concat('--pwsh', pwsh);
+  const runArgs = (name: string, pwsh: string) =>
+    provisionArgs(h, name, 'smtp')
+      .map((a, i, all) => (all[i - 1] === '--exchange' ? 'run' : a))
+      .concat('--pwsh', pwsh);
 
   /** Stubs live outside the harness dir: the liar holds a token on purpose, and the leak scan reads that dir. */
   async function stub(name: string, body: string): Promise<string> {
@@ -53,7 +56,10 @@ describe('the pwsh subprocess: what it is given, and what its failures may print
     }
     assert.equal(r.code, 0, r.stderr);
     const recorded = await readFile(record, 'utf8');
-    const args = recorded.split('\n').filter((l) => l.startsWith('ARG:')).map((l) => l.slice(4));
+    const args = recorded
+      .split('\n')
+      .filter((l) => l.startsWith('ARG:'))
+      .map((l) => l.slice(4));
     assert.deepEqual(args.slice(0, 3), ['-NoProfile', '-NonInteractive', '-File']);
     assert.equal(args.length, 4);
     assert.match(args[3] as string, /argv-check\.exchange\.ps1$/);
@@ -74,7 +80,15 @@ describe('the pwsh subprocess: what it is given, and what its failures may print
   });
 
   it('keeps what the script itself reads, drops what looks like a credential', () => {
-    const kept = childEnvironment({ PATH: '/bin', HOME: '/h', AZURE_CLIENT_SECRET: 's', GITHUB_TOKEN: 't', DB_PASSWORD: 'p', ENTRA_MAIL_CERTIFICATE_PASSWORD: 'c', AZURE_TENANT_ID: 'x' });
+    const kept = childEnvironment({
+      PATH: '/bin',
+      HOME: '/h',
+      AZURE_CLIENT_SECRET: 's',
+      GITHUB_TOKEN: 't',
+      DB_PASSWORD: 'p',
+      ENTRA_MAIL_CERTIFICATE_PASSWORD: 'c',
+      AZURE_TENANT_ID: 'x',
+    });
     assert.deepEqual(Object.keys(kept).sort(), ['AZURE_TENANT_ID', 'ENTRA_MAIL_CERTIFICATE_PASSWORD', 'HOME', 'PATH']);
   });
 });

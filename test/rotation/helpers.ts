@@ -12,12 +12,29 @@ export async function startLifecycleTenant(options: SandboxOptions = {}) {
   const tenant = await startTestTenant(options);
   const outputs: (CliRun & { argv: string[] })[] = [];
   const cli = async (argv: string[], extra: { clock?: Clock; stdin?: string } = {}): Promise<CliRun> => {
-    const result = await runCli([...argv, ...tenant.common], { env: tenant.env, cwd: tenant.dir, newId: () => randomUUID().slice(0, 8), ...extra });
+    const result = await runCli([...argv, ...tenant.common], {
+      env: tenant.env,
+      cwd: tenant.dir,
+      newId: () => randomUUID().slice(0, 8),
+      ...extra,
+    });
     outputs.push({ ...result, argv });
     return result;
   };
   const provision = async (uniqueName: string, model = 'graph') => {
-    const result = await cli(['provision', '--model', model, '--mailbox', 'noreply@contoso.com', '--exchange', 'skip', '--unique-name', uniqueName, '--out', `${uniqueName}.provisioned`]);
+    const result = await cli([
+      'provision',
+      '--model',
+      model,
+      '--mailbox',
+      'noreply@contoso.com',
+      '--exchange',
+      'skip',
+      '--unique-name',
+      uniqueName,
+      '--out',
+      `${uniqueName}.provisioned`,
+    ]);
     if (result.code !== 0) throw new Error(`provision failed: ${result.stderr}`);
     return app(uniqueName);
   };
@@ -35,5 +52,11 @@ export async function readJson(path: string): Promise<Record<string, unknown>> {
 
 /** Every form a leaked secret could take in output (matrix row 22). */
 export function encodings(value: string): string[] {
-  return [value, Buffer.from(value).toString('base64'), encodeURIComponent(value), JSON.stringify(value).slice(1, -1), Buffer.from(value, 'utf16le').toString('latin1')];
+  return [
+    value,
+    Buffer.from(value).toString('base64'),
+    encodeURIComponent(value),
+    JSON.stringify(value).slice(1, -1),
+    Buffer.from(value, 'utf16le').toString('latin1'),
+  ];
 }

@@ -48,7 +48,9 @@ test('a disabled version refuses reads (403) and unknown names are 404', async (
 
 test('a token for another resource is refused with a new challenge', async () => {
   const token = await h.adminToken();
-  const response = await fetch(`${h.sandbox.settings.keyVaultUrl}/secrets/x?api-version=2025-07-01`, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(`${h.sandbox.settings.keyVaultUrl}/secrets/x?api-version=2025-07-01`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   assert.equal(response.status, 401);
   assert.match(response.headers.get('www-authenticate') ?? '', /resource="https:\/\/vault\.azure\.net"/);
 });

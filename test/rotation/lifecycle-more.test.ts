@@ -17,10 +17,18 @@ after(() => t.close());
 test('status lists managed apps found by the tags/any filter, and --expiring-within exits 10 when one is due', async () => {
   await t.provision('st-one');
   await t.provision('st-two', 'smtp');
-  t.sandbox.ctx.state.applications.push({ ...structuredClone(t.app('st-one')), id: crypto.randomUUID(), appId: crypto.randomUUID(), uniqueName: 'not-ours', tags: ['other'] });
+  t.sandbox.ctx.state.applications.push({
+    ...structuredClone(t.app('st-one')),
+    id: crypto.randomUUID(),
+    appId: crypto.randomUUID(),
+    uniqueName: 'not-ours',
+    tags: ['other'],
+  });
   const r = await t.cli(['status', '--json']);
   assert.equal(r.code, 0, r.stderr);
-  const doc = JSON.parse(r.stdout) as { apps: { uniqueName: string; model: string; consent: string; credentials: { marker: string | null }[] }[] };
+  const doc = JSON.parse(r.stdout) as {
+    apps: { uniqueName: string; model: string; consent: string; credentials: { marker: string | null }[] }[];
+  };
   const names = doc.apps.map((a) => a.uniqueName);
   assert.ok(names.includes('st-one') && names.includes('st-two'));
   assert.ok(!names.includes('not-ours'), 'an app without the tag is not listed');
@@ -28,7 +36,10 @@ test('status lists managed apps found by the tags/any filter, and --expiring-wit
   assert.equal(two?.model, 'smtp');
   assert.equal(two?.consent, 'granted');
   assert.match(String(two?.credentials[0]?.marker), /^entra-mail:/);
-  assert.ok(t.sandbox.ctx.log.some((e) => e.path === '/v1.0/applications' && e.status === 200), 'listed through $filter');
+  assert.ok(
+    t.sandbox.ctx.log.some((e) => e.path === '/v1.0/applications' && e.status === 200),
+    'listed through $filter',
+  );
   assert.equal((await t.cli(['status', '--expiring-within', '30d'])).code, 0);
   const due = await t.cli(['status', '--expiring-within', '400d']);
   assert.equal(due.code, 10);
@@ -39,10 +50,19 @@ test('rotate --all --expiring-within rotates every due app and reports each outc
   const r = await t.cli(['rotate', '--all', '--expiring-within', '400d', '--out', '{uniqueName}.rotated.json', '--json']);
   assert.equal(r.code, 0, r.stderr);
   const outcomes = (JSON.parse(r.stdout) as { outcomes: { uniqueName: string; status: string }[] }).outcomes;
-  assert.deepEqual(outcomes.filter((o) => o.status === 'rotated').map((o) => o.uniqueName).sort(), ['st-one', 'st-two']);
+  assert.deepEqual(
+    outcomes
+      .filter((o) => o.status === 'rotated')
+      .map((o) => o.uniqueName)
+      .sort(),
+    ['st-one', 'st-two'],
+  );
   for (const name of ['st-one', 'st-two']) {
     const file = await readJson(join(t.dir, `${name}.rotated.json`));
-    assert.deepEqual(t.app(name).passwordCredentials.map((c) => c.keyId), [file.keyId]);
+    assert.deepEqual(
+      t.app(name).passwordCredentials.map((c) => c.keyId),
+      [file.keyId],
+    );
   }
   const again = await t.cli(['rotate', '--all', '--expiring-within', '30d', '--out', '{uniqueName}.rotated.json', '--json']);
   assert.ok((JSON.parse(again.stdout) as { outcomes: { status: string }[] }).outcomes.every((o) => o.status === 'skipped'));
@@ -54,13 +74,30 @@ test('Key Vault sink: the new secret becomes the current version, tagged with it
   const r = await t.cli(['rotate', '--app', 'kv-app', '--key-vault', vault, '--key-vault-secret', 'kv-app-secret']);
   assert.equal(r.code, 0, r.stderr);
   const { settings } = t.sandbox;
-  const kv = new SecretClient(vault, new ClientSecretCredential(settings.tenantId, settings.adminClientId, settings.adminClientSecret.reveal(), { authorityHost: settings.authorityHost, disableInstanceDiscovery: true }), { disableChallengeResourceVerification: true });
+  const kv = new SecretClient(
+    vault,
+    new ClientSecretCredential(settings.tenantId, settings.adminClientId, settings.adminClientSecret.reveal(), {
+      authorityHost: settings.authorityHost,
+      disableInstanceDiscovery: true,
+    }),
+    { disableChallengeResourceVerification: true },
+  );
   const current = await kv.getSecret('kv-app-secret');
   const keyId = t.app('kv-app').passwordCredentials[0]!.keyId;
   assert.equal(current.properties.tags?.keyId, keyId);
   t.sandbox.ctx.knobs.replicationMs = 3_600_000;
   try {
-    const failed = await t.cli(['rotate', '--app', 'kv-app', '--key-vault', vault, '--key-vault-secret', 'kv-app-secret', '--verify-timeout', '1']);
+    const failed = await t.cli([
+      'rotate',
+      '--app',
+      'kv-app',
+      '--key-vault',
+      vault,
+      '--key-vault-secret',
+      'kv-app-secret',
+      '--verify-timeout',
+      '1',
+    ]);
     assert.equal(failed.code, 7, failed.stderr);
   } finally {
     t.sandbox.ctx.knobs.replicationMs = 0;
@@ -71,7 +108,10 @@ test('Key Vault sink: the new secret becomes the current version, tagged with it
   const versions: { enabled?: boolean }[] = [];
   for await (const p of kv.listPropertiesOfSecretVersions('kv-app-secret')) versions.push(p);
   assert.equal(versions.filter((v) => v.enabled === false).length, 1, 'the failed version is disabled');
-  assert.deepEqual(t.app('kv-app').passwordCredentials.map((c) => c.keyId), [keyId]);
+  assert.deepEqual(
+    t.app('kv-app').passwordCredentials.map((c) => c.keyId),
+    [keyId],
+  );
 });
 
 test('--credential certificate: only the public part goes to Entra, the PEM is 0600, and verify signs in with it', async () => {
@@ -86,9 +126,30 @@ test('--credential certificate: only the public part goes to Entra, the PEM is 0
   assert.equal(keys.length, 1);
   assert.ok(!Buffer.from(keys[0]!.key, 'base64').toString('latin1').includes('PRIVATE'), 'public certificate only');
   assert.equal(t.app('cert-app').passwordCredentials.length, 1, 'the secret is a different kind and stays');
-  const tokens = t.sandbox.ctx.log.filter((e) => e.kind === 'token' && e.method === 'POST' && e.caller === t.app('cert-app').appId && e.status === 200);
+  const tokens = t.sandbox.ctx.log.filter(
+    (e) => e.kind === 'token' && e.method === 'POST' && e.caller === t.app('cert-app').appId && e.status === 200,
+  );
   assert.ok(tokens.length >= 3, 'the certificate was confirmed with client assertions');
-  const verify = await t.cli(['verify', '--client-id', t.app('cert-app').appId, '--model', 'graph', '--mailbox', 'noreply@contoso.com', '--certificate', pemPath, '--private-key', pemPath, '--no-send', '--tenant', t.sandbox.settings.tenantId, '--authority-host', t.sandbox.settings.authorityHost, '--graph-endpoint', t.sandbox.settings.graphEndpoint]);
+  const verify = await t.cli([
+    'verify',
+    '--client-id',
+    t.app('cert-app').appId,
+    '--model',
+    'graph',
+    '--mailbox',
+    'noreply@contoso.com',
+    '--certificate',
+    pemPath,
+    '--private-key',
+    pemPath,
+    '--no-send',
+    '--tenant',
+    t.sandbox.settings.tenantId,
+    '--authority-host',
+    t.sandbox.settings.authorityHost,
+    '--graph-endpoint',
+    t.sandbox.settings.graphEndpoint,
+  ]);
   assert.equal(verify.code, 0, verify.stdout + verify.stderr);
   // A second certificate rotation replaces the first and keeps nothing else.
   const again = await t.cli(['rotate', '--app', 'cert-app', '--credential', 'certificate', '--certificate-out', 'cert-app.pem']);
@@ -102,7 +163,11 @@ test('kill after addPassword, before delivery: the next run finds the orphan by 
   const before = t.app('kill-app').passwordCredentials.map((c) => c.keyId);
   // The hook kills its parent: the secret was minted, delivery never finished.
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, ['src/main.ts', 'rotate', '--app', 'kill-app', '--on-rotate', 'sh -c "kill -9 $PPID"', ...t.common], { cwd: process.cwd(), env: t.env, stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      ['src/main.ts', 'rotate', '--app', 'kill-app', '--on-rotate', 'sh -c "kill -9 $PPID"', ...t.common],
+      { cwd: process.cwd(), env: t.env, stdio: 'ignore' },
+    );
     child.on('exit', (c, signal) => resolve(signal === 'SIGKILL' ? -9 : c));
   });
   assert.equal(code, -9);
@@ -116,7 +181,11 @@ test('kill after addPassword, before delivery: the next run finds the orphan by 
   const outcome = (JSON.parse(r.stdout) as { outcomes: { orphansRemoved: string[] }[] }).outcomes[0];
   assert.deepEqual(outcome?.orphansRemoved, [orphan.keyId]);
   const file = await readJson(join(t.dir, 'kill-app.json'));
-  assert.deepEqual(t.app('kill-app').passwordCredentials.map((c) => c.keyId), [file.keyId], 'no orphan, no old secret');
+  assert.deepEqual(
+    t.app('kill-app').passwordCredentials.map((c) => c.keyId),
+    [file.keyId],
+    'no orphan, no old secret',
+  );
 });
 
 test('usage: a secret with no sink, --all without a window, and a symlinked --out are refused before anything is sent', async () => {
@@ -129,5 +198,9 @@ test('usage: a secret with no sink, --all without a window, and a symlinked --ou
   const r = await t.cli(['rotate', '--app', 'st-one', '--out', 'link.json']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /symbolic link/);
-  assert.deepEqual(t.app('st-one').passwordCredentials.map((c) => c.keyId), keyIds, 'the minted secret was removed again');
+  assert.deepEqual(
+    t.app('st-one').passwordCredentials.map((c) => c.keyId),
+    keyIds,
+    'the minted secret was removed again',
+  );
 });

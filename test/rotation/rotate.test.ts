@@ -19,7 +19,13 @@ test('rotate adds, delivers to --out (0600), confirms, then removes only the old
   const before = structuredClone(await t.provision('rot-basic'));
   const oldKeyId = before.passwordCredentials[0]?.keyId;
   // A secret someone else made on the same app: never touched (matrix row 17).
-  t.sandbox.ctx.state.applications.find((a) => a.uniqueName === 'rot-basic')!.passwordCredentials.push({ ...before.passwordCredentials[0]!, keyId: '11111111-1111-4111-8111-111111111111', displayName: 'made by hand' });
+  t.sandbox.ctx.state.applications
+    .find((a) => a.uniqueName === 'rot-basic')!
+    .passwordCredentials.push({
+      ...before.passwordCredentials[0]!,
+      keyId: '11111111-1111-4111-8111-111111111111',
+      displayName: 'made by hand',
+    });
   const r = await t.cli(['rotate', '--app', 'rot-basic', '--out', 'rot-basic.json']);
   assert.equal(r.code, 0, r.stderr);
   const file = await readJson(join(t.dir, 'rot-basic.json'));
@@ -66,13 +72,36 @@ test('failed verification keeps the old secret and the old file, removes the new
   t.sandbox.ctx.knobs.replicationMs = 3_600_000;
   try {
     const hook = join(t.dir, 'hook-events.jsonl');
-    const r = await t.cli(['rotate', '--app', 'rot-fail', '--out', 'rot-fail.json', '--on-rotate', `sh -c 'cat >> ${hook}; echo --- >> ${hook}'`, '--verify-timeout', '30'], { clock });
+    const r = await t.cli(
+      [
+        'rotate',
+        '--app',
+        'rot-fail',
+        '--out',
+        'rot-fail.json',
+        '--on-rotate',
+        `sh -c 'cat >> ${hook}; echo --- >> ${hook}'`,
+        '--verify-timeout',
+        '30',
+      ],
+      { clock },
+    );
     assert.equal(r.code, 7, r.stderr);
     assert.match(r.stderr, /three token requests in a row/);
     assert.equal(await readFile(join(t.dir, 'rot-fail.json'), 'utf8'), good, 'config unchanged');
-    assert.deepEqual(t.app('rot-fail').passwordCredentials.map((c) => c.keyId), goodKeyId, 'old secret kept, new one removed');
-    const events = (await readFile(hook, 'utf8')).split('---').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
-    assert.deepEqual(events.map((e) => e.event), ['rotated', 'rollback']);
+    assert.deepEqual(
+      t.app('rot-fail').passwordCredentials.map((c) => c.keyId),
+      goodKeyId,
+      'old secret kept, new one removed',
+    );
+    const events = (await readFile(hook, 'utf8'))
+      .split('---')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(
+      events.map((e) => e.event),
+      ['rotated', 'rollback'],
+    );
     assert.deepEqual(events[1]?.keyIds, goodKeyId);
     seen.add(String(events[0]?.clientSecret));
     seen.add(String(JSON.parse(good).clientSecret));
@@ -89,7 +118,11 @@ test('an ambiguous addPassword (committed, then 504) is not retried blindly: its
   const file = await readJson(join(t.dir, 'rot-ambiguous.json'));
   seen.add(String(file.clientSecret));
   const creds = t.app('rot-ambiguous').passwordCredentials;
-  assert.deepEqual(creds.map((c) => c.keyId), [file.keyId], 'exactly the delivered credential; no orphan');
+  assert.deepEqual(
+    creds.map((c) => c.keyId),
+    [file.keyId],
+    'exactly the delivered credential; no orphan',
+  );
 });
 
 test('tenant policies are not retried: exit 5 names the policy and suggests a certificate or a shorter lifetime (rows 18–19)', async () => {
@@ -123,7 +156,20 @@ test('tenant policies are not retried: exit 5 names the policy and suggests a ce
 
 test('--profile re-renders the product output with the new secret; --show-secret prints it only when asked', async () => {
   await t.provision('rot-profile', 'smtp');
-  const r = await t.cli(['rotate', '--app', 'rot-profile', '--profile', 'generic-smtp', '--format', 'env', '--mailbox', 'noreply@contoso.com', '--out', 'rot-profile.env', '--show-secret']);
+  const r = await t.cli([
+    'rotate',
+    '--app',
+    'rot-profile',
+    '--profile',
+    'generic-smtp',
+    '--format',
+    'env',
+    '--mailbox',
+    'noreply@contoso.com',
+    '--out',
+    'rot-profile.env',
+    '--show-secret',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const env = await readFile(join(t.dir, 'rot-profile.env'), 'utf8');
   const secret = t.app('rot-profile').passwordCredentials[0]!;

@@ -13,7 +13,13 @@ x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoPro
 async function clientCertificate(): Promise<{ der: string; pem: string }> {
   const alg = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
   const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({ name: 'CN=sandbox client', keys, signingAlgorithm: alg, notBefore: new Date(Date.now() - 3600_000), notAfter: new Date(Date.now() + 86400_000) });
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    name: 'CN=sandbox client',
+    keys,
+    signingAlgorithm: alg,
+    notBefore: new Date(Date.now() - 3600_000),
+    notAfter: new Date(Date.now() + 86400_000),
+  });
   const key = x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
   return { der: Buffer.from(cert.rawData).toString('base64'), pem: `${cert.toString('pem')}\n${key}\n` };
 }
@@ -29,7 +35,9 @@ describe('sandbox token endpoint: certificates and device code', () => {
     const app = (await graphFetch(h, 'POST', '/applications', { displayName: 'cert-client' })).body;
     await graphFetch(h, 'POST', '/servicePrincipals', { appId: app.appId });
     const registered = await clientCertificate();
-    const patched = await graphFetch(h, 'PATCH', `/applications/${app.id}`, { keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', key: registered.der, displayName: 'CN=sandbox client' }] });
+    const patched = await graphFetch(h, 'PATCH', `/applications/${app.id}`, {
+      keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', key: registered.der, displayName: 'CN=sandbox client' }],
+    });
     assert.equal(patched.status, 204);
     const options = { authorityHost: h.sandbox.settings.authorityHost, disableInstanceDiscovery: true };
     const ok = new ClientCertificateCredential(h.sandbox.settings.tenantId, app.appId, { certificate: registered.pem }, options);
@@ -37,7 +45,12 @@ describe('sandbox token endpoint: certificates and device code', () => {
     assert.equal(claims['appidacr'], '2');
     assert.equal(claims['aud'], 'https://outlook.office365.com');
 
-    const stranger = new ClientCertificateCredential(h.sandbox.settings.tenantId, app.appId, { certificate: (await clientCertificate()).pem }, options);
+    const stranger = new ClientCertificateCredential(
+      h.sandbox.settings.tenantId,
+      app.appId,
+      { certificate: (await clientCertificate()).pem },
+      options,
+    );
     await assert.rejects(stranger.getToken('https://outlook.office365.com/.default'), /AADSTS700027/);
   });
 

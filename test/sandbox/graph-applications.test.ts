@@ -13,7 +13,10 @@ describe('sandbox Graph: applications and secrets', () => {
 
   it('upserts by uniqueName: 201 with the body, then 204; 404 without Prefer', async () => {
     const graph = h.graph(h.admin());
-    const created = await graph.api("/applications(uniqueName='upsert-me')").header('Prefer', 'create-if-missing').patch({ displayName: 'Upsert me', signInAudience: 'AzureADMyOrg' });
+    const created = await graph
+      .api("/applications(uniqueName='upsert-me')")
+      .header('Prefer', 'create-if-missing')
+      .patch({ displayName: 'Upsert me', signInAudience: 'AzureADMyOrg' });
     assert.equal(created.uniqueName, 'upsert-me');
     assert.match(created['@odata.context'], /\$metadata#applications/);
     const again = await graphFetch(h, 'PATCH', "/applications(uniqueName='upsert-me')", { displayName: 'Upsert me' });
@@ -28,7 +31,10 @@ describe('sandbox Graph: applications and secrets', () => {
     const app = (await graphFetch(h, 'POST', '/applications', { displayName: 'Replicating', uniqueName: 'replicating' })).body;
     const early = await graphFetch(h, 'GET', `/applications/${app.id}`);
     assert.equal(early.status, 404);
-    assert.equal(early.body.error.message, `Resource '${app.id}' does not exist or one of its queried reference-property objects are not present.`);
+    assert.equal(
+      early.body.error.message,
+      `Resource '${app.id}' does not exist or one of its queried reference-property objects are not present.`,
+    );
     assert.match(early.body.error.innerError.date, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
     assert.equal(early.body.error.innerError['request-id'], early.headers.get('request-id'));
     assert.equal((await graphFetch(h, 'GET', `/applications?$filter=displayName eq 'Replicating'`)).body.value.length, 0);
@@ -42,7 +48,7 @@ describe('sandbox Graph: applications and secrets', () => {
     assert.match(listed['@odata.context'], /applications\(id,displayName\)$/);
   });
 
-  it('rejects unknown properties with Graph\'s 400 envelope', async () => {
+  it("rejects unknown properties with Graph's 400 envelope", async () => {
     const graph = h.graph(h.admin());
     await assert.rejects(graph.api('/applications').post({ displayName: 'bad', colour: 'blue' }), (error: GraphError) => {
       assert.equal(error.statusCode, 400);
@@ -55,7 +61,9 @@ describe('sandbox Graph: applications and secrets', () => {
 
   it('addPassword answers 200 with a 40-char secret that fails (7000215) until replicated, then works', async () => {
     const app = (await graphFetch(h, 'POST', '/applications', { displayName: 'With secret' })).body;
-    await graphFetch(h, 'POST', '/servicePrincipals', { appId: app.appId }).then((r) => assert.equal(r.status, 400, 'app not replicated yet'));
+    await graphFetch(h, 'POST', '/servicePrincipals', { appId: app.appId }).then((r) =>
+      assert.equal(r.status, 400, 'app not replicated yet'),
+    );
     clock.advance(30_000);
     assert.equal((await graphFetch(h, 'POST', '/servicePrincipals', { appId: app.appId })).status, 201);
     clock.advance(30_000);
@@ -64,7 +72,12 @@ describe('sandbox Graph: applications and secrets', () => {
     assert.equal(pwd.body.secretText.length, 40);
     assert.equal(pwd.body.hint, pwd.body.secretText.slice(0, 3));
     assert.equal(Date.parse(pwd.body.endDateTime) - Date.parse(pwd.body.startDateTime), Math.floor(2 * 365.25 * 86400) * 1000);
-    const form = { grant_type: 'client_credentials', client_id: app.appId, client_secret: pwd.body.secretText, scope: 'https://graph.microsoft.com/.default' };
+    const form = {
+      grant_type: 'client_credentials',
+      client_id: app.appId,
+      client_secret: pwd.body.secretText,
+      scope: 'https://graph.microsoft.com/.default',
+    };
     assert.deepEqual((await postTokenForm(h, form)).body['error_codes'], [7000215]);
     clock.advance(30_000);
     const ok = await postTokenForm(h, form);
@@ -90,7 +103,10 @@ describe('sandbox Graph: applications and secrets', () => {
     assert.equal(tooLong.body.error.code, 'CredentialInvalidLifetimeAsPerAppPolicy');
     assert.match(tooLong.body.error.message, new RegExp(policy.policyId));
     const end = new Date(clock.nowMs() + 30 * 86400_000).toISOString();
-    assert.equal((await graphFetch(h, 'POST', `/applications/${app.id}/addPassword`, { passwordCredential: { endDateTime: end } })).status, 200);
+    assert.equal(
+      (await graphFetch(h, 'POST', `/applications/${app.id}/addPassword`, { passwordCredential: { endDateTime: end } })).status,
+      200,
+    );
     policy.passwordCredentialsAllowed = false;
     const banned = await graphFetch(h, 'POST', `/applications/${app.id}/addPassword`, {});
     assert.equal(banned.body.error.code, 'CredentialTypeNotAllowedAsPerAppPolicy');

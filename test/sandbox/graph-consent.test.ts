@@ -24,8 +24,14 @@ describe('sandbox Graph: service principals and consent', () => {
     const early = await graphFetch(h, 'POST', '/servicePrincipals', { appId: app.appId });
     assert.equal(early.status, 400);
     assert.equal(early.body.error.code, 'Request_BadRequest');
-    assert.equal(early.body.error.message, `The appId '${app.appId}' of the service principal does not reference a valid application object.`);
-    assert.deepEqual(early.body.error.details.map((d: { code: string; target: string }) => [d.code, d.target]), [['NoBackingApplicationObject', 'appId']]);
+    assert.equal(
+      early.body.error.message,
+      `The appId '${app.appId}' of the service principal does not reference a valid application object.`,
+    );
+    assert.deepEqual(
+      early.body.error.details.map((d: { code: string; target: string }) => [d.code, d.target]),
+      [['NoBackingApplicationObject', 'appId']],
+    );
     clock.advance(10_000);
     assert.equal((await graphFetch(h, 'POST', '/servicePrincipals', { appId: app.appId })).status, 201);
     const duplicate = await graphFetch(h, 'POST', '/servicePrincipals', { appId: app.appId });
@@ -62,7 +68,10 @@ describe('sandbox Graph: service principals and consent', () => {
     assert.equal((await graphFetch(h, 'GET', `/servicePrincipals/${sp.id}/appRoleAssignments`)).body.value.length, 0, 'not replicated yet');
     clock.advance(10_000);
     const held = (await graphFetch(h, 'GET', `/servicePrincipals/${sp.id}/appRoleAssignments`)).body.value;
-    assert.deepEqual(held.map((a: { appRoleId: string }) => a.appRoleId), [EXCHANGE_ROLES['SMTP.SendAsApp']]);
+    assert.deepEqual(
+      held.map((a: { appRoleId: string }) => a.appRoleId),
+      [EXCHANGE_ROLES['SMTP.SendAsApp']],
+    );
     assert.equal((await graphFetch(h, 'DELETE', `${path}/${created.body.id}`)).status, 204);
     assert.equal(h.sandbox.snapshot().appRoleAssignments.filter((a) => a.principalId === sp.id).length, 0);
   });
@@ -79,15 +88,27 @@ describe('sandbox Graph: service principals and consent', () => {
     assert.equal(duplicate.status, 409);
     assert.equal(duplicate.body.error.message, 'Permission entry already exists.');
     clock.advance(10_000);
-    assert.equal((await graphFetch(h, 'PATCH', `/oauth2PermissionGrants/${created.body.id}`, { scope: 'SMTP.Send offline_access' })).status, 204);
+    assert.equal(
+      (await graphFetch(h, 'PATCH', `/oauth2PermissionGrants/${created.body.id}`, { scope: 'SMTP.Send offline_access' })).status,
+      204,
+    );
     const found = await graphFetch(h, 'GET', `/oauth2PermissionGrants?$filter=clientId eq '${sp.id}' and consentType eq 'AllPrincipals'`);
-    assert.deepEqual(found.body.value.map((g: { scope: string }) => g.scope), ['SMTP.Send offline_access']);
+    assert.deepEqual(
+      found.body.value.map((g: { scope: string }) => g.scope),
+      ['SMTP.Send offline_access'],
+    );
 
     // Deleting the app takes its service principal, assignments and grants with it.
     assert.equal((await graphFetch(h, 'DELETE', `/applications/${app.id}`)).status, 204);
     const state = h.sandbox.snapshot();
-    assert.equal(state.servicePrincipals.some((s) => s.id === sp.id), false);
-    assert.equal(state.oauth2PermissionGrants.some((g) => g.clientId === sp.id), false);
+    assert.equal(
+      state.servicePrincipals.some((s) => s.id === sp.id),
+      false,
+    );
+    assert.equal(
+      state.oauth2PermissionGrants.some((g) => g.clientId === sp.id),
+      false,
+    );
   });
 
   it('answers 401 without a valid Graph token and 403 without the needed role', async () => {

@@ -32,7 +32,10 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
   tls.setDefaultCACertificates([...tls.getCACertificates('bundled'), ...trusted]);
   const { settings } = sandbox;
   const credential = (clientId: string, secret: string) =>
-    new ClientSecretCredential(settings.tenantId, clientId, secret, { authorityHost: settings.authorityHost, disableInstanceDiscovery: true });
+    new ClientSecretCredential(settings.tenantId, clientId, secret, {
+      authorityHost: settings.authorityHost,
+      disableInstanceDiscovery: true,
+    });
   const admin = () => credential(settings.adminClientId, settings.adminClientSecret.reveal());
   return {
     sandbox,
@@ -71,17 +74,30 @@ export function claimsOf(token: string): Record<string, unknown> {
 }
 
 /** POSTs a form to the sandbox token endpoint and returns status + JSON. */
-export async function postTokenForm(h: Harness, fields: Record<string, string>, tenant = h.sandbox.settings.tenantId): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${h.sandbox.settings.authorityHost}/${tenant}/oauth2/v2.0/token?client-request-id=00000000-0000-4000-8000-000000000001`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' },
-    body: new URLSearchParams(fields),
-  });
+export async function postTokenForm(
+  h: Harness,
+  fields: Record<string, string>,
+  tenant = h.sandbox.settings.tenantId,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(
+    `${h.sandbox.settings.authorityHost}/${tenant}/oauth2/v2.0/token?client-request-id=00000000-0000-4000-8000-000000000001`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' },
+      body: new URLSearchParams(fields),
+    },
+  );
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 /** A raw Graph call over fetch (for faults the Graph client would retry). */
-export async function graphFetch(h: Harness, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; headers: Headers; body: any }> {
+export async function graphFetch(
+  h: Harness,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; headers: Headers; body: any }> {
   const response = await fetch(`${h.sandbox.settings.graphEndpoint}/v1.0${path}`, {
     method,
     headers: { authorization: `Bearer ${token ?? (await h.adminToken())}`, 'content-type': 'application/json' },

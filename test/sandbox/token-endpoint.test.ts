@@ -46,7 +46,9 @@ describe('sandbox token endpoint', () => {
 
   it('serves OpenID discovery on its own origin and a JWKS with the signing key', async () => {
     const base = h.sandbox.settings.authorityHost;
-    const config = (await (await fetch(`${base}/${h.sandbox.settings.tenantDomain}/v2.0/.well-known/openid-configuration`)).json()) as Record<string, string>;
+    const config = (await (
+      await fetch(`${base}/${h.sandbox.settings.tenantDomain}/v2.0/.well-known/openid-configuration`)
+    ).json()) as Record<string, string>;
     assert.equal(config['token_endpoint'], `${base}/${h.sandbox.settings.tenantDomain}/oauth2/v2.0/token`);
     assert.ok(config['issuer']?.startsWith(base));
     assert.ok(config['device_authorization_endpoint']?.endsWith('/oauth2/v2.0/devicecode'));
@@ -71,18 +73,66 @@ describe('sandbox token endpoint', () => {
     assert.equal(claimsOf(body.access_token)['aud'], 'https://graph.microsoft.com');
   });
 
-  const base = () => ({ grant_type: 'client_credentials', client_id: client.appId, client_secret: client.secret, scope: 'https://graph.microsoft.com/.default' });
+  const base = () => ({
+    grant_type: 'client_credentials',
+    client_id: client.appId,
+    client_secret: client.secret,
+    scope: 'https://graph.microsoft.com/.default',
+  });
   const cases: { name: string; fields: () => Record<string, string>; tenant?: string; status: number; error: string; code: number }[] = [
-    { name: 'unknown tenant', fields: base, tenant: '11111111-2222-4333-8444-555555555555', status: 400, error: 'invalid_request', code: 90002 },
+    {
+      name: 'unknown tenant',
+      fields: base,
+      tenant: '11111111-2222-4333-8444-555555555555',
+      status: 400,
+      error: 'invalid_request',
+      code: 90002,
+    },
     { name: 'unknown domain', fields: base, tenant: 'fabrikam.com', status: 400, error: 'invalid_request', code: 90002 },
     { name: 'malformed tenant', fields: base, tenant: 'not a tenant!', status: 400, error: 'invalid_request', code: 900023 },
-    { name: 'unknown app', fields: () => ({ ...base(), client_id: '99999999-2222-4333-8444-555555555555' }), status: 400, error: 'unauthorized_client', code: 700016 },
+    {
+      name: 'unknown app',
+      fields: () => ({ ...base(), client_id: '99999999-2222-4333-8444-555555555555' }),
+      status: 400,
+      error: 'unauthorized_client',
+      code: 700016,
+    },
     { name: 'wrong secret', fields: () => ({ ...base(), client_secret: 'wrong' }), status: 401, error: 'invalid_client', code: 7000215 },
-    { name: 'keyId pasted as secret', fields: () => ({ ...base(), client_secret: client.appObjectId }), status: 401, error: 'invalid_client', code: 7000215 },
-    { name: 'no credential', fields: () => ({ grant_type: 'client_credentials', client_id: client.appId, scope: 'https://graph.microsoft.com/.default' }), status: 401, error: 'invalid_client', code: 7000218 },
-    { name: 'scope without .default', fields: () => ({ ...base(), scope: 'https://graph.microsoft.com/Mail.Send' }), status: 400, error: 'invalid_scope', code: 1002012 },
-    { name: 'unknown resource', fields: () => ({ ...base(), scope: 'https://example.invalid/.default' }), status: 400, error: 'invalid_scope', code: 70011 },
-    { name: 'two resources', fields: () => ({ ...base(), scope: 'https://graph.microsoft.com/.default https://outlook.office365.com/.default' }), status: 400, error: 'invalid_scope', code: 700022 },
+    {
+      name: 'keyId pasted as secret',
+      fields: () => ({ ...base(), client_secret: client.appObjectId }),
+      status: 401,
+      error: 'invalid_client',
+      code: 7000215,
+    },
+    {
+      name: 'no credential',
+      fields: () => ({ grant_type: 'client_credentials', client_id: client.appId, scope: 'https://graph.microsoft.com/.default' }),
+      status: 401,
+      error: 'invalid_client',
+      code: 7000218,
+    },
+    {
+      name: 'scope without .default',
+      fields: () => ({ ...base(), scope: 'https://graph.microsoft.com/Mail.Send' }),
+      status: 400,
+      error: 'invalid_scope',
+      code: 1002012,
+    },
+    {
+      name: 'unknown resource',
+      fields: () => ({ ...base(), scope: 'https://example.invalid/.default' }),
+      status: 400,
+      error: 'invalid_scope',
+      code: 70011,
+    },
+    {
+      name: 'two resources',
+      fields: () => ({ ...base(), scope: 'https://graph.microsoft.com/.default https://outlook.office365.com/.default' }),
+      status: 400,
+      error: 'invalid_scope',
+      code: 700022,
+    },
   ];
   for (const c of cases) {
     it(`answers AADSTS${c.code} (${c.name}) in Entra's error shape`, async () => {
@@ -90,7 +140,12 @@ describe('sandbox token endpoint', () => {
       assert.equal(status, c.status);
       assert.equal(body['error'], c.error);
       assert.deepEqual(body['error_codes'], [c.code]);
-      assert.match(String(body['error_description']), new RegExp(`^AADSTS${c.code}: .+ Trace ID: \\S+ Correlation ID: 00000000-0000-4000-8000-000000000001 Timestamp: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ$`));
+      assert.match(
+        String(body['error_description']),
+        new RegExp(
+          `^AADSTS${c.code}: .+ Trace ID: \\S+ Correlation ID: 00000000-0000-4000-8000-000000000001 Timestamp: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ$`,
+        ),
+      );
       assert.equal(body['correlation_id'], '00000000-0000-4000-8000-000000000001');
       for (const field of ['timestamp', 'trace_id', 'error_uri']) assert.equal(typeof body[field], 'string', field);
     });

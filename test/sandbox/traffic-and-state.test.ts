@@ -24,7 +24,10 @@ describe('sandbox knobs, faults and state file', () => {
       const org = await h.graph(h.admin()).api('/applications').get();
       assert.ok(Array.isArray(org.value));
       assert.equal(h.sandbox.ctx.earlyRetries.length, 1);
-      assert.deepEqual(h.sandbox.ctx.log.filter((e) => e.path === '/v1.0/applications').map((e) => e.status), [429, 200]);
+      assert.deepEqual(
+        h.sandbox.ctx.log.filter((e) => e.path === '/v1.0/applications').map((e) => e.status),
+        [429, 200],
+      );
     } finally {
       await h.close();
     }
@@ -34,12 +37,22 @@ describe('sandbox knobs, faults and state file', () => {
     const h = await startHarness();
     try {
       const app = (await graphFetch(h, 'POST', '/applications', { displayName: 'ambiguous' })).body;
-      h.sandbox.ctx.faults.push({ method: 'POST', path: /\/addPassword$/, action: { type: 'status', status: 504, code: 'UnknownError', commit: true } });
+      h.sandbox.ctx.faults.push({
+        method: 'POST',
+        path: /\/addPassword$/,
+        action: { type: 'status', status: 504, code: 'UnknownError', commit: true },
+      });
       const answer = await graphFetch(h, 'POST', `/applications/${app.id}/addPassword`, { passwordCredential: { displayName: 'run-1' } });
       assert.equal(answer.status, 504);
       assert.equal(answer.body.error.code, 'UnknownError');
       assert.equal(answer.body.secretText, undefined);
-      assert.deepEqual(h.sandbox.snapshot().applications.find((a) => a.id === app.id)?.passwordCredentials.map((c) => c.displayName), ['run-1']);
+      assert.deepEqual(
+        h.sandbox
+          .snapshot()
+          .applications.find((a) => a.id === app.id)
+          ?.passwordCredentials.map((c) => c.displayName),
+        ['run-1'],
+      );
 
       h.sandbox.ctx.faults.push({ method: 'PATCH', path: /uniqueName='dropped'/, action: { type: 'reset', commit: true } });
       const token = await h.adminToken();
@@ -58,7 +71,15 @@ describe('sandbox knobs, faults and state file', () => {
       for (let i = 0; i < 3; i++) statuses.push((await graphFetch(h, 'GET', '/organization', undefined, token)).status);
       assert.deepEqual(statuses, [503, 503, 200]);
       assert.equal(h.sandbox.ctx.faults.length, 0);
-      assert.deepEqual(h.sandbox.mutatingRequests().map((e) => [e.method, e.status]), [['POST', 201], ['POST', 504], ['PATCH', 0], ['PATCH', 204]]);
+      assert.deepEqual(
+        h.sandbox.mutatingRequests().map((e) => [e.method, e.status]),
+        [
+          ['POST', 201],
+          ['POST', 504],
+          ['PATCH', 0],
+          ['PATCH', 204],
+        ],
+      );
     } finally {
       await h.close();
     }
@@ -78,7 +99,12 @@ describe('sandbox knobs, faults and state file', () => {
       assert.equal(second.sandbox.settings.tenantId, first.sandbox.settings.tenantId);
       assert.equal(second.sandbox.settings.adminClientId, first.sandbox.settings.adminClientId);
       assert.equal((await graphFetch(second, 'GET', "/applications(uniqueName='persisted')")).body.id, app.id);
-      const stale = await postTokenForm(second, { grant_type: 'client_credentials', client_id: second.sandbox.settings.adminClientId, client_secret: oldSecret, scope: 'https://graph.microsoft.com/.default' });
+      const stale = await postTokenForm(second, {
+        grant_type: 'client_credentials',
+        client_id: second.sandbox.settings.adminClientId,
+        client_secret: oldSecret,
+        scope: 'https://graph.microsoft.com/.default',
+      });
       assert.deepEqual(stale.body['error_codes'], [7000215]);
       assert.equal(second.sandbox.snapshot().applications.filter((a) => a.appId === second.sandbox.settings.adminClientId).length, 1);
     } finally {

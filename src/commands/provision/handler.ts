@@ -20,7 +20,11 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
     builder: (y) =>
       withProvisionOptions(y)
         .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'With --dry-run: exit 10 when changes are pending' })
-        .option('verify', { type: 'boolean', default: false, describe: 'After provisioning, verify with a real test message (needs a new secret)' })
+        .option('verify', {
+          type: 'boolean',
+          default: false,
+          describe: 'After provisioning, verify with a real test message (needs a new secret)',
+        })
         .option('to', { type: 'string', describe: 'With --verify: recipient of the test message (default: the mailbox)' }),
     handler: async (args) => {
       state.json = Boolean(args.json);
@@ -39,16 +43,23 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
         if (!request.dryRun) assertPrivileges(preflight, { tenant: connection.tenant });
       };
       const ctx = await provision(request, deps, graph);
-      const result = { ...buildProvisionResult(request, ctx), ...(request.dryRun ? { preflight: { identity: preflight.identity, checked: preflight.checked, missing: preflight.missing } } : {}) };
+      const result = {
+        ...buildProvisionResult(request, ctx),
+        ...(request.dryRun ? { preflight: { identity: preflight.identity, checked: preflight.checked, missing: preflight.missing } } : {}),
+      };
       const verification = args.verify && !request.dryRun ? await verifyProvisioned(request, ctx, to, deps) : undefined;
       if (args.json) deps.stdout.write(`${JSON.stringify(verification ? { ...result, verify: verification } : result, null, 2)}\n`);
       else {
-        deps.stdout.write(formatProvisionSummary(result, ctx.delivered?.shown, ctx.delivered?.kept ?? false, ctx.delivered?.writtenTo ?? undefined));
+        deps.stdout.write(
+          formatProvisionSummary(result, ctx.delivered?.shown, ctx.delivered?.kept ?? false, ctx.delivered?.writtenTo ?? undefined),
+        );
         if (verification) deps.stdout.write(`\nVerify:\n${formatVerifyReport(verification)}`);
         if (request.dryRun) deps.stdout.write(formatPreflight(describeMissing(preflight)));
       }
       if (request.dryRun && preflight.missing.length > 0) {
-        deps.stderr.write(`entra-mail: preflight: this run would stop with exit 4 before any change: ${describeMissing(preflight).join('; ')}.\n`);
+        deps.stderr.write(
+          `entra-mail: preflight: this run would stop with exit 4 before any change: ${describeMissing(preflight).join('; ')}.\n`,
+        );
         state.exitCode = ExitCode.permission;
         return;
       }
@@ -60,16 +71,28 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
 }
 
 /** provision --verify: the new secret (or certificate: a client assertion), in memory, never re-read from the file. */
-async function verifyProvisioned(request: ProvisionRequest, ctx: ProvisionContext, to: string | undefined, deps: Deps): Promise<VerifyReport | undefined> {
+async function verifyProvisioned(
+  request: ProvisionRequest,
+  ctx: ProvisionContext,
+  to: string | undefined,
+  deps: Deps,
+): Promise<VerifyReport | undefined> {
   const app = ctx.application ?? ctx.observed?.application;
-  const credential = ctx.minted ? { kind: 'secret' as const, secret: ctx.minted.secret } : ctx.certificate ? certificateSignIn(ctx.certificate) : undefined;
+  const credential = ctx.minted
+    ? { kind: 'secret' as const, secret: ctx.minted.secret }
+    : ctx.certificate
+      ? certificateSignIn(ctx.certificate)
+      : undefined;
   if (!credential || !app || !ctx.observed) {
-    const what = request.desired.credential === 'certificate' ? 'certificate; run `entra-mail verify --certificate FILE --private-key FILE`' : 'secret; run `entra-mail verify`';
+    const what =
+      request.desired.credential === 'certificate'
+        ? 'certificate; run `entra-mail verify --certificate FILE --private-key FILE`'
+        : 'secret; run `entra-mail verify`';
     deps.stderr.write(`verify skipped: no new ${what} with the credential you hold.\n`);
     return undefined;
   }
   if (request.desired.model === 'delegated-smtp') {
-    deps.stderr.write('verify skipped: delegated-smtp sends as a signed-in user; finish the product\'s Authorize step and test there.\n');
+    deps.stderr.write("verify skipped: delegated-smtp sends as a signed-in user; finish the product's Authorize step and test there.\n");
     return undefined;
   }
   const { verifyApp } = await import('../../mail/verify.ts');
@@ -107,22 +130,33 @@ export function formatProvisionSummary(result: ProvisionResult, shown: string | 
     if (result.script) lines.push('', 'Exchange Online script that will be written:', '', result.script.trimEnd());
     return `${lines.join('\n')}\n`;
   }
-  if (result.application) lines.push('', `Application (client) ID: ${result.application.appId}`, `Directory (tenant) ID:   ${result.tenantId}`);
+  if (result.application)
+    lines.push('', `Application (client) ID: ${result.application.appId}`, `Directory (tenant) ID:   ${result.tenantId}`);
   if (result.servicePrincipal) lines.push(`Enterprise app object ID: ${result.servicePrincipal.id}`);
   if (result.secret) lines.push(`Client secret: keyId ${result.secret.keyId}, expires ${result.secret.endDateTime.slice(0, 10)}`);
-  if (result.certificate) lines.push(`Certificate: keyId ${result.certificate.keyId}, thumbprint ${result.certificate.thumbprint ?? 'unknown'}, expires ${result.certificate.endDateTime.slice(0, 10)}`);
+  if (result.certificate)
+    lines.push(
+      `Certificate: keyId ${result.certificate.keyId}, thumbprint ${result.certificate.thumbprint ?? 'unknown'}, expires ${result.certificate.endDateTime.slice(0, 10)}`,
+    );
   if (result.exchange.scriptPath) lines.push(`Exchange script: ${result.exchange.scriptPath} (${result.exchange.status})`);
   if (shown) lines.push('', 'Config:', '', shown.trimEnd());
   if (result.certificate !== undefined) {
     if (result.certificate?.writtenTo) {
-      lines.push('', `The private key and certificate were written to ${result.certificate.writtenTo} (mode 0600); only the public part went to Entra.`);
+      lines.push(
+        '',
+        `The private key and certificate were written to ${result.certificate.writtenTo} (mode 0600); only the public part went to Entra.`,
+      );
       if (configPath) lines.push(`The config, which names that file, was written to ${configPath}.`);
-    }
-    else lines.push('', 'No new certificate on this run (a valid one exists): the config and PEM files were left unchanged; --new-secret mints another.');
+    } else
+      lines.push(
+        '',
+        'No new certificate on this run (a valid one exists): the config and PEM files were left unchanged; --new-secret mints another.',
+      );
     return `${lines.join('\n')}\n`;
   }
   if (result.secret?.writtenTo) lines.push('', `The full config, secret included, was written to ${result.secret.writtenTo} (mode 0600).`);
   else if (kept) lines.push('', 'No new secret on this run: the existing config file was left unchanged (--new-secret mints one).');
-  else if (!result.secret?.writtenTo) lines.push('', 'No new secret on this run (a valid one exists); use --new-secret if you need its value again.');
+  else if (!result.secret?.writtenTo)
+    lines.push('', 'No new secret on this run (a valid one exists); use --new-secret if you need its value again.');
   return `${lines.join('\n')}\n`;
 }

@@ -14,7 +14,15 @@ import type { Connection } from '../../core/sign-in.ts';
 import type { TenantArgs } from '../shared/connection.ts';
 import { withTenantOptions } from '../shared/connection.ts';
 import { buildExchangeOptions } from '../shared/exchange-options.ts';
-import { deriveUniqueName, parseLifetime, validateDisplayName, validateHttpsUrl, validateMailboxes, validateRedirectUri, validateUniqueName } from '../../core/validate.ts';
+import {
+  deriveUniqueName,
+  parseLifetime,
+  validateDisplayName,
+  validateHttpsUrl,
+  validateMailboxes,
+  validateRedirectUri,
+  validateUniqueName,
+} from '../../core/validate.ts';
 
 export interface ProvisionArgs extends TenantArgs {
   profile?: string;
@@ -46,19 +54,46 @@ export interface ProvisionArgs extends TenantArgs {
 export function withProvisionOptions<T>(yargs: Argv<T>): Argv<T & ProvisionArgs> {
   return withTenantOptions(yargs)
     .option('profile', { type: 'string', describe: 'Product profile (entra-mail profiles); default generic-<model>' })
-    .option('model', { type: 'string', choices: MODEL_NAMES as unknown as string[], describe: 'Authorization model (overrides the profile\'s)' })
+    .option('model', {
+      type: 'string',
+      choices: MODEL_NAMES as unknown as string[],
+      describe: "Authorization model (overrides the profile's)",
+    })
     .option('name', { type: 'string', describe: 'App display name (default from the profile)' })
     .option('unique-name', { type: 'string', describe: 'Idempotency key (default derived from the name)' })
     .option('mailbox', { type: 'string', array: true, describe: 'Sending mailbox (repeatable)' })
     .option('sender-name', { type: 'string', describe: 'Display name of the sender' })
     .option('secret-lifetime', { type: 'string', describe: 'e.g. 180d, 24mo (max 24 months; default from the profile)' })
-    .option('new-secret', { type: 'boolean', alias: 'new-credential', default: false, describe: 'Mint a new secret (or certificate) even if a valid one exists' })
-    .option('credential', { type: 'string', choices: ['secret', 'certificate'], default: 'secret', describe: 'Sign in with a client secret or a certificate (generic profiles only)' })
-    .option('certificate-out', { type: 'string', describe: 'certificate: PEM file for the private key + certificate, 0600 (default ./<unique-name>.pem)' })
-    .option('exchange', { type: 'string', choices: EXCHANGE_MODES as unknown as string[], default: 'script', describe: 'Exchange step: write the script, run it, or skip' })
+    .option('new-secret', {
+      type: 'boolean',
+      alias: 'new-credential',
+      default: false,
+      describe: 'Mint a new secret (or certificate) even if a valid one exists',
+    })
+    .option('credential', {
+      type: 'string',
+      choices: ['secret', 'certificate'],
+      default: 'secret',
+      describe: 'Sign in with a client secret or a certificate (generic profiles only)',
+    })
+    .option('certificate-out', {
+      type: 'string',
+      describe: 'certificate: PEM file for the private key + certificate, 0600 (default ./<unique-name>.pem)',
+    })
+    .option('exchange', {
+      type: 'string',
+      choices: EXCHANGE_MODES as unknown as string[],
+      default: 'script',
+      describe: 'Exchange step: write the script, run it, or skip',
+    })
     .option('script-out', { type: 'string', describe: 'Where to write the Exchange script (default ./<unique-name>.exchange.ps1)' })
     .option('pwsh', { type: 'string', describe: 'PowerShell 7 executable [env: ENTRA_MAIL_PWSH]' })
-    .option('exchange-auth', { type: 'string', choices: ['interactive', 'device', 'certificate'], default: 'device', describe: 'How the Exchange session signs in' })
+    .option('exchange-auth', {
+      type: 'string',
+      choices: ['interactive', 'device', 'certificate'],
+      default: 'device',
+      describe: 'How the Exchange session signs in',
+    })
     .option('exchange-app-id', { type: 'string', describe: 'certificate sign-in: the admin app id' })
     .option('exchange-certificate', { type: 'string', describe: 'certificate sign-in: a .pfx file' })
     .option('format', { type: 'string', describe: "Output: the profile's own (default) or env, json, yaml …" })
@@ -66,26 +101,34 @@ export function withProvisionOptions<T>(yargs: Argv<T>): Argv<T & ProvisionArgs>
     .option('show-secret', { type: 'boolean', default: false, describe: 'Print the secret on stdout' })
     .option('redirect-uri', { type: 'string', array: true, describe: 'Extra redirect URI (repeatable)' })
     .option('site-url', { type: 'string', describe: 'Site root (dnn)' })
-    .option('send-as', { type: 'string', array: true, describe: 'Mailboxes the app may send as (Add-RecipientPermission; enaio webclient users)' }) as Argv<T & ProvisionArgs>;
+    .option('send-as', {
+      type: 'string',
+      array: true,
+      describe: 'Mailboxes the app may send as (Add-RecipientPermission; enaio webclient users)',
+    }) as Argv<T & ProvisionArgs>;
 }
 
 /** argv → Desired + the step options: all validation, no I/O beyond reading the shipped profiles. */
 export function buildProvisionRequest(args: ProvisionArgs, connection: Connection, cwd: string, env: NodeJS.ProcessEnv): ProvisionRequest {
-  if (args.model !== undefined && !isModelName(args.model)) throw new UsageError(`--model: '${args.model}' is not one of ${MODEL_NAMES.join(', ')}.`, { flag: '--model' });
+  if (args.model !== undefined && !isModelName(args.model))
+    throw new UsageError(`--model: '${args.model}' is not one of ${MODEL_NAMES.join(', ')}.`, { flag: '--model' });
   const chosen: Profile = getProfile(args.profile ?? `generic-${args.model ?? 'smtp'}`);
   const model: ModelName = (args.model as ModelName | undefined) ?? chosen.model;
   const credential = readCredentialKind(args);
   // Checked before anything is sent: a product that takes only a client secret gets none.
   const profile = credential === 'certificate' ? requireCertificateProfile(chosen, model) : chosen;
   const mailboxes = validateMailboxes(args.mailbox);
-  if (mailboxes.length === 0) throw new UsageError('--mailbox: give the sending mailbox (e.g. --mailbox noreply@contoso.com).', { flag: '--mailbox' });
+  if (mailboxes.length === 0)
+    throw new UsageError('--mailbox: give the sending mailbox (e.g. --mailbox noreply@contoso.com).', { flag: '--mailbox' });
   const displayName = validateDisplayName(args.name ?? profile.displayName);
   const uniqueName = args.uniqueName !== undefined ? validateUniqueName(args.uniqueName) : deriveUniqueName(displayName);
   const siteUrl = args.siteUrl !== undefined ? validateHttpsUrl(args.siteUrl, '--site-url') : undefined;
   const redirectUris = resolveRedirectUris(profile, { siteUrl, extra: (args.redirectUri ?? []).map((u) => validateRedirectUri(u)) });
-  if (args.showSecret && args.json === false && args.out === '-') throw new UsageError('--out - and --show-secret together print the secret twice.', { flag: '--out' });
+  if (args.showSecret && args.json === false && args.out === '-')
+    throw new UsageError('--out - and --show-secret together print the secret twice.', { flag: '--out' });
   const exchangeMode = (args.exchange ?? 'script') as ExchangeMode;
-  if (!(EXCHANGE_MODES as readonly string[]).includes(exchangeMode)) throw new UsageError(`--exchange: '${exchangeMode}' is not one of ${EXCHANGE_MODES.join(', ')}.`, { flag: '--exchange' });
+  if (!(EXCHANGE_MODES as readonly string[]).includes(exchangeMode))
+    throw new UsageError(`--exchange: '${exchangeMode}' is not one of ${EXCHANGE_MODES.join(', ')}.`, { flag: '--exchange' });
   const desired: Desired = {
     tenant: connection.tenant,
     model,
@@ -105,14 +148,19 @@ export function buildProvisionRequest(args: ProvisionArgs, connection: Connectio
   const output = profile.outputs.find((o) => o.name === format);
   if (!output) {
     const which = credential === 'certificate' ? ` for --credential certificate` : '';
-    throw new UsageError(`--format: profile '${profile.name}' has no output '${format}'${which}; choose one of: ${profile.outputs.map((o) => o.name).join(', ')}.`, { flag: '--format' });
+    throw new UsageError(
+      `--format: profile '${profile.name}' has no output '${format}'${which}; choose one of: ${profile.outputs.map((o) => o.name).join(', ')}.`,
+      { flag: '--format' },
+    );
   }
   const outPath = resolve(cwd, args.out ?? `${uniqueName}.${extensionFor(output.format)}`);
   const scriptPath = resolve(cwd, args.scriptOut ?? `${uniqueName}.exchange.ps1`);
   if (scriptPath === outPath) throw new UsageError('--script-out and --out name the same file.', { flag: '--script-out' });
   const certificateOut = credential === 'certificate' ? resolve(cwd, args.certificateOut ?? `${uniqueName}.pem`) : undefined;
   if (certificateOut !== undefined && (certificateOut === outPath || certificateOut === scriptPath)) {
-    throw new UsageError('--certificate-out names the same file as --out or --script-out; the private key needs a file of its own.', { flag: '--certificate-out' });
+    throw new UsageError('--certificate-out names the same file as --out or --script-out; the private key needs a file of its own.', {
+      flag: '--certificate-out',
+    });
   }
   return {
     desired,
@@ -134,8 +182,10 @@ export function buildProvisionRequest(args: ProvisionArgs, connection: Connectio
 
 function readCredentialKind(args: ProvisionArgs): CredentialKind {
   const kind = args.credential ?? 'secret';
-  if (kind !== 'secret' && kind !== 'certificate') throw new UsageError(`--credential: '${kind}' is not secret or certificate.`, { flag: '--credential' });
-  if (kind === 'secret' && args.certificateOut !== undefined) throw new UsageError('--certificate-out needs --credential certificate.', { flag: '--certificate-out' });
+  if (kind !== 'secret' && kind !== 'certificate')
+    throw new UsageError(`--credential: '${kind}' is not secret or certificate.`, { flag: '--credential' });
+  if (kind === 'secret' && args.certificateOut !== undefined)
+    throw new UsageError('--certificate-out needs --credential certificate.', { flag: '--certificate-out' });
   return kind;
 }
 

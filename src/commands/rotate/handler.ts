@@ -55,20 +55,47 @@ export function rotateCommand(deps: Deps, state: CommandState): CommandModule<ob
         ...(plan.render ? { render: plan.render } : {}),
       };
       if (plan.target.all) {
-        const outcomes = args.dryRun ? await planAll(lifecycle, plan.windowDays ?? 0) : await rotateAll(lifecycle, { ...options, windowDays: plan.windowDays ?? 0 });
+        const outcomes = args.dryRun
+          ? await planAll(lifecycle, plan.windowDays ?? 0)
+          : await rotateAll(lifecycle, { ...options, windowDays: plan.windowDays ?? 0 });
         writeOutcomes(deps, Boolean(args.json), tenantId, outcomes, Boolean(args.dryRun));
         const failed = outcomes.find((o) => o.status === 'failed');
         if (failed) state.exitCode = failed.error?.exitCode ?? ExitCode.bug;
         return;
       }
       const application = await findManagedApplication(graph, plan.target.reference);
-      if (plan.windowDays !== undefined && !statusOfCredentials(application, { nowMs: deps.clock.nowMs(), windowDays: plan.windowDays }).due) {
-        const outcome: RotateOutcome = { appId: application.appId, uniqueName: application.uniqueName ?? application.appId, status: 'skipped', removedKeyIds: [], orphansRemoved: [], sinks: [] };
+      if (
+        plan.windowDays !== undefined &&
+        !statusOfCredentials(application, { nowMs: deps.clock.nowMs(), windowDays: plan.windowDays }).due
+      ) {
+        const outcome: RotateOutcome = {
+          appId: application.appId,
+          uniqueName: application.uniqueName ?? application.appId,
+          status: 'skipped',
+          removedKeyIds: [],
+          orphansRemoved: [],
+          sinks: [],
+        };
         writeOutcomes(deps, Boolean(args.json), tenantId, [outcome], false);
         return;
       }
       if (args.dryRun) {
-        writeOutcomes(deps, Boolean(args.json), tenantId, [{ appId: application.appId, uniqueName: application.uniqueName ?? application.appId, status: 'skipped', removedKeyIds: [], orphansRemoved: [], sinks: [] }], true);
+        writeOutcomes(
+          deps,
+          Boolean(args.json),
+          tenantId,
+          [
+            {
+              appId: application.appId,
+              uniqueName: application.uniqueName ?? application.appId,
+              status: 'skipped',
+              removedKeyIds: [],
+              orphansRemoved: [],
+              sinks: [],
+            },
+          ],
+          true,
+        );
         return;
       }
       const { outcome, delivered } = await rotateApplication(lifecycle, application, options);
@@ -83,7 +110,11 @@ export function rotateCommand(deps: Deps, state: CommandState): CommandModule<ob
   };
 }
 
-function buildSinks(plan: RotatePlanArgs, app: ManagedApp, context: { deps: Deps; connection: Connection; credential: TokenCredential; tenantId: string }): Sink[] {
+function buildSinks(
+  plan: RotatePlanArgs,
+  app: ManagedApp,
+  context: { deps: Deps; connection: Connection; credential: TokenCredential; tenantId: string },
+): Sink[] {
   const sinks: Sink[] = [];
   if (plan.kind === 'certificate') {
     const path = plan.certificateOut ? forApp(plan.certificateOut, app.uniqueName) : join(context.deps.cwd, `${app.uniqueName}.pem`);
@@ -91,9 +122,18 @@ function buildSinks(plan: RotatePlanArgs, app: ManagedApp, context: { deps: Deps
   }
   if (plan.out) sinks.push(fileSink(forApp(plan.out, app.uniqueName), (config) => config.text.reveal()));
   if (plan.keyVault) {
-    sinks.push(keyVaultSink({ vaultUrl: plan.keyVault.url, secretName: vaultSecretName(plan.keyVault.secretName, app.uniqueName), credential: context.credential, appId: app.appId, authorityHost: context.connection.endpoints.authorityHost }));
+    sinks.push(
+      keyVaultSink({
+        vaultUrl: plan.keyVault.url,
+        secretName: vaultSecretName(plan.keyVault.secretName, app.uniqueName),
+        credential: context.credential,
+        appId: app.appId,
+        authorityHost: context.connection.endpoints.authorityHost,
+      }),
+    );
   }
-  if (plan.onRotate) sinks.push(commandSink(plan.onRotate, context.deps.env, { tenantId: context.tenantId, appId: app.appId, uniqueName: app.uniqueName }));
+  if (plan.onRotate)
+    sinks.push(commandSink(plan.onRotate, context.deps.env, { tenantId: context.tenantId, appId: app.appId, uniqueName: app.uniqueName }));
   return sinks;
 }
 
@@ -101,7 +141,14 @@ function buildSinks(plan: RotatePlanArgs, app: ManagedApp, context: { deps: Deps
 async function planAll(lifecycle: LifecycleDeps, windowDays: number): Promise<RotateOutcome[]> {
   const { readStatus } = await import('../../rotation/status.ts');
   const statuses = await readStatus(lifecycle.graph as GraphGateway, { nowMs: lifecycle.clock.nowMs(), windowDays });
-  return statuses.map((s) => ({ appId: s.appId, uniqueName: s.uniqueName, status: s.due ? ('rotated' as const) : ('skipped' as const), removedKeyIds: [], orphansRemoved: [], sinks: [] }));
+  return statuses.map((s) => ({
+    appId: s.appId,
+    uniqueName: s.uniqueName,
+    status: s.due ? ('rotated' as const) : ('skipped' as const),
+    removedKeyIds: [],
+    orphansRemoved: [],
+    sinks: [],
+  }));
 }
 
 function writeOutcomes(deps: Deps, json: boolean, tenantId: string, outcomes: RotateOutcome[], dryRun: boolean): void {
@@ -116,7 +163,9 @@ function writeOutcomes(deps: Deps, json: boolean, tenantId: string, outcomes: Ro
         ? `new ${o.credential.kind} ${o.credential.keyId} (expires ${o.credential.endDateTime.slice(0, 10)}), removed ${o.removedKeyIds.length} old, delivered to ${o.sinks.join('; ') || 'stdout'}`
         : o.status === 'failed'
           ? `exit ${o.error?.exitCode}: ${o.error?.message ?? ''}`
-          : dryRun ? '' : 'not due; nothing changed';
+          : dryRun
+            ? ''
+            : 'not due; nothing changed';
     return `${status.padEnd(8)} ${o.uniqueName} (${o.appId})${detail ? `: ${detail}` : ''}`;
   });
   deps.stdout.write(`${dryRun ? 'Plan (dry run, nothing changed):\n' : ''}${lines.join('\n')}\n`);

@@ -26,12 +26,16 @@ export interface TenantArgs {
 export function withTenantOptions<T>(yargs: Argv<T>): Argv<T & TenantArgs> {
   return yargs
     .option('tenant', { type: 'string', describe: 'Tenant id or domain [env: AZURE_TENANT_ID]' })
-    .option('auth', { type: 'string', choices: AUTH_MODES as unknown as string[], describe: 'How the admin signs in (default: device-code in a terminal, env otherwise)' })
+    .option('auth', {
+      type: 'string',
+      choices: AUTH_MODES as unknown as string[],
+      describe: 'How the admin signs in (default: device-code in a terminal, env otherwise)',
+    })
     .option('cloud', { type: 'string', choices: CLOUD_NAMES as unknown as string[], describe: 'National cloud [env: ENTRA_MAIL_CLOUD]' })
     .option('authority-host', { type: 'string', describe: 'Override the login host [env: AZURE_AUTHORITY_HOST]' })
     .option('graph-endpoint', { type: 'string', describe: 'Override the Graph origin [env: ENTRA_MAIL_GRAPH_ENDPOINT]' })
     .option('smtp-host', { type: 'string', describe: 'Override the SMTP submission host:port [env: ENTRA_MAIL_SMTP_HOST]' })
-    .option('ca-file', { type: 'string', describe: 'Extra CA certificate (PEM) to trust, e.g. the sandbox\'s [env: NODE_EXTRA_CA_CERTS]' })
+    .option('ca-file', { type: 'string', describe: "Extra CA certificate (PEM) to trust, e.g. the sandbox's [env: NODE_EXTRA_CA_CERTS]" })
     .option('json', { type: 'boolean', default: false, describe: 'One JSON document on stdout; progress off' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'Read everything, change nothing, print the plan' })
     .option('yes', { type: 'boolean', default: false, describe: 'No prompts' })
@@ -52,7 +56,8 @@ export function resolveConnection(args: TenantArgs, deps: Pick<Deps, 'env' | 'st
   const smtpHost = optional(args.smtpHost ?? env.ENTRA_MAIL_SMTP_HOST, (v) => validateHostPort(v, '--smtp-host'));
   const endpoints = resolveEndpoints(cloud, { authorityHost, graphEndpoint, smtpHost });
   const authMode = (args.auth ?? (deps.stdin.isTTY ? 'device-code' : 'env')) as AuthMode;
-  if (!(AUTH_MODES as readonly string[]).includes(authMode)) throw new UsageError(`--auth: '${authMode}' is not one of ${AUTH_MODES.join(', ')}.`, { flag: '--auth' });
+  if (!(AUTH_MODES as readonly string[]).includes(authMode))
+    throw new UsageError(`--auth: '${authMode}' is not one of ${AUTH_MODES.join(', ')}.`, { flag: '--auth' });
   const graphScope = `${resolveEndpoints(cloud).graphEndpoint}/.default`;
   return { tenant, cloud, endpoints, authMode, graphScope };
 }
@@ -74,7 +79,8 @@ export async function trustCaFile(path: string | undefined): Promise<void> {
   } catch {
     throw new UsageError(`--ca-file: cannot read '${path}'.`, { flag: '--ca-file' });
   }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca-file: '${path}' holds no PEM certificate.`, { flag: '--ca-file' });
+  if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+    throw new UsageError(`--ca-file: '${path}' holds no PEM certificate.`, { flag: '--ca-file' });
   const current = tls.getCACertificates('default');
   if (!current.includes(pem)) tls.setDefaultCACertificates([...current, pem]);
 }
@@ -101,7 +107,10 @@ export async function signIn(connection: Connection, deps: Deps): Promise<{ cred
       step: 'sign-in',
       object: `tenant ${connection.tenant}`,
       code: aadstsCode(error),
-      suggestion: connection.authMode === 'env' ? 'Check AZURE_CLIENT_ID / AZURE_CLIENT_SECRET and --tenant.' : 'Sign in again with an administrator account of that tenant.',
+      suggestion:
+        connection.authMode === 'env'
+          ? 'Check AZURE_CLIENT_ID / AZURE_CLIENT_SECRET and --tenant.'
+          : 'Sign in again with an administrator account of that tenant.',
     });
   }
 }

@@ -16,7 +16,12 @@ export interface ExchangeConnectArgs {
 
 export function withExchangeConnectOptions<T>(yargs: Argv<T>): Argv<T & ExchangeConnectArgs> {
   return yargs
-    .option('exchange-auth', { type: 'string', choices: ['interactive', 'device', 'certificate'], default: 'device', describe: 'How the Exchange session signs in' })
+    .option('exchange-auth', {
+      type: 'string',
+      choices: ['interactive', 'device', 'certificate'],
+      default: 'device',
+      describe: 'How the Exchange session signs in',
+    })
     .option('exchange-app-id', { type: 'string', describe: 'certificate sign-in: the admin app id' })
     .option('exchange-certificate', { type: 'string', describe: 'certificate sign-in: a .pfx file' })
     .option('pwsh', { type: 'string', describe: 'PowerShell 7 executable [env: ENTRA_MAIL_PWSH]' }) as Argv<T & ExchangeConnectArgs>;
@@ -25,12 +30,20 @@ export function withExchangeConnectOptions<T>(yargs: Argv<T>): Argv<T & Exchange
 /** How the generated script signs in to Exchange Online (exchange-and-smtp.md §1.2). */
 export function parseExchangeConnect(args: ExchangeConnectArgs, organization?: Organization): ExchangeConnectOptions {
   const mode = (args.exchangeAuth ?? 'device') as ExchangeConnectOptions['mode'];
-  if (!['interactive', 'device', 'certificate'].includes(mode)) throw new UsageError(`--exchange-auth: '${mode}' is not interactive, device or certificate.`, { flag: '--exchange-auth' });
+  if (!['interactive', 'device', 'certificate'].includes(mode))
+    throw new UsageError(`--exchange-auth: '${mode}' is not interactive, device or certificate.`, { flag: '--exchange-auth' });
   if (mode !== 'certificate') return { mode };
   if (!args.exchangeAppId || !args.exchangeCertificate) {
-    throw new UsageError('--exchange-auth certificate needs --exchange-app-id and --exchange-certificate (a .pfx file).', { flag: '--exchange-auth' });
+    throw new UsageError('--exchange-auth certificate needs --exchange-app-id and --exchange-certificate (a .pfx file).', {
+      flag: '--exchange-auth',
+    });
   }
-  return { mode, appId: args.exchangeAppId, certificatePath: args.exchangeCertificate, organization: organization ? initialDomain(organization) : undefined };
+  return {
+    mode,
+    appId: args.exchangeAppId,
+    certificatePath: args.exchangeCertificate,
+    organization: organization ? initialDomain(organization) : undefined,
+  };
 }
 
 /**
@@ -39,7 +52,15 @@ export function parseExchangeConnect(args: ExchangeConnectArgs, organization?: O
  */
 export function buildExchangeOptions(
   args: ExchangeConnectArgs,
-  input: { mode: ExchangeMode; scriptPath: string; connection: Connection; env: NodeJS.ProcessEnv; sendAs: string[]; enableSmtpAuth: boolean; organization?: Organization },
+  input: {
+    mode: ExchangeMode;
+    scriptPath: string;
+    connection: Connection;
+    env: NodeJS.ProcessEnv;
+    sendAs: string[];
+    enableSmtpAuth: boolean;
+    organization?: Organization;
+  },
 ): ExchangeOptions {
   return {
     mode: input.mode,

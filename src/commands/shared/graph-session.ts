@@ -9,7 +9,11 @@ import { signIn, trustCaFile } from './connection.ts';
  * Sign in (before any task list), then build the Graph gateway. Retries are reported on stderr
  * with --verbose; nothing here ever prints a token.
  */
-export async function openGraphSession(connection: Connection, args: TenantArgs, deps: Deps): Promise<{ graph: GraphGateway; token: string; credential: TokenCredential }> {
+export async function openGraphSession(
+  connection: Connection,
+  args: TenantArgs,
+  deps: Deps,
+): Promise<{ graph: GraphGateway; token: string; credential: TokenCredential }> {
   await trustCaFile(args.caFile);
   const { credential, token } = await signIn(connection, deps);
   // The Graph SDK loads only for commands that talk to Graph (issue 2: cold start).

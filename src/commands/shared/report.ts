@@ -17,7 +17,9 @@ export function reportError(error: unknown, deps: Pick<Deps, 'stdout' | 'stderr'
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  deps.stderr.write(`entra-mail: unexpected error: ${message}\n  This is a bug; please report it with the command you ran${options.verbose ? '' : ' (add --verbose for the stack)'}.\n`);
+  deps.stderr.write(
+    `entra-mail: unexpected error: ${message}\n  This is a bug; please report it with the command you ran${options.verbose ? '' : ' (add --verbose for the stack)'}.\n`,
+  );
   if (options.verbose && error instanceof Error && error.stack) deps.stderr.write(`${error.stack}\n`);
   if (options.json) deps.stdout.write(`${JSON.stringify({ error: 'UnexpectedError', exitCode: ExitCode.bug, message }, null, 2)}\n`);
   return ExitCode.bug;

@@ -17,7 +17,8 @@ export const DEFAULT_SECRET_ENV = 'ENTRA_MAIL_CLIENT_SECRET';
  */
 export async function readSecretInput(args: SecretInputArgs, deps: Pick<Deps, 'env' | 'stdin'>): Promise<Secret> {
   const sources = [args.secretEnv !== undefined, args.secretFile !== undefined, Boolean(args.secretStdin)].filter(Boolean).length;
-  if (sources > 1) throw new UsageError('Give the secret one way only: --secret-env, --secret-file or --secret-stdin.', { flag: '--secret-file' });
+  if (sources > 1)
+    throw new UsageError('Give the secret one way only: --secret-env, --secret-file or --secret-stdin.', { flag: '--secret-file' });
   let value: string | undefined;
   if (args.secretFile !== undefined) {
     try {
@@ -29,9 +30,11 @@ export async function readSecretInput(args: SecretInputArgs, deps: Pick<Deps, 'e
     value = (await readAll(deps.stdin)).split(/\r?\n/)[0];
   } else {
     const name = args.secretEnv ?? DEFAULT_SECRET_ENV;
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--secret-env: '${name}' is not an environment variable name.`, { flag: '--secret-env' });
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw new UsageError(`--secret-env: '${name}' is not an environment variable name.`, { flag: '--secret-env' });
     value = deps.env[name];
-    if (!value) throw new UsageError(`The app's secret was not found: set ${name}, or use --secret-file / --secret-stdin.`, { flag: '--secret-env' });
+    if (!value)
+      throw new UsageError(`The app's secret was not found: set ${name}, or use --secret-file / --secret-stdin.`, { flag: '--secret-env' });
   }
   const trimmed = value?.trim();
   if (!trimmed) throw new UsageError('The app secret given is empty.', { flag: '--secret-file' });

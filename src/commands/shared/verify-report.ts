@@ -11,6 +11,13 @@ export function formatVerifyReport(report: VerifyReport): string {
     if (check.fix) lines.push(`         fix:   ${check.fix}`);
     if (check.retryAfter) lines.push(`         retry after ${check.retryAfter}`);
   }
-  lines.push('', report.ok ? 'The app can send mail.' : report.pending ? 'Not yet: permissions are still propagating; retry later.' : 'The app cannot send mail yet; see the fix above.');
+  lines.push(
+    '',
+    report.ok
+      ? 'The app can send mail.'
+      : report.pending
+        ? 'Not yet: permissions are still propagating; retry later.'
+        : 'The app cannot send mail yet; see the fix above.',
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -11,16 +11,32 @@ const TIMEOUT_MS = 120_000;
  * `{"event":"rollback", …}` naming the key ids to go back to. Its own output is not shown: it
  * may echo what it was given.
  */
-export function commandSink(command: string, env: NodeJS.ProcessEnv, context: { tenantId: string; appId: string; uniqueName: string }): Sink {
+export function commandSink(
+  command: string,
+  env: NodeJS.ProcessEnv,
+  context: { tenantId: string; appId: string; uniqueName: string },
+): Sink {
   const words = splitCommand(command);
   const [file, ...args] = words;
   if (!file) throw new UsageError('--on-rotate: give a command to run.', { flag: '--on-rotate' });
   let delivered: DeliveredConfig | undefined;
   const run = async (payload: string, event: string) => {
     const { execa } = await import('execa');
-    const result = await execa(file, args, { input: payload, env, extendEnv: false, reject: false, timeout: TIMEOUT_MS, stdout: 'ignore', stderr: 'ignore' });
+    const result = await execa(file, args, {
+      input: payload,
+      env,
+      extendEnv: false,
+      reject: false,
+      timeout: TIMEOUT_MS,
+      stdout: 'ignore',
+      stderr: 'ignore',
+    });
     if (result.failed) {
-      const why = result.timedOut ? `did not finish within ${TIMEOUT_MS / 1000} s` : result.exitCode !== undefined ? `exited with code ${result.exitCode}` : `could not be started (${result.code ?? 'error'})`;
+      const why = result.timedOut
+        ? `did not finish within ${TIMEOUT_MS / 1000} s`
+        : result.exitCode !== undefined
+          ? `exited with code ${result.exitCode}`
+          : `could not be started (${result.code ?? 'error'})`;
       throw new ExternalToolError(`--on-rotate command '${file}' ${why} on the '${event}' event.`, {
         step: 'deliver',
         object: `app ${context.appId}`,

@@ -11,13 +11,21 @@ import type { DeliveredConfig, Sink } from '../types.ts';
  * the previous version's value is set again as the current version and the failed version is
  * disabled, so a reader of "latest" gets the old, working value (matrix row 16).
  */
-export function keyVaultSink(options: { vaultUrl: string; secretName: string; credential: TokenCredential; appId: string; authorityHost: string }): Sink {
+export function keyVaultSink(options: {
+  vaultUrl: string;
+  secretName: string;
+  credential: TokenCredential;
+  appId: string;
+  authorityHost: string;
+}): Sink {
   // A vault outside *.vault.azure.net (the sandbox) cannot pass the SDK's challenge-domain check.
   const disableChallengeResourceVerification = !isMicrosoftAuthorityHost(options.authorityHost);
   // The Key Vault SDK loads only when a vault sink is used (issue 2: cold start).
   let client: SecretClient | undefined;
   const vault = async (): Promise<SecretClient> =>
-    (client ??= new (await import('@azure/keyvault-secrets')).SecretClient(options.vaultUrl, options.credential, { disableChallengeResourceVerification }));
+    (client ??= new (await import('@azure/keyvault-secrets')).SecretClient(options.vaultUrl, options.credential, {
+      disableChallengeResourceVerification,
+    }));
   const name = options.secretName;
   let previous: { version: string; tags?: Record<string, string>; contentType?: string } | undefined;
   let written: string | undefined;
@@ -30,7 +38,9 @@ export function keyVaultSink(options: { vaultUrl: string; secretName: string; cr
         try {
           const current = await kv.getSecret(name);
           const p = current.properties;
-          return p.version ? { version: p.version, ...(p.tags ? { tags: p.tags } : {}), ...(p.contentType ? { contentType: p.contentType } : {}) } : undefined;
+          return p.version
+            ? { version: p.version, ...(p.tags ? { tags: p.tags } : {}), ...(p.contentType ? { contentType: p.contentType } : {}) }
+            : undefined;
         } catch (error) {
           if ((error as { statusCode?: number }).statusCode === 404) return undefined;
           throw error;
@@ -39,7 +49,12 @@ export function keyVaultSink(options: { vaultUrl: string; secretName: string; cr
       const set = await guard(where, () =>
         kv.setSecret(name, config.credential.value.reveal(), {
           contentType: config.credential.kind === 'certificate' ? 'application/x-pem-file' : 'text/plain',
-          tags: { keyId: config.credential.keyId, clientId: options.appId, expires: config.credential.endDateTime, managedBy: 'entra-mail' },
+          tags: {
+            keyId: config.credential.keyId,
+            clientId: options.appId,
+            expires: config.credential.endDateTime,
+            managedBy: 'entra-mail',
+          },
         }),
       );
       written = set.properties.version;
@@ -52,7 +67,13 @@ export function keyVaultSink(options: { vaultUrl: string; secretName: string; cr
       if (previous) {
         const old = previous;
         const value = await guard(where, async () => (await kv.getSecret(name, { version: old.version })).value);
-        if (value !== undefined) await guard(where, () => kv.setSecret(name, value, { ...(old.tags ? { tags: old.tags } : {}), ...(old.contentType ? { contentType: old.contentType } : {}) }));
+        if (value !== undefined)
+          await guard(where, () =>
+            kv.setSecret(name, value, {
+              ...(old.tags ? { tags: old.tags } : {}),
+              ...(old.contentType ? { contentType: old.contentType } : {}),
+            }),
+          );
       }
       await guard(where, () => kv.updateSecretProperties(name, failed, { enabled: false }));
     },
@@ -76,6 +97,10 @@ async function guard<T>(where: string, operation: () => Promise<T>): Promise<T> 
         suggestion: "Give the signed-in identity the 'Key Vault Secrets Officer' role on the vault (or get/set/list secret permissions).",
       });
     }
-    throw new ServiceError(`${where}: ${status ? `HTTP ${status}` : 'the vault could not be reached'}.`, { step: 'deliver', object: where, cause: { statusCode: status } });
+    throw new ServiceError(`${where}: ${status ? `HTTP ${status}` : 'the vault could not be reached'}.`, {
+      step: 'deliver',
+      object: where,
+      cause: { statusCode: status },
+    });
   }
 }

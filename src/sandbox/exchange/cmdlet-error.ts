@@ -29,7 +29,10 @@ export function objectNotFound(identity: string): ExchangeCmdletError {
 }
 
 /** 400 for a bad or unknown parameter, or a task-level refusal. */
-export function badRequest(message: string, exceptionType = 'Microsoft.Exchange.Configuration.Tasks.TaskArgumentException'): ExchangeCmdletError {
+export function badRequest(
+  message: string,
+  exceptionType = 'Microsoft.Exchange.Configuration.Tasks.TaskArgumentException',
+): ExchangeCmdletError {
   return new ExchangeCmdletError(400, exceptionType, message, 'Ex8E3A2C');
 }
 

@@ -38,20 +38,35 @@ export function parseOpathFilter(text: string): OpathFilter {
   };
   const parseOr = (): OpathFilter => {
     let left = parseAnd();
-    while (peek() === 'or') { index += 1; left = { kind: 'or', left, right: parseAnd() }; }
+    while (peek() === 'or') {
+      index += 1;
+      left = { kind: 'or', left, right: parseAnd() };
+    }
     return left;
   };
   const parseAnd = (): OpathFilter => {
     let left = parseUnary();
-    while (peek() === 'and') { index += 1; left = { kind: 'and', left, right: parseUnary() }; }
+    while (peek() === 'and') {
+      index += 1;
+      left = { kind: 'and', left, right: parseUnary() };
+    }
     return left;
   };
   const parseUnary = (): OpathFilter => {
-    if (peek() === 'not') { index += 1; return { kind: 'not', operand: parseUnary() }; }
-    if (peek() === '(') { index += 1; const inner = parseOr(); take(')'); return inner; }
+    if (peek() === 'not') {
+      index += 1;
+      return { kind: 'not', operand: parseUnary() };
+    }
+    if (peek() === '(') {
+      index += 1;
+      const inner = parseOr();
+      take(')');
+      return inner;
+    }
     const property = take('name');
     const operator = peek();
-    if (operator !== 'eq' && operator !== 'ne' && operator !== 'like') throw new Error(`Invalid filter syntax: expected -eq, -ne or -like after ${property}`);
+    if (operator !== 'eq' && operator !== 'ne' && operator !== 'like')
+      throw new Error(`Invalid filter syntax: expected -eq, -ne or -like after ${property}`);
     index += 1;
     return { kind: 'compare', property, operator, value: take('string') };
   };
@@ -63,9 +78,12 @@ export function parseOpathFilter(text: string): OpathFilter {
 /** Does the recipient match? Comparisons are case-insensitive, as Exchange's are. */
 export function matchesOpathFilter(filter: OpathFilter, recipient: OpathRecipient): boolean {
   switch (filter.kind) {
-    case 'and': return matchesOpathFilter(filter.left, recipient) && matchesOpathFilter(filter.right, recipient);
-    case 'or': return matchesOpathFilter(filter.left, recipient) || matchesOpathFilter(filter.right, recipient);
-    case 'not': return !matchesOpathFilter(filter.operand, recipient);
+    case 'and':
+      return matchesOpathFilter(filter.left, recipient) && matchesOpathFilter(filter.right, recipient);
+    case 'or':
+      return matchesOpathFilter(filter.left, recipient) || matchesOpathFilter(filter.right, recipient);
+    case 'not':
+      return !matchesOpathFilter(filter.operand, recipient);
     case 'compare': {
       const raw = recipient[filter.property.toLowerCase()];
       const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((v) => v.toLowerCase());

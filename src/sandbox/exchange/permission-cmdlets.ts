@@ -25,7 +25,9 @@ export const permissionCmdlets: CmdletTable = {
       const userParam = params.optionalString('User');
       const user = userParam === undefined ? undefined : resolvePrincipal(exchange, userParam);
       const aces = exchange.mailboxPermissions.filter((p) => p.identity === mailbox.address && (user === undefined || p.user === user));
-      return { value: aces.map((p) => ({ Identity: p.identity, User: p.user, AccessRights: [p.accessRights], IsInherited: false, Deny: false })) };
+      return {
+        value: aces.map((p) => ({ Identity: p.identity, User: p.user, AccessRights: [p.accessRights], IsInherited: false, Deny: false })),
+      };
     },
   },
   'Add-MailboxPermission': {
@@ -37,7 +39,10 @@ export const permissionCmdlets: CmdletTable = {
       requireRight(params, 'FullAccess', true);
       const row = { Identity: mailbox.address, User: user, AccessRights: ['FullAccess'], IsInherited: false, Deny: false };
       if (exchange.mailboxPermissions.some((p) => p.identity === mailbox.address && p.user === user)) {
-        return { value: [row], warnings: [`The appropriate access control entry is already present on the object "${mailbox.address}" for account "${user}".`] };
+        return {
+          value: [row],
+          warnings: [`The appropriate access control entry is already present on the object "${mailbox.address}" for account "${user}".`],
+        };
       }
       exchange.mailboxPermissions.push({ identity: mailbox.address, user, accessRights: 'FullAccess' });
       return { value: [row], mutated: true };
@@ -53,7 +58,12 @@ export const permissionCmdlets: CmdletTable = {
       const before = exchange.mailboxPermissions.length;
       exchange.mailboxPermissions = exchange.mailboxPermissions.filter((p) => !(p.identity === mailbox.address && p.user === user));
       if (exchange.mailboxPermissions.length === before) {
-        return { value: [], warnings: [`Can't remove the access control entry on the object "${mailbox.address}" for account "${user}" because the ACE doesn't exist on the object.`] };
+        return {
+          value: [],
+          warnings: [
+            `Can't remove the access control entry on the object "${mailbox.address}" for account "${user}" because the ACE doesn't exist on the object.`,
+          ],
+        };
       }
       return { value: [], mutated: true };
     },
@@ -66,8 +76,18 @@ export const permissionCmdlets: CmdletTable = {
       const trusteeParam = params.optionalString('Trustee');
       const trustee = trusteeParam === undefined ? undefined : resolvePrincipal(exchange, trusteeParam);
       requireRight(params, 'SendAs', false);
-      const grants = exchange.recipientPermissions.filter((p) => p.identity === mailbox.address && (trustee === undefined || p.trustee === trustee));
-      return { value: grants.map((p) => ({ Identity: p.identity, Trustee: p.trustee, AccessControlType: 'Allow', AccessRights: [p.accessRights], IsInherited: false })) };
+      const grants = exchange.recipientPermissions.filter(
+        (p) => p.identity === mailbox.address && (trustee === undefined || p.trustee === trustee),
+      );
+      return {
+        value: grants.map((p) => ({
+          Identity: p.identity,
+          Trustee: p.trustee,
+          AccessControlType: 'Allow',
+          AccessRights: [p.accessRights],
+          IsInherited: false,
+        })),
+      };
     },
   },
   'Add-RecipientPermission': {
@@ -79,7 +99,12 @@ export const permissionCmdlets: CmdletTable = {
       requireRight(params, 'SendAs', true);
       const row = { Identity: mailbox.address, Trustee: trustee, AccessControlType: 'Allow', AccessRights: ['SendAs'], IsInherited: false };
       if (exchange.recipientPermissions.some((p) => p.identity === mailbox.address && p.trustee === trustee)) {
-        return { value: [row], warnings: [`The appropriate access control entry is already present on the object "${mailbox.address}" for account "${trustee}".`] };
+        return {
+          value: [row],
+          warnings: [
+            `The appropriate access control entry is already present on the object "${mailbox.address}" for account "${trustee}".`,
+          ],
+        };
       }
       exchange.recipientPermissions.push({ identity: mailbox.address, trustee, accessRights: 'SendAs' });
       return { value: [row], mutated: true };
@@ -93,15 +118,27 @@ export const permissionCmdlets: CmdletTable = {
       const trustee = resolvePrincipal(exchange, params.string('Trustee'));
       requireRight(params, 'SendAs', true);
       const before = exchange.recipientPermissions.length;
-      exchange.recipientPermissions = exchange.recipientPermissions.filter((p) => !(p.identity === mailbox.address && p.trustee === trustee));
-      return exchange.recipientPermissions.length === before ? { value: [], warnings: [`No SendAs permission for "${trustee}" on "${mailbox.address}".`] } : { value: [], mutated: true };
+      exchange.recipientPermissions = exchange.recipientPermissions.filter(
+        (p) => !(p.identity === mailbox.address && p.trustee === trustee),
+      );
+      return exchange.recipientPermissions.length === before
+        ? { value: [], warnings: [`No SendAs permission for "${trustee}" on "${mailbox.address}".`] }
+        : { value: [], mutated: true };
     },
   },
   'Get-CASMailbox': {
     parameters: ['Identity'],
     run(ctx, params) {
       const mailbox = resolveMailbox(ctx.state.exchange, params.string('Identity'));
-      return { value: [{ Identity: mailbox.address, PrimarySmtpAddress: mailbox.address, SmtpClientAuthenticationDisabled: mailbox.smtpClientAuthenticationDisabled }] };
+      return {
+        value: [
+          {
+            Identity: mailbox.address,
+            PrimarySmtpAddress: mailbox.address,
+            SmtpClientAuthenticationDisabled: mailbox.smtpClientAuthenticationDisabled,
+          },
+        ],
+      };
     },
   },
   'Set-CASMailbox': {
@@ -117,7 +154,9 @@ export const permissionCmdlets: CmdletTable = {
   'Get-TransportConfig': {
     parameters: [],
     run(ctx) {
-      return { value: [{ Identity: 'Transport Settings', SmtpClientAuthenticationDisabled: ctx.state.exchange.smtpClientAuthenticationDisabled }] };
+      return {
+        value: [{ Identity: 'Transport Settings', SmtpClientAuthenticationDisabled: ctx.state.exchange.smtpClientAuthenticationDisabled }],
+      };
     },
   },
 };

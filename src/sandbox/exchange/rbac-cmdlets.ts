@@ -10,10 +10,20 @@ import { resolveMailbox, resolveServicePrincipal } from './resolve.ts';
  * (state.exchange.rbacPropagationMs) applies to sending only.
  */
 export const APPLICATION_ROLES = [
-  'Application Mail.Send', 'Application Mail.Read', 'Application Mail.ReadBasic', 'Application Mail.ReadWrite',
-  'Application MailboxSettings.Read', 'Application MailboxSettings.ReadWrite', 'Application Calendars.Read',
-  'Application Calendars.ReadWrite', 'Application Contacts.Read', 'Application Contacts.ReadWrite',
-  'Application EWS.AccessAsApp', 'Application Mail Full Access', 'Application Exchange Full Access', 'Application SMTP.SendAsApp',
+  'Application Mail.Send',
+  'Application Mail.Read',
+  'Application Mail.ReadBasic',
+  'Application Mail.ReadWrite',
+  'Application MailboxSettings.Read',
+  'Application MailboxSettings.ReadWrite',
+  'Application Calendars.Read',
+  'Application Calendars.ReadWrite',
+  'Application Contacts.Read',
+  'Application Contacts.ReadWrite',
+  'Application EWS.AccessAsApp',
+  'Application Mail Full Access',
+  'Application Exchange Full Access',
+  'Application SMTP.SendAsApp',
 ] as const;
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -22,7 +32,10 @@ function checkFilter(filter: string): void {
   try {
     parseOpathFilter(filter);
   } catch (error) {
-    throw badRequest(`Invalid filter syntax in RecipientRestrictionFilter: ${(error as Error).message}`, 'Microsoft.Exchange.Data.InvalidFilterSyntaxException');
+    throw badRequest(
+      `Invalid filter syntax in RecipientRestrictionFilter: ${(error as Error).message}`,
+      'Microsoft.Exchange.Data.InvalidFilterSyntaxException',
+    );
   }
 }
 
@@ -33,7 +46,14 @@ export const rbacCmdlets: CmdletTable = {
       const identity = params.optionalString('Identity');
       const scopes = ctx.state.exchange.managementScopes.filter((s) => identity === undefined || same(s.name, identity));
       if (identity !== undefined && scopes.length === 0) throw objectNotFound(identity);
-      return { value: scopes.map((s) => ({ Name: s.name, Identity: s.name, RecipientRestrictionFilter: s.recipientRestrictionFilter, ScopeRestrictionType: 'RecipientScope' })) };
+      return {
+        value: scopes.map((s) => ({
+          Name: s.name,
+          Identity: s.name,
+          RecipientRestrictionFilter: s.recipientRestrictionFilter,
+          ScopeRestrictionType: 'RecipientScope',
+        })),
+      };
     },
   },
   'New-ManagementScope': {
@@ -43,10 +63,16 @@ export const rbacCmdlets: CmdletTable = {
       const filter = params.string('RecipientRestrictionFilter');
       checkFilter(filter);
       if (ctx.state.exchange.managementScopes.some((s) => same(s.name, name))) {
-        throw badRequest(`The management scope '${name}' already exists.`, 'Microsoft.Exchange.Data.Directory.ADObjectAlreadyExistsException');
+        throw badRequest(
+          `The management scope '${name}' already exists.`,
+          'Microsoft.Exchange.Data.Directory.ADObjectAlreadyExistsException',
+        );
       }
       ctx.state.exchange.managementScopes.push({ name, recipientRestrictionFilter: filter });
-      return { value: [{ Name: name, Identity: name, RecipientRestrictionFilter: filter, ScopeRestrictionType: 'RecipientScope' }], mutated: true };
+      return {
+        value: [{ Name: name, Identity: name, RecipientRestrictionFilter: filter, ScopeRestrictionType: 'RecipientScope' }],
+        mutated: true,
+      };
     },
   },
   'Set-ManagementScope': {
@@ -84,10 +110,23 @@ export const rbacCmdlets: CmdletTable = {
       const app = assignee === undefined ? undefined : resolveServicePrincipal(exchange, assignee).identity;
       const role = params.optionalString('Role');
       const rows = exchange.roleAssignments.filter(
-        (a) => (identity === undefined || same(a.name, identity)) && (app === undefined || a.app === app) && (role === undefined || same(a.role, role)),
+        (a) =>
+          (identity === undefined || same(a.name, identity)) &&
+          (app === undefined || a.app === app) &&
+          (role === undefined || same(a.role, role)),
       );
       if (identity !== undefined && rows.length === 0) throw objectNotFound(identity);
-      return { value: rows.map((a) => ({ Name: a.name, Identity: a.name, Role: a.role, RoleAssignee: a.app, App: a.app, RoleAssigneeType: 'ServicePrincipal', CustomResourceScope: a.customResourceScope })) };
+      return {
+        value: rows.map((a) => ({
+          Name: a.name,
+          Identity: a.name,
+          Role: a.role,
+          RoleAssignee: a.app,
+          App: a.app,
+          RoleAssigneeType: 'ServicePrincipal',
+          CustomResourceScope: a.customResourceScope,
+        })),
+      };
     },
   },
   'New-ManagementRoleAssignment': {
@@ -104,11 +143,27 @@ export const rbacCmdlets: CmdletTable = {
       if (!scope) throw objectNotFound(scopeName);
       const finalName = name ?? `${role}-${app}`.slice(0, 64);
       if (exchange.roleAssignments.some((a) => same(a.name, finalName))) {
-        throw badRequest(`The role assignment '${finalName}' already exists.`, 'Microsoft.Exchange.Data.Directory.ADObjectAlreadyExistsException');
+        throw badRequest(
+          `The role assignment '${finalName}' already exists.`,
+          'Microsoft.Exchange.Data.Directory.ADObjectAlreadyExistsException',
+        );
       }
       const assignment = { name: finalName, app, role, customResourceScope: scope.name, createdAt: ctx.clock.nowMs() };
       exchange.roleAssignments.push(assignment);
-      return { value: [{ Name: finalName, Identity: finalName, Role: role, RoleAssignee: app, App: app, RoleAssigneeType: 'ServicePrincipal', CustomResourceScope: scope.name }], mutated: true };
+      return {
+        value: [
+          {
+            Name: finalName,
+            Identity: finalName,
+            Role: role,
+            RoleAssignee: app,
+            App: app,
+            RoleAssigneeType: 'ServicePrincipal',
+            CustomResourceScope: scope.name,
+          },
+        ],
+        mutated: true,
+      };
     },
   },
   'Remove-ManagementRoleAssignment': {
@@ -139,7 +194,8 @@ export const rbacCmdlets: CmdletTable = {
               GrantedPermissions: a.role.replace(/^Application /, ''),
               AllowedResourceScope: a.customResourceScope,
               ScopeType: 'CustomRecipientScope',
-              InScope: resource === undefined ? 'Not Run' : scope !== undefined && isMailboxInScope(scope.recipientRestrictionFilter, resource),
+              InScope:
+                resource === undefined ? 'Not Run' : scope !== undefined && isMailboxInScope(scope.recipientRestrictionFilter, resource),
             };
           }),
       };

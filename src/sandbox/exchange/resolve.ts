@@ -9,7 +9,8 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** The mailbox by primary address or display name; 404 when there is none. */
 export function resolveMailbox(exchange: ExchangeState, identity: string): ExchangeMailbox {
-  const mailbox = exchange.mailboxes.find((m) => same(m.address, identity)) ?? exchange.mailboxes.find((m) => same(m.displayName, identity));
+  const mailbox =
+    exchange.mailboxes.find((m) => same(m.address, identity)) ?? exchange.mailboxes.find((m) => same(m.displayName, identity));
   if (!mailbox) throw objectNotFound(identity);
   return mailbox;
 }

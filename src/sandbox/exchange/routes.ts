@@ -45,20 +45,32 @@ async function invokeCommand(ctx: SandboxContext, req: SandboxRequest, tenant: s
     return cmdletErrorResponse(new ExchangeCmdletError(400, 'System.ArgumentException', 'The request body is not JSON.'), req.requestId);
   }
   const name = body.CmdletInput?.CmdletName;
-  const cmdletName = typeof name === 'string' ? Object.keys(EXCHANGE_CMDLETS).find((known) => known.toLowerCase() === name.toLowerCase()) : undefined;
+  const cmdletName =
+    typeof name === 'string' ? Object.keys(EXCHANGE_CMDLETS).find((known) => known.toLowerCase() === name.toLowerCase()) : undefined;
   const cmdlet = cmdletName === undefined ? undefined : EXCHANGE_CMDLETS[cmdletName];
   if (!cmdletName || !cmdlet) {
     // Exchange answers an unknown (or not-permitted) cmdlet with a bare 403 (§3.4).
-    const error = new ExchangeCmdletError(403, 'System.Management.Automation.CommandNotFoundException', `The term '${String(name)}' is not recognized as a cmdlet this sandbox's Exchange Online supports.`);
+    const error = new ExchangeCmdletError(
+      403,
+      'System.Management.Automation.CommandNotFoundException',
+      `The term '${String(name)}' is not recognized as a cmdlet this sandbox's Exchange Online supports.`,
+    );
     return cmdletErrorResponse(error, req.requestId);
   }
   try {
     const params = new CmdletParameters(cmdletName, body.CmdletInput?.Parameters, [...cmdlet.parameters, ...COMMON_PARAMETERS]);
     const outcome = cmdlet.run(ctx, params);
     if (outcome.mutated) await ctx.persist();
-    const answer: Record<string, unknown> = { '@odata.context': `${ctx.origin}/adminapi/beta/${tenant}/$metadata#Collection(Exchange.GenericHashTable)`, value: outcome.value };
+    const answer: Record<string, unknown> = {
+      '@odata.context': `${ctx.origin}/adminapi/beta/${tenant}/$metadata#Collection(Exchange.GenericHashTable)`,
+      value: outcome.value,
+    };
     if (outcome.warnings && outcome.warnings.length > 0) answer['@adminapi.warnings'] = outcome.warnings;
-    return { status: 200, headers: { 'content-type': 'application/json; odata.metadata=minimal', 'request-id': req.requestId }, body: answer };
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/json; odata.metadata=minimal', 'request-id': req.requestId },
+      body: answer,
+    };
   } catch (error) {
     if (error instanceof ExchangeCmdletError) return cmdletErrorResponse(error, req.requestId);
     throw error;
@@ -73,18 +85,37 @@ async function authorize(ctx: SandboxContext, req: SandboxRequest, tenant: strin
   if (!claims) {
     return {
       status: 401,
-      headers: { 'www-authenticate': 'Bearer client_id="00000002-0000-0ff1-ce00-000000000000", error="invalid_token"', 'request-id': req.requestId },
+      headers: {
+        'www-authenticate': 'Bearer client_id="00000002-0000-0ff1-ce00-000000000000", error="invalid_token"',
+        'request-id': req.requestId,
+      },
       body: { error: { code: 'InvalidToken', message: 'The access token is missing, invalid or expired.' } },
     };
   }
   const { state } = ctx;
-  const tenantMatches = tenant.toLowerCase() === state.tenant.id.toLowerCase() || state.tenant.domains.some((d) => d.toLowerCase() === tenant.toLowerCase());
+  const tenantMatches =
+    tenant.toLowerCase() === state.tenant.id.toLowerCase() || state.tenant.domains.some((d) => d.toLowerCase() === tenant.toLowerCase());
   if (!tenantMatches || claims.tid !== state.tenant.id) {
-    return cmdletErrorResponse(new ExchangeCmdletError(404, 'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException', `The tenant '${tenant}' couldn't be found.`), req.requestId);
+    return cmdletErrorResponse(
+      new ExchangeCmdletError(
+        404,
+        'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
+        `The tenant '${tenant}' couldn't be found.`,
+      ),
+      req.requestId,
+    );
   }
-  const isAdmin = (claims.wids ?? []).some((wid) => ADMIN_ROLE_TEMPLATES.includes(wid)) || (claims.roles ?? []).includes('Exchange.ManageAsApp');
+  const isAdmin =
+    (claims.wids ?? []).some((wid) => ADMIN_ROLE_TEMPLATES.includes(wid)) || (claims.roles ?? []).includes('Exchange.ManageAsApp');
   if (!isAdmin) {
-    return cmdletErrorResponse(new ExchangeCmdletError(403, 'Microsoft.Exchange.Configuration.Tasks.AccessDeniedException', 'The caller holds no Exchange administrator role.'), req.requestId);
+    return cmdletErrorResponse(
+      new ExchangeCmdletError(
+        403,
+        'Microsoft.Exchange.Configuration.Tasks.AccessDeniedException',
+        'The caller holds no Exchange administrator role.',
+      ),
+      req.requestId,
+    );
   }
   return undefined;
 }

@@ -34,9 +34,18 @@ export const servicePrincipalCmdlets: CmdletTable = {
         );
       }
       if (ctx.state.exchange.servicePrincipals.some((sp) => sp.appId.toLowerCase() === appId)) {
-        throw badRequest(`A service principal with AppId '${appId}' already exists.`, 'Microsoft.Exchange.Data.Directory.ADObjectAlreadyExistsException');
+        throw badRequest(
+          `A service principal with AppId '${appId}' already exists.`,
+          'Microsoft.Exchange.Data.Directory.ADObjectAlreadyExistsException',
+        );
       }
-      const sp = { identity: entra.id, appId: entra.appId, objectId: entra.id, displayName: params.optionalString('DisplayName') ?? entra.displayName, createdAt: ctx.clock.nowMs() };
+      const sp = {
+        identity: entra.id,
+        appId: entra.appId,
+        objectId: entra.id,
+        displayName: params.optionalString('DisplayName') ?? entra.displayName,
+        createdAt: ctx.clock.nowMs(),
+      };
       ctx.state.exchange.servicePrincipals.push(sp);
       return { value: [describeServicePrincipal(sp)], mutated: true };
     },

@@ -12,7 +12,8 @@ const list = (side: Side) => new RegExp(`^/v1\\.0/servicePrincipals/([^/()]+)/${
 const one = (side: Side) => new RegExp(`^/v1\\.0/servicePrincipals/([^/()]+)/${side}/([^/]+)$`);
 
 /** The path's SP is the principal (appRoleAssignments) or the resource (appRoleAssignedTo). */
-const belongs = (side: Side, a: SandboxAppRoleAssignment, spId: string) => (side === 'appRoleAssignments' ? a.principalId : a.resourceId) === spId;
+const belongs = (side: Side, a: SandboxAppRoleAssignment, spId: string) =>
+  (side === 'appRoleAssignments' ? a.principalId : a.resourceId) === spId;
 
 /**
  * Admin consent for application permissions (graph.md §4.2): both directions, list, create,
@@ -28,7 +29,9 @@ export function appRoleAssignmentRoutes(ctx: SandboxContext, authorize: GraphAut
         await authorize(req, 'read-assignments');
         const sp = requireServicePrincipal(ctx, { key: 'id', value: match[1] ?? '' });
         const clauses = parseFilter(req.url.searchParams.get('$filter'), ['resourceId', 'principalId', 'appRoleId'], 'AppRoleAssignment');
-        const items = visibleAssignments(ctx, side, sp.id).map(serialize).filter((item) => matchesFilter(item, clauses));
+        const items = visibleAssignments(ctx, side, sp.id)
+          .map(serialize)
+          .filter((item) => matchesFilter(item, clauses));
         return collection(ctx, req, `servicePrincipals('${sp.id}')/${side}`, items, undefined);
       },
     },
@@ -89,9 +92,13 @@ function createAssignment(ctx: SandboxContext, req: SandboxRequest, side: Side, 
   if ((side === 'appRoleAssignments' ? principal : resource).id !== pathSp.id) throw invalidReference();
   const role = resource.appRoles.find((r) => r.id === body['appRoleId'] && r.isEnabled);
   if (!role) throw badRequest(`Permission being assigned was not found on application '${resource.appId}'.`);
-  const duplicate = ctx.state.appRoleAssignments.some((a) => a.principalId === principal.id && a.resourceId === resource.id && a.appRoleId === role.id);
+  const duplicate = ctx.state.appRoleAssignments.some(
+    (a) => a.principalId === principal.id && a.resourceId === resource.id && a.appRoleId === role.id,
+  );
   if (duplicate) {
-    throw badRequest('Permission being assigned already exists on the object', [{ code: 'InvalidUpdate', message: 'Permission being assigned already exists on the object', target: 'appRoleId' }]);
+    throw badRequest('Permission being assigned already exists on the object', [
+      { code: 'InvalidUpdate', message: 'Permission being assigned already exists on the object', target: 'appRoleId' },
+    ]);
   }
   const assignment: SandboxAppRoleAssignment = {
     id: randomBytes(32).toString('base64url'),

@@ -92,17 +92,29 @@ export function applicationCredentialRoutes(ctx: SandboxContext, authorize: Grap
  * The tenant's app-management policy can forbid secrets or cap their lifetime
  * (reliability-matrix.md rows 18–19); both are 400s naming the policy id.
  */
-function mintPassword(ctx: SandboxContext, app: SandboxApplication, input: Record<string, unknown>): { credential: SandboxPasswordCredential; secretText: string } {
+function mintPassword(
+  ctx: SandboxContext,
+  app: SandboxApplication,
+  input: Record<string, unknown>,
+): { credential: SandboxPasswordCredential; secretText: string } {
   const policy = ctx.state.appManagementPolicy;
   if (!policy.passwordCredentialsAllowed) {
-    throw new GraphRequestError(400, 'CredentialTypeNotAllowedAsPerAppPolicy', `Password credentials are not allowed for application '${app.appId}' as per assigned policy '${policy.policyId}'.`);
+    throw new GraphRequestError(
+      400,
+      'CredentialTypeNotAllowedAsPerAppPolicy',
+      `Password credentials are not allowed for application '${app.appId}' as per assigned policy '${policy.policyId}'.`,
+    );
   }
   const now = ctx.clock.nowMs();
   const start = parseDate(input['startDateTime'], 'startDateTime') ?? now;
   const end = parseDate(input['endDateTime'], 'endDateTime') ?? start + TWO_YEARS_MS;
   if (end <= start) throw badRequest("Invalid value specified for property 'endDateTime' of resource 'PasswordCredential'.");
   if (policy.maxPasswordLifetimeDays !== undefined && end - start > policy.maxPasswordLifetimeDays * 24 * 3600_000) {
-    throw new GraphRequestError(400, 'CredentialInvalidLifetimeAsPerAppPolicy', `Credential lifetime exceeds the max value of ${policy.maxPasswordLifetimeDays} days allowed as per assigned policy '${policy.policyId}'.`);
+    throw new GraphRequestError(
+      400,
+      'CredentialInvalidLifetimeAsPerAppPolicy',
+      `Credential lifetime exceeds the max value of ${policy.maxPasswordLifetimeDays} days allowed as per assigned policy '${policy.policyId}'.`,
+    );
   }
   let secretText = ctx.secretGenerator?.() ?? '';
   if (!secretText) for (let i = 0; i < 40; i++) secretText += SECRET_ALPHABET[randomInt(SECRET_ALPHABET.length)];
@@ -130,7 +142,8 @@ function parseDate(value: unknown, name: string): number | undefined {
 /** Action parameters are not properties: Graph words the error differently. */
 function rejectUnknownParameters(body: Record<string, unknown>, allowed: string[], actionName: string): void {
   for (const name of Object.keys(body)) {
-    if (!allowed.includes(name)) throw badRequest(`The parameter '${name}' in the request payload is not a valid parameter for the operation '${actionName}'.`);
+    if (!allowed.includes(name))
+      throw badRequest(`The parameter '${name}' in the request payload is not a valid parameter for the operation '${actionName}'.`);
   }
 }
 
@@ -146,4 +159,3 @@ async function checkProof(ctx: SandboxContext, app: SandboxApplication, proof: u
   });
   if (!check.ok) throw badRequest(`Proof of possession validation failed (${check.reason}).`);
 }
-

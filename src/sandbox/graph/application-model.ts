@@ -7,7 +7,20 @@ import { GRAPH_TYPE_PROPERTIES } from './schema-properties.ts';
 import { asObject, invalidValue, optionalString, rejectReadOnly, rejectUnknownProperties, stringArray } from './validate.ts';
 
 /** Properties the sandbox models; any other schema property lands in `extra` and is echoed back. */
-const MODELLED = new Set(['displayName', 'uniqueName', 'signInAudience', 'description', 'notes', 'tags', 'web', 'publicClient', 'requiredResourceAccess', 'keyCredentials', 'passwordCredentials', '@odata.type']);
+const MODELLED = new Set([
+  'displayName',
+  'uniqueName',
+  'signInAudience',
+  'description',
+  'notes',
+  'tags',
+  'web',
+  'publicClient',
+  'requiredResourceAccess',
+  'keyCredentials',
+  'passwordCredentials',
+  '@odata.type',
+]);
 const READ_ONLY = ['id', 'appId', 'createdDateTime', 'publisherDomain', 'deletedDateTime'];
 const AUDIENCES = ['AzureADMyOrg', 'AzureADMultipleOrgs', 'AzureADandPersonalMicrosoftAccount', 'PersonalMicrosoftAccount'];
 
@@ -49,7 +62,9 @@ export const APPLICATION_SELECTABLE: string[] = [...GRAPH_TYPE_PROPERTIES.applic
 
 /** A new application from a POST/upsert body (graph.md §3.1): only displayName is required. */
 /** A new application object with Graph's defaults (empty collections, fresh ids). */
-export function blankApplication(fields: Partial<SandboxApplication> & Pick<SandboxApplication, 'createdDateTime' | 'publisherDomain'>): SandboxApplication {
+export function blankApplication(
+  fields: Partial<SandboxApplication> & Pick<SandboxApplication, 'createdDateTime' | 'publisherDomain'>,
+): SandboxApplication {
   return {
     id: randomUUID(),
     appId: randomUUID(),
@@ -75,7 +90,11 @@ export function createApplication(ctx: SandboxContext, rawBody: unknown, uniqueN
   if (typeof body['displayName'] !== 'string' || body['displayName'].trim() === '') {
     throw badRequest("Invalid value specified for property 'displayName' of resource 'Application'.");
   }
-  const app = blankApplication({ uniqueName: uniqueName ?? null, createdDateTime: graphDate(ctx.clock.now()), publisherDomain: ctx.state.tenant.domains[0] ?? '' });
+  const app = blankApplication({
+    uniqueName: uniqueName ?? null,
+    createdDateTime: graphDate(ctx.clock.now()),
+    publisherDomain: ctx.state.tenant.domains[0] ?? '',
+  });
   applyApplicationChanges(ctx, app, body);
   return app;
 }
@@ -83,14 +102,24 @@ export function createApplication(ctx: SandboxContext, rawBody: unknown, uniqueN
 /** Applies a PATCH body; collections are replaced wholesale (graph.md §3.3); uniqueName is immutable once set. */
 export function applyApplicationChanges(ctx: SandboxContext, app: SandboxApplication, body: Record<string, unknown>): void {
   rejectUnknownProperties(body, 'application');
-  rejectReadOnly(body, READ_ONLY, { id: app.id, appId: app.appId, createdDateTime: app.createdDateTime, publisherDomain: app.publisherDomain });
+  rejectReadOnly(body, READ_ONLY, {
+    id: app.id,
+    appId: app.appId,
+    createdDateTime: app.createdDateTime,
+    publisherDomain: app.publisherDomain,
+  });
   const uniqueName = optionalString(body, 'uniqueName');
   if (uniqueName !== undefined && uniqueName !== app.uniqueName) {
     if (app.uniqueName !== null) throw badRequest("Property 'uniqueName' is read-only and cannot be changed once set.");
     if (uniqueName !== null && ctx.state.applications.some((a) => a !== app && a.uniqueName?.toLowerCase() === uniqueName.toLowerCase())) {
-      throw new GraphRequestError(409, 'Request_MultipleObjectsWithSameKeyValue', 'Another object with the same value for property uniqueName already exists.', {
-        details: [{ code: 'ObjectConflict', target: 'uniqueName' }],
-      });
+      throw new GraphRequestError(
+        409,
+        'Request_MultipleObjectsWithSameKeyValue',
+        'Another object with the same value for property uniqueName already exists.',
+        {
+          details: [{ code: 'ObjectConflict', target: 'uniqueName' }],
+        },
+      );
     }
     app.uniqueName = uniqueName;
   }
@@ -139,7 +168,8 @@ function requiredResourceAccess(value: unknown): SandboxApplication['requiredRes
       resourceAppId: item['resourceAppId'],
       resourceAccess: access.map((a) => {
         const grant = asObject(a);
-        if (typeof grant['id'] !== 'string' || (grant['type'] !== 'Role' && grant['type'] !== 'Scope')) throw invalidValue('requiredResourceAccess', 'Application');
+        if (typeof grant['id'] !== 'string' || (grant['type'] !== 'Role' && grant['type'] !== 'Scope'))
+          throw invalidValue('requiredResourceAccess', 'Application');
         return { id: grant['id'], type: grant['type'] };
       }),
     };
@@ -160,7 +190,8 @@ function keyCredentials(ctx: SandboxContext, app: SandboxApplication, value: unk
 
 /** Parses a keyCredential body (base64 DER of a public certificate) and records it for replication. */
 export function newKeyCredential(ctx: SandboxContext, item: Record<string, unknown>): SandboxKeyCredential {
-  if (item['type'] !== 'AsymmetricX509Cert' || item['usage'] !== 'Verify' || typeof item['key'] !== 'string') throw invalidValue('keyCredentials', 'Application');
+  if (item['type'] !== 'AsymmetricX509Cert' || item['usage'] !== 'Verify' || typeof item['key'] !== 'string')
+    throw invalidValue('keyCredentials', 'Application');
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(Buffer.from(item['key'], 'base64'));

@@ -22,7 +22,11 @@ export function applicationRoutes(ctx: SandboxContext, authorize: GraphAuthorize
       handle: async (req) => {
         await authorize(req, 'read-applications');
         const select = selectOf(req);
-        const clauses = parseFilter(req.url.searchParams.get('$filter'), ['displayName', 'appId', 'uniqueName', 'id', 'tags'], 'Application');
+        const clauses = parseFilter(
+          req.url.searchParams.get('$filter'),
+          ['displayName', 'appId', 'uniqueName', 'id', 'tags'],
+          'Application',
+        );
         const items = ctx.state.applications
           .filter((app) => ctx.isReplicated(app.id))
           .map(view(req, select))

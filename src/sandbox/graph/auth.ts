@@ -4,7 +4,15 @@ import { checkAccessToken, type SigningKey } from '../token/signing-key.ts';
 import { GraphRequestError, insufficientPrivileges } from './errors.ts';
 
 /** What an operation needs; each maps to the Graph permissions that allow it. */
-export type GraphAccess = 'authenticated' | 'read-applications' | 'write-applications' | 'read-assignments' | 'write-assignments' | 'read-grants' | 'write-grants' | 'read-organization';
+export type GraphAccess =
+  | 'authenticated'
+  | 'read-applications'
+  | 'write-applications'
+  | 'read-assignments'
+  | 'write-assignments'
+  | 'read-grants'
+  | 'write-grants'
+  | 'read-organization';
 
 /**
  * Any one of these app roles (or delegated scopes) allows the operation (graph.md §3, §4, §5.2;
@@ -15,7 +23,12 @@ const ALLOWED: Record<Exclude<GraphAccess, 'authenticated'>, string[]> = {
   'write-applications': ['Application.ReadWrite.All'],
   'read-assignments': ['AppRoleAssignment.ReadWrite.All', 'Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All'],
   'write-assignments': ['AppRoleAssignment.ReadWrite.All'],
-  'read-grants': ['DelegatedPermissionGrant.ReadWrite.All', 'DelegatedPermissionGrant.Read.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'read-grants': [
+    'DelegatedPermissionGrant.ReadWrite.All',
+    'DelegatedPermissionGrant.Read.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
   'write-grants': ['DelegatedPermissionGrant.ReadWrite.All'],
   'read-organization': ['Organization.Read.All', 'Directory.Read.All', 'Application.ReadWrite.All', 'Organization.ReadWrite.All'],
 };

@@ -18,7 +18,12 @@ export class GraphRequestError extends Error {
   readonly details: GraphErrorDetail[] | undefined;
   readonly headers: Record<string, string> | undefined;
 
-  constructor(status: number, code: string, message: string, options: { details?: GraphErrorDetail[]; headers?: Record<string, string> } = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options: { details?: GraphErrorDetail[]; headers?: Record<string, string> } = {},
+  ) {
     super(message);
     this.name = 'GraphRequestError';
     this.status = status;
@@ -36,7 +41,13 @@ function formatInnerDate(now: Date): string {
 /** Graph's envelope: `{ error: { code, message, details?, innerError: { date, request-id, client-request-id } } }`. */
 export function renderGraphError(
   req: Pick<SandboxRequest, 'requestId' | 'clientRequestId'>,
-  error: { status: number; code: string; message: string; details?: GraphErrorDetail[] | undefined; headers?: Record<string, string> | undefined },
+  error: {
+    status: number;
+    code: string;
+    message: string;
+    details?: GraphErrorDetail[] | undefined;
+    headers?: Record<string, string> | undefined;
+  },
   now: Date,
 ): SandboxResponse {
   return {

@@ -41,7 +41,11 @@ export function parseFilter(filter: string | null, allowed: string[], resource: 
 }
 
 function unsupported(property: string, resource: string): GraphRequestError {
-  return new GraphRequestError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${property}' of resource '${resource}'.`);
+  return new GraphRequestError(
+    400,
+    'Request_UnsupportedQuery',
+    `Unsupported or invalid query filter clause specified for property '${property}' of resource '${resource}'.`,
+  );
 }
 
 /** Splits on ` and ` outside quoted strings. */
@@ -65,7 +69,8 @@ function splitOnAnd(filter: string): string[] {
 export function matchesFilter(item: Record<string, unknown>, clauses: Clause[]): boolean {
   return clauses.every((clause) => {
     const value = item[clause.property];
-    if (clause.op === 'any') return Array.isArray(value) && value.some((v) => typeof v === 'string' && v.toLowerCase() === clause.value.toLowerCase());
+    if (clause.op === 'any')
+      return Array.isArray(value) && value.some((v) => typeof v === 'string' && v.toLowerCase() === clause.value.toLowerCase());
     if (typeof value !== 'string') return false;
     const left = value.toLowerCase();
     const right = clause.value.toLowerCase();
@@ -77,9 +82,13 @@ export function matchesFilter(item: Record<string, unknown>, clauses: Clause[]):
 export function parseSelect(req: SandboxRequest, known: string[], type: string): string[] | undefined {
   const raw = req.url.searchParams.get('$select');
   if (!raw) return undefined;
-  const names = raw.split(',').map((n) => n.trim()).filter(Boolean);
+  const names = raw
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   for (const name of names) {
-    if (!known.includes(name)) throw new GraphRequestError(400, 'BadRequest', `Could not find a property named '${name}' on type 'microsoft.graph.${type}'.`);
+    if (!known.includes(name))
+      throw new GraphRequestError(400, 'BadRequest', `Could not find a property named '${name}' on type 'microsoft.graph.${type}'.`);
   }
   return names;
 }
@@ -90,13 +99,23 @@ export function applySelect(item: Record<string, unknown>, select: string[] | un
 }
 
 /** `@odata.context` as Graph writes it: `…/$metadata#applications`, `#applications(id,appId)/$entity`. */
-export function odataContext(ctx: SandboxContext, entitySet: string, options: { select?: string[] | undefined; entity?: boolean } = {}): string {
+export function odataContext(
+  ctx: SandboxContext,
+  entitySet: string,
+  options: { select?: string[] | undefined; entity?: boolean } = {},
+): string {
   const selected = options.select ? `(${options.select.join(',')})` : '';
   return `${ctx.origin}/v1.0/$metadata#${entitySet}${selected}${options.entity ? '/$entity' : ''}`;
 }
 
 /** A collection answer, honouring `$top` (no paging beyond it: the sandbox's lists are short). */
-export function collection(ctx: SandboxContext, req: SandboxRequest, entitySet: string, items: Record<string, unknown>[], select: string[] | undefined) {
+export function collection(
+  ctx: SandboxContext,
+  req: SandboxRequest,
+  entitySet: string,
+  items: Record<string, unknown>[],
+  select: string[] | undefined,
+) {
   const top = Number(req.url.searchParams.get('$top') ?? NaN);
   const page = Number.isInteger(top) && top > 0 ? items.slice(0, top) : items;
   return {

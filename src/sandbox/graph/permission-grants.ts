@@ -23,7 +23,11 @@ export function permissionGrantRoutes(ctx: SandboxContext, authorize: GraphAutho
       path: /^\/v1\.0\/oauth2PermissionGrants$/,
       handle: async (req) => {
         await authorize(req, 'read-grants');
-        const clauses = parseFilter(req.url.searchParams.get('$filter'), ['clientId', 'consentType', 'resourceId', 'principalId'], 'OAuth2PermissionGrant');
+        const clauses = parseFilter(
+          req.url.searchParams.get('$filter'),
+          ['clientId', 'consentType', 'resourceId', 'principalId'],
+          'OAuth2PermissionGrant',
+        );
         const items = ctx.state.oauth2PermissionGrants
           .filter((g) => ctx.isReplicated(g.id))
           .map((g) => ({ ...g }) as Record<string, unknown>)
@@ -85,16 +89,27 @@ export function permissionGrantRoutes(ctx: SandboxContext, authorize: GraphAutho
 function createGrant(ctx: SandboxContext, body: Record<string, unknown>): SandboxOAuth2PermissionGrant {
   rejectUnknownProperties(body, 'oAuth2PermissionGrant');
   const consentType = body['consentType'];
-  if (consentType !== 'AllPrincipals' && consentType !== 'Principal') throw badRequest("Invalid value specified for property 'consentType' of resource 'OAuth2PermissionGrant'.");
+  if (consentType !== 'AllPrincipals' && consentType !== 'Principal')
+    throw badRequest("Invalid value specified for property 'consentType' of resource 'OAuth2PermissionGrant'.");
   const principalId = typeof body['principalId'] === 'string' ? body['principalId'] : null;
-  if ((consentType === 'Principal') !== (principalId !== null)) throw badRequest("Invalid value specified for property 'principalId' of resource 'OAuth2PermissionGrant'.");
+  if ((consentType === 'Principal') !== (principalId !== null))
+    throw badRequest("Invalid value specified for property 'principalId' of resource 'OAuth2PermissionGrant'.");
   const client = visibleServicePrincipal(ctx, body['clientId']);
   const resource = visibleServicePrincipal(ctx, body['resourceId']);
   if (!client || !resource) throw invalidReference();
   const scope = readScope(body['scope'] ?? '');
-  const duplicate = ctx.state.oauth2PermissionGrants.some((g) => g.clientId === client.id && g.resourceId === resource.id && g.consentType === consentType && g.principalId === principalId);
+  const duplicate = ctx.state.oauth2PermissionGrants.some(
+    (g) => g.clientId === client.id && g.resourceId === resource.id && g.consentType === consentType && g.principalId === principalId,
+  );
   if (duplicate) throw new GraphRequestError(409, 'Request_MultipleObjectsWithSameKeyValue', 'Permission entry already exists.');
-  const grant: SandboxOAuth2PermissionGrant = { id: randomBytes(32).toString('base64url'), clientId: client.id, consentType, principalId, resourceId: resource.id, scope };
+  const grant: SandboxOAuth2PermissionGrant = {
+    id: randomBytes(32).toString('base64url'),
+    clientId: client.id,
+    consentType,
+    principalId,
+    resourceId: resource.id,
+    scope,
+  };
   ctx.state.oauth2PermissionGrants.push(grant);
   ctx.markCreated(grant.id);
   return grant;

@@ -33,7 +33,14 @@ interface GraphMessage {
  * Success is 202 with an empty body. JSON bodies only: the base64 MIME variant is not served.
  */
 export function sendMailRoutes(ctx: SandboxContext): Route[] {
-  return [{ kind: 'graph', method: 'POST', path: /^\/v1\.0\/users\/([^/]+)\/sendMail$/i, handle: (req, match) => sendMail(ctx, req, match[1] ?? '') }];
+  return [
+    {
+      kind: 'graph',
+      method: 'POST',
+      path: /^\/v1\.0\/users\/([^/]+)\/sendMail$/i,
+      handle: (req, match) => sendMail(ctx, req, match[1] ?? ''),
+    },
+  ];
 }
 
 async function sendMail(ctx: SandboxContext, req: SandboxRequest, user: string): Promise<SandboxResponse> {
@@ -47,12 +54,23 @@ async function sendMail(ctx: SandboxContext, req: SandboxRequest, user: string):
   const mailbox = findMailbox(exchange, user);
   if (!mailbox) throw refuse('mailbox-unknown', new GraphRequestError(404, 'ErrorInvalidUser', `The requested user '${user}' is invalid.`));
   const address = mailbox.address;
-  if (!mailbox.licensed) throw refuse('mailbox-unlicensed', new GraphRequestError(404, 'MailboxNotEnabledForRESTAPI', 'REST API is not yet supported for this mailbox.'));
+  if (!mailbox.licensed)
+    throw refuse(
+      'mailbox-unlicensed',
+      new GraphRequestError(404, 'MailboxNotEnabledForRESTAPI', 'REST API is not yet supported for this mailbox.'),
+    );
 
   const sp = findExchangeServicePrincipal(exchange, claims);
   if (!claims.roles?.includes('Mail.Send')) {
     if (!sp && (claims.roles ?? []).length === 0) {
-      throw refuse('no-permissions', new GraphRequestError(401, 'NoPermissionsInAccessToken', 'The token contains no permissions, or permissions can not be understood.'));
+      throw refuse(
+        'no-permissions',
+        new GraphRequestError(
+          401,
+          'NoPermissionsInAccessToken',
+          'The token contains no permissions, or permissions can not be understood.',
+        ),
+      );
     }
     const grant = sp ? findRbacGrant(exchange, sp, 'Application Mail.Send', address, ctx.clock.nowMs()) : { status: 'missing' as const };
     if (grant.status !== 'effective') {
@@ -63,12 +81,20 @@ async function sendMail(ctx: SandboxContext, req: SandboxRequest, user: string):
 
   const body = readBody(req);
   const message = body.message ?? body.Message;
-  if (!message || typeof message !== 'object') throw refuse('bad-request', new GraphRequestError(400, 'ErrorInvalidRequest', 'Cannot read the request body.'));
+  if (!message || typeof message !== 'object')
+    throw refuse('bad-request', new GraphRequestError(400, 'ErrorInvalidRequest', 'Cannot read the request body.'));
   const to = [...(message.toRecipients ?? []), ...(message.ccRecipients ?? []), ...(message.bccRecipients ?? [])]
     .map((r) => r.emailAddress?.address ?? '')
     .filter((a) => a.length > 0);
   if (to.length === 0) {
-    throw refuse('bad-request', new GraphRequestError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid., A message can\'t be sent because it contains no recipients.'));
+    throw refuse(
+      'bad-request',
+      new GraphRequestError(
+        400,
+        'ErrorInvalidRecipients',
+        "At least one recipient is not valid., A message can't be sent because it contains no recipients.",
+      ),
+    );
   }
   const from = message.from?.emailAddress?.address ?? address;
   const trustees = [...(sp ? principalNames(sp) : [appId]), address];
@@ -100,7 +126,12 @@ async function readBearer(ctx: SandboxContext, req: SandboxRequest): Promise<San
 }
 
 /** Both casings of the parameters: `message`/`saveToSentItems` (docs, JS SDK) and `Message`/`SaveToSentItems` (CSDL) — graph.md §5.1. */
-function readBody(req: SandboxRequest): { message?: GraphMessage; Message?: GraphMessage; saveToSentItems?: boolean; SaveToSentItems?: boolean } {
+function readBody(req: SandboxRequest): {
+  message?: GraphMessage;
+  Message?: GraphMessage;
+  saveToSentItems?: boolean;
+  SaveToSentItems?: boolean;
+} {
   try {
     return req.json();
   } catch {

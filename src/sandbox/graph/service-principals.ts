@@ -49,7 +49,10 @@ export function servicePrincipalRoutes(ctx: SandboxContext, authorize: GraphAuth
         await authorize(req, 'read-applications');
         const select = selectOf(req);
         const clauses = parseFilter(req.url.searchParams.get('$filter'), ['appId', 'displayName', 'id'], 'ServicePrincipal');
-        const items = ctx.state.servicePrincipals.filter((sp) => ctx.isReplicated(sp.id)).map(serializeServicePrincipal).filter((item) => matchesFilter(item, clauses));
+        const items = ctx.state.servicePrincipals
+          .filter((sp) => ctx.isReplicated(sp.id))
+          .map(serializeServicePrincipal)
+          .filter((item) => matchesFilter(item, clauses));
         return collection(ctx, req, 'servicePrincipals', items, select);
       },
     },
@@ -115,14 +118,25 @@ function createServicePrincipal(ctx: SandboxContext, body: Record<string, unknow
   const appId = typeof body['appId'] === 'string' ? body['appId'] : '';
   if (!appId) throw badRequest("Invalid value specified for property 'appId' of resource 'ServicePrincipal'.");
   if (ctx.state.servicePrincipals.some((sp) => sp.appId.toLowerCase() === appId.toLowerCase())) {
-    throw new GraphRequestError(409, 'Request_MultipleObjectsWithSameKeyValue', `The service principal cannot be created, updated, or restored because the service principal name ${appId} is already in use.`, {
-      details: [{ code: 'ObjectConflict', message: `The service principal name ${appId} is already in use.`, target: 'servicePrincipalNames' }],
-    });
+    throw new GraphRequestError(
+      409,
+      'Request_MultipleObjectsWithSameKeyValue',
+      `The service principal cannot be created, updated, or restored because the service principal name ${appId} is already in use.`,
+      {
+        details: [
+          { code: 'ObjectConflict', message: `The service principal name ${appId} is already in use.`, target: 'servicePrincipalNames' },
+        ],
+      },
+    );
   }
   const app = ctx.state.applications.find((a) => a.appId.toLowerCase() === appId.toLowerCase());
   if (!app || !ctx.isReplicated(app.id)) {
     throw badRequest(`The appId '${appId}' of the service principal does not reference a valid application object.`, [
-      { code: 'NoBackingApplicationObject', message: `The appId '${appId}' of the service principal does not reference a valid application object.`, target: 'appId' },
+      {
+        code: 'NoBackingApplicationObject',
+        message: `The appId '${appId}' of the service principal does not reference a valid application object.`,
+        target: 'appId',
+      },
     ]);
   }
   const sp: SandboxServicePrincipal = {
@@ -149,7 +163,8 @@ function applyChanges(sp: SandboxServicePrincipal, body: Record<string, unknown>
   rejectReadOnly(body, READ_ONLY);
   if (body['appId'] !== undefined && body['appId'] !== sp.appId) throw badRequest("Property 'appId' is read-only and cannot be changed.");
   if (body['accountEnabled'] !== undefined) {
-    if (typeof body['accountEnabled'] !== 'boolean') throw badRequest("Invalid value specified for property 'accountEnabled' of resource 'ServicePrincipal'.");
+    if (typeof body['accountEnabled'] !== 'boolean')
+      throw badRequest("Invalid value specified for property 'accountEnabled' of resource 'ServicePrincipal'.");
     sp.accountEnabled = body['accountEnabled'];
   }
   sp.tags = stringArray(body, 'tags') ?? sp.tags;

@@ -35,7 +35,10 @@ export function keyVaultRoutes(ctx: SandboxContext): Route[] {
     route('GET', `${PREFIX}/versions/?$`, (_req, m) => {
       const secret = findSecret(ctx, m[1] ?? '');
       if (!secret) throw new VaultError(404, 'SecretNotFound', `A secret with (name/id) ${m[1]} was not found in this key vault.`);
-      return { status: 200, body: { value: secret.versions.map((v) => renderVersion(ctx, secret, v, { withValue: false })), nextLink: null } };
+      return {
+        status: 200,
+        body: { value: secret.versions.map((v) => renderVersion(ctx, secret, v, { withValue: false })), nextLink: null },
+      };
     }),
     route('PUT', `${PREFIX}/?$`, (req, m) => {
       const body = readBody(req);
@@ -52,7 +55,8 @@ export function keyVaultRoutes(ctx: SandboxContext): Route[] {
     }),
     route('GET', `${PREFIX}(?:/([^/]*))?$`, (_req, m) => {
       const { secret, version } = findVersion(ctx, m[1] ?? '', m[2] || undefined);
-      if (version.enabled === false) throw new VaultError(403, 'Forbidden', 'Operation get is not allowed on a disabled secret.', 'SecretDisabled');
+      if (version.enabled === false)
+        throw new VaultError(403, 'Forbidden', 'Operation get is not allowed on a disabled secret.', 'SecretDisabled');
       return { status: 200, body: renderVersion(ctx, secret, version, { withValue: true }) };
     }),
     route('PATCH', `${PREFIX}/([^/]+)$`, (req, m) => {
@@ -73,7 +77,11 @@ async function authenticate(ctx: SandboxContext, req: SandboxRequest): Promise<v
   const header = req.headers.authorization;
   const claims = header?.startsWith('Bearer ') ? await ctx.verifyToken(header.slice(7), KEY_VAULT_RESOURCE) : undefined;
   if (claims && claims.tid === ctx.state.tenant.id) return;
-  throw new VaultError(401, 'Unauthorized', header ? 'AKV10032: Invalid issuer or token.' : 'AKV10000: Request is missing a Bearer or PoP token.');
+  throw new VaultError(
+    401,
+    'Unauthorized',
+    header ? 'AKV10032: Invalid issuer or token.' : 'AKV10000: Request is missing a Bearer or PoP token.',
+  );
 }
 
 function readBody(req: SandboxRequest): Record<string, unknown> {

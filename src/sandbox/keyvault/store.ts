@@ -22,7 +22,11 @@ export class VaultError extends Error {
 /** Key Vault object names: 1–127 letters, digits and dashes. */
 export function checkSecretName(name: string): void {
   if (!/^[0-9a-zA-Z-]{1,127}$/.test(name)) {
-    throw new VaultError(400, 'BadParameter', "The request URI contains an invalid name: secret names may contain only 0-9, a-z, A-Z, and -.");
+    throw new VaultError(
+      400,
+      'BadParameter',
+      'The request URI contains an invalid name: secret names may contain only 0-9, a-z, A-Z, and -.',
+    );
   }
 }
 
@@ -31,17 +35,29 @@ export function findSecret(ctx: SandboxContext, name: string): VaultSecret | und
 }
 
 /** The newest version, or a named one; 404 SecretNotFound otherwise. */
-export function findVersion(ctx: SandboxContext, name: string, version: string | undefined): { secret: VaultSecret; version: VaultVersion } {
+export function findVersion(
+  ctx: SandboxContext,
+  name: string,
+  version: string | undefined,
+): { secret: VaultSecret; version: VaultVersion } {
   const secret = findSecret(ctx, name);
   const found = version ? secret?.versions.find((v) => v.version === version) : secret?.versions.at(-1);
   if (!secret || !found) {
-    throw new VaultError(404, 'SecretNotFound', `A secret with (name/id) ${name}${version ? `/${version}` : ''} was not found in this key vault.`);
+    throw new VaultError(
+      404,
+      'SecretNotFound',
+      `A secret with (name/id) ${name}${version ? `/${version}` : ''} was not found in this key vault.`,
+    );
   }
   return { secret, version: found };
 }
 
 /** `PUT /secrets/{name}`: always a new version, which becomes the current one. */
-export function addVersion(ctx: SandboxContext, name: string, input: { value: string; contentType?: string; tags?: Record<string, string>; enabled?: boolean }): VaultVersion {
+export function addVersion(
+  ctx: SandboxContext,
+  name: string,
+  input: { value: string; contentType?: string; tags?: Record<string, string>; enabled?: boolean },
+): VaultVersion {
   let secret = findSecret(ctx, name);
   if (!secret) {
     secret = { name, versions: [] };
@@ -70,7 +86,12 @@ export function secretId(ctx: SandboxContext, name: string, version: string): st
 }
 
 /** The SecretBundle / SecretItem JSON the service answers (attributes in epoch seconds). */
-export function renderVersion(ctx: SandboxContext, secret: VaultSecret, version: VaultVersion, options: { withValue: boolean }): Record<string, unknown> {
+export function renderVersion(
+  ctx: SandboxContext,
+  secret: VaultSecret,
+  version: VaultVersion,
+  options: { withValue: boolean },
+): Record<string, unknown> {
   return {
     ...(options.withValue ? { value: version.value } : {}),
     id: secretId(ctx, secret.name, version.version),

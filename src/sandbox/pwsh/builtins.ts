@@ -24,7 +24,9 @@ export const BUILTINS: Record<string, { parameters: string[]; run: Builtin }> = 
     run: async (interp, args) => {
       // Honoured but scaled: each second asked for sleeps sleepMsPerSecond ms (default 10), so a
       // 5-minute retry loop runs in seconds against the sandbox.
-      const seconds = args.named.get('milliseconds') ? Number(scalar(args, 'milliseconds')) / 1000 : Number(scalar(args, 'seconds') ?? args.positional[0] ?? 0);
+      const seconds = args.named.get('milliseconds')
+        ? Number(scalar(args, 'milliseconds')) / 1000
+        : Number(scalar(args, 'seconds') ?? args.positional[0] ?? 0);
       if (!Number.isFinite(seconds) || seconds < 0) throw new PSRuntimeError('Start-Sleep needs a non-negative number');
       await interp.host.sleep(seconds * (interp.host.session.sleepMsPerSecond ?? 10));
       return [];
@@ -44,7 +46,16 @@ export const BUILTINS: Record<string, { parameters: string[]; run: Builtin }> = 
     run: async (_interp, args) => [new PSSecureString(toDisplayString(scalar(args, 'string') ?? null).length)],
   },
   'Connect-ExchangeOnline': {
-    parameters: ['Device', 'UserPrincipalName', 'AppId', 'CertificateFilePath', 'CertificatePassword', 'Organization', 'ExchangeEnvironmentName', 'ShowBanner'],
+    parameters: [
+      'Device',
+      'UserPrincipalName',
+      'AppId',
+      'CertificateFilePath',
+      'CertificatePassword',
+      'Organization',
+      'ExchangeEnvironmentName',
+      'ShowBanner',
+    ],
     run: async (interp, args) => {
       if (args.named.has('appid') && !args.named.has('organization')) {
         throw new PSRuntimeError('App-only sign-in needs -Organization <tenant>.onmicrosoft.com.', { cmdlet: 'Connect-ExchangeOnline' });
@@ -65,13 +76,19 @@ export const BUILTINS: Record<string, { parameters: string[]; run: Builtin }> = 
 };
 
 /** Runs a builtin after checking its parameter names (unknown ones fail closed). */
-export async function runBuiltin(interp: Interpreter, name: string, args: BoundArguments, input: PSValue[] | undefined): Promise<PSValue[]> {
+export async function runBuiltin(
+  interp: Interpreter,
+  name: string,
+  args: BoundArguments,
+  input: PSValue[] | undefined,
+): Promise<PSValue[]> {
   const builtin = BUILTINS[name]!;
   const known = new Set(builtin.parameters.map((p) => p.toLowerCase()));
   for (const parameter of args.named.values()) {
     if (!known.has(parameter.name.toLowerCase())) throw new UnsupportedConstructError(`the parameter -${parameter.name} of ${name}`);
   }
-  if (name !== 'Where-Object' && args.positional.some((a) => a instanceof ScriptBlock)) throw new UnsupportedConstructError(`a script block argument to ${name}`);
+  if (name !== 'Where-Object' && args.positional.some((a) => a instanceof ScriptBlock))
+    throw new UnsupportedConstructError(`a script block argument to ${name}`);
   return builtin.run(interp, args, input);
 }
 
@@ -89,7 +106,8 @@ function values(args: BoundArguments): PSValue[] {
 /** `Where-Object { … }`: the block runs once per input item with `$_` set to it. */
 async function whereObject(interp: Interpreter, args: BoundArguments, input: PSValue[] | undefined): Promise<PSValue[]> {
   const [block] = args.positional;
-  if (!(block instanceof ScriptBlock) || args.positional.length !== 1 || args.named.size > 0) throw new UnsupportedConstructError('Where-Object without exactly one script block');
+  if (!(block instanceof ScriptBlock) || args.positional.length !== 1 || args.named.size > 0)
+    throw new UnsupportedConstructError('Where-Object without exactly one script block');
   const body = parts(block.node).find((child) => child.type === 'script_block');
   const statements = body ? parts(body).flatMap((child) => (child.type === 'script_block_body' ? parts(child) : [child])) : [];
   if (statements.some((s) => s.type !== 'statement_list')) throw new UnsupportedConstructError('param blocks in a script block');

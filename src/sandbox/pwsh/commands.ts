@@ -25,7 +25,17 @@ export interface BoundArguments {
 }
 
 /** Parameters that are switches in the commands we run: they never take the next argument. */
-const SWITCHES = new Set(['device', 'compress', 'asplaintext', 'force', 'confirm', 'whatif', 'showbanner', 'skiploadingformatdata', 'disablewam']);
+const SWITCHES = new Set([
+  'device',
+  'compress',
+  'asplaintext',
+  'force',
+  'confirm',
+  'whatif',
+  'showbanner',
+  'skiploadingformatdata',
+  'disablewam',
+]);
 
 /** Runs one command of a pipeline, with the previous command's output as input. */
 export async function runCommand(interp: Interpreter, node: Node, input: PSValue[] | undefined): Promise<PSValue[]> {
@@ -57,7 +67,11 @@ async function bindArguments(interp: Interpreter, elements: Node): Promise<Bound
       const colon = separator?.type === 'command_argument_sep' && separator.text === ':';
       const valueIndex = separator?.type === 'command_argument_sep' ? i + 2 : i + 1;
       const next = items[valueIndex];
-      const takesValue = next !== undefined && next.type !== 'command_parameter' && next.type !== 'command_argument_sep' && (colon || !SWITCHES.has(name.toLowerCase()));
+      const takesValue =
+        next !== undefined &&
+        next.type !== 'command_parameter' &&
+        next.type !== 'command_argument_sep' &&
+        (colon || !SWITCHES.has(name.toLowerCase()));
       if (bound.named.has(name.toLowerCase())) throw new UnsupportedConstructError(`the parameter -${name} given twice`);
       bound.named.set(name.toLowerCase(), { name, value: takesValue ? await evalArgument(interp, next) : true });
       if (takesValue) i = valueIndex;
@@ -75,7 +89,8 @@ async function evalArgument(interp: Interpreter, node: Node): Promise<Argument> 
     if (parts(inner).length > 0 || /[$`'"(){}@]/.test(inner.text)) throw new UnsupportedConstructError(`the bare argument ${inner.text}`);
     return inner.text;
   }
-  if (inner.type === 'redirection' || inner.type === 'stop_parsing' || inner.type === 'verbatim_command_argument') throw new UnsupportedConstructError(inner.type);
+  if (inner.type === 'redirection' || inner.type === 'stop_parsing' || inner.type === 'verbatim_command_argument')
+    throw new UnsupportedConstructError(inner.type);
   return interp.evalExpression(inner);
 }
 
@@ -93,9 +108,16 @@ async function runExchangeCmdlet(interp: Interpreter, cmdlet: string, args: Boun
     if (name.toLowerCase() === 'erroraction') errorAction = toDisplayString(value).toLowerCase();
     else parameters[name] = toJson(value, 4);
   }
-  const shown = Object.entries(parameters).map(([k, v]) => `-${k} ${JSON.stringify(v)}`).join(' ');
+  const shown = Object.entries(parameters)
+    .map(([k, v]) => `-${k} ${JSON.stringify(v)}`)
+    .join(' ');
   interp.host.stderr(`PS> ${cmdlet}${shown ? ` ${shown}` : ''}`);
-  if (!interp.connected) return fail(interp, errorAction, new PSRuntimeError('You must call the Connect-ExchangeOnline cmdlet before calling any other cmdlets.', { cmdlet }));
+  if (!interp.connected)
+    return fail(
+      interp,
+      errorAction,
+      new PSRuntimeError('You must call the Connect-ExchangeOnline cmdlet before calling any other cmdlets.', { cmdlet }),
+    );
   try {
     const result = await invokeExchangeCmdlet(interp.host.session, cmdlet, parameters);
     for (const warning of result.warnings) interp.host.stderr(`WARNING: ${warning}`);

@@ -14,7 +14,11 @@ export interface InvokeResult {
  * one POST per cmdlet; an error becomes a PowerShell error carrying the text after the last `|` of
  * `error.details[0].message`.
  */
-export async function invokeExchangeCmdlet(session: PwshSession, cmdlet: string, parameters: Record<string, unknown>): Promise<InvokeResult> {
+export async function invokeExchangeCmdlet(
+  session: PwshSession,
+  cmdlet: string,
+  parameters: Record<string, unknown>,
+): Promise<InvokeResult> {
   const url = `${session.endpoint.replace(/\/+$/, '')}/adminapi/beta/${encodeURIComponent(session.tenantId)}/InvokeCommand`;
   const response = await fetch(url, {
     method: 'POST',

@@ -8,11 +8,16 @@ import { PSObject, add, areEqual, compareOrder, enumerate, isLike, isTruthy, toD
 /** Expressions of the stand-in's subset: literals, variables, members, operators, casts, @() and @{}. */
 export async function evalExpression(interp: Interpreter, node: Node): Promise<PSValue> {
   switch (node.type) {
-    case 'variable': return interp.readVariable(node.text);
-    case 'verbatim_string_characters': return interp.decodeLiteral(node.text);
-    case 'expandable_string_literal': return plainDoubleQuoted(node);
-    case 'integer_literal': return integer(node);
-    case 'decimal_integer_literal': return integer(node);
+    case 'variable':
+      return interp.readVariable(node.text);
+    case 'verbatim_string_characters':
+      return interp.decodeLiteral(node.text);
+    case 'expandable_string_literal':
+      return plainDoubleQuoted(node);
+    case 'integer_literal':
+      return integer(node);
+    case 'decimal_integer_literal':
+      return integer(node);
     case 'parenthesized_expression': {
       const [inner] = parts(node);
       if (!inner) throw new UnsupportedConstructError('empty parentheses');
@@ -28,12 +33,18 @@ export async function evalExpression(interp: Interpreter, node: Node): Promise<P
       for (const element of parts(node)) values.push(await evalExpression(interp, unwrap(element)));
       return values;
     }
-    case 'hash_literal_expression': return hashLiteral(interp, node);
-    case 'expression_with_unary_operator': return unary(interp, node);
-    case 'cast_expression': return cast(interp, node);
-    case 'member_access': return memberAccess(interp, node);
-    case 'logical_expression': return logical(interp, node);
-    case 'comparison_expression': return comparison(interp, node);
+    case 'hash_literal_expression':
+      return hashLiteral(interp, node);
+    case 'expression_with_unary_operator':
+      return unary(interp, node);
+    case 'cast_expression':
+      return cast(interp, node);
+    case 'member_access':
+      return memberAccess(interp, node);
+    case 'logical_expression':
+      return logical(interp, node);
+    case 'comparison_expression':
+      return comparison(interp, node);
     case 'additive_expression': {
       const [left, right] = parts(node);
       const operator = node.children.find((c) => c !== null && !c.isNamed)?.text;
@@ -64,7 +75,8 @@ function integer(node: Node): number {
 /** A double-quoted string without variables, subexpressions or escapes (anything else is refused). */
 function plainDoubleQuoted(node: Node): string {
   const text = node.text;
-  if (parts(node).length > 0 || /[$`]/.test(text) || !/^"[^"]*"$/.test(text)) throw new UnsupportedConstructError('expandable strings with variables or escapes');
+  if (parts(node).length > 0 || /[$`]/.test(text) || !/^"[^"]*"$/.test(text))
+    throw new UnsupportedConstructError('expandable strings with variables or escapes');
   return text.slice(1, -1);
 }
 
@@ -95,7 +107,10 @@ async function unary(interp: Interpreter, node: Node): Promise<PSValue> {
 async function cast(interp: Interpreter, node: Node): Promise<PSValue> {
   const [type, operand] = parts(node);
   if (!type || !operand) throw new UnsupportedConstructError('this cast');
-  const name = type.text.replace(/^\[|\]$/g, '').trim().toLowerCase();
+  const name = type.text
+    .replace(/^\[|\]$/g, '')
+    .trim()
+    .toLowerCase();
   const value = await evalExpression(interp, unwrap(operand));
   if ((name === 'pscustomobject' || name === 'ordered') && value instanceof PSObject) return value;
   if (name === 'string') return toDisplayString(value);
@@ -155,14 +170,23 @@ async function comparison(interp: Interpreter, node: Node): Promise<PSValue> {
 
 function scalarTest(operator: string): (a: PSValue, b: PSValue) => boolean {
   switch (operator) {
-    case '-eq': return areEqual;
-    case '-ne': return (a, b) => !areEqual(a, b);
-    case '-like': return isLike;
-    case '-notlike': return (a, b) => !isLike(a, b);
-    case '-gt': return (a, b) => compareOrder(a, b) > 0;
-    case '-ge': return (a, b) => compareOrder(a, b) >= 0;
-    case '-lt': return (a, b) => compareOrder(a, b) < 0;
-    case '-le': return (a, b) => compareOrder(a, b) <= 0;
-    default: throw new UnsupportedConstructError(`the operator ${operator}`);
+    case '-eq':
+      return areEqual;
+    case '-ne':
+      return (a, b) => !areEqual(a, b);
+    case '-like':
+      return isLike;
+    case '-notlike':
+      return (a, b) => !isLike(a, b);
+    case '-gt':
+      return (a, b) => compareOrder(a, b) > 0;
+    case '-ge':
+      return (a, b) => compareOrder(a, b) >= 0;
+    case '-lt':
+      return (a, b) => compareOrder(a, b) < 0;
+    case '-le':
+      return (a, b) => compareOrder(a, b) <= 0;
+    default:
+      throw new UnsupportedConstructError(`the operator ${operator}`);
   }
 }

@@ -34,14 +34,25 @@ export async function writePwshStandIn(ctx: SandboxContext, dir: string): Promis
     appid: 'fb78d390-0c51-40cd-8e17-fdbfab77341b',
     lifetimeSeconds: SESSION_LIFETIME_SECONDS,
   });
-  const session: PwshSession = { endpoint: ctx.origin, tenantId: tenant.id, token, userPrincipalName: admin.userPrincipalName, caPath: join(dir, 'ca.pem') };
+  const session: PwshSession = {
+    endpoint: ctx.origin,
+    tenantId: tenant.id,
+    token,
+    userPrincipalName: admin.userPrincipalName,
+    caPath: join(dir, 'ca.pem'),
+  };
   const sessionPath = join(dir, 'pwsh-session.json');
   await writeAtomically(sessionPath, `${JSON.stringify(session, null, 2)}\n`, 0o600);
 
   const wrapperPath = join(dir, 'pwsh');
-  const wrapper = ['#!/bin/sh', '# The sandbox\'s stand-in for pwsh (entra-mail). Usage: pwsh -NoProfile -NonInteractive -File <script>',
-    `${SESSION_ENV}=${shellQuote(sessionPath)}`, `export ${SESSION_ENV}`,
-    `exec ${shellQuote(process.execPath)} ${shellQuote(standInEntry())} "$@"`, ''].join('\n');
+  const wrapper = [
+    '#!/bin/sh',
+    "# The sandbox's stand-in for pwsh (entra-mail). Usage: pwsh -NoProfile -NonInteractive -File <script>",
+    `${SESSION_ENV}=${shellQuote(sessionPath)}`,
+    `export ${SESSION_ENV}`,
+    `exec ${shellQuote(process.execPath)} ${shellQuote(standInEntry())} "$@"`,
+    '',
+  ].join('\n');
   await writeAtomically(wrapperPath, wrapper, 0o755);
   return wrapperPath;
 }

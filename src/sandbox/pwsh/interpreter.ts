@@ -58,15 +58,24 @@ export class Interpreter {
 
   async execStatement(node: Node, emit: Emit): Promise<void> {
     switch (node.type) {
-      case 'pipeline': return this.execPipeline(node, emit);
-      case 'if_statement': return this.execIf(node, emit);
-      case 'while_statement': return this.execWhile(node, emit);
-      case 'foreach_statement': return this.execForeach(node, emit);
-      case 'for_statement': return this.execFor(node, emit);
-      case 'try_statement': return this.execTry(node, emit);
-      case 'flow_control_statement': return this.execFlowControl(node);
-      case 'empty_statement': return;
-      default: throw new UnsupportedConstructError(`statement '${node.type}'`);
+      case 'pipeline':
+        return this.execPipeline(node, emit);
+      case 'if_statement':
+        return this.execIf(node, emit);
+      case 'while_statement':
+        return this.execWhile(node, emit);
+      case 'foreach_statement':
+        return this.execForeach(node, emit);
+      case 'for_statement':
+        return this.execFor(node, emit);
+      case 'try_statement':
+        return this.execTry(node, emit);
+      case 'flow_control_statement':
+        return this.execFlowControl(node);
+      case 'empty_statement':
+        return;
+      default:
+        throw new UnsupportedConstructError(`statement '${node.type}'`);
     }
   }
 

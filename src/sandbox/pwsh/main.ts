@@ -37,7 +37,9 @@ export async function runStandIn(argv: readonly string[], env: NodeJS.ProcessEnv
   const tree = await parsePowerShell(await readFile(scriptPath, 'utf8'));
   const syntaxError = findSyntaxError(tree.rootNode);
   if (syntaxError) {
-    process.stderr.write(`ParserError: ${scriptPath}:${syntaxError.startPosition.row + 1}: unexpected '${syntaxError.text.slice(0, 60)}'\n`);
+    process.stderr.write(
+      `ParserError: ${scriptPath}:${syntaxError.startPosition.row + 1}: unexpected '${syntaxError.text.slice(0, 60)}'\n`,
+    );
     return 1;
   }
   const interpreter = new Interpreter({

@@ -8,9 +8,22 @@ import { UnsupportedConstructError } from './runtime-error.ts';
 
 /** Nodes that only wrap one child in this grammar (precedence levels). */
 const WRAPPERS = new Set([
-  'logical_expression', 'bitwise_expression', 'comparison_expression', 'additive_expression', 'multiplicative_expression',
-  'format_expression', 'range_expression', 'array_literal_expression', 'unary_expression', 'pipeline_chain',
-  'left_assignment_expression', 'string_literal', 'while_condition', 'for_condition', 'for_initializer', 'for_iterator',
+  'logical_expression',
+  'bitwise_expression',
+  'comparison_expression',
+  'additive_expression',
+  'multiplicative_expression',
+  'format_expression',
+  'range_expression',
+  'array_literal_expression',
+  'unary_expression',
+  'pipeline_chain',
+  'left_assignment_expression',
+  'string_literal',
+  'while_condition',
+  'for_condition',
+  'for_initializer',
+  'for_iterator',
 ]);
 
 /** Named children without comments (comments are extras and may sit anywhere). */

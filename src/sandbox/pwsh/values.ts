@@ -77,7 +77,10 @@ export function toDisplayString(value: PSValue | undefined): string {
   if (typeof value === 'number' || typeof value === 'string') return String(value);
   if (Array.isArray(value)) return value.map(toDisplayString).join(' ');
   if (value instanceof PSSecureString) return 'System.Security.SecureString';
-  return `@{${value.entries().map(([k, v]) => `${k}=${toDisplayString(v)}`).join('; ')}}`;
+  return `@{${value
+    .entries()
+    .map(([k, v]) => `${k}=${toDisplayString(v)}`)
+    .join('; ')}}`;
 }
 
 /** `-eq` for two scalars: the right operand is converted to the left operand's type. */
@@ -100,7 +103,10 @@ export function compareOrder(left: PSValue | undefined, right: PSValue | undefin
 
 /** `-like` with `*` and `?` wildcards, case-insensitive. */
 export function isLike(value: PSValue | undefined, pattern: PSValue | undefined): boolean {
-  const source = toDisplayString(pattern ?? null).replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
+  const source = toDisplayString(pattern ?? null)
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replaceAll('*', '.*')
+    .replaceAll('?', '.');
   return new RegExp(`^${source}$`, 'is').test(toDisplayString(value ?? null));
 }
 

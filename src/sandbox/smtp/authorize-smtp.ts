@@ -38,7 +38,12 @@ export const SMTP_REPLIES = {
  * a token carrying SMTP.SendAsApp needs FullAccess; without it an in-scope, propagated
  * `Application SMTP.SendAsApp` assignment. Every refusal but SMTP AUTH is the same 5.7.3 on the wire.
  */
-export async function authorizeSmtpLogin(ctx: SandboxContext, server: string, mailbox: string, accessToken: string): Promise<SmtpAuthDecision> {
+export async function authorizeSmtpLogin(
+  ctx: SandboxContext,
+  server: string,
+  mailbox: string,
+  accessToken: string,
+): Promise<SmtpAuthDecision> {
   const reject = (reason: MailRejectionReason, appId?: string, message = SMTP_REPLIES.authUnsuccessful(server)): SmtpAuthDecision => ({
     ok: false,
     responseCode: 535,

@@ -67,7 +67,13 @@ export function hasSendAs(exchange: ExchangeState, trustees: string[], from: str
  * An `Application <role>` assignment for the SP whose custom resource scope selects the mailbox.
  * Assignments sit behind a 30 min–2 h cache (§2.4): effective from createdAt + rbacPropagationMs.
  */
-export function findRbacGrant(exchange: ExchangeState, sp: ExchangeServicePrincipal, role: string, mailbox: string, nowMs: number): RbacGrant {
+export function findRbacGrant(
+  exchange: ExchangeState,
+  sp: ExchangeServicePrincipal,
+  role: string,
+  mailbox: string,
+  nowMs: number,
+): RbacGrant {
   const names = principalNames(sp);
   let earliest: number | undefined;
   for (const assignment of exchange.roleAssignments) {
@@ -83,6 +89,7 @@ export function findRbacGrant(exchange: ExchangeState, sp: ExchangeServicePrinci
 
 /** SMTP AUTH for a mailbox: its own `Set-CASMailbox` value wins, else the organization's (§1.6). */
 export function smtpAuthSetting(exchange: ExchangeState, mailbox: ExchangeMailbox): { disabled: boolean; decidedBy: 'Mailbox' | 'Tenant' } {
-  if (mailbox.smtpClientAuthenticationDisabled !== null) return { disabled: mailbox.smtpClientAuthenticationDisabled, decidedBy: 'Mailbox' };
+  if (mailbox.smtpClientAuthenticationDisabled !== null)
+    return { disabled: mailbox.smtpClientAuthenticationDisabled, decidedBy: 'Mailbox' };
   return { disabled: exchange.smtpClientAuthenticationDisabled, decidedBy: 'Tenant' };
 }

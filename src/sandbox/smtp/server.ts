@@ -97,7 +97,13 @@ async function submit(ctx: SandboxContext, stream: SMTPServerDataStream, session
   for (const from of [envelopeFrom, headers.from ?? envelopeFrom]) {
     if (from.toLowerCase() === principal.mailbox || hasSendAs(ctx.state.exchange, principal.sendAsTrustees, from)) continue;
     const message = SMTP_REPLIES.sendAsDenied(principal.mailbox, from);
-    recordMailRejection(ctx, { via: 'smtp', reason: 'send-as-denied', mailbox: principal.mailbox, appId: principal.appId, reply: `554 ${message}` });
+    recordMailRejection(ctx, {
+      via: 'smtp',
+      reason: 'send-as-denied',
+      mailbox: principal.mailbox,
+      appId: principal.appId,
+      reply: `554 ${message}`,
+    });
     throw smtpError(554, message);
   }
   const delivered = await deliverMessage(ctx, {

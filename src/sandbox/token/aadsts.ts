@@ -23,7 +23,10 @@ export interface AadstsError {
 
 /** Entra's timestamp style: "2026-05-01 12:34:56Z". */
 function formatTimestamp(now: Date): string {
-  return now.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+  return now
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**

@@ -21,7 +21,12 @@ export const TOKEN_LIFETIME_SECONDS = 3600;
 export function findResourceServicePrincipal(ctx: SandboxContext, resource: TokenResource): SandboxServicePrincipal | undefined {
   const sp = ctx.state.servicePrincipals.find((s) => s.appId === resource.appId);
   if (!sp && resource.appId !== KEY_VAULT_APP_ID) {
-    throw aadsts(400, 'invalid_resource', 500011, `The resource principal named ${resource.audience} was not found in the tenant named ${ctx.state.tenant.displayName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`);
+    throw aadsts(
+      400,
+      'invalid_resource',
+      500011,
+      `The resource principal named ${resource.audience} was not found in the tenant named ${ctx.state.tenant.displayName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+    );
   }
   return sp;
 }
@@ -56,5 +61,10 @@ export async function issueAppToken(ctx: SandboxContext, client: AuthenticatedCl
     ...(roles.length > 0 ? { roles } : {}),
     lifetimeSeconds: TOKEN_LIFETIME_SECONDS,
   });
-  return { token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS - 1, ext_expires_in: TOKEN_LIFETIME_SECONDS - 1, access_token: accessToken };
+  return {
+    token_type: 'Bearer',
+    expires_in: TOKEN_LIFETIME_SECONDS - 1,
+    ext_expires_in: TOKEN_LIFETIME_SECONDS - 1,
+    access_token: accessToken,
+  };
 }

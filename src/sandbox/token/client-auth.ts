@@ -30,7 +30,10 @@ export function readClientCredentials(req: SandboxRequest, form: URLSearchParams
  * Finds the app (AADSTS700016 when it, or its service principal, is absent or unreplicated).
  * An app without a service principal in the tenant gets no token either.
  */
-export function findClient(ctx: SandboxContext, clientId: string): { application: SandboxApplication; servicePrincipal: SandboxServicePrincipal } {
+export function findClient(
+  ctx: SandboxContext,
+  clientId: string,
+): { application: SandboxApplication; servicePrincipal: SandboxServicePrincipal } {
   const application = ctx.state.applications.find((a) => a.appId === clientId && ctx.isReplicated(a.id));
   const servicePrincipal = ctx.state.servicePrincipals.find((sp) => sp.appId === clientId && ctx.isReplicated(sp.id));
   if (!application || !servicePrincipal) {
@@ -49,7 +52,13 @@ export function findClient(ctx: SandboxContext, clientId: string): { application
  * A secret whose keyId has not replicated yet fails exactly like a wrong one (AADSTS7000215),
  * which is what Entra does in the first minute after addPassword (graph.md §6.3).
  */
-export async function authenticateClient(ctx: SandboxContext, req: SandboxRequest, form: URLSearchParams, clientId: string, secret: string | undefined): Promise<AuthenticatedClient> {
+export async function authenticateClient(
+  ctx: SandboxContext,
+  req: SandboxRequest,
+  form: URLSearchParams,
+  clientId: string,
+  secret: string | undefined,
+): Promise<AuthenticatedClient> {
   const { application, servicePrincipal } = findClient(ctx, clientId);
   const assertion = form.get('client_assertion');
   if (secret) return { application, servicePrincipal, appidacr: checkSecret(ctx, application, secret) };
@@ -57,7 +66,12 @@ export async function authenticateClient(ctx: SandboxContext, req: SandboxReques
     await checkAssertion(ctx, req, application, assertion);
     return { application, servicePrincipal, appidacr: '2' };
   }
-  throw aadsts(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+  throw aadsts(
+    401,
+    'invalid_client',
+    7000218,
+    "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+  );
 }
 
 function checkSecret(ctx: SandboxContext, application: SandboxApplication, secret: string): '1' {
@@ -66,16 +80,30 @@ function checkSecret(ctx: SandboxContext, application: SandboxApplication, secre
   const now = ctx.clock.nowMs();
   if (credential && ctx.isReplicated(credential.keyId) && Date.parse(credential.startDateTime) <= now) {
     if (Date.parse(credential.endDateTime) <= now) {
-      throw aadsts(401, 'invalid_client', 7000222, `The provided client secret keys for app '${application.appId}' are expired. Create new keys for your app, or consider using certificate credentials for added security.`);
+      throw aadsts(
+        401,
+        'invalid_client',
+        7000222,
+        `The provided client secret keys for app '${application.appId}' are expired. Create new keys for your app, or consider using certificate credentials for added security.`,
+      );
     }
     return '1';
   }
-  throw aadsts(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${application.appId}'.`);
+  throw aadsts(
+    401,
+    'invalid_client',
+    7000215,
+    `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${application.appId}'.`,
+  );
 }
 
 async function checkAssertion(ctx: SandboxContext, req: SandboxRequest, application: SandboxApplication, assertion: string): Promise<void> {
   const tenantSegment = req.path.split('/')[1] ?? '';
-  const audiences = [`${ctx.origin}/${tenantSegment}/oauth2/v2.0/token`, `${ctx.origin}/${ctx.state.tenant.id}/oauth2/v2.0/token`, `${ctx.origin}/${tenantSegment}/v2.0`];
+  const audiences = [
+    `${ctx.origin}/${tenantSegment}/oauth2/v2.0/token`,
+    `${ctx.origin}/${ctx.state.tenant.id}/oauth2/v2.0/token`,
+    `${ctx.origin}/${tenantSegment}/v2.0`,
+  ];
   const check = await verifyCertificateAssertion(assertion, application.keyCredentials, {
     now: ctx.clock.now(),
     audiences,

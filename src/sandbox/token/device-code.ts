@@ -18,7 +18,8 @@ const FIRST_PARTY_PUBLIC_CLIENTS = new Set([
 
 /** What a `.default` user token for the admin carries on each resource. */
 const ADMIN_SCOPES: Record<string, string> = {
-  'https://graph.microsoft.com': 'Application.ReadWrite.All AppRoleAssignment.ReadWrite.All DelegatedPermissionGrant.ReadWrite.All Directory.Read.All Organization.Read.All User.Read',
+  'https://graph.microsoft.com':
+    'Application.ReadWrite.All AppRoleAssignment.ReadWrite.All DelegatedPermissionGrant.ReadWrite.All Directory.Read.All Organization.Read.All User.Read',
 };
 
 /** The sandbox's Global Administrator: a stable object id derived from the tenant id. */
@@ -42,8 +43,15 @@ export function createDeviceCodeFlow(ctx: SandboxContext, key: SigningKey): Devi
   return {
     async start(form) {
       const clientId = form.get('client_id') ?? '';
-      const known = FIRST_PARTY_PUBLIC_CLIENTS.has(clientId) || ctx.state.applications.some((a) => a.appId === clientId && ctx.isReplicated(a.id));
-      if (!known) throw aadsts(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${ctx.state.tenant.displayName}'.`);
+      const known =
+        FIRST_PARTY_PUBLIC_CLIENTS.has(clientId) || ctx.state.applications.some((a) => a.appId === clientId && ctx.isReplicated(a.id));
+      if (!known)
+        throw aadsts(
+          400,
+          'unauthorized_client',
+          700016,
+          `Application with identifier '${clientId}' was not found in the directory '${ctx.state.tenant.displayName}'.`,
+        );
       const scope = parseScope(form.get('scope'), { defaultOnly: false });
       const deviceCode = randomBytes(32).toString('base64url');
       const userCode = randomBytes(5).toString('hex').toUpperCase().slice(0, 9);
@@ -74,7 +82,9 @@ async function issueUserToken(ctx: SandboxContext, key: SigningKey, clientId: st
   const tenantId = ctx.state.tenant.id;
   const domain = ctx.state.tenant.domains[0] ?? 'contoso.onmicrosoft.com';
   const user = sandboxAdminUser(tenantId, domain);
-  const scp = scope.permissions.includes('.default') ? (ADMIN_SCOPES[scope.resource.audience] ?? 'user_impersonation') : scope.permissions.join(' ');
+  const scp = scope.permissions.includes('.default')
+    ? (ADMIN_SCOPES[scope.resource.audience] ?? 'user_impersonation')
+    : scope.permissions.join(' ');
   const accessToken = await ctx.signToken({
     aud: scope.resource.audience,
     tid: tenantId,
@@ -93,7 +103,16 @@ async function issueUserToken(ctx: SandboxContext, key: SigningKey, clientId: st
   // MSAL builds its account from id_token + client_info (uid.utid).
   const idToken = await signAccessToken(
     key,
-    { aud: clientId, iss: `${ctx.origin}/${tenantId}/v2.0`, tid: tenantId, oid: user.id, sub: user.id, preferred_username: user.userPrincipalName, name: 'Sandbox Administrator', ver: '2.0' },
+    {
+      aud: clientId,
+      iss: `${ctx.origin}/${tenantId}/v2.0`,
+      tid: tenantId,
+      oid: user.id,
+      sub: user.id,
+      preferred_username: user.userPrincipalName,
+      name: 'Sandbox Administrator',
+      ver: '2.0',
+    },
     ctx.clock.nowMs(),
     TOKEN_LIFETIME_SECONDS,
   );

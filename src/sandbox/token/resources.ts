@@ -47,7 +47,12 @@ export interface RequestedScope {
 export function parseScope(scope: string | null, options: { defaultOnly: boolean }): RequestedScope {
   const items = (scope ?? '').split(/\s+/).filter((item) => item && !OIDC_SCOPES.has(item));
   if (items.length === 0) {
-    throw aadsts(400, 'invalid_scope', 70011, "The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid.");
+    throw aadsts(
+      400,
+      'invalid_scope',
+      70011,
+      "The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid.",
+    );
   }
   let resource: TokenResource | undefined;
   const permissions: string[] = [];
@@ -55,12 +60,28 @@ export function parseScope(scope: string | null, options: { defaultOnly: boolean
     const slash = item.lastIndexOf('/');
     const permission = slash < 0 ? item : item.slice(slash + 1);
     if (options.defaultOnly && permission !== '.default') {
-      throw aadsts(400, 'invalid_scope', 1002012, `The provided value for scope ${item} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+      throw aadsts(
+        400,
+        'invalid_scope',
+        1002012,
+        `The provided value for scope ${item} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+      );
     }
     const found = slash < 0 ? undefined : findResource(item.slice(0, slash));
-    if (!found) throw aadsts(400, 'invalid_scope', 70011, `The provided value for the input parameter 'scope' is not valid. The scope ${scope ?? ''} is not valid.`);
+    if (!found)
+      throw aadsts(
+        400,
+        'invalid_scope',
+        70011,
+        `The provided value for the input parameter 'scope' is not valid. The scope ${scope ?? ''} is not valid.`,
+      );
     if (resource && resource.appId !== found.appId) {
-      throw aadsts(400, 'invalid_scope', 700022, `The provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${scope ?? ''} is not valid.`);
+      throw aadsts(
+        400,
+        'invalid_scope',
+        700022,
+        `The provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${scope ?? ''} is not valid.`,
+      );
     }
     resource = found;
     permissions.push(permission);

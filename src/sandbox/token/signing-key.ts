@@ -39,12 +39,7 @@ export type TokenCheck =
  * Verifies a token the sandbox issued, naming why it failed so Graph can answer with a message
  * like the real service's (graph.md §6.2: "…has expired", "CompactToken parsing failed…").
  */
-export async function checkAccessToken(
-  key: SigningKey,
-  token: string,
-  now: Date,
-  audience?: string | string[],
-): Promise<TokenCheck> {
+export async function checkAccessToken(key: SigningKey, token: string, now: Date, audience?: string | string[]): Promise<TokenCheck> {
   try {
     decodeJwt(token);
   } catch {

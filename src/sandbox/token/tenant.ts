@@ -16,7 +16,12 @@ export function resolveTenant(state: TenantState, segment: string, errorValue: '
   } else if (DNS_NAME.test(value)) {
     if (state.tenant.domains.some((domain) => domain.toLowerCase() === value)) return;
   } else {
-    throw aadsts(400, 'invalid_request', 900023, `Specified tenant identifier '${segment}' is neither a valid DNS name, nor a valid external domain.`);
+    throw aadsts(
+      400,
+      'invalid_request',
+      900023,
+      `Specified tenant identifier '${segment}' is neither a valid DNS name, nor a valid external domain.`,
+    );
   }
   throw aadsts(
     400,

@@ -40,7 +40,8 @@ export function tokenRoutes(ctx: SandboxContext, key: SigningKey): Route[] {
             throw aadsts(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType ?? ''}'.`);
           }
           const { clientId, secret } = readClientCredentials(req, form);
-          if (!clientId) throw aadsts(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
+          if (!clientId)
+            throw aadsts(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
           const scope = parseScope(form.get('scope'), { defaultOnly: true });
           const client = await authenticateClient(ctx, req, form, clientId, secret);
           return issueAppToken(ctx, client, scope.resource);

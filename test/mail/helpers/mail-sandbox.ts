@@ -41,9 +41,18 @@ export async function startMailSandbox(): Promise<MailSandbox> {
   const certificates = await createSandboxCertificates(clock.now());
   tls.setDefaultCACertificates([...tls.getCACertificates('default'), certificates.caPem]);
   const tlsMaterial = { key: certificates.keyPem, cert: certificates.certPem };
-  const https = await startHttpsServer(ctx, [...discoveryRoutes(ctx, signingKey), ...tokenRoutes(ctx, signingKey), ...sendMailRoutes(ctx)], tlsMaterial, 0);
+  const https = await startHttpsServer(
+    ctx,
+    [...discoveryRoutes(ctx, signingKey), ...tokenRoutes(ctx, signingKey), ...sendMailRoutes(ctx)],
+    tlsMaterial,
+    0,
+  );
   const smtp = await startSandboxSmtp(ctx, { port: 0, ...tlsMaterial });
-  const endpoints = resolveEndpoints('global', { authorityHost: https.origin, graphEndpoint: https.origin, smtpHost: `127.0.0.1:${smtp.port}` });
+  const endpoints = resolveEndpoints('global', {
+    authorityHost: https.origin,
+    graphEndpoint: https.origin,
+    smtpHost: `127.0.0.1:${smtp.port}`,
+  });
   return { ctx, clock, endpoints, close: async () => void (await Promise.all([https.close(), smtp.close()])) };
 }
 
@@ -71,28 +80,82 @@ export function provisionApp(ctx: SandboxContext, model: ModelName, mailbox: str
   const secretKeyId = randomUUID();
   const displayName = `mailer-${model}`;
   state.applications.push({
-    id: applicationObjectId, appId: clientId, uniqueName: displayName, displayName, signInAudience: 'AzureADMyOrg', description: null, notes: null, tags: [],
-    web: { redirectUris: [] }, publicClient: { redirectUris: [] }, requiredResourceAccess: [], keyCredentials: [], createdDateTime: now.toISOString(), publisherDomain: 'contoso.onmicrosoft.com',
-    passwordCredentials: [{ keyId: secretKeyId, displayName: 'entra-mail', hint: secretText.slice(0, 3), startDateTime: new Date(now.getTime() - 60_000).toISOString(), endDateTime: new Date(now.getTime() + 180 * 86400_000).toISOString(), customKeyIdentifier: null, secretSha256: createHash('sha256').update(secretText).digest('hex') }],
+    id: applicationObjectId,
+    appId: clientId,
+    uniqueName: displayName,
+    displayName,
+    signInAudience: 'AzureADMyOrg',
+    description: null,
+    notes: null,
+    tags: [],
+    web: { redirectUris: [] },
+    publicClient: { redirectUris: [] },
+    requiredResourceAccess: [],
+    keyCredentials: [],
+    createdDateTime: now.toISOString(),
+    publisherDomain: 'contoso.onmicrosoft.com',
+    passwordCredentials: [
+      {
+        keyId: secretKeyId,
+        displayName: 'entra-mail',
+        hint: secretText.slice(0, 3),
+        startDateTime: new Date(now.getTime() - 60_000).toISOString(),
+        endDateTime: new Date(now.getTime() + 180 * 86400_000).toISOString(),
+        customKeyIdentifier: null,
+        secretSha256: createHash('sha256').update(secretText).digest('hex'),
+      },
+    ],
   });
   state.servicePrincipals.push({
-    id: servicePrincipalId, appId: clientId, displayName, accountEnabled: true, servicePrincipalType: 'Application', appOwnerOrganizationId: state.tenant.id, tags: [], appRoles: [], oauth2PermissionScopes: [], notes: null, description: null,
+    id: servicePrincipalId,
+    appId: clientId,
+    displayName,
+    accountEnabled: true,
+    servicePrincipalType: 'Application',
+    appOwnerOrganizationId: state.tenant.id,
+    tags: [],
+    appRoles: [],
+    oauth2PermissionScopes: [],
+    notes: null,
+    description: null,
   });
   for (const permission of definition.permissions.filter((p) => p.type === 'Role')) {
     const resource = state.servicePrincipals.find((sp) => sp.appId === permission.resourceAppId);
     const role = resource?.appRoles.find((r) => r.value === permission.value);
     if (!resource || !role) throw new Error(`no role ${permission.value}`);
-    state.appRoleAssignments.push({ id: randomUUID(), appRoleId: role.id, principalId: servicePrincipalId, principalType: 'ServicePrincipal', principalDisplayName: displayName, resourceId: resource.id, resourceDisplayName: resource.displayName, createdDateTime: now.toISOString() });
+    state.appRoleAssignments.push({
+      id: randomUUID(),
+      appRoleId: role.id,
+      principalId: servicePrincipalId,
+      principalType: 'ServicePrincipal',
+      principalDisplayName: displayName,
+      resourceId: resource.id,
+      resourceDisplayName: resource.displayName,
+      createdDateTime: now.toISOString(),
+    });
   }
   const exchange = state.exchange;
   if (definition.exchange.servicePrincipal) {
-    exchange.servicePrincipals.push({ identity: servicePrincipalId, appId: clientId, objectId: servicePrincipalId, displayName, createdAt: now.getTime() });
+    exchange.servicePrincipals.push({
+      identity: servicePrincipalId,
+      appId: clientId,
+      objectId: servicePrincipalId,
+      displayName,
+      createdAt: now.getTime(),
+    });
   }
-  if (definition.exchange.fullAccess) exchange.mailboxPermissions.push({ identity: mailbox, user: servicePrincipalId, accessRights: 'FullAccess' });
+  if (definition.exchange.fullAccess)
+    exchange.mailboxPermissions.push({ identity: mailbox, user: servicePrincipalId, accessRights: 'FullAccess' });
   if (definition.exchange.rbacRole) {
     const scope = `${displayName}-scope`;
     exchange.managementScopes.push({ name: scope, recipientRestrictionFilter: `PrimarySmtpAddress -eq '${mailbox.replace(/'/g, "''")}'` });
-    exchange.roleAssignments.push({ name: `${displayName}-${definition.exchange.rbacRole}`, app: servicePrincipalId, role: definition.exchange.rbacRole, customResourceScope: scope, createdAt: now.getTime() - exchange.rbacPropagationMs });
+    exchange.roleAssignments.push({
+      name: `${displayName}-${definition.exchange.rbacRole}`,
+      app: servicePrincipalId,
+      role: definition.exchange.rbacRole,
+      customResourceScope: scope,
+      createdAt: now.getTime() - exchange.rbacPropagationMs,
+    });
   }
   if (definition.exchange.smtpAuth) {
     const box = exchange.mailboxes.find((m) => m.address === mailbox.toLowerCase());
@@ -110,7 +173,9 @@ export function observeSandboxExchange(ctx: SandboxContext, model: ModelName) {
     const sp = findExchangeServicePrincipal(exchange, { appid: query.appId, oid: query.servicePrincipalObjectId } as never);
     const servicePrincipal: ExchangeObservation['servicePrincipal'] = sp
       ? { status: 'ok', identity: sp.identity }
-      : byApp ? { status: 'wrong-object-id', registeredObjectId: byApp.objectId } : { status: 'missing' };
+      : byApp
+        ? { status: 'wrong-object-id', registeredObjectId: byApp.objectId }
+        : { status: 'missing' };
     const role = MODELS[model].exchange.rbacRole;
     const assignment = sp && role ? exchange.roleAssignments.find((a) => a.role === role && a.app === sp.identity) : undefined;
     const inScope = sp && role ? findRbacGrant(exchange, sp, role, query.mailbox, Number.MAX_SAFE_INTEGER).status === 'effective' : false;
