@@ -20,7 +20,13 @@ const ANY_GRAPH = /^\/v1\.0\//;
 const push = (ctx: SandboxContext, rule: FaultRule) => void ctx.faults.push(rule);
 
 export const FAULTS: FaultKind[] = [
-  { row: '1', name: 'replication delay', apply: (ctx, pick) => void (ctx.knobs.replicationMs = pick([5_000, 40_000, 90_000])) },
+  {
+    row: '1',
+    name: 'replication delay',
+    apply: (ctx, pick) => {
+      ctx.knobs.replicationMs = pick([5_000, 40_000, 90_000]);
+    },
+  },
   {
     row: '3',
     name: 'SP create races the app',

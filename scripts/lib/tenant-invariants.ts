@@ -87,14 +87,24 @@ export function checkInvariants(
   const summary = summarizeApp(state, uniqueName);
   let duplicates = 0;
   let orphanedObjects = 0;
-  if (summary.applications > 1) (duplicates += summary.applications - 1), problems.push(`${summary.applications} apps named ${uniqueName}`);
-  if (summary.servicePrincipals > summary.applications)
-    (duplicates += summary.servicePrincipals - summary.applications), problems.push(`${summary.servicePrincipals} service principals`);
-  for (const [key, n] of Object.entries(summary.assignments)) if (n > 1) (duplicates += n - 1), problems.push(`${n}× assignment ${key}`);
-  if (summary.applications === 1 && summary.servicePrincipals === 0) (orphanedObjects += 1), problems.push('app without service principal');
+  const duplicate = (count: number, problem: string): void => {
+    duplicates += count;
+    problems.push(problem);
+  };
+  const orphaned = (problem: string): void => {
+    orphanedObjects += 1;
+    problems.push(problem);
+  };
+  if (summary.applications > 1) duplicate(summary.applications - 1, `${summary.applications} apps named ${uniqueName}`);
+  if (summary.servicePrincipals > summary.applications) {
+    duplicate(summary.servicePrincipals - summary.applications, `${summary.servicePrincipals} service principals`);
+  }
+  for (const [key, n] of Object.entries(summary.assignments)) if (n > 1) duplicate(n - 1, `${n}× assignment ${key}`);
+  if (summary.applications === 1 && summary.servicePrincipals === 0) orphaned('app without service principal');
   const assigned = Object.keys(summary.assignments).length;
-  if (summary.applications === 1 && assigned !== expectAssignments)
-    (orphanedObjects += 1), problems.push(`${assigned} permission(s) consented, expected ${expectAssignments}`);
+  if (summary.applications === 1 && assigned !== expectAssignments) {
+    orphaned(`${assigned} permission(s) consented, expected ${expectAssignments}`);
+  }
   const app = state.applications.find((a) => a.uniqueName === uniqueName);
   const sinkHash = sinkSecret ? createHash('sha256').update(sinkSecret).digest('hex') : undefined;
   const credentials = app?.passwordCredentials ?? [];

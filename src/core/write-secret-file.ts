@@ -80,7 +80,7 @@ function tempPrefix(target: string): string {
 }
 
 async function refuseUnsafeTarget(target: string): Promise<void> {
-  let stat;
+  let stat: import('node:fs').Stats;
   try {
     stat = await fs.lstat(target);
   } catch (error) {

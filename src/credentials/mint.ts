@@ -3,7 +3,6 @@ import { combinedPem, generateAppCertificate } from './certificate.ts';
 import { currentKeyCredentials, newKeyCredential, writeKeyCredentials } from './key-credentials.ts';
 import { getApplication } from '../graph/applications.ts';
 import type { Application } from '../graph/types.ts';
-import { Secret } from '../core/secret.ts';
 import { recordCredential, type Journal } from './journal.ts';
 import { applySecret } from './secret.ts';
 import { MARKER_PREFIX } from '../core/tags.ts';

@@ -15,6 +15,7 @@ const SINGLE_QUOTE = /['\u2018\u2019\u201A\u201B]/g;
  * A literal may legally span lines in PowerShell, but no mailbox or name needs one, and a line break is
  * what a reader of the generated script would miss.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/u;
 
 /** Throws a UsageError naming `flag` when `value` carries a control character. */

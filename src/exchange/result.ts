@@ -27,7 +27,7 @@ export function parseExchangeResult(stdout: string): ExchangeScriptResult {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(lines[0]!.slice(RESULT_PREFIX.length));
+    parsed = JSON.parse((lines[0] ?? '').slice(RESULT_PREFIX.length));
   } catch {
     throw nonsense('printed a result line that is not JSON', stdout);
   }

@@ -105,6 +105,7 @@ export async function parseGraphFailure(response: Response, method: string, path
 
 /** Graph messages quote ids and names, never secrets; still, cap their length and strip control characters. */
 function sanitizeMessage(message: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   return message.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 500);
 }
 

@@ -83,7 +83,7 @@ function backoffMs(attempt: number, options: RetryOptions): number {
 }
 
 function formatClock(ms: number): string {
-  return new Date(ms).toISOString().slice(11, 16) + ' UTC';
+  return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { PermissionRequest } from '../core/models.ts';
-import { DIRECTORY_ROLES, GRAPH_APP_ID } from '../core/well-known.ts';
+import { type DIRECTORY_ROLES, GRAPH_APP_ID } from '../core/well-known.ts';
 
 export type DirectoryRoleName = keyof typeof DIRECTORY_ROLES;
 

@@ -71,6 +71,7 @@ export function maskSecret(secret: Secret | undefined): string {
 
 // Control characters would let a value end a line and start a new key in env, ini, YAML or a
 // comment; line and paragraph separators count too (JavaScript treats them as line ends).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]/;
 
 /**

@@ -22,9 +22,7 @@ export function formatProfilesList(profiles: Profile[]): string {
   const productWidth = Math.max(...profiles.map((p) => p.product.length), 'PRODUCT'.length);
   const line = (name: string, model: string, product: string, summary: string): string =>
     `${name.padEnd(nameWidth)}  ${model.padEnd(modelWidth)}  ${product.padEnd(productWidth)}  ${summary}`.trimEnd();
-  return (
-    [line('PROFILE', 'MODEL', 'PRODUCT', 'SUMMARY'), ...profiles.map((p) => line(p.name, p.model, p.product, p.summary))].join('\n') + '\n'
-  );
+  return `${[line('PROFILE', 'MODEL', 'PRODUCT', 'SUMMARY'), ...profiles.map((p) => line(p.name, p.model, p.product, p.summary))].join('\n')}\n`;
 }
 
 /** The JSON form of the list: data only, stable keys. */

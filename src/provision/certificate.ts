@@ -5,7 +5,7 @@ import { mintCredential } from '../credentials/mint.ts';
 import { findOrphans, removeCredentials, type AppCredential } from '../credentials/retire.ts';
 import type { LifecycleDeps } from '../credentials/types.ts';
 import type { VerifyInput } from '../mail/types.ts';
-import { Secret } from '../core/secret.ts';
+import type { Secret } from '../core/secret.ts';
 import type { Journal } from '../credentials/journal.ts';
 import { MARKER_PREFIX } from '../core/tags.ts';
 import type { Change, Desired, Observed } from './types.ts';

@@ -3,7 +3,7 @@ import { ServiceError, isEntraMailError } from '../core/errors.ts';
 import { getApplication } from '../graph/applications.ts';
 import type { Application } from '../graph/types.ts';
 import type { VerifyInput } from '../mail/types.ts';
-import { Secret } from '../core/secret.ts';
+import type { Secret } from '../core/secret.ts';
 import { journalPath, readJournal, recordCredential, writeJournal, type Journal } from '../credentials/journal.ts';
 import { buildDeliveredConfig, type RenderRequest } from './delivered-config.ts';
 import { confirmCredential, DEFAULT_CONFIRM_DEADLINE_MS } from '../credentials/confirm.ts';

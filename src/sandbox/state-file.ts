@@ -26,7 +26,7 @@ export async function writeStateFile(path: string, state: TenantState): Promise<
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', 0o600);
   try {
-    await handle.writeFile(JSON.stringify(state, null, 2) + '\n');
+    await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`);
     await handle.sync();
   } finally {
     await handle.close();

@@ -35,6 +35,7 @@ const PIECES = [
   '"',
   '""',
   '$env:PATH',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${…} the output must not expand
   '${x}',
   '@(',
   '@{',

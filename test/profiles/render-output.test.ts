@@ -41,6 +41,7 @@ test('a converged re-run without a new secret says so instead of showing anythin
 
 test('JSON and YAML outputs read back to exactly the facts, hostile characters included', () => {
   const profile = getProfile('generic-smtp', profiles);
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${…} the output must not expand
   const name = 'Ops "Alerts" # \\ \' : {x} ${HOME} &anchor *ref';
   const facts = { ...factsFor(profile, new Secret('a"b\'c$d`e\\f#g: h')), senderName: name };
   const json = JSON.parse(renderOutput(profile, 'json', facts, { showSecret: true }).text);

@@ -121,7 +121,7 @@ test('an SMTP model without SMTP AUTH fails; the name must match the file', () =
 test('loadProfiles rejects a duplicate YAML key and a ": " that turns text into a mapping', () => {
   const dir = mkdtempSync(join(tmpdir(), 'profiles-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
-  const sources = { profilesDir: pathToFileURL(join(dir, 'p') + '/'), outputsDir: OUTPUTS };
+  const sources = { profilesDir: pathToFileURL(`${join(dir, 'p')}/`), outputsDir: OUTPUTS };
   mkdirSync(join(dir, 'p'));
   const text = readFileSync(new URL('aevo.yaml', PROFILES), 'utf8');
   writeFileSync(join(dir, 'p', 'aevo.yaml'), text.replace('secretLifetime: 180d', 'secretLifetime: 180d\nsecretLifetime: 90d'));

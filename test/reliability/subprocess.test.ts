@@ -48,7 +48,7 @@ describe('the pwsh subprocess: what it is given, and what its failures may print
     sinks.push(sinkOf(h, 'argv-check'));
     // As in a runbook with --auth env: the admin's secret is in this process's environment.
     process.env.AZURE_CLIENT_SECRET = h.sandbox.settings.adminClientSecret.reveal();
-    let r;
+    let r: Awaited<ReturnType<typeof h.run>>;
     try {
       r = await h.run(runArgs('argv-check', pwsh));
     } finally {

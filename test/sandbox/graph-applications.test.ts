@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { GraphError } from '@microsoft/microsoft-graph-client';
+import type { GraphError } from '@microsoft/microsoft-graph-client';
 import { claimsOf, graphFetch, manualClock, postTokenForm, startHarness, type Harness } from './sandbox-harness.ts';
 
 describe('sandbox Graph: applications and secrets', () => {

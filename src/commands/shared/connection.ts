@@ -3,7 +3,7 @@ import tls from 'node:tls';
 import type { Argv } from 'yargs';
 import type { TokenCredential } from '@azure/identity';
 import { AUTH_MODES, type AuthMode, type Connection } from '../../core/sign-in.ts';
-import { CLOUD_NAMES, resolveEndpoints, type CloudEndpoints, type CloudName } from '../../core/cloud.ts';
+import { CLOUD_NAMES, resolveEndpoints, type CloudName } from '../../core/cloud.ts';
 import type { Deps } from '../../core/deps.ts';
 import { UsageError } from '../../core/errors.ts';
 import { validateHostPort, validateHttpsUrl, validateTenant } from '../../core/validate.ts';

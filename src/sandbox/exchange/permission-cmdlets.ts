@@ -11,7 +11,7 @@ import { resolveMailbox, resolvePrincipal } from './resolve.ts';
 function requireRight(params: CmdletParameters, right: 'FullAccess' | 'SendAs', mandatory: boolean): void {
   const rights = params.strings('AccessRights');
   if (rights === undefined && !mandatory) return;
-  if (!rights || rights.length !== 1 || rights[0]?.toLowerCase() !== right.toLowerCase()) {
+  if (rights?.length !== 1 || rights[0]?.toLowerCase() !== right.toLowerCase()) {
     throw badRequest(`The sandbox supports only -AccessRights ${right} here.`);
   }
 }

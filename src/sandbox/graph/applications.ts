@@ -12,7 +12,7 @@ const ONE = new RegExp(`^/v1\\.0/applications${APP}$`);
 /** /applications and /applications/{id} | (appId='…') | (uniqueName='…') (graph.md §3.1–3.3). */
 export function applicationRoutes(ctx: SandboxContext, authorize: GraphAuthorizer): Route[] {
   const selectOf = (req: SandboxRequest) => parseSelect(req, APPLICATION_SELECTABLE, 'application');
-  const view = (req: SandboxRequest, select: string[] | undefined) => (app: Parameters<typeof serializeApplication>[0]) =>
+  const view = (_req: SandboxRequest, select: string[] | undefined) => (app: Parameters<typeof serializeApplication>[0]) =>
     serializeApplication(app, { withKeys: select?.includes('keyCredentials') ?? false });
   return [
     {

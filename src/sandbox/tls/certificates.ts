@@ -56,8 +56,8 @@ export async function createSandboxCertificates(now: Date): Promise<SandboxCerti
   });
 
   return {
-    caPem: ca.toString('pem') + '\n',
-    certPem: server.toString('pem') + '\n',
+    caPem: `${ca.toString('pem')}\n`,
+    certPem: `${server.toString('pem')}\n`,
     keyPem: await privateKeyPem(serverKeys.privateKey),
   };
 }
