@@ -10,7 +10,7 @@ import type { Profile } from '../../src/profiles/profile.ts';
 
 // Golden files of the certificate outputs (`provision --credential certificate`), reviewed like
 // the secret ones in golden.test.ts; regenerate with UPDATE_GOLDEN=1.
-const GOLDEN_DIR = new URL('../outputs/golden/', import.meta.url);
+const GOLDEN_DIR = new URL('./golden/', import.meta.url);
 const update = process.env.UPDATE_GOLDEN === '1';
 const PEM_PATH = '/srv/mailer/mail-sender.pem';
 const THUMBPRINT = '20DA04161645F51091FF6D710464FFDE961C3ECE';

@@ -10,7 +10,7 @@ import { factsFor } from './fixtures/facts.ts';
 
 // Golden files are the reviewed, default (secret masked) output of every profile output.
 // Regenerate with UPDATE_GOLDEN=1 and review the diff against the vendor guide by hand.
-const GOLDEN_DIR = new URL('../outputs/golden/', import.meta.url);
+const GOLDEN_DIR = new URL('./golden/', import.meta.url);
 const update = process.env.UPDATE_GOLDEN === '1';
 
 for (const profile of loadProfiles()) {
