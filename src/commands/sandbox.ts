@@ -15,8 +15,18 @@ interface SandboxArgs {
   replicationMs?: number;
   throttleEvery?: number;
   failRate?: number;
+  pageSize?: number;
+  proxyPort?: number;
+  fault?: string[];
   json?: boolean;
   showSecret?: boolean;
+}
+
+function pageSize(value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 1 || value > 999)
+    throw new UsageError('--page-size: must be a whole number from 1 to 999.', { flag: '--page-size' });
+  return value;
 }
 
 function nonNegative(value: number | undefined, flag: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -43,7 +53,22 @@ export function sandboxCommand(deps: Deps, state: CommandState): CommandModule<o
         .option('latency-ms', { type: 'number', default: 0, describe: 'Delay every answer' })
         .option('replication-ms', { type: 'number', default: 0, describe: 'How long new objects stay invisible' })
         .option('throttle-every', { type: 'number', default: 0, describe: 'Every Nth Graph request answers 429 with Retry-After' })
-        .option('fail-rate', { type: 'number', default: 0, describe: 'Share (0..1) of Graph reads that answer 503' })
+        .option('fail-rate', {
+          type: 'number',
+          default: 0,
+          describe: 'Share (0..1) of Graph and token requests that fail (503; a write may fail after it was made, 504)',
+        })
+        .option('page-size', { type: 'number', describe: "Graph page size when a client sends no $top (Graph's: 100)" })
+        .option('proxy-port', {
+          type: 'number',
+          describe:
+            'Also run a CONNECT proxy on this port that serves login.microsoftonline.com, graph.microsoft.com and outlook.office365.com (0: any free port)',
+        })
+        .option('fault', {
+          type: 'string',
+          array: true,
+          describe: "Inject a fault at the network edge, e.g. 'POST /addPassword$ nth=2 commit-then-kill' (repeatable; see README)",
+        })
         .option('json', { type: 'boolean', default: false, describe: 'Print the settings as JSON' })
         .option('show-secret', {
           type: 'boolean',
@@ -57,15 +82,27 @@ export function sandboxCommand(deps: Deps, state: CommandState): CommandModule<o
         replicationMs: nonNegative(args.replicationMs, '--replication-ms', 3_600_000),
         throttleEvery: nonNegative(args.throttleEvery, '--throttle-every', 1_000_000),
         failRate: nonNegative(args.failRate, '--fail-rate', 1),
+        pageSize: pageSize(args.pageSize),
       };
       const port = nonNegative(args.port, '--port', 65535);
       const smtpPort = nonNegative(args.smtpPort, '--smtp-port', 65535);
+      const proxyPort = nonNegative(args.proxyPort, '--proxy-port', 65535);
+      const { parseFaultSpec } = await import('../sandbox/traffic/fault-spec.ts');
+      const faults = (args.fault ?? []).map((spec) => {
+        try {
+          return parseFaultSpec(spec);
+        } catch (error) {
+          throw new UsageError(`--fault: ${error instanceof Error ? error.message : String(error)}`, { flag: '--fault' });
+        }
+      });
       const { startSandbox } = await import('../sandbox/index.ts');
       const sandbox = await startSandbox({
         port,
         smtpPort,
         dir: args.dir,
         statePath: args.state,
+        faults,
+        ...(proxyPort === undefined ? {} : { proxyPort }),
         knobs: Object.fromEntries(Object.entries(knobs).filter(([, v]) => v !== undefined)),
       });
       const envFile = await writeAdminEnvFile(sandbox.settings);
@@ -90,6 +127,7 @@ export function sandboxSettingsJson(s: SandboxSettings, envFile: string, showSec
     smtpHost: s.smtpHost,
     caFile: s.caFile,
     pwsh: s.pwshPath,
+    ...(s.proxyUrl ? { proxyUrl: s.proxyUrl } : {}),
     dir: s.dir,
     admin: {
       tenantId: s.tenantId,
@@ -132,6 +170,7 @@ export function formatSandboxSettings(s: SandboxSettings, envFile: string, showS
     `  SMTP host       ${s.smtpHost}`,
     `  CA to trust     ${s.caFile}`,
     `  pwsh stand-in   ${s.pwshPath}`,
+    ...(s.proxyUrl ? [`  HTTPS proxy     ${s.proxyUrl} (login.microsoftonline.com, graph.microsoft.com, outlook.office365.com)`] : []),
     `  admin app       ${s.adminClientId}${showSecret ? ` secret ${s.adminClientSecret.reveal()}` : ''}`,
     '',
     'From another shell (the admin app of this local sandbox signs in with --auth env):',

@@ -3,7 +3,7 @@ import { blankApplication } from './graph/application-model.ts';
 import { DIRECTORY_ROLES, GRAPH_APP_ID } from '../core/well-known.ts';
 import { Secret } from '../core/secret.ts';
 import type { TenantState } from './state.ts';
-import { sandboxAdminUser } from './token/device-code.ts';
+import { sandboxAdminUser } from './token/user-token.ts';
 
 /** Graph app roles the sandbox admin app holds unless told otherwise. */
 export const DEFAULT_ADMIN_GRAPH_ROLES = [

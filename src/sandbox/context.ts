@@ -10,10 +10,15 @@ import type { TenantState } from './state.ts';
  */
 export interface SandboxRequest {
   method: string;
-  /** Full URL as the client sent it (origin is the sandbox's). */
+  /** Full URL as the client sent it: Microsoft's origin through the proxy, else the sandbox's. */
   url: URL;
-  /** `url.pathname`, percent-decoded once. */
+  /**
+   * `url.pathname`, percent-decoded once, as routes match it: `/v1.0/myorganization/…` and
+   * `/beta/…` are given as `/v1.0/…` (see public-hosts.ts).
+   */
   path: string;
+  /** The Graph version the client asked for, when the path names one. */
+  apiVersion?: 'v1.0' | 'beta' | undefined;
   headers: IncomingHttpHeaders;
   body: Buffer;
   /** Parsed JSON body; throws a Graph 400 envelope-producing error when malformed. */
@@ -72,8 +77,13 @@ export interface SandboxKnobs {
   throttleEvery: number;
   /** Retry-After value in seconds sent with throttled answers. */
   throttleRetryAfterSeconds: number;
-  /** Probability (0..1) that a Graph request answers 503 (or, for writes, commits and then 504s when `ambiguousWrites`). */
+  /**
+   * Probability (0..1) that a Graph or token request fails: a read or a token request answers 503;
+   * a write answers 503 before it is made or, as often, 504 after it was made (ambiguous write).
+   */
   failRate: number;
+  /** Page size of Graph collections when the client sends no `$top` (Graph's is 100). */
+  pageSize?: number;
 }
 
 export interface RequestLogEntry {
@@ -91,33 +101,71 @@ export interface RequestLogEntry {
 }
 
 /**
- * A programmable fault for tests (reliability matrix): the first `times` requests matching
- * `method` and `path` get `action` instead of (or after) normal handling.
+ * What a fault does to the request it fires on. `commit` runs the real handler first, so the
+ * change is made and only the answer is lost (an ambiguous write).
+ */
+export type FaultAction =
+  /** Answer this status with Graph's envelope (code/message) and headers. */
+  | {
+      type: 'status';
+      status: number;
+      code?: string;
+      message?: string;
+      headers?: Record<string, string>;
+      details?: { code: string; message?: string; target?: string }[];
+      commit?: boolean;
+    }
+  /** Destroy the socket without an answer (a dropped connection). */
+  | { type: 'reset'; commit?: boolean }
+  /**
+   * SIGKILL the client, then destroy the socket: a power cut at exactly this request. `pid` names
+   * the client; without it the sandbox finds the process that owns the other end of the
+   * connection (Linux /proc). The sandbox never kills its own process.
+   */
+  | { type: 'kill'; commit?: boolean; pid?: number };
+
+/**
+ * A programmable fault at the network edge: the `nth` request (default the first) matching
+ * `kind`, `method`, `path` and `body` gets `action`, and so do the `times - 1` matching requests
+ * after it (default `times` 1). Every matching request counts, whether or not another rule fires.
  */
 export interface FaultRule {
   kind?: RouteKind;
   method?: string;
   path: RegExp;
-  /** How many matching requests it applies to (default 1). */
+  /** Matched against the raw request body (form or JSON text), e.g. a token request's scope. */
+  body?: RegExp;
+  /**
+   * Only requests sent by this process or a process it started (the pwsh stand-in of a CLI run),
+   * so tests can run several clients at once. Needs Linux /proc.
+   */
+  client?: number;
+  /** Fire at the nth matching request (1-based, default 1). */
+  nth?: number;
+  /** How many matching requests it applies to, from the nth on (default 1). */
   times?: number;
-  action: /** Answer this status with Graph's envelope (code/message) and headers; `commit` runs the real handler first (ambiguous write). */
-    | {
-        type: 'status';
-        status: number;
-        code?: string;
-        message?: string;
-        headers?: Record<string, string>;
-        details?: { code: string; message?: string; target?: string }[];
-        commit?: boolean;
-      }
-    /** Destroy the socket without an answer; `commit` runs the real handler first. */
-    | { type: 'reset'; commit?: boolean };
+  action: FaultAction;
+  /** Matching requests seen so far (kept by the sandbox). */
+  seen?: number;
+}
+
+/** A fault that fired, for tests and `GET /_sandbox/faults`. */
+export interface FiredFault {
+  at: number;
+  method: string;
+  path: string;
+  action: FaultAction['type'];
+  commit: boolean;
+  /** The process a `kill` fault signalled, when one was found. */
+  pid?: number;
 }
 
 export interface SandboxContext {
   state: TenantState;
   /** Pending programmable faults; tests push rules, the server consumes them. */
   faults: FaultRule[];
+  /** Faults that fired, oldest first. */
+  firedFaults: FiredFault[];
   clock: Clock;
   knobs: SandboxKnobs;
   /** Origin of the HTTPS server, e.g. https://127.0.0.1:8443 */

@@ -26,6 +26,7 @@ export function createSandboxContext(options: ContextOptions): SandboxContext {
   const ctx: SandboxContext = {
     state,
     faults: [],
+    firedFaults: [],
     clock,
     knobs,
     origin: '',

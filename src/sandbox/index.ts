@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { systemClock, type Clock } from '../core/clock.ts';
 import type { Secret } from '../core/secret.ts';
 import { DEFAULT_ADMIN_GRAPH_ROLES, ensureAdminApp } from './admin-app.ts';
-import type { RequestLogEntry, SandboxContext, SandboxKnobs } from './context.ts';
+import type { FaultRule, RequestLogEntry, SandboxContext, SandboxKnobs } from './context.ts';
+import { startSandboxProxy, type SandboxProxy } from './proxy.ts';
 import { createSandboxContext } from './create-context.ts';
 import { resolveKnobs } from './knobs.ts';
 import { startSandboxSmtp, type SandboxSmtp } from './smtp/server.ts';
@@ -30,6 +31,10 @@ export interface SandboxOptions {
   tenantId?: string;
   /** Graph app roles of the sandbox admin app (default: DEFAULT_ADMIN_GRAPH_ROLES). */
   adminGraphRoles?: string[];
+  /** Also serve Microsoft's host names through a CONNECT proxy on this port (0: any free port). */
+  proxyPort?: number;
+  /** Fault rules in place from the start (see traffic/fault-spec.ts for the one-line form). */
+  faults?: FaultRule[];
   /** Test hook: the secret text addPassword mints (default: 40 random characters); see SandboxContext. */
   secretGenerator?: () => string;
 }
@@ -53,6 +58,8 @@ export interface SandboxSettings {
   keyVaultUrl: string;
   /** The pwsh stand-in, or '' when not available. */
   pwshPath: string;
+  /** `http://127.0.0.1:<port>` of the CONNECT proxy for Microsoft's host names, or '' when not started. */
+  proxyUrl: string;
 }
 
 export interface Sandbox {
@@ -78,6 +85,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const [certificates, signingKey] = await Promise.all([createSandboxCertificates(clock.now()), createSigningKey()]);
   const ctx = createSandboxContext({ state, clock, knobs: resolveKnobs(options.knobs), signingKey, ...(statePath ? { statePath } : {}) });
   if (options.secretGenerator) ctx.secretGenerator = options.secretGenerator;
+  ctx.faults.push(...(options.faults ?? []));
   const https = await startHttpsServer(
     ctx,
     collectRoutes(ctx, signingKey),
@@ -97,6 +105,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   }
 
+  let proxy: SandboxProxy | undefined;
+  if (options.proxyPort !== undefined) {
+    try {
+      proxy = await startSandboxProxy(https.server, options.proxyPort);
+    } catch (error) {
+      await Promise.all([https.close(), smtp?.close()]);
+      throw error;
+    }
+  }
+
   const caFile = join(dir, 'ca.pem');
   await writeFile(caFile, certificates.caPem, { mode: 0o644 });
   const settings: SandboxSettings = {
@@ -112,6 +130,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     exchangeEndpoint: https.origin,
     keyVaultUrl: `${https.origin}/keyvault`,
     pwshPath: await writePwshStandIn(ctx, dir),
+    proxyUrl: proxy?.url ?? '',
   };
   const { adminClientSecret: _secret, ...publicSettings } = settings;
   await writeFile(join(dir, 'settings.json'), `${JSON.stringify(publicSettings, null, 2)}\n`, { mode: 0o644 });
@@ -125,7 +144,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         (e) => e.at >= since && (e.kind === 'graph' || e.kind === 'exchange') && ['POST', 'PATCH', 'PUT', 'DELETE'].includes(e.method),
       ),
     close: async () => {
-      await Promise.all([https.close(), smtp?.close()]);
+      await Promise.all([https.close(), smtp?.close(), proxy?.close()]);
       await ctx.persist();
     },
   };

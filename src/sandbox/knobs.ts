@@ -1,12 +1,13 @@
 import type { SandboxKnobs } from './context.ts';
 
-/** Knob defaults: a fast, well-behaved tenant (cli.md "The sandbox"). */
+/** Knob defaults: a fast, well-behaved tenant with Graph's page size (docs/sandbox-fidelity.md). */
 export const DEFAULT_KNOBS: SandboxKnobs = {
   latencyMs: 0,
   replicationMs: 0,
   throttleEvery: 0,
   throttleRetryAfterSeconds: 1,
   failRate: 0,
+  pageSize: 100,
 };
 
 export function resolveKnobs(overrides: Partial<SandboxKnobs> = {}): SandboxKnobs {
@@ -17,5 +18,7 @@ export function resolveKnobs(overrides: Partial<SandboxKnobs> = {}): SandboxKnob
     knobs[name] = value;
   }
   if (knobs.failRate > 1) throw new RangeError('sandbox knob failRate must be between 0 and 1');
+  const size = knobs.pageSize ?? 100;
+  if (!Number.isInteger(size) || size < 1 || size > 999) throw new RangeError('sandbox knob pageSize must be a whole number from 1 to 999');
   return knobs;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { SandboxRequest } from './context.ts';
 import { GraphRequestError } from './graph/errors.ts';
+import { publicOrigin, routePath } from './public-hosts.ts';
 
 /** Reads the whole body; the sandbox's payloads are small. */
 export async function readBody(message: IncomingMessage): Promise<Buffer> {
@@ -15,19 +16,21 @@ export async function readBody(message: IncomingMessage): Promise<Buffer> {
  * or the query string (MSAL puts it on the token URL, graph.md §7.1).
  */
 export function toSandboxRequest(message: IncomingMessage, body: Buffer, origin: string): SandboxRequest {
-  const url = new URL(message.url ?? '/', origin);
+  const url = new URL(message.url ?? '/', publicOrigin(message.headers.host, origin));
   const headerId = message.headers['client-request-id'];
   const clientRequestId = (Array.isArray(headerId) ? headerId[0] : headerId) ?? url.searchParams.get('client-request-id') ?? undefined;
-  let path: string;
+  let decoded: string;
   try {
-    path = decodeURIComponent(url.pathname);
+    decoded = decodeURIComponent(url.pathname);
   } catch {
-    path = url.pathname;
+    decoded = url.pathname;
   }
+  const { path, apiVersion } = routePath(decoded);
   return {
     method: (message.method ?? 'GET').toUpperCase(),
     url,
     path,
+    apiVersion,
     headers: message.headers,
     body,
     requestId: randomUUID(),

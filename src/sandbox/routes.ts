@@ -1,5 +1,6 @@
 import type { Route, SandboxContext } from './context.ts';
 import { exchangeRoutes } from './exchange/routes.ts';
+import { faultRoutes } from './fault-routes.ts';
 import { keyVaultRoutes } from './keyvault/routes.ts';
 import { mailboxRoutes } from './mailbox-routes.ts';
 import { sendMailRoutes } from './graph/send-mail.ts';
@@ -21,5 +22,6 @@ export function collectRoutes(ctx: SandboxContext, key: SigningKey): Route[] {
     ...exchangeRoutes(ctx),
     ...keyVaultRoutes(ctx),
     ...mailboxRoutes(ctx),
+    ...faultRoutes(ctx),
   ];
 }

@@ -2,20 +2,25 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeJwt } from 'jose';
-import type { Route, RouteKind, SandboxContext, SandboxRequest, SandboxResponse } from './context.ts';
+import type { FiredFault, Route, RouteKind, SandboxContext, SandboxRequest, SandboxResponse } from './context.ts';
 import { GraphRequestError, renderGraphError } from './graph/errors.ts';
 import { readBody, toSandboxRequest } from './request.ts';
+import { drawRandomFailure, renderRandomFailure } from './traffic/fail-rate.ts';
 import { takeFault } from './traffic/faults.ts';
+import { findPeerProcess, processLineage } from './traffic/peer-process.ts';
 import { createThrottle, type Throttle } from './traffic/throttle.ts';
 
 /** The one HTTPS listener that serves the token endpoint, Graph, Exchange and Key Vault routes. */
 export interface SandboxHttpsServer {
   origin: string;
   port: number;
+  /** The underlying server, for the CONNECT proxy to hand tunnels to. */
+  server: Server;
   close(): Promise<void>;
 }
 
-type Outcome = SandboxResponse | 'reset';
+/** An answer, a dropped connection, or a killed client (and then a dropped connection). */
+type Outcome = SandboxResponse | 'reset' | { kill: { pid?: number; fired: FiredFault } };
 const MUTATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 const GRAPH_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
@@ -42,6 +47,7 @@ export async function startHttpsServer(
   return {
     origin: ctx.origin,
     port: actualPort,
+    server,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -63,23 +69,49 @@ async function handle(
   const found = findRoute(routes, req);
   const kind: RouteKind | 'unmatched' = found.route?.kind ?? 'unmatched';
   const caller = callerOf(req, kind);
-  const outcome = await dispatch(ctx, throttle, req, kind, caller, found);
+  const outcome = await dispatch(ctx, throttle, req, kind, caller, found, message.socket);
+  const dropped = outcome === 'reset' || 'kill' in outcome;
   ctx.log.push({
     startedAt,
     at: ctx.clock.nowMs(),
     kind,
     method: req.method,
     path: req.path,
-    status: outcome === 'reset' ? 0 : outcome.status,
+    status: dropped ? 0 : outcome.status,
     requestId: req.requestId,
     ...(caller ? { caller } : {}),
   });
   if (MUTATING.has(req.method) && kind !== 'token' && kind !== 'unmatched') await ctx.persist();
-  if (outcome === 'reset') {
+  if (dropped) {
+    if (outcome !== 'reset') await killClient(message, outcome.kill);
     message.socket.destroy();
     return;
   }
-  writeResponse(res, req, kind, outcome);
+  writeResponse(res, req, kind, publicContext(ctx, req, outcome));
+}
+
+/** `@odata.context` names the origin and Graph version the client used (proxy host, /beta). */
+function publicContext(ctx: SandboxContext, req: SandboxRequest, response: SandboxResponse): SandboxResponse {
+  const body = response.body as Record<string, unknown> | undefined;
+  const context = body && typeof body === 'object' && !Buffer.isBuffer(body) ? body['@odata.context'] : undefined;
+  const prefix = `${ctx.origin}/v1.0/`;
+  if (typeof context !== 'string' || !context.startsWith(prefix)) return response;
+  return {
+    ...response,
+    body: { ...body, '@odata.context': `${req.url.origin}/${req.apiVersion ?? 'v1.0'}/${context.slice(prefix.length)}` },
+  };
+}
+
+/** SIGKILLs the client before it can see any answer; never this process. */
+async function killClient(message: IncomingMessage, kill: { pid?: number; fired: FiredFault }): Promise<void> {
+  const target = kill.pid ?? (await findPeerProcess(message.socket));
+  if (target !== undefined) kill.fired.pid = target;
+  if (target === undefined || target === process.pid) return;
+  try {
+    process.kill(target, 'SIGKILL');
+  } catch {
+    // Already gone: the effect is the same.
+  }
 }
 
 async function dispatch(
@@ -89,22 +121,32 @@ async function dispatch(
   kind: RouteKind | 'unmatched',
   caller: string | undefined,
   found: FoundRoute,
+  socket: IncomingMessage['socket'],
 ): Promise<Outcome> {
   const now = () => ctx.clock.now();
   if ((kind === 'graph' || kind === 'token') && ctx.knobs.latencyMs > 0) await ctx.clock.sleep(ctx.knobs.latencyMs);
-  const fault = takeFault(ctx, { kind, method: req.method, path: req.path });
-  if (fault && !fault.commit) return faultOutcome(req, fault, now());
+  const peer = ctx.faults.some((rule) => rule.client !== undefined) ? await findPeerProcess(socket) : undefined;
+  const clientLineage = peer === undefined ? [] : await processLineage(peer);
+  const fault = takeFault(ctx, { kind, method: req.method, path: req.path, body: req.body, clientLineage });
+  const fired: FiredFault | undefined = fault && {
+    at: ctx.clock.nowMs(),
+    method: req.method,
+    path: req.path,
+    action: fault.type,
+    commit: fault.commit === true,
+  };
+  if (fired) ctx.firedFaults.push(fired);
+  if (fault && fired && !fault.commit) return faultOutcome(req, fault, fired, now());
   if (kind === 'graph') {
     const throttled = throttle.admit({ caller, method: req.method, path: req.path });
     if (throttled) return renderGraphError(req, throttled, now());
-    // failRate hits reads only: a random failed write would be an unplanned ambiguous write.
-    if (ctx.knobs.failRate > 0 && req.method === 'GET' && Math.random() < ctx.knobs.failRate) {
-      return renderGraphError(req, { status: 503, code: 'serviceNotAvailable', message: 'Service unavailable.' }, now());
-    }
   }
+  const failure = fault ? undefined : drawRandomFailure(ctx, kind, req.method);
+  if (failure === 'before') return renderRandomFailure(ctx, req, kind, failure);
   const response = await runHandler(req, found, now);
-  // A committing fault ran the real handler first: the ambiguous write of matrix rows 10–11.
-  return fault ? faultOutcome(req, fault, now()) : response;
+  // A committing fault ran the real handler first: the ambiguous write.
+  if (fault && fired) return faultOutcome(req, fault, fired, now());
+  return failure === 'after' ? renderRandomFailure(ctx, req, kind, failure) : response;
 }
 
 async function runHandler(req: SandboxRequest, found: FoundRoute, now: () => Date): Promise<SandboxResponse> {
@@ -118,8 +160,9 @@ async function runHandler(req: SandboxRequest, found: FoundRoute, now: () => Dat
   }
 }
 
-function faultOutcome(req: SandboxRequest, action: NonNullable<ReturnType<typeof takeFault>>, now: Date): Outcome {
+function faultOutcome(req: SandboxRequest, action: NonNullable<ReturnType<typeof takeFault>>, fired: FiredFault, now: Date): Outcome {
   if (action.type === 'reset') return 'reset';
+  if (action.type === 'kill') return { kill: action.pid === undefined ? { fired } : { pid: action.pid, fired } };
   return renderGraphError(
     req,
     {

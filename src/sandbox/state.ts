@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EXCHANGE_APP_ID, EXCHANGE_ROLES, EXCHANGE_SCOPES, GRAPH_APP_ID, GRAPH_ROLES, GRAPH_SCOPES } from '../core/well-known.ts';
+import { EXCHANGE_ONLINE, MICROSOFT_GRAPH, MICROSOFT_TENANT_ID, type MicrosoftResource } from './graph/microsoft-service-principals.ts';
 
 /**
  * The sandbox tenant's state: plain JSON, so it can be snapshotted, compared and kept in
@@ -116,6 +116,8 @@ export interface SandboxServicePrincipal {
   oauth2PermissionScopes: SandboxPermissionScope[];
   notes: string | null;
   description: string | null;
+  /** Names the service principal is found by; default: its appId and the app's identifier URIs. */
+  servicePrincipalNames?: string[];
   /** Other schema properties a client set, kept and returned as sent. */
   extra?: Record<string, unknown>;
 }
@@ -188,7 +190,7 @@ export function createInitialState(options: { tenantId?: string; now?: Date } = 
     version: 1,
     tenant: { id: tenantId, displayName: 'Contoso (sandbox)', domains: [SANDBOX_TENANT_DOMAIN, 'contoso.com'] },
     applications: [],
-    servicePrincipals: [graphResourceServicePrincipal(), exchangeResourceServicePrincipal()],
+    servicePrincipals: [microsoftServicePrincipal(MICROSOFT_GRAPH), microsoftServicePrincipal(EXCHANGE_ONLINE)],
     appRoleAssignments: [],
     oauth2PermissionGrants: [],
     directoryRoleAssignments: [],
@@ -214,41 +216,34 @@ export function createInitialState(options: { tenantId?: string; now?: Date } = 
   };
 }
 
-function role(value: string, id: string, description: string): SandboxAppRole {
-  return { id, value, displayName: description, description, allowedMemberTypes: ['Application'], isEnabled: true, origin: 'Application' };
-}
-
-function scope(value: string, id: string, description: string): SandboxPermissionScope {
-  return { id, value, adminConsentDisplayName: description, adminConsentDescription: description, type: 'User', isEnabled: true };
-}
-
-function graphResourceServicePrincipal(): SandboxServicePrincipal {
+/** A first-party resource service principal as a tenant holds it (docs/sandbox-fidelity.md). */
+function microsoftServicePrincipal(resource: MicrosoftResource): SandboxServicePrincipal {
   return {
     id: randomUUID(),
-    appId: GRAPH_APP_ID,
-    displayName: 'Microsoft Graph',
+    appId: resource.appId,
+    displayName: resource.displayName,
     accountEnabled: true,
     servicePrincipalType: 'Application',
-    appOwnerOrganizationId: 'f8cdef31-a31e-4b4a-93e4-5f571e91255a',
+    appOwnerOrganizationId: MICROSOFT_TENANT_ID,
+    servicePrincipalNames: [...resource.servicePrincipalNames],
     tags: [],
-    appRoles: Object.entries(GRAPH_ROLES).map(([value, id]) => role(value, id, `${value} (application)`)),
-    oauth2PermissionScopes: Object.entries(GRAPH_SCOPES).map(([value, id]) => scope(value, id, `${value} (delegated)`)),
-    notes: null,
-    description: null,
-  };
-}
-
-function exchangeResourceServicePrincipal(): SandboxServicePrincipal {
-  return {
-    id: randomUUID(),
-    appId: EXCHANGE_APP_ID,
-    displayName: 'Office 365 Exchange Online',
-    accountEnabled: true,
-    servicePrincipalType: 'Application',
-    appOwnerOrganizationId: 'f8cdef31-a31e-4b4a-93e4-5f571e91255a',
-    tags: [],
-    appRoles: Object.entries(EXCHANGE_ROLES).map(([value, id]) => role(value, id, `${value} (application)`)),
-    oauth2PermissionScopes: Object.entries(EXCHANGE_SCOPES).map(([value, id]) => scope(value, id, `${value} (delegated)`)),
+    appRoles: resource.appRoles.map((r) => ({
+      id: r.id,
+      value: r.value,
+      displayName: r.displayName,
+      description: r.displayName,
+      allowedMemberTypes: ['Application'],
+      isEnabled: true,
+      origin: 'Application',
+    })),
+    oauth2PermissionScopes: resource.scopes.map((s) => ({
+      id: s.id,
+      value: s.value,
+      adminConsentDisplayName: s.displayName,
+      adminConsentDescription: s.displayName,
+      type: 'User' as const,
+      isEnabled: true,
+    })),
     notes: null,
     description: null,
   };

@@ -123,8 +123,8 @@ describe('sandbox token endpoint', () => {
       name: 'unknown resource',
       fields: () => ({ ...base(), scope: 'https://example.invalid/.default' }),
       status: 400,
-      error: 'invalid_scope',
-      code: 70011,
+      error: 'invalid_resource',
+      code: 500011,
     },
     {
       name: 'two resources',

@@ -4,10 +4,12 @@ import type { SandboxAppRoleAssignment, SandboxServicePrincipal } from '../state
 import type { GraphAuthorizer } from './auth.ts';
 import { badRequest, invalidReference, resourceNotFound } from './errors.ts';
 import { requireServicePrincipal, visibleServicePrincipal } from './lookup.ts';
-import { collection, entity, graphDate, matchesFilter, parseFilter } from './odata.ts';
+import { queryItems } from './list-query.ts';
+import { collection, entity, graphDate, parseSelect } from './odata.ts';
+import { GRAPH_TYPE_PROPERTIES } from './schema-properties.ts';
 import { asObject, rejectUnknownProperties } from './validate.ts';
 
-type Side = 'appRoleAssignments' | 'appRoleAssignedTo';
+export type Side = 'appRoleAssignments' | 'appRoleAssignedTo';
 const list = (side: Side) => new RegExp(`^/v1\\.0/servicePrincipals/([^/()]+)/${side}$`);
 const one = (side: Side) => new RegExp(`^/v1\\.0/servicePrincipals/([^/()]+)/${side}/([^/]+)$`);
 
@@ -28,11 +30,12 @@ export function appRoleAssignmentRoutes(ctx: SandboxContext, authorize: GraphAut
       handle: async (req, match) => {
         await authorize(req, 'read-assignments');
         const sp = requireServicePrincipal(ctx, { key: 'id', value: match[1] ?? '' });
-        const clauses = parseFilter(req.url.searchParams.get('$filter'), ['resourceId', 'principalId', 'appRoleId'], 'AppRoleAssignment');
-        const items = visibleAssignments(ctx, side, sp.id)
-          .map(serialize)
-          .filter((item) => matchesFilter(item, clauses));
-        return collection(ctx, req, `servicePrincipals('${sp.id}')/${side}`, items, undefined);
+        const select = parseSelect(req, GRAPH_TYPE_PROPERTIES.appRoleAssignment, 'appRoleAssignment');
+        const items = queryItems(req, visibleAssignments(ctx, side, sp.id).map(serializeAssignment), {
+          filterable: ['resourceId', 'principalId', 'appRoleId'],
+          resource: 'AppRoleAssignment',
+        });
+        return collection(ctx, req, `servicePrincipals('${sp.id}')/${side}`, items, select);
       },
     },
     {
@@ -43,7 +46,7 @@ export function appRoleAssignmentRoutes(ctx: SandboxContext, authorize: GraphAut
         await authorize(req, 'write-assignments');
         const sp = requireServicePrincipal(ctx, { key: 'id', value: match[1] ?? '' });
         const assignment = createAssignment(ctx, req, side, sp);
-        return entity(ctx, `servicePrincipals('${sp.id}')/${side}`, serialize(assignment), undefined, 201);
+        return entity(ctx, `servicePrincipals('${sp.id}')/${side}`, serializeAssignment(assignment), undefined, 201);
       },
     },
     {
@@ -55,7 +58,7 @@ export function appRoleAssignmentRoutes(ctx: SandboxContext, authorize: GraphAut
         const sp = requireServicePrincipal(ctx, { key: 'id', value: match[1] ?? '' });
         const found = visibleAssignments(ctx, side, sp.id).find((a) => a.id === match[2]);
         if (!found) throw resourceNotFound(match[2] ?? '');
-        return entity(ctx, `servicePrincipals('${sp.id}')/${side}`, serialize(found), undefined);
+        return entity(ctx, `servicePrincipals('${sp.id}')/${side}`, serializeAssignment(found), undefined);
       },
     },
     {
@@ -74,7 +77,7 @@ export function appRoleAssignmentRoutes(ctx: SandboxContext, authorize: GraphAut
   ]);
 }
 
-function visibleAssignments(ctx: SandboxContext, side: Side, spId: string): SandboxAppRoleAssignment[] {
+export function visibleAssignments(ctx: SandboxContext, side: Side, spId: string): SandboxAppRoleAssignment[] {
   return ctx.state.appRoleAssignments.filter((a) => belongs(side, a, spId) && ctx.isReplicated(a.id));
 }
 
@@ -115,6 +118,6 @@ function createAssignment(ctx: SandboxContext, req: SandboxRequest, side: Side, 
   return assignment;
 }
 
-function serialize(a: SandboxAppRoleAssignment): Record<string, unknown> {
+export function serializeAssignment(a: SandboxAppRoleAssignment): Record<string, unknown> {
   return { ...a, deletedDateTime: null };
 }

@@ -3,6 +3,7 @@ import type { SandboxContext } from '../context.ts';
 import type { SandboxApplication, SandboxKeyCredential } from '../state.ts';
 import { GraphRequestError, badRequest } from './errors.ts';
 import { graphDate } from './odata.ts';
+import { APPLICATION_SHAPE, overlayShape } from './entity-shapes.ts';
 import { GRAPH_TYPE_PROPERTIES } from './schema-properties.ts';
 import { asObject, invalidValue, optionalString, rejectReadOnly, rejectUnknownProperties, stringArray } from './validate.ts';
 
@@ -24,37 +25,26 @@ const MODELLED = new Set([
 const READ_ONLY = ['id', 'appId', 'createdDateTime', 'publisherDomain', 'deletedDateTime'];
 const AUDIENCES = ['AzureADMyOrg', 'AzureADMultipleOrgs', 'AzureADandPersonalMicrosoftAccount', 'PersonalMicrosoftAccount'];
 
-/** The application as Graph returns it: collections as `[]`, secrets without their hash. */
+/** The application as Graph returns it: every property (entity-shapes.ts), secrets without their hash. */
 export function serializeApplication(app: SandboxApplication, options: { withKeys?: boolean } = {}): Record<string, unknown> {
-  return {
+  return overlayShape(APPLICATION_SHAPE, {
     id: app.id,
-    deletedDateTime: null,
     appId: app.appId,
-    applicationTemplateId: null,
     createdDateTime: app.createdDateTime,
     description: app.description,
-    disabledByMicrosoftStatus: null,
     displayName: app.displayName,
-    groupMembershipClaims: null,
-    identifierUris: [],
-    isFallbackPublicClient: null,
     notes: app.notes,
     publisherDomain: app.publisherDomain,
-    serviceManagementReference: null,
     signInAudience: app.signInAudience,
     tags: app.tags,
-    tokenEncryptionKeyId: null,
     uniqueName: app.uniqueName,
-    addIns: [],
-    appRoles: [],
     keyCredentials: app.keyCredentials.map((k) => ({ ...k, key: options.withKeys ? k.key : null })),
     passwordCredentials: app.passwordCredentials.map(({ secretSha256: _hash, ...rest }) => ({ ...rest, secretText: null })),
     publicClient: app.publicClient,
     requiredResourceAccess: app.requiredResourceAccess,
-    spa: { redirectUris: [] },
     web: app.web,
     ...app.extra,
-  };
+  });
 }
 
 /** All property names a serialized application has (for `$select`). */

@@ -3,17 +3,26 @@ import type { GraphAuthorizer } from './auth.ts';
 import { resourceNotFound } from './errors.ts';
 import { APPLICATION_SELECTABLE, applyApplicationChanges, createApplication, serializeApplication } from './application-model.ts';
 import { addressPattern, findApplicationRaw, readAddress, removeServicePrincipal, requireApplication } from './lookup.ts';
-import { collection, entity, matchesFilter, parseFilter, parseSelect } from './odata.ts';
+import { queryItems, type ListSpec } from './list-query.ts';
+import { collection, countOnly, entity, parseSelect } from './odata.ts';
 import { asObject } from './validate.ts';
 
 const APP = addressPattern(['appId', 'uniqueName']);
 const ONE = new RegExp(`^/v1\\.0/applications${APP}$`);
+const LIST: ListSpec = {
+  filterable: ['displayName', 'appId', 'uniqueName', 'id', 'tags', 'identifierUris', 'signInAudience', 'publisherDomain'],
+  resource: 'Application',
+  orderable: ['displayName', 'createdDateTime'],
+  searchable: ['displayName', 'description'],
+};
 
 /** /applications and /applications/{id} | (appId='…') | (uniqueName='…') (graph.md §3.1–3.3). */
 export function applicationRoutes(ctx: SandboxContext, authorize: GraphAuthorizer): Route[] {
   const selectOf = (req: SandboxRequest) => parseSelect(req, APPLICATION_SELECTABLE, 'application');
-  const view = (_req: SandboxRequest, select: string[] | undefined) => (app: Parameters<typeof serializeApplication>[0]) =>
+  const view = (select: string[] | undefined) => (app: Parameters<typeof serializeApplication>[0]) =>
     serializeApplication(app, { withKeys: select?.includes('keyCredentials') ?? false });
+  const list = (req: SandboxRequest, select: string[] | undefined) =>
+    queryItems(req, ctx.state.applications.filter((app) => ctx.isReplicated(app.id)).map(view(select)), LIST);
   return [
     {
       kind: 'graph',
@@ -22,16 +31,16 @@ export function applicationRoutes(ctx: SandboxContext, authorize: GraphAuthorize
       handle: async (req) => {
         await authorize(req, 'read-applications');
         const select = selectOf(req);
-        const clauses = parseFilter(
-          req.url.searchParams.get('$filter'),
-          ['displayName', 'appId', 'uniqueName', 'id', 'tags'],
-          'Application',
-        );
-        const items = ctx.state.applications
-          .filter((app) => ctx.isReplicated(app.id))
-          .map(view(req, select))
-          .filter((item) => matchesFilter(item, clauses));
-        return collection(ctx, req, 'applications', items, select);
+        return collection(ctx, req, 'applications', list(req, select), select);
+      },
+    },
+    {
+      kind: 'graph',
+      method: 'GET',
+      path: /^\/v1\.0\/applications\/\$count$/,
+      handle: async (req) => {
+        await authorize(req, 'read-applications');
+        return countOnly(req, list(req, undefined));
       },
     },
     {
@@ -57,7 +66,7 @@ export function applicationRoutes(ctx: SandboxContext, authorize: GraphAuthorize
       handle: async (req, match) => {
         await authorize(req, 'read-applications');
         const select = selectOf(req);
-        return entity(ctx, 'applications', view(req, select)(requireApplication(ctx, readAddress(match))), select);
+        return entity(ctx, 'applications', view(select)(requireApplication(ctx, readAddress(match))), select);
       },
     },
     {

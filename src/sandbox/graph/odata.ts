@@ -1,104 +1,76 @@
-import type { SandboxContext, SandboxRequest } from '../context.ts';
+import type { SandboxContext, SandboxRequest, SandboxResponse } from '../context.ts';
 import { GraphRequestError } from './errors.ts';
 
-/** One `$filter` clause the sandbox understands: `p eq 'v'`, `startswith(p,'v')` or `p/any(x:x eq 'v')`. */
-interface Clause {
-  op: 'eq' | 'startswith' | 'any';
-  property: string;
-  value: string;
+export { matchesFilter, parseFilter } from './filter.ts';
+
+/** Graph's default page size for directory collections, and the largest `$top` it takes. */
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 999;
+
+/** `ConsistencyLevel: eventual` — the header that turns on advanced queries. */
+export function isEventual(req: SandboxRequest): boolean {
+  const value = req.headers['consistencylevel'];
+  return (Array.isArray(value) ? value.join(',') : (value ?? '')).trim().toLowerCase() === 'eventual';
 }
 
-const QUOTED = "'((?:[^']|'')*)'";
-const EQ = new RegExp(`^([A-Za-z]+)\\s+eq\\s+${QUOTED}$`);
-const STARTS_WITH = new RegExp(`^startswith\\(\\s*([A-Za-z]+)\\s*,\\s*${QUOTED}\\s*\\)$`, 'i');
-// The lambda form on a string collection, e.g. `tags/any(t:t eq 'entra-mail:managed')` (graph.md §3.2).
-const ANY = new RegExp(`^([A-Za-z]+)/any\\(\\s*([A-Za-z]\\w*)\\s*:\\s*\\2\\s+eq\\s+${QUOTED}\\s*\\)$`);
+/** Advanced query parameters: the header and `$count=true` (docs/sandbox-fidelity.md "Advanced queries"). */
+export function isAdvanced(req: SandboxRequest): boolean {
+  return isEventual(req) && req.url.searchParams.get('$count')?.toLowerCase() === 'true';
+}
 
 /**
- * Parses `$filter` as a conjunction of `eq` / `startswith` clauses on the properties a resource
- * allows (graph.md §3.2, §4.1, §4.3). Quotes inside values are doubled, as OData requires and as
- * reliability-matrix.md row 28 checks. Anything else is Graph's 400 Request_UnsupportedQuery.
+ * `$select` names, checked against the type's properties: an unknown one is Graph's 400
+ * "Could not find a property named …" (docs/sandbox-fidelity.md "$select and $expand").
  */
-export function parseFilter(filter: string | null, allowed: string[], resource: string): Clause[] {
-  if (filter === null || filter.trim() === '') return [];
-  const clauses: Clause[] = [];
-  for (const part of splitOnAnd(filter.trim())) {
-    const any = part.match(ANY);
-    if (any) {
-      if (!allowed.includes(any[1] ?? '')) throw unsupported(any[1] ?? '', resource);
-      clauses.push({ op: 'any', property: any[1] ?? '', value: (any[3] ?? '').replace(/''/g, "'") });
-      continue;
-    }
-    const eq = part.match(EQ);
-    const sw = eq ? null : part.match(STARTS_WITH);
-    const found = eq ?? sw;
-    if (!found) throw new GraphRequestError(400, 'BadRequest', `Invalid filter clause: '${part}'.`);
-    const property = found[1] ?? '';
-    if (!allowed.includes(property)) throw unsupported(property, resource);
-    clauses.push({ op: eq ? 'eq' : 'startswith', property, value: (found[2] ?? '').replace(/''/g, "'") });
-  }
-  return clauses;
-}
-
-function unsupported(property: string, resource: string): GraphRequestError {
-  return new GraphRequestError(
-    400,
-    'Request_UnsupportedQuery',
-    `Unsupported or invalid query filter clause specified for property '${property}' of resource '${resource}'.`,
-  );
-}
-
-/** Splits on ` and ` outside quoted strings. */
-function splitOnAnd(filter: string): string[] {
-  const parts: string[] = [];
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < filter.length; i++) {
-    if (filter[i] === "'") quoted = !quoted;
-    else if (!quoted && filter.slice(i, i + 5).toLowerCase() === ' and ') {
-      parts.push(filter.slice(start, i).trim());
-      start = i + 5;
-      i += 4;
-    }
-  }
-  parts.push(filter.slice(start).trim());
-  return parts;
-}
-
-/** Directory string comparisons are case-insensitive. */
-export function matchesFilter(item: Record<string, unknown>, clauses: Clause[]): boolean {
-  return clauses.every((clause) => {
-    const value = item[clause.property];
-    if (clause.op === 'any')
-      return Array.isArray(value) && value.some((v) => typeof v === 'string' && v.toLowerCase() === clause.value.toLowerCase());
-    if (typeof value !== 'string') return false;
-    const left = value.toLowerCase();
-    const right = clause.value.toLowerCase();
-    return clause.op === 'eq' ? left === right : left.startsWith(right);
-  });
-}
-
-/** `$select` names, validated against the serialized object's properties. */
-export function parseSelect(req: SandboxRequest, known: string[], type: string): string[] | undefined {
+export function parseSelect(req: SandboxRequest, known: readonly string[], type: string): string[] | undefined {
   const raw = req.url.searchParams.get('$select');
   if (!raw) return undefined;
   const names = raw
     .split(',')
     .map((n) => n.trim())
     .filter(Boolean);
-  for (const name of names) {
-    if (!known.includes(name))
-      throw new GraphRequestError(400, 'BadRequest', `Could not find a property named '${name}' on type 'microsoft.graph.${type}'.`);
-  }
-  return names;
+  const lower = new Map(known.map((k) => [k.toLowerCase(), k]));
+  return names.map((name) => {
+    const found = lower.get(name.toLowerCase());
+    if (!found)
+      throw new GraphRequestError(
+        400,
+        'BadRequest',
+        `Parsing OData Select and Expand failed: Could not find a property named '${name}' on type 'microsoft.graph.${type}'.`,
+      );
+    return found;
+  });
 }
 
-export function applySelect(item: Record<string, unknown>, select: string[] | undefined): Record<string, unknown> {
+/** `$expand` names, checked against the navigation properties the route can expand. */
+export function parseExpand(req: SandboxRequest, known: readonly string[], type: string): string[] {
+  const raw = req.url.searchParams.get('$expand');
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((n) => n.trim().replace(/\(.*\)$/, ''))
+    .filter(Boolean)
+    .map((name) => {
+      const found = known.find((k) => k.toLowerCase() === name.toLowerCase());
+      if (!found)
+        throw new GraphRequestError(
+          400,
+          'BadRequest',
+          `Parsing OData Select and Expand failed: Could not find a property named '${name}' on type 'microsoft.graph.${type}'.`,
+        );
+      return found;
+    });
+}
+
+export function applySelect(item: Record<string, unknown>, select: string[] | undefined, keep: string[] = []): Record<string, unknown> {
   if (!select) return item;
-  return Object.fromEntries(select.map((name) => [name, item[name]]));
+  return Object.fromEntries([...select, ...keep].filter((name) => name in item || select.includes(name)).map((name) => [name, item[name]]));
 }
 
-/** `@odata.context` as Graph writes it: `…/$metadata#applications`, `#applications(id,appId)/$entity`. */
+/**
+ * `@odata.context` as Graph writes it: `…/$metadata#applications`, `#applications(id,appId)/$entity`.
+ * Written with the sandbox origin and v1.0; the server rewrites both to what the client used.
+ */
 export function odataContext(
   ctx: SandboxContext,
   entitySet: string,
@@ -108,24 +80,72 @@ export function odataContext(
   return `${ctx.origin}/v1.0/$metadata#${entitySet}${selected}${options.entity ? '/$entity' : ''}`;
 }
 
-/** A collection answer, honouring `$top` (no paging beyond it: the sandbox's lists are short). */
+/**
+ * A page of a collection: `$top` (1–999) or the default page size (100, or the sandbox's
+ * `pageSize` knob), `@odata.nextLink` with an opaque `$skiptoken` while items remain, and
+ * `@odata.count` when `$count=true` comes with `ConsistencyLevel: eventual` (without the
+ * header Graph ignores `$count=true`). docs/sandbox-fidelity.md "Paging and counting".
+ */
 export function collection(
   ctx: SandboxContext,
   req: SandboxRequest,
   entitySet: string,
   items: Record<string, unknown>[],
   select: string[] | undefined,
-) {
-  const top = Number(req.url.searchParams.get('$top') ?? NaN);
-  const page = Number.isInteger(top) && top > 0 ? items.slice(0, top) : items;
-  return {
-    status: 200,
-    body: { '@odata.context': odataContext(ctx, entitySet, { select }), value: page.map((item) => applySelect(item, select)) },
-  };
+): SandboxResponse {
+  const size = readTop(req) ?? ctx.knobs.pageSize ?? DEFAULT_PAGE_SIZE;
+  const offset = readSkipToken(req);
+  const page = items.slice(offset, offset + size);
+  const body: Record<string, unknown> = { '@odata.context': odataContext(ctx, entitySet, { select }) };
+  if (isAdvanced(req)) body['@odata.count'] = items.length;
+  if (offset + size < items.length) body['@odata.nextLink'] = nextLink(req, offset + size);
+  body['value'] = page.map((item) => applySelect(item, select));
+  return { status: 200, body };
+}
+
+/** `GET …/$count`: the number as text/plain, only with `ConsistencyLevel: eventual`. */
+export function countOnly(req: SandboxRequest, items: unknown[]): SandboxResponse {
+  if (!isEventual(req)) throw new GraphRequestError(400, 'Request_BadRequest', '$count is not currently supported.');
+  return { status: 200, headers: { 'content-type': 'text/plain' }, body: String(items.length) };
 }
 
 export function entity(ctx: SandboxContext, entitySet: string, item: Record<string, unknown>, select: string[] | undefined, status = 200) {
   return { status, body: { '@odata.context': odataContext(ctx, entitySet, { select, entity: true }), ...applySelect(item, select) } };
+}
+
+function readTop(req: SandboxRequest): number | undefined {
+  const raw = req.url.searchParams.get('$top');
+  if (raw === null) return undefined;
+  const top = Number(raw);
+  if (!Number.isInteger(top) || top < 1 || top > MAX_PAGE_SIZE) {
+    throw new GraphRequestError(
+      400,
+      'Request_BadRequest',
+      `Invalid page size specified: '${raw}'. Must be between 1 and ${MAX_PAGE_SIZE} inclusive.`,
+    );
+  }
+  return top;
+}
+
+const SKIP_TOKEN_PREFIX = 'RFNwdAoAAQAAAA';
+
+/** The next page's URL: the request's own, with the skip token replaced. */
+function nextLink(req: SandboxRequest, offset: number): string {
+  const url = new URL(req.url.href);
+  url.searchParams.set('$skiptoken', `${SKIP_TOKEN_PREFIX}${Buffer.from(`offset:${offset}`).toString('base64url')}`);
+  return url.href;
+}
+
+function readSkipToken(req: SandboxRequest): number {
+  const token = req.url.searchParams.get('$skiptoken');
+  if (token === null) return 0;
+  const decoded = token.startsWith(SKIP_TOKEN_PREFIX)
+    ? Buffer.from(token.slice(SKIP_TOKEN_PREFIX.length), 'base64url').toString('utf8')
+    : '';
+  const offset = Number(/^offset:(\d+)$/.exec(decoded)?.[1] ?? NaN);
+  if (!Number.isInteger(offset))
+    throw new GraphRequestError(400, 'Request_BadRequest', `Invalid value specified for query parameter '$skiptoken'.`);
+  return offset;
 }
 
 /** Graph's timestamps: ISO 8601 UTC without milliseconds. */

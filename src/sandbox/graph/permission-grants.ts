@@ -4,7 +4,9 @@ import type { SandboxOAuth2PermissionGrant } from '../state.ts';
 import type { GraphAuthorizer } from './auth.ts';
 import { GraphRequestError, badRequest, invalidReference, resourceNotFound } from './errors.ts';
 import { visibleServicePrincipal } from './lookup.ts';
-import { collection, entity, matchesFilter, parseFilter } from './odata.ts';
+import { queryItems } from './list-query.ts';
+import { collection, entity, parseSelect } from './odata.ts';
+import { GRAPH_TYPE_PROPERTIES } from './schema-properties.ts';
 import { asObject, rejectUnknownProperties } from './validate.ts';
 
 const ONE = /^\/v1\.0\/oauth2PermissionGrants\/([^/]+)$/;
@@ -23,16 +25,15 @@ export function permissionGrantRoutes(ctx: SandboxContext, authorize: GraphAutho
       path: /^\/v1\.0\/oauth2PermissionGrants$/,
       handle: async (req) => {
         await authorize(req, 'read-grants');
-        const clauses = parseFilter(
-          req.url.searchParams.get('$filter'),
-          ['clientId', 'consentType', 'resourceId', 'principalId'],
-          'OAuth2PermissionGrant',
-        );
-        const items = ctx.state.oauth2PermissionGrants
+        const select = parseSelect(req, GRAPH_TYPE_PROPERTIES.oAuth2PermissionGrant, 'oAuth2PermissionGrant');
+        const visible = ctx.state.oauth2PermissionGrants
           .filter((g) => ctx.isReplicated(g.id))
-          .map((g) => ({ ...g }) as Record<string, unknown>)
-          .filter((item) => matchesFilter(item, clauses));
-        return collection(ctx, req, 'oauth2PermissionGrants', items, undefined);
+          .map((g) => ({ ...g }) as Record<string, unknown>);
+        const items = queryItems(req, visible, {
+          filterable: ['clientId', 'consentType', 'resourceId', 'principalId'],
+          resource: 'OAuth2PermissionGrant',
+        });
+        return collection(ctx, req, 'oauth2PermissionGrants', items, select);
       },
     },
     {

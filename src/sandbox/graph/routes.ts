@@ -6,6 +6,7 @@ import { applicationRoutes } from './applications.ts';
 import { createGraphAuthorizer } from './auth.ts';
 import { organizationRoutes } from './organization.ts';
 import { permissionGrantRoutes } from './permission-grants.ts';
+import { servicePrincipalReadRoutes } from './service-principal-reads.ts';
 import { servicePrincipalRoutes } from './service-principals.ts';
 
 /** Every Graph path of graph-openapi-subset.yaml except sendMail (registered separately). */
@@ -15,6 +16,7 @@ export function graphRoutes(ctx: SandboxContext, key: SigningKey): Route[] {
     ...organizationRoutes(ctx, authorize),
     ...applicationCredentialRoutes(ctx, authorize),
     ...applicationRoutes(ctx, authorize),
+    ...servicePrincipalReadRoutes(ctx, authorize),
     ...servicePrincipalRoutes(ctx, authorize),
     ...appRoleAssignmentRoutes(ctx, authorize),
     ...permissionGrantRoutes(ctx, authorize),

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Route, SandboxContext, SandboxRequest } from '../context.ts';
+import type { Route, SandboxContext } from '../context.ts';
 import type { SandboxServicePrincipal } from '../state.ts';
 import { wantsCreate } from './applications.ts';
 import type { GraphAuthorizer } from './auth.ts';
 import { GraphRequestError, badRequest, resourceNotFound } from './errors.ts';
 import { addressPattern, findServicePrincipalRaw, readAddress, removeServicePrincipal, requireServicePrincipal } from './lookup.ts';
-import { collection, entity, matchesFilter, parseFilter, parseSelect } from './odata.ts';
-import { GRAPH_TYPE_PROPERTIES } from './schema-properties.ts';
+import { SERVICE_PRINCIPAL_SHAPE, overlayShape } from './entity-shapes.ts';
+import { entity } from './odata.ts';
 import { asObject, optionalString, rejectReadOnly, rejectUnknownProperties, stringArray } from './validate.ts';
 
 const ONE = new RegExp(`^/v1\\.0/servicePrincipals${addressPattern(['appId'])}$`);
@@ -14,9 +14,8 @@ const MODELLED = new Set(['appId', 'accountEnabled', 'tags', 'notes', 'descripti
 const READ_ONLY = ['id', 'deletedDateTime', 'appOwnerOrganizationId', 'servicePrincipalType', 'appRoles', 'oauth2PermissionScopes'];
 
 export function serializeServicePrincipal(sp: SandboxServicePrincipal): Record<string, unknown> {
-  return {
+  return overlayShape(SERVICE_PRINCIPAL_SHAPE, {
     id: sp.id,
-    deletedDateTime: null,
     accountEnabled: sp.accountEnabled,
     appDisplayName: sp.displayName,
     appId: sp.appId,
@@ -25,37 +24,19 @@ export function serializeServicePrincipal(sp: SandboxServicePrincipal): Record<s
     description: sp.description,
     displayName: sp.displayName,
     notes: sp.notes,
-    servicePrincipalNames: [sp.appId],
+    servicePrincipalNames: sp.servicePrincipalNames ?? [sp.appId],
     servicePrincipalType: sp.servicePrincipalType,
     signInAudience: 'AzureADMyOrg',
     tags: sp.tags,
     appRoles: sp.appRoles,
     oauth2PermissionScopes: sp.oauth2PermissionScopes,
-    keyCredentials: [],
-    passwordCredentials: [],
     ...sp.extra,
-  };
+  });
 }
 
-/** /servicePrincipals, /{id}, (appId='…') incl. the create-if-missing upsert (graph.md §4.1). */
+/** Writes to /servicePrincipals, /{id}, (appId='…') incl. the create-if-missing upsert (graph.md §4.1); reads are in service-principal-reads.ts. */
 export function servicePrincipalRoutes(ctx: SandboxContext, authorize: GraphAuthorizer): Route[] {
-  const selectOf = (req: SandboxRequest) => parseSelect(req, [...GRAPH_TYPE_PROPERTIES.servicePrincipal], 'servicePrincipal');
   return [
-    {
-      kind: 'graph',
-      method: 'GET',
-      path: /^\/v1\.0\/servicePrincipals$/,
-      handle: async (req) => {
-        await authorize(req, 'read-applications');
-        const select = selectOf(req);
-        const clauses = parseFilter(req.url.searchParams.get('$filter'), ['appId', 'displayName', 'id'], 'ServicePrincipal');
-        const items = ctx.state.servicePrincipals
-          .filter((sp) => ctx.isReplicated(sp.id))
-          .map(serializeServicePrincipal)
-          .filter((item) => matchesFilter(item, clauses));
-        return collection(ctx, req, 'servicePrincipals', items, select);
-      },
-    },
     {
       kind: 'graph',
       method: 'POST',
@@ -64,16 +45,6 @@ export function servicePrincipalRoutes(ctx: SandboxContext, authorize: GraphAuth
         await authorize(req, 'write-applications');
         const sp = createServicePrincipal(ctx, asObject(req.json()));
         return entity(ctx, 'servicePrincipals', serializeServicePrincipal(sp), undefined, 201);
-      },
-    },
-    {
-      kind: 'graph',
-      method: 'GET',
-      path: ONE,
-      handle: async (req, match) => {
-        await authorize(req, 'read-applications');
-        const select = selectOf(req);
-        return entity(ctx, 'servicePrincipals', serializeServicePrincipal(requireServicePrincipal(ctx, readAddress(match))), select);
       },
     },
     {
@@ -146,6 +117,7 @@ function createServicePrincipal(ctx: SandboxContext, body: Record<string, unknow
     accountEnabled: true,
     servicePrincipalType: 'Application',
     appOwnerOrganizationId: ctx.state.tenant.id,
+    servicePrincipalNames: [app.appId, ...identifierUris(app.extra?.['identifierUris'])],
     tags: [],
     appRoles: [],
     oauth2PermissionScopes: [],
@@ -177,4 +149,9 @@ function applyChanges(sp: SandboxServicePrincipal, body: Record<string, unknown>
   for (const [name, value] of Object.entries(body)) {
     if (!MODELLED.has(name) && !READ_ONLY.includes(name) && !name.includes('@odata.')) sp.extra = { ...sp.extra, [name]: value };
   }
+}
+
+/** An app's identifierUris become names of its service principal (docs/sandbox-fidelity.md). */
+function identifierUris(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }

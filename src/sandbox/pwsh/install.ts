@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DIRECTORY_ROLES } from '../../core/well-known.ts';
 import type { SandboxContext } from '../context.ts';
-import { sandboxAdminUser } from '../token/device-code.ts';
+import { sandboxAdminUser } from '../token/user-token.ts';
 import type { PwshSession } from './session.ts';
 import { SESSION_ENV } from './session.ts';
 

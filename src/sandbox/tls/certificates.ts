@@ -1,3 +1,4 @@
+import { PUBLIC_HOSTS } from '../public-hosts.ts';
 import { generateRsaKeys, privateKeyPem, randomSerial, RSA_SHA256, x509 } from '../../core/x509.ts';
 
 /** PEM material for the sandbox's HTTPS and SMTP listeners; the CA certificate is public. */
@@ -49,6 +50,8 @@ export async function createSandboxCertificates(now: Date): Promise<SandboxCerti
       new x509.SubjectAlternativeNameExtension([
         { type: 'ip', value: '127.0.0.1' },
         { type: 'dns', value: 'localhost' },
+        // Microsoft's names, served through `entra-mail sandbox --proxy-port` (../proxy.ts).
+        ...PUBLIC_HOSTS.map((value) => ({ type: 'dns' as const, value })),
       ]),
       await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
       await x509.SubjectKeyIdentifierExtension.create(serverKeys.publicKey),

@@ -10,11 +10,14 @@ export type OAuthErrorValue =
   | 'invalid_tenant'
   | 'unauthorized_client'
   | 'unsupported_grant_type'
-  | 'authorization_pending';
+  | 'authorization_pending'
+  | 'temporarily_unavailable'
+  | 'bad_verification_code'
+  | 'expired_token';
 
 /** A token-endpoint failure, before the request's ids are stamped on it. */
 export interface AadstsError {
-  status: 400 | 401;
+  status: 400 | 401 | 503;
   error: OAuthErrorValue;
   code: number;
   /** Text after "AADSTS<code>: ". */
@@ -62,6 +65,6 @@ export class AadstsFailure extends Error {
   }
 }
 
-export function aadsts(status: 400 | 401, error: OAuthErrorValue, code: number, description: string): AadstsFailure {
+export function aadsts(status: AadstsError['status'], error: OAuthErrorValue, code: number, description: string): AadstsFailure {
   return new AadstsFailure({ status, error, code, description });
 }

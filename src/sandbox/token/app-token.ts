@@ -15,11 +15,15 @@ export interface TokenGrant {
 export const TOKEN_LIFETIME_SECONDS = 3600;
 
 /**
- * The resource's service principal in this tenant; a missing one is AADSTS500011 (graph.md §7.5).
+ * The resource's service principal in this tenant, by app id or by one of its
+ * servicePrincipalNames; a missing one is AADSTS500011 invalid_resource (docs/sandbox-fidelity.md).
  * Key Vault has none in the sandbox: its tokens simply carry no roles.
  */
 export function findResourceServicePrincipal(ctx: SandboxContext, resource: TokenResource): SandboxServicePrincipal | undefined {
-  const sp = ctx.state.servicePrincipals.find((s) => s.appId === resource.appId);
+  const wanted = resource.audience.toLowerCase();
+  const named = (s: SandboxServicePrincipal) =>
+    (s.servicePrincipalNames ?? [s.appId]).some((n) => n.replace(/\/+$/, '').toLowerCase() === wanted);
+  const sp = ctx.state.servicePrincipals.find((s) => (resource.appId ? s.appId === resource.appId : named(s)) && ctx.isReplicated(s.id));
   if (!sp && resource.appId !== KEY_VAULT_APP_ID) {
     throw aadsts(
       400,

@@ -99,11 +99,12 @@ function checkSecret(ctx: SandboxContext, application: SandboxApplication, secre
 
 async function checkAssertion(ctx: SandboxContext, req: SandboxRequest, application: SandboxApplication, assertion: string): Promise<void> {
   const tenantSegment = req.path.split('/')[1] ?? '';
-  const audiences = [
-    `${ctx.origin}/${tenantSegment}/oauth2/v2.0/token`,
-    `${ctx.origin}/${ctx.state.tenant.id}/oauth2/v2.0/token`,
-    `${ctx.origin}/${tenantSegment}/v2.0`,
-  ];
+  const origins = [...new Set([req.url.origin, ctx.origin])];
+  const audiences = origins.flatMap((o) => [
+    `${o}/${tenantSegment}/oauth2/v2.0/token`,
+    `${o}/${ctx.state.tenant.id}/oauth2/v2.0/token`,
+    `${o}/${tenantSegment}/v2.0`,
+  ]);
   const check = await verifyCertificateAssertion(assertion, application.keyCredentials, {
     now: ctx.clock.now(),
     audiences,

@@ -1,10 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { DIRECTORY_ROLES } from '../../core/well-known.ts';
+import { randomBytes } from 'node:crypto';
 import type { SandboxContext } from '../context.ts';
 import { aadsts } from './aadsts.ts';
-import { findResourceServicePrincipal, TOKEN_LIFETIME_SECONDS } from './app-token.ts';
 import { parseScope, type RequestedScope } from './resources.ts';
-import { signAccessToken, type SigningKey } from './signing-key.ts';
+import type { UserTokens } from './user-token.ts';
 
 /**
  * First-party public clients Entra knows in every tenant (Azure CLI, Azure PowerShell, Microsoft
@@ -16,32 +14,22 @@ const FIRST_PARTY_PUBLIC_CLIENTS = new Set([
   '14d82eec-204b-4c2f-b7e8-296a70dab67e',
 ]);
 
-/** What a `.default` user token for the admin carries on each resource. */
-const ADMIN_SCOPES: Record<string, string> = {
-  'https://graph.microsoft.com':
-    'Application.ReadWrite.All AppRoleAssignment.ReadWrite.All DelegatedPermissionGrant.ReadWrite.All Directory.Read.All Organization.Read.All User.Read',
-};
-
-/** The sandbox's Global Administrator: a stable object id derived from the tenant id. */
-export function sandboxAdminUser(tenantId: string, domain: string): { id: string; userPrincipalName: string } {
-  const hex = createHash('sha256').update(`admin:${tenantId}`).digest('hex');
-  const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-  return { id, userPrincipalName: `admin@${domain}` };
-}
-
 export interface DeviceCodeFlow {
-  start(form: URLSearchParams): Promise<object>;
-  redeem(form: URLSearchParams): Promise<object>;
+  /** `origin`: the sign-in origin the client used (Microsoft's through the proxy). */
+  start(form: URLSearchParams, origin: string): Promise<object>;
+  redeem(form: URLSearchParams, origin: string): Promise<object>;
 }
 
 /**
- * Device code flow for MSAL's DeviceCodeCredential, auto-approved on the first poll as
- * `admin@<tenant domain>` (there is no browser in the sandbox).
+ * Device code flow for MSAL's DeviceCodeCredential (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code):
+ * the first poll is `authorization_pending`, the next is approved as `admin@<tenant domain>`
+ * (there is no browser in the sandbox); an unknown code is `bad_verification_code`, an expired
+ * one `expired_token`.
  */
-export function createDeviceCodeFlow(ctx: SandboxContext, key: SigningKey): DeviceCodeFlow {
-  const pending = new Map<string, { clientId: string; scope: RequestedScope; expiresAt: number }>();
+export function createDeviceCodeFlow(ctx: SandboxContext, users: UserTokens): DeviceCodeFlow {
+  const pending = new Map<string, { clientId: string; scope: RequestedScope; expiresAt: number; polled: boolean }>();
   return {
-    async start(form) {
+    async start(form, origin) {
       const clientId = form.get('client_id') ?? '';
       const known =
         FIRST_PARTY_PUBLIC_CLIENTS.has(clientId) || ctx.state.applications.some((a) => a.appId === clientId && ctx.isReplicated(a.id));
@@ -55,8 +43,8 @@ export function createDeviceCodeFlow(ctx: SandboxContext, key: SigningKey): Devi
       const scope = parseScope(form.get('scope'), { defaultOnly: false });
       const deviceCode = randomBytes(32).toString('base64url');
       const userCode = randomBytes(5).toString('hex').toUpperCase().slice(0, 9);
-      pending.set(deviceCode, { clientId, scope, expiresAt: ctx.clock.nowMs() + 900_000 });
-      const verificationUri = `${ctx.origin}/devicelogin`;
+      pending.set(deviceCode, { clientId, scope, expiresAt: ctx.clock.nowMs() + 900_000, polled: false });
+      const verificationUri = `${origin}/devicelogin`;
       return {
         user_code: userCode,
         device_code: deviceCode,
@@ -66,65 +54,23 @@ export function createDeviceCodeFlow(ctx: SandboxContext, key: SigningKey): Devi
         message: `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${userCode} to authenticate.`,
       };
     },
-    async redeem(form) {
-      const entry = pending.get(form.get('device_code') ?? '');
-      if (!entry || entry.clientId !== form.get('client_id') || entry.expiresAt <= ctx.clock.nowMs()) {
-        throw aadsts(400, 'invalid_grant', 70000, 'The provided device code is invalid or has expired.');
+    async redeem(form, origin) {
+      const code = form.get('device_code') ?? '';
+      const entry = pending.get(code);
+      if (!entry || entry.clientId !== form.get('client_id')) {
+        throw aadsts(400, 'bad_verification_code', 70018, 'The provided device code was not recognized.');
       }
-      pending.delete(form.get('device_code') ?? '');
-      return issueUserToken(ctx, key, entry.clientId, entry.scope);
+      if (entry.expiresAt <= ctx.clock.nowMs()) {
+        pending.delete(code);
+        throw aadsts(400, 'expired_token', 70019, 'Verification code expired.');
+      }
+      // The user signs in between two polls: the first poll is told to keep waiting.
+      if (!entry.polled) {
+        entry.polled = true;
+        throw aadsts(400, 'authorization_pending', 70016, 'OAuth 2.0 device flow error. Authorization is pending. Continue polling.');
+      }
+      pending.delete(code);
+      return users.issue({ clientId: entry.clientId, scope: entry.scope, origin });
     },
-  };
-}
-
-async function issueUserToken(ctx: SandboxContext, key: SigningKey, clientId: string, scope: RequestedScope): Promise<object> {
-  findResourceServicePrincipal(ctx, scope.resource);
-  const tenantId = ctx.state.tenant.id;
-  const domain = ctx.state.tenant.domains[0] ?? 'contoso.onmicrosoft.com';
-  const user = sandboxAdminUser(tenantId, domain);
-  const scp = scope.permissions.includes('.default')
-    ? (ADMIN_SCOPES[scope.resource.audience] ?? 'user_impersonation')
-    : scope.permissions.join(' ');
-  const accessToken = await ctx.signToken({
-    aud: scope.resource.audience,
-    tid: tenantId,
-    appid: clientId,
-    appidacr: '0',
-    oid: user.id,
-    sub: user.id,
-    upn: user.userPrincipalName,
-    unique_name: user.userPrincipalName,
-    name: 'Sandbox Administrator',
-    idtyp: 'user',
-    scp,
-    wids: [DIRECTORY_ROLES['Global Administrator']],
-    lifetimeSeconds: TOKEN_LIFETIME_SECONDS,
-  } as Parameters<SandboxContext['signToken']>[0]);
-  // MSAL builds its account from id_token + client_info (uid.utid).
-  const idToken = await signAccessToken(
-    key,
-    {
-      aud: clientId,
-      iss: `${ctx.origin}/${tenantId}/v2.0`,
-      tid: tenantId,
-      oid: user.id,
-      sub: user.id,
-      preferred_username: user.userPrincipalName,
-      name: 'Sandbox Administrator',
-      ver: '2.0',
-    },
-    ctx.clock.nowMs(),
-    TOKEN_LIFETIME_SECONDS,
-  );
-  const resourceScopes = scp.split(' ').map((s) => `${scope.resource.audience}/${s}`);
-  return {
-    token_type: 'Bearer',
-    scope: [...resourceScopes, 'openid', 'profile', 'offline_access'].join(' '),
-    expires_in: TOKEN_LIFETIME_SECONDS - 1,
-    ext_expires_in: TOKEN_LIFETIME_SECONDS - 1,
-    access_token: accessToken,
-    refresh_token: randomBytes(48).toString('base64url'),
-    id_token: idToken,
-    client_info: Buffer.from(JSON.stringify({ uid: user.id, utid: tenantId })).toString('base64url'),
   };
 }

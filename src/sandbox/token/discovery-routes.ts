@@ -19,27 +19,46 @@ export function discoveryRoutes(ctx: SandboxContext, key: SigningKey): Route[] {
         try {
           resolveTenant(ctx.state, tenant, 'invalid_tenant');
         } catch (error) {
-          if (error instanceof AadstsFailure) return renderAadstsError(req, error.failure, ctx.clock.now(), ctx.origin);
+          if (error instanceof AadstsFailure) return renderAadstsError(req, error.failure, ctx.clock.now(), req.url.origin);
           throw error;
         }
-        const base = `${ctx.origin}/${tenant}`;
+        const base = `${req.url.origin}/${tenant}`;
         return {
           status: 200,
           body: {
             token_endpoint: `${base}/oauth2/v2.0/token`,
             token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
-            jwks_uri: `${ctx.origin}/${ctx.state.tenant.id}/discovery/v2.0/keys`,
+            jwks_uri: `${req.url.origin}/${ctx.state.tenant.id}/discovery/v2.0/keys`,
             response_modes_supported: ['query', 'fragment', 'form_post'],
             subject_types_supported: ['pairwise'],
             id_token_signing_alg_values_supported: ['RS256'],
             response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
             scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-            issuer: `${ctx.origin}/${ctx.state.tenant.id}/v2.0`,
+            issuer: `${req.url.origin}/${ctx.state.tenant.id}/v2.0`,
             authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
             device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
             end_session_endpoint: `${base}/oauth2/v2.0/logout`,
             tenant_region_scope: 'EU',
             cloud_instance_name: 'sandbox',
+          },
+        };
+      },
+    },
+    {
+      // Instance discovery, which MSAL asks of an authority it does not know already.
+      kind: 'token',
+      method: 'GET',
+      path: /^\/common\/discovery\/instance$/,
+      handle: (req) => {
+        const authorize = req.url.searchParams.get('authorization_endpoint') ?? '';
+        const tenant = /^https:\/\/[^/]+\/([^/]+)\//.exec(authorize)?.[1] ?? 'common';
+        const host = req.url.host;
+        return {
+          status: 200,
+          body: {
+            tenant_discovery_endpoint: `${req.url.origin}/${tenant}/v2.0/.well-known/openid-configuration`,
+            'api-version': '1.1',
+            metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
           },
         };
       },

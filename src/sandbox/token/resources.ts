@@ -28,9 +28,15 @@ const RESOURCES: Record<string, TokenResource> = {
 /** OpenID scopes MSAL adds to user flows; they name no resource. */
 const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 
-export function findResource(identifier: string): TokenResource | undefined {
+/**
+ * The resource a scope names. Microsoft's resources map to their app ids; any other identifier
+ * is looked up among the tenant's service principal names when the token is issued (and is
+ * AADSTS500011 when no service principal carries it, see app-token.ts).
+ */
+export function findResource(identifier: string): TokenResource {
   // Entra accepts `https://graph.microsoft.com//.default` (double slash) too.
-  return RESOURCES[identifier.replace(/\/+$/, '').toLowerCase()];
+  const normalised = identifier.replace(/\/+$/, '');
+  return RESOURCES[normalised.toLowerCase()] ?? { audience: normalised, appId: '' };
 }
 
 /** A parsed scope parameter: one resource and the permission values asked for on it. */
@@ -42,7 +48,8 @@ export interface RequestedScope {
 
 /**
  * Parses the `scope` parameter. Client credentials accept only `<resource>/.default`
- * (AADSTS1002012); an unknown resource is AADSTS70011; several resources AADSTS700022 (graph.md §7.5).
+ * (AADSTS1002012); several resources are AADSTS700022; a resource no service principal in the
+ * tenant answers to is AADSTS500011 when the token is issued (docs/sandbox-fidelity.md "Token endpoint").
  */
 export function parseScope(scope: string | null, options: { defaultOnly: boolean }): RequestedScope {
   const items = (scope ?? '').split(/\s+/).filter((item) => item && !OIDC_SCOPES.has(item));
@@ -67,15 +74,16 @@ export function parseScope(scope: string | null, options: { defaultOnly: boolean
         `The provided value for scope ${item} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
       );
     }
-    const found = slash < 0 ? undefined : findResource(item.slice(0, slash));
-    if (!found)
+    // A bare permission (`User.Read`) names Microsoft Graph, as Entra reads it.
+    const found = slash < 0 ? GRAPH : findResource(item.slice(0, slash));
+    if (!permission)
       throw aadsts(
         400,
         'invalid_scope',
         70011,
         `The provided value for the input parameter 'scope' is not valid. The scope ${scope ?? ''} is not valid.`,
       );
-    if (resource && resource.appId !== found.appId) {
+    if (resource && resourceKey(resource) !== resourceKey(found)) {
       throw aadsts(
         400,
         'invalid_scope',
@@ -88,3 +96,5 @@ export function parseScope(scope: string | null, options: { defaultOnly: boolean
   }
   return { resource: resource as TokenResource, permissions };
 }
+
+const resourceKey = (r: TokenResource) => r.appId || r.audience.toLowerCase();

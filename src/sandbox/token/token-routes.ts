@@ -3,6 +3,7 @@ import { AadstsFailure, aadsts, renderAadstsError } from './aadsts.ts';
 import { issueAppToken } from './app-token.ts';
 import { authenticateClient, readClientCredentials } from './client-auth.ts';
 import { createDeviceCodeFlow } from './device-code.ts';
+import { createUserTokens } from './user-token.ts';
 import { parseScope } from './resources.ts';
 import type { SigningKey } from './signing-key.ts';
 import { resolveTenant } from './tenant.ts';
@@ -15,14 +16,15 @@ const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
  * (graph.md §7.1, §8.1).
  */
 export function tokenRoutes(ctx: SandboxContext, key: SigningKey): Route[] {
-  const deviceCode = createDeviceCodeFlow(ctx, key);
+  const users = createUserTokens(ctx, key);
+  const deviceCode = createDeviceCodeFlow(ctx, users);
   const answer = async (req: SandboxRequest, tenant: string, run: (form: URLSearchParams) => Promise<object>): Promise<SandboxResponse> => {
     try {
       resolveTenant(ctx.state, tenant, 'invalid_request');
       const body = await run(req.form());
       return { status: 200, headers: { 'cache-control': 'no-store, no-cache' }, body };
     } catch (error) {
-      if (error instanceof AadstsFailure) return renderAadstsError(req, error.failure, ctx.clock.now(), ctx.origin);
+      if (error instanceof AadstsFailure) return renderAadstsError(req, error.failure, ctx.clock.now(), req.url.origin);
       throw error;
     }
   };
@@ -35,7 +37,8 @@ export function tokenRoutes(ctx: SandboxContext, key: SigningKey): Route[] {
         answer(req, match[1] ?? '', async (form) => {
           const grantType = form.get('grant_type');
           // MSAL sends the short 'device_code'; RFC 8628 names the URN form. Entra takes both.
-          if (grantType === DEVICE_CODE_GRANT || grantType === 'device_code') return deviceCode.redeem(form);
+          if (grantType === DEVICE_CODE_GRANT || grantType === 'device_code') return deviceCode.redeem(form, req.url.origin);
+          if (grantType === 'refresh_token') return users.refresh(form, req.url.origin);
           if (grantType !== 'client_credentials') {
             throw aadsts(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType ?? ''}'.`);
           }
@@ -51,7 +54,7 @@ export function tokenRoutes(ctx: SandboxContext, key: SigningKey): Route[] {
       kind: 'token',
       method: 'POST',
       path: /^\/([^/]+)\/oauth2\/v2\.0\/devicecode$/,
-      handle: (req, match) => answer(req, match[1] ?? '', async (form) => deviceCode.start(form)),
+      handle: (req, match) => answer(req, match[1] ?? '', async (form) => deviceCode.start(form, req.url.origin)),
     },
   ];
 }

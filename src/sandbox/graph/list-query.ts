@@ -1,0 +1,71 @@
+import type { SandboxRequest } from '../context.ts';
+import { GraphRequestError } from './errors.ts';
+import { matchesFilter, parseFilter } from './filter.ts';
+import { isAdvanced, isEventual } from './odata.ts';
+
+/** What a collection route lets a client query. */
+export interface ListSpec {
+  /** Properties `$filter` may name. */
+  filterable: string[];
+  /** Resource name in Graph's filter errors, e.g. 'Application'. */
+  resource: string;
+  /** Properties `$orderby` may name (advanced queries only), and `$search` may search. */
+  orderable?: string[];
+  searchable?: string[];
+}
+
+/**
+ * Applies `$filter`, `$search` and `$orderby` as Graph does on directory objects
+ * (docs/sandbox-fidelity.md "Advanced queries"): `$search` needs `ConsistencyLevel: eventual`;
+ * `$orderby` needs the header and `$count=true`; so does any `ne`, `not` or `endsWith`.
+ */
+export function queryItems(req: SandboxRequest, items: Record<string, unknown>[], spec: ListSpec): Record<string, unknown>[] {
+  const params = req.url.searchParams;
+  const advanced = isAdvanced(req);
+  const clauses = parseFilter(params.get('$filter'), spec.filterable, spec.resource, advanced);
+  let result = items.filter((item) => matchesFilter(item, clauses));
+  const search = params.get('$search');
+  if (search !== null) result = result.filter(searchFor(req, search, spec));
+  const orderby = params.get('$orderby');
+  if (orderby !== null) result = orderBy(result, orderby, advanced, spec);
+  return result;
+}
+
+function searchFor(req: SandboxRequest, search: string, spec: ListSpec): (item: Record<string, unknown>) => boolean {
+  if (!isEventual(req)) {
+    throw new GraphRequestError(
+      400,
+      'Request_UnsupportedQuery',
+      "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
+    );
+  }
+  const match = /^"([A-Za-z]+):(.*)"$/.exec(search.trim());
+  const property = match?.[1] ?? '';
+  if (!match || !(spec.searchable ?? []).includes(property)) {
+    throw new GraphRequestError(
+      400,
+      'Request_UnsupportedQuery',
+      `Unsupported or invalid search clause specified for resource '${spec.resource}'.`,
+    );
+  }
+  const words = (match[2] ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  // Directory $search matches tokens of the value by prefix (docs/sandbox-fidelity.md).
+  return (item) => {
+    const tokens = String(item[property] ?? '')
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean);
+    return words.every((word) => tokens.some((token) => token.startsWith(word)));
+  };
+}
+
+function orderBy(items: Record<string, unknown>[], orderby: string, advanced: boolean, spec: ListSpec): Record<string, unknown>[] {
+  const [property = '', direction = 'asc'] = orderby.trim().split(/\s+/);
+  if (!advanced || !(spec.orderable ?? []).includes(property)) {
+    throw new GraphRequestError(400, 'Request_UnsupportedQuery', `Sorting not supported for current query.`);
+  }
+  const sign = direction.toLowerCase() === 'desc' ? -1 : 1;
+  return [...items].sort(
+    (a, b) => sign * String(a[property] ?? '').localeCompare(String(b[property] ?? ''), 'en', { sensitivity: 'base' }),
+  );
+}
