@@ -36,8 +36,6 @@ export interface SecretApplyDeps {
   newRunId: () => string;
   /** Persists the journal before and after each mint (crash safety, matrix rows 10 and 12). */
   saveJournal: (journal: Journal) => Promise<void>;
-  /** Crash-test boundaries (src/provision/checkpoint.ts); a no-op unless the test hook is set. */
-  checkpoint?: (name: 'before-add-password' | 'after-add-password' | 'after-secret-journal') => void;
 }
 
 /**
@@ -69,14 +67,11 @@ export async function applySecret(
     const marker = `${MARKER_PREFIX}${new Date(deps.nowMs).toISOString().slice(0, 10)}:${deps.newRunId()}`;
     current = recordCredential(current, { marker, status: 'minting', at: new Date(deps.nowMs).toISOString() });
     await deps.saveJournal(current);
-    deps.checkpoint?.('before-add-password');
     try {
       const created = await addPassword(deps.graph, app.id, { displayName: marker, endDateTime });
-      deps.checkpoint?.('after-add-password');
       const { secretText, ...credential } = created;
       current = recordCredential(current, { marker, keyId: credential.keyId, status: 'minted', at: new Date(deps.nowMs).toISOString() });
       await deps.saveJournal(current);
-      deps.checkpoint?.('after-secret-journal');
       return { minted: { credential, secret: new Secret(secretText), marker }, journal: current };
     } catch (error) {
       if (attempt >= 2 || !isAmbiguous(error)) throw error;

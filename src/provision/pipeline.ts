@@ -16,7 +16,6 @@ import { applySecret, type MintedSecret } from '../credentials/secret.ts';
 import { planSecret, type SecretStepPlan } from './secret.ts';
 import { applyCertificate, planCertificate, type CertificatePlan, type MintedCertificate } from './certificate.ts';
 import { applyServicePrincipal, planServicePrincipal } from './service-principal.ts';
-import { reachCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { chooseProgressMode, runTasks } from './task-runner.ts';
 import type { Change, Desired, Observed } from './types.ts';
 
@@ -123,11 +122,8 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
       await writeJournal(journalFor(ctx.journal.tenantId), ctx.journal);
     };
     ctx.delivered = await deliverOutput(request, ctx, { beforeWrite: (sink) => record('delivering', sink) });
-    checkpoint('after-output');
     await record('delivered');
-    if (ctx.minted || ctx.certificate) checkpoint('after-delivery-journal');
   };
-  const checkpoint = (name: Checkpoint) => reachCheckpoint(name, deps.env);
   const saveJournal = (j: Journal) => writeJournal(journalFor(j.tenantId), j);
   /** The secret step, or its certificate variant with rotate's minting (src/provision/certificate.ts). */
   const applyCredential = async (
@@ -138,7 +134,7 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
     const journal = { ...(ctx.journal as Journal), appId: app.appId };
     if (!plan.certificate)
       return applySecret(
-        { graph, nowMs: deps.clock.nowMs(), newRunId: deps.newId, saveJournal, checkpoint },
+        { graph, nowMs: deps.clock.nowMs(), newRunId: deps.newId, saveJournal },
         app,
         desired,
         plan.secret,
@@ -169,7 +165,6 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
           uniqueName: desired.uniqueName,
           credentials: [],
         };
-        checkpoint('after-read');
       },
     },
     {
@@ -181,7 +176,6 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
         task.title = pending ? `Plan: ${pending} change(s)` : 'Plan: up to date';
         request.onPlan?.(ctx.plan, observed);
         if (request.dryRun) ctx.script = previewScript(ctx, request);
-        else checkpoint('after-plan');
       },
     },
     {
@@ -189,7 +183,6 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
       skip: (ctx) => skipApply() || !changed((ctx.plan as ProvisionPlan).application.change),
       task: async (ctx) => {
         ctx.application = await applyApplication(graph, desired, ctx.observed as Observed, (ctx.plan as ProvisionPlan).application);
-        checkpoint('after-application');
       },
     },
     {
@@ -202,7 +195,6 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
         const [sp, secret] = await Promise.allSettled([
           applyServicePrincipal(graph, app, ctx.observed as Observed).then((value) => {
             task.output = 'service principal ready';
-            checkpoint('after-service-principal');
             return value;
           }),
           applyCredential(ctx, app),
@@ -228,7 +220,6 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
       skip: (ctx) => skipApply() || !(ctx.plan as ProvisionPlan).consent.changes.some(changed),
       task: async (ctx) => {
         await applyConsent(graph, ctx.servicePrincipal as ServicePrincipal, (ctx.plan as ProvisionPlan).consent);
-        checkpoint('after-consent');
       },
     },
     {
@@ -246,7 +237,6 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
         const options = exchangeOptionsFor(request, observed);
         ctx.script = renderScriptFor(desired, { appId: app.appId, servicePrincipalId: sp.id, tenantId: observed.organization.id }, options);
         ctx.exchange = await applyExchange(ctx.script, options);
-        checkpoint('after-exchange');
       },
     },
   ];
