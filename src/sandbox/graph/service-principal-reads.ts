@@ -23,7 +23,7 @@ const EXPANDABLE = ['appRoleAssignments', 'appRoleAssignedTo', 'oauth2Permission
 /** An expanded directory relationship holds at most 20 objects and has no next link (docs/sandbox-fidelity.md). */
 const EXPAND_LIMIT = 20;
 
-/** GET /servicePrincipals[/$count], /{id} | (appId='…'), and property paths like /{id}/appRoles (graph.md §4.1). */
+/** GET /servicePrincipals[/$count], /{id} | (appId='…'), and property paths like /{id}/appRoles (docs/graph-service-principals-and-consent.md#service-principal, docs/sandbox-fidelity.md). */
 export function servicePrincipalReadRoutes(ctx: SandboxContext, authorize: GraphAuthorizer): Route[] {
   const known = [...GRAPH_TYPE_PROPERTIES.servicePrincipal, ...EXPANDABLE];
   const view = (req: SandboxRequest) => {

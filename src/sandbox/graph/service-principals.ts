@@ -34,7 +34,7 @@ export function serializeServicePrincipal(sp: SandboxServicePrincipal): Record<s
   });
 }
 
-/** Writes to /servicePrincipals, /{id}, (appId='…') incl. the create-if-missing upsert (graph.md §4.1); reads are in service-principal-reads.ts. */
+/** Writes to /servicePrincipals, /{id}, (appId='…') incl. the create-if-missing upsert (docs/graph-service-principals-and-consent.md#service-principal); reads are in service-principal-reads.ts. */
 export function servicePrincipalRoutes(ctx: SandboxContext, authorize: GraphAuthorizer): Route[] {
   return [
     {
@@ -81,7 +81,7 @@ export function servicePrincipalRoutes(ctx: SandboxContext, authorize: GraphAuth
 
 /**
  * Creates the SP for an app: a duplicate is 409 ObjectConflict; an app that is missing or not yet
- * replicated is 400 NoBackingApplicationObject (graph.md §4.1, §6.2; matrix row 3).
+ * replicated is 400 NoBackingApplicationObject (docs/graph-service-principals-and-consent.md#service-principal, docs/graph-errors-and-consistency.md#codes-met; docs/reliability.md#sp-create-races-the-app).
  */
 function createServicePrincipal(ctx: SandboxContext, body: Record<string, unknown>): SandboxServicePrincipal {
   rejectUnknownProperties(body, 'servicePrincipal');

@@ -15,7 +15,7 @@ export interface TokenResource {
 const GRAPH: TokenResource = { audience: 'https://graph.microsoft.com', appId: GRAPH_APP_ID };
 const EXCHANGE: TokenResource = { audience: 'https://outlook.office365.com', appId: EXCHANGE_APP_ID };
 
-/** Identifiers accepted in `<resource>/.default` (graph.md §7.1, §9; exchange-and-smtp.md §0 item 6). */
+/** Identifiers accepted in `<resource>/.default` (docs/token-endpoint.md#request, docs/national-clouds.md; docs/sending-models.md). */
 const RESOURCES: Record<string, TokenResource> = {
   'https://graph.microsoft.com': GRAPH,
   [GRAPH_APP_ID]: GRAPH,
