@@ -94,6 +94,8 @@ export interface RequestLogEntry {
   kind: RouteKind | 'unmatched';
   method: string;
   path: string;
+  /** The query string as sent (`?$filter=…&$skiptoken=…`), or ''. */
+  query?: string;
   status: number;
   requestId: string;
   /** The app id (appid claim) of the caller, when a bearer token was presented. */

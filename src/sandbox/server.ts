@@ -77,6 +77,7 @@ async function handle(
     kind,
     method: req.method,
     path: req.path,
+    query: req.url.search,
     status: dropped ? 0 : outcome.status,
     requestId: req.requestId,
     ...(caller ? { caller } : {}),

@@ -80,6 +80,10 @@ describe('bad input: exit 2, the flag named, nothing sent', () => {
     ['verify --certificate without --private-key', () => verify(['--certificate', join(h.dir, 'c.pem')]), '--private-key'],
     ['sandbox --latency-ms negative', () => ['sandbox', '--latency-ms', '-1'], '--latency-ms'],
     ['sandbox --fail-rate above 1', () => ['sandbox', '--fail-rate', '2'], '--fail-rate'],
+    ['sandbox --fault without an action', () => ['sandbox', '--fault', 'POST /addPassword$'], '--fault'],
+    ['sandbox --fault with an unknown action', () => ['sandbox', '--fault', 'POST /addPassword$ explode'], '--fault'],
+    ['sandbox --page-size above 999', () => ['sandbox', '--page-size', '1000'], '--page-size'],
+    ['sandbox --proxy-port out of range', () => ['sandbox', '--proxy-port', '70000'], '--proxy-port'],
     ['sandbox --replication-ms not a number', () => ['sandbox', '--replication-ms', 'abc'], '--replication-ms'],
     ['sandbox --port out of range', () => ['sandbox', '--port', '70000'], '--port'],
   ];

@@ -129,11 +129,14 @@ function readTop(req: SandboxRequest): number | undefined {
 
 const SKIP_TOKEN_PREFIX = 'RFNwdAoAAQAAAA';
 
-/** The next page's URL: the request's own, with the skip token replaced. */
+/** The next page's URL: the request's own (its query as sent), with the skip token replaced. */
 function nextLink(req: SandboxRequest, offset: number): string {
-  const url = new URL(req.url.href);
-  url.searchParams.set('$skiptoken', `${SKIP_TOKEN_PREFIX}${Buffer.from(`offset:${offset}`).toString('base64url')}`);
-  return url.href;
+  const kept = req.url.search
+    .slice(1)
+    .split('&')
+    .filter((part) => part && !/^(\$|%24)skiptoken=/i.test(part));
+  kept.push(`$skiptoken=${SKIP_TOKEN_PREFIX}${Buffer.from(`offset:${offset}`).toString('base64url')}`);
+  return `${req.url.origin}${req.url.pathname}?${kept.join('&')}`;
 }
 
 function readSkipToken(req: SandboxRequest): number {
