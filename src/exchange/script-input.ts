@@ -2,6 +2,7 @@ import { UsageError } from '../core/errors.ts';
 import type { ModelName } from '../core/models.ts';
 import { MODELS } from '../core/models.ts';
 import { assertNoControlCharacters } from './quote.ts';
+import { isGuid, printable } from '../core/validate.ts';
 
 /** How the generated script signs in to Exchange Online (exchange-and-smtp.md §1.2). */
 export interface ExchangeConnectOptions {
@@ -41,14 +42,13 @@ export interface ExchangeScriptInput {
   generatedBy: string;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TENANT =
   /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)$/i;
 const ONMICROSOFT = /^[a-z0-9-]+\.(?:onmicrosoft\.com|onmicrosoft\.us|partner\.onmschina\.cn)$/i;
 
 /** Throws UsageError unless `value` is a GUID. */
 export function assertGuid(value: string, flag: string, what: string): void {
-  if (!GUID.test(value)) throw new UsageError(`${flag} must be a GUID (${what}), got '${printable(value)}'`, { flag, step: 'exchange' });
+  if (!isGuid(value)) throw new UsageError(`${flag} must be a GUID (${what}), got '${printable(value)}'`, { flag, step: 'exchange' });
 }
 
 /** Checks the input before any text is produced; every failure is a UsageError naming its flag. */
@@ -124,9 +124,4 @@ export function uniqueAddresses(values: readonly string[]): string[] {
     seen.add(key);
     return true;
   });
-}
-
-/** A value safe to echo inside an error message (control characters shown as escapes). */
-function printable(value: string): string {
-  return JSON.stringify(value).slice(1, -1).slice(0, 80);
 }
