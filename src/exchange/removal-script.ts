@@ -31,7 +31,7 @@ export function renderExchangeRemovalScript(input: ExchangeScriptInput): string 
     parts.push(
       renderFragment('remove-role-assignment', {
         roleName: quotePowerShellLiteral(model.rbacRole, '--model'),
-        scopeName: quotePowerShellLiteral(input.scopeName ?? defaultScopeName(input.appId), '--scope-name'),
+        scopeName: quotePowerShellLiteral(defaultScopeName(input.appId), '--app-id'),
       }),
       renderFragment('remove-management-scope'),
     );

@@ -30,10 +30,6 @@ export interface ExchangeScriptInput {
   /** SendAs grants (enaio "Send as"); the trustee defaults to the app's service principal. */
   sendAs?: { trustee?: string; identities: string[] };
   enableSmtpAuth: boolean;
-  /** RBAC models: management scope name (default `entra-mail-<appId>`). */
-  scopeName?: string;
-  /** RBAC models: scope by membership of this group (DN or address) instead of by mailbox. */
-  scopeGroup?: string;
   connect: ExchangeConnectOptions;
   /** `Connect-ExchangeOnline -ExchangeEnvironmentName` (default O365Default). */
   exchangeEnvironmentName?: string;
@@ -86,8 +82,8 @@ export function validateExchangeScriptInput(input: ExchangeScriptInput): void {
   if (model.exchange.fullAccess && input.mailboxes.length === 0) {
     throw new UsageError(`model '${input.model}' needs at least one --mailbox`, { flag: '--mailbox', step: 'exchange' });
   }
-  if (model.exchange.rbacRole && input.mailboxes.length === 0 && !input.scopeGroup) {
-    throw new UsageError(`model '${input.model}' needs at least one --mailbox (or a scope group)`, { flag: '--mailbox', step: 'exchange' });
+  if (model.exchange.rbacRole && input.mailboxes.length === 0) {
+    throw new UsageError(`model '${input.model}' needs at least one --mailbox`, { flag: '--mailbox', step: 'exchange' });
   }
   if (input.enableSmtpAuth && model.exchange.smtpAuth && input.mailboxes.length === 0) {
     throw new UsageError('turning SMTP AUTH on needs at least one --mailbox', { flag: '--mailbox', step: 'exchange' });

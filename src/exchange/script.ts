@@ -22,7 +22,7 @@ export function renderExchangeScript(input: ExchangeScriptInput): string {
   const mailboxes = uniqueAddresses(input.mailboxes);
   const sendAs = uniqueAddresses(input.sendAs?.identities ?? []);
   const smtpAuth = input.enableSmtpAuth && model.smtpAuth ? mailboxes : [];
-  const scopeName = input.scopeName ?? defaultScopeName(input.appId);
+  const scopeName = defaultScopeName(input.appId);
   const steps: string[] = [];
   const parts: string[] = [];
 
@@ -42,14 +42,12 @@ export function renderExchangeScript(input: ExchangeScriptInput): string {
     parts.push(renderFragment('mailbox-permission', { mailboxes: quotePowerShellArray(mailboxes, '--mailbox') }));
   }
   if (model.rbacRole) {
-    const scopeFilter = buildScopeFilter({ mailboxes, ...(input.scopeGroup === undefined ? {} : { group: input.scopeGroup }) });
-    steps.push(
-      `Creates the management scope $ScopeName for ${input.scopeGroup === undefined ? count(mailboxes, 'mailbox') : 'the members of one group'} (New-ManagementScope).`,
-    );
+    const scopeFilter = buildScopeFilter(mailboxes);
+    steps.push(`Creates the management scope $ScopeName for ${count(mailboxes, 'mailbox')} (New-ManagementScope).`);
     steps.push(`Assigns the role '${model.rbacRole}' to the app on that scope (New-ManagementRoleAssignment) and tests it.`);
     parts.push(
       renderFragment('management-scope', {
-        scopeName: quotePowerShellLiteral(scopeName, '--scope-name'),
+        scopeName: quotePowerShellLiteral(scopeName, '--app-id'),
         scopeFilter: quotePowerShellLiteral(scopeFilter, '--mailbox'),
       }),
       renderFragment('role-assignment', {
