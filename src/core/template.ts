@@ -1,7 +1,7 @@
 /**
  * The one template language, for config outputs (templates/outputs) and PowerShell fragments
- * (templates/powershell) alike: `{{name}}` placeholders, nothing else (style.md habit 10). Pure,
- * and strict both ways: a placeholder without a value and a value without a placeholder are both
+ * (templates/powershell) alike: `{{name}}` placeholders, nothing else. Pure, and strict both ways:
+ * a placeholder without a value and a value without a placeholder are both
  * errors, so a template and the code feeding it cannot drift apart silently.
  */
 

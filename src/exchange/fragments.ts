@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { renderTemplate } from '../core/template.ts';
 
 /**
- * PowerShell templates are data (templates/powershell/*.ps1.tmpl, house style habit 10): fragments
- * with `{{name}}` slots, filled by the one template engine (src/core/template.ts), which fails
- * loudly on a slot without a value or a value without a slot instead of producing a half-filled
- * script.
+ * PowerShell templates are data (templates/powershell/*.ps1.tmpl): fragments with `{{name}}`
+ * slots, filled by the one template engine (src/core/template.ts), which fails loudly on a slot
+ * without a value or a value without a slot instead of producing a half-filled script.
  */
 const TEMPLATE_DIR = new URL('../../templates/powershell/', import.meta.url);
 
