@@ -15,7 +15,7 @@ export interface SandboxProxy {
  * An HTTP proxy on 127.0.0.1 that answers `CONNECT login.microsoftonline.com:443` (and
  * graph.microsoft.com, outlook.office365.com) by handing the tunnel to the sandbox's own HTTPS
  * server, whose certificate carries those names. Every other host, and every plain-HTTP request,
- * is refused with 403: nothing leaves the machine. docs/sandbox-fidelity.md "Microsoft's host names".
+ * is refused with 403: nothing leaves the machine. docs/sandbox-fidelity.md#microsofts-host-names.
  */
 export async function startSandboxProxy(tlsServer: HttpsServer, port: number): Promise<SandboxProxy> {
   const server = createServer((_req, res) => {

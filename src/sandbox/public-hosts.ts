@@ -1,6 +1,6 @@
 /**
  * Microsoft's host names the sandbox answers for when a client reaches it through
- * `entra-mail sandbox --proxy-port` (docs/sandbox-fidelity.md "Microsoft's host names"): the
+ * `entra-mail sandbox --proxy-port` (docs/sandbox-fidelity.md#microsofts-host-names): the
  * sign-in service, Graph and Exchange Online. Nothing else is ever served or forwarded.
  */
 export const PUBLIC_HOSTS = ['login.microsoftonline.com', 'graph.microsoft.com', 'outlook.office365.com'] as const;

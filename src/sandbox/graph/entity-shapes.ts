@@ -4,7 +4,7 @@
  * https://graph.microsoft.com/v1.0/$metadata), defaults as the documented create answers show
  * them (https://learn.microsoft.com/graph/api/application-post-applications). Properties Graph
  * returns only on $select (authenticationBehaviors, customSecurityAttributes) and streams (logo)
- * are left out. The sandbox overlays what it models; see docs/sandbox-fidelity.md "Whole objects".
+ * are left out. The sandbox overlays what it models; see docs/sandbox-fidelity.md#whole-objects.
  */
 export const APPLICATION_SHAPE: Readonly<Record<string, unknown>> = {
   id: null,

@@ -25,7 +25,7 @@ const NOT = /^not\s*(?:\((.*)\)|\s(.*))$/is;
  * and `endsWith` are advanced queries: without `ConsistencyLevel: eventual` and `$count=true`
  * Graph answers 400 Request_UnsupportedQuery naming the operator, and `endsWith` works on
  * directory objects only for mail addresses and user principal names, so on applications and
- * service principals it is refused even then (docs/sandbox-fidelity.md "Advanced queries").
+ * service principals it is refused even then (docs/sandbox-fidelity.md#advanced-queries).
  */
 export function parseFilter(filter: string | null, allowed: string[], resource: string, advanced = false): Clause[] {
   if (filter === null || filter.trim() === '') return [];

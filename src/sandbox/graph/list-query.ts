@@ -16,7 +16,7 @@ export interface ListSpec {
 
 /**
  * Applies `$filter`, `$search` and `$orderby` as Graph does on directory objects
- * (docs/sandbox-fidelity.md "Advanced queries"): `$search` needs `ConsistencyLevel: eventual`;
+ * (docs/sandbox-fidelity.md#advanced-queries): `$search` needs `ConsistencyLevel: eventual`;
  * `$orderby` needs the header and `$count=true`; so does any `ne`, `not` or `endsWith`.
  */
 export function queryItems(req: SandboxRequest, items: Record<string, unknown>[], spec: ListSpec): Record<string, unknown>[] {

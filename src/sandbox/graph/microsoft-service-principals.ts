@@ -23,7 +23,7 @@ export const MICROSOFT_TENANT_ID = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a';
 /**
  * Microsoft Graph as it appears in a tenant. Ids and values are Microsoft's
  * (https://learn.microsoft.com/graph/permissions-reference lists each permission with its id);
- * docs/sandbox-fidelity.md "Microsoft's service principals" says where each list comes from.
+ * docs/sandbox-fidelity.md#microsofts-service-principals says where each list comes from.
  */
 export const MICROSOFT_GRAPH: MicrosoftResource = {
   appId: GRAPH_APP_ID,

@@ -13,14 +13,14 @@ export function isEventual(req: SandboxRequest): boolean {
   return (Array.isArray(value) ? value.join(',') : (value ?? '')).trim().toLowerCase() === 'eventual';
 }
 
-/** Advanced query parameters: the header and `$count=true` (docs/sandbox-fidelity.md "Advanced queries"). */
+/** Advanced query parameters: the header and `$count=true` (docs/sandbox-fidelity.md#advanced-queries). */
 export function isAdvanced(req: SandboxRequest): boolean {
   return isEventual(req) && req.url.searchParams.get('$count')?.toLowerCase() === 'true';
 }
 
 /**
  * `$select` names, checked against the type's properties: an unknown one is Graph's 400
- * "Could not find a property named …" (docs/sandbox-fidelity.md "$select and $expand").
+ * "Could not find a property named …" (docs/sandbox-fidelity.md#select-and-expand).
  */
 export function parseSelect(req: SandboxRequest, known: readonly string[], type: string): string[] | undefined {
   const raw = req.url.searchParams.get('$select');
@@ -84,7 +84,7 @@ export function odataContext(
  * A page of a collection: `$top` (1–999) or the default page size (100, or the sandbox's
  * `pageSize` knob), `@odata.nextLink` with an opaque `$skiptoken` while items remain, and
  * `@odata.count` when `$count=true` comes with `ConsistencyLevel: eventual` (without the
- * header Graph ignores `$count=true`). docs/sandbox-fidelity.md "Paging and counting".
+ * header Graph ignores `$count=true`). docs/sandbox-fidelity.md#paging-and-counting.
  */
 export function collection(
   ctx: SandboxContext,

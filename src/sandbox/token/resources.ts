@@ -49,7 +49,7 @@ export interface RequestedScope {
 /**
  * Parses the `scope` parameter. Client credentials accept only `<resource>/.default`
  * (AADSTS1002012); several resources are AADSTS700022; a resource no service principal in the
- * tenant answers to is AADSTS500011 when the token is issued (docs/sandbox-fidelity.md "Token endpoint").
+ * tenant answers to is AADSTS500011 when the token is issued (docs/sandbox-fidelity.md#token-endpoint).
  */
 export function parseScope(scope: string | null, options: { defaultOnly: boolean }): RequestedScope {
   const items = (scope ?? '').split(/\s+/).filter((item) => item && !OIDC_SCOPES.has(item));

@@ -12,7 +12,7 @@ const ADMIN_SCOPES: Record<string, string> = {
     'Application.ReadWrite.All AppRoleAssignment.ReadWrite.All DelegatedPermissionGrant.ReadWrite.All Directory.Read.All Organization.Read.All User.Read',
 };
 
-/** Refresh tokens stay valid for 90 days of inactivity (docs/sandbox-fidelity.md "Token endpoint"). */
+/** Refresh tokens stay valid for 90 days of inactivity (docs/sandbox-fidelity.md#token-endpoint). */
 const REFRESH_LIFETIME_MS = 90 * 24 * 3600_000;
 
 /** The sandbox's Global Administrator: a stable object id derived from the tenant id. */

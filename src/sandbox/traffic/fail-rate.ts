@@ -24,7 +24,7 @@ export function drawRandomFailure(
 
 /**
  * The answer of a random failure. Graph: 503 serviceNotAvailable before, 504 UnknownError after
- * (docs/sandbox-fidelity.md "Failures"). Token endpoint: 503 `temporarily_unavailable`, which MSAL
+ * (docs/sandbox-fidelity.md#failures). Token endpoint: 503 `temporarily_unavailable`, which MSAL
  * retries once (https://learn.microsoft.com/entra/msal/dotnet/advanced/exceptions/retry-policy).
  */
 export function renderRandomFailure(

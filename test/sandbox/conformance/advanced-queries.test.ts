@@ -6,7 +6,7 @@ import { call, createApps, EVENTUAL } from './helpers.ts';
 const q = (filter: string) => `/v1.0/applications?$filter=${encodeURIComponent(filter)}`;
 
 /**
- * docs/sandbox-fidelity.md "Advanced queries": ne, not and endsWith need ConsistencyLevel:
+ * docs/sandbox-fidelity.md#advanced-queries: ne, not and endsWith need ConsistencyLevel:
  * eventual and $count=true, else 400 Request_UnsupportedQuery naming the operator; endsWith is not
  * offered on applications at all; $search needs the header
  * (https://learn.microsoft.com/graph/aad-advanced-queries).

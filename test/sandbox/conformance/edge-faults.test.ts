@@ -41,7 +41,7 @@ describe('edge faults: kill the client at the nth matching request', () => {
 });
 
 /**
- * docs/sandbox-fidelity.md "Failures": fail, commit-then-fail and drop at the nth request, set
+ * docs/sandbox-fidelity.md#failures: fail, commit-then-fail and drop at the nth request, set
  * through POST /_sandbox/faults as `entra-mail sandbox` takes them; --fail-rate on writes and the
  * token endpoint. Graph's transient answers are 503/504 (https://learn.microsoft.com/graph/errors);
  * the token endpoint's is temporarily_unavailable

@@ -66,7 +66,7 @@ const DOCUMENTED_SERVICE_PRINCIPAL = [
 ];
 
 /**
- * docs/sandbox-fidelity.md "Whole objects" and "Microsoft's service principals".
+ * docs/sandbox-fidelity.md#whole-objects and "Microsoft's service principals".
  */
 describe('conformance: whole objects and Microsoft’s service principals', () => {
   let h: Harness;

@@ -4,7 +4,7 @@ import { startHarness, type Harness } from '../sandbox-harness.ts';
 import { call, createApps, EVENTUAL } from './helpers.ts';
 
 /**
- * docs/sandbox-fidelity.md "Paging and counting": default page 100, $top 1–999, @odata.nextLink
+ * docs/sandbox-fidelity.md#paging-and-counting: default page 100, $top 1–999, @odata.nextLink
  * until the last page (https://learn.microsoft.com/graph/paging,
  * https://learn.microsoft.com/graph/api/application-list); @odata.count and /$count only with
  * ConsistencyLevel: eventual (https://learn.microsoft.com/graph/aad-advanced-queries).

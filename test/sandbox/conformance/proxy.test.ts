@@ -29,7 +29,7 @@ console.log(JSON.stringify(out));
 `;
 
 /**
- * docs/sandbox-fidelity.md "Microsoft's host names": `sandbox --proxy-port` makes an unmodified
+ * docs/sandbox-fidelity.md#microsofts-host-names: `sandbox --proxy-port` makes an unmodified
  * client reach the sandbox under login.microsoftonline.com and graph.microsoft.com, and nothing
  * else. MSAL validates the issuer against the authority it was given
  * (https://learn.microsoft.com/entra/msal/javascript/node/configuration), so this fails if the

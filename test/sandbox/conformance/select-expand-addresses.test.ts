@@ -5,7 +5,7 @@ import { startHarness, type Harness } from '../sandbox-harness.ts';
 import { call } from './helpers.ts';
 
 /**
- * docs/sandbox-fidelity.md "$select and $expand" and "Addresses clients use": $select narrows the
+ * docs/sandbox-fidelity.md#select-and-expand and "Addresses clients use": $select narrows the
  * answer and @odata.context names the selection (https://learn.microsoft.com/graph/api/application-list,
  * example 4); an unknown name is 400; a service principal expands appRoleAssignments
  * (https://learn.microsoft.com/graph/api/resources/serviceprincipal); /myorganization and /beta.

@@ -8,7 +8,7 @@ import { call } from './helpers.ts';
 const PUBLIC_CLIENT = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 
 /**
- * docs/sandbox-fidelity.md "Token endpoint": AADSTS500011 for an unknown resource
+ * docs/sandbox-fidelity.md#token-endpoint: AADSTS500011 for an unknown resource
  * (https://learn.microsoft.com/entra/identity-platform/reference-error-codes), the device code
  * flow's authorization_pending (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code)
  * and refresh tokens (https://learn.microsoft.com/entra/identity-platform/refresh-tokens).
