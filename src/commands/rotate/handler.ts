@@ -9,7 +9,8 @@ import { findManagedApplication } from '../../rotation/find-app.ts';
 import { rotateAll } from '../../rotation/rotate-all.ts';
 import { rotateApplication, type RotateOptions } from '../../rotation/rotate.ts';
 import { commandSink } from '../../credentials/sinks/command-sink.ts';
-import { fileSink } from '../../credentials/sinks/file-sink.ts';
+import { fileSink, readIfExists } from '../../credentials/sinks/file-sink.ts';
+import { checkConfigFile, configEditor } from '../../rotation/config-file.ts';
 import { keyVaultSink } from '../../credentials/sinks/key-vault-sink.ts';
 import { statusOfCredentials } from '../../rotation/status.ts';
 import type { LifecycleDeps, ManagedApp, RotateOutcome, Sink } from '../../credentials/types.ts';
@@ -45,11 +46,13 @@ export function rotateCommand(deps: Deps, state: CommandState): CommandModule<ob
         endpoints: connection.endpoints,
         graphScope: connection.graphScope,
         log: args.json ? () => undefined : (line) => deps.stderr.write(`${line}\n`),
+        ...(deps.lockWaitMs !== undefined ? { lockWaitMs: deps.lockWaitMs } : {}),
       };
       const options: RotateOptions = {
         kind: plan.kind,
         lifetimeDays: plan.lifetimeDays,
         keep: plan.keep,
+        graceMs: plan.graceMs,
         confirmDeadlineMs: plan.confirmDeadlineMs,
         sinks: (app) => buildSinks(plan, app, { deps, connection, credential, tenantId }),
         ...(plan.render ? { render: plan.render } : {}),
@@ -120,7 +123,12 @@ function buildSinks(
     const path = plan.certificateOut ? forApp(plan.certificateOut, app.uniqueName) : join(context.deps.cwd, `${app.uniqueName}.pem`);
     sinks.push(fileSink(path, (config) => config.credential.value.reveal()));
   }
-  if (plan.out) sinks.push(fileSink(forApp(plan.out, app.uniqueName), (config) => config.text.reveal()));
+  if (plan.out) {
+    // The file keeps its format: only its secret changes (src/rotation/config-file.ts).
+    const path = forApp(plan.out, app.uniqueName);
+    const sink = fileSink(path, configEditor(path, app, plan.render !== undefined));
+    sinks.push({ ...sink, prepare: async () => checkConfigFile(path, app, await readIfExists(path)) });
+  }
   if (plan.keyVault) {
     sinks.push(
       keyVaultSink({
@@ -160,12 +168,14 @@ function writeOutcomes(deps: Deps, json: boolean, tenantId: string, outcomes: Ro
     const status = dryRun ? (o.status === 'rotated' ? 'due' : 'not due') : o.status;
     const detail =
       o.status === 'rotated' && o.credential && !dryRun
-        ? `new ${o.credential.kind} ${o.credential.keyId} (expires ${o.credential.endDateTime.slice(0, 10)}), removed ${o.removedKeyIds.length} old, delivered to ${o.sinks.join('; ') || 'stdout'}`
+        ? `new ${o.credential.kind} ${o.credential.keyId} (expires ${o.credential.endDateTime.slice(0, 10)}), removed ${o.removedKeyIds.length} old, ${o.retiringKeyIds?.length ?? 0} kept for the grace period, delivered to ${o.sinks.join('; ') || 'stdout'}`
         : o.status === 'failed'
           ? `exit ${o.error?.exitCode}: ${o.error?.message ?? ''}`
           : dryRun
             ? ''
-            : 'not due; nothing changed';
+            : o.removedKeyIds.length > 0
+              ? `not due; removed ${o.removedKeyIds.length} credential(s) whose grace period ended`
+              : 'not due; nothing changed';
     return `${status.padEnd(8)} ${o.uniqueName} (${o.appId})${detail ? `: ${detail}` : ''}`;
   });
   deps.stdout.write(`${dryRun ? 'Plan (dry run, nothing changed):\n' : ''}${lines.join('\n')}\n`);
