@@ -3,12 +3,12 @@ import { runCampaign } from './lib/campaign.ts';
 import { runKillCampaign, type KillFigures } from './lib/kill-campaign.ts';
 
 /**
- * The reliability figures in one command (reliability-matrix.md "Headline figures"):
+ * The reliability figures in one command (docs/reliability.md#headline-figures):
  *
  *   node scripts/reliability.ts [--runs 200] [--kills 40] [--seed 1] [--json]   (RELIABILITY_TRACE=1: stderr of failing runs)
  *
- * A randomized fault campaign against the sandbox: every run draws faults from the matrix rows
- * that apply, provisions, reruns clean, and checks the tenant and every output. Then the kill
+ * A randomized fault campaign against the sandbox: every run draws faults from the scenarios of
+ * docs/reliability.md that apply, provisions, reruns clean, and checks the tenant and every output. Then the kill
  * campaign (scripts/lib/kill-campaign.ts): `--kills` runs of rotate and provision as child
  * processes with file, hook and Key Vault sinks, each killed with SIGKILL and run again; `--kills 500`
  * for the full figure (about a quarter of an hour on two cores). Exit 0 only when every count that

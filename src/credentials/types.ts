@@ -43,10 +43,10 @@ export interface DeliveredConfig {
 }
 
 /**
- * A place the new credential goes (issue 5 §2). `deliver` happens before verification and calls
+ * A place the new credential goes. `deliver` happens before verification and calls
  * `beforeWrite` just before its first irreversible write, so the journal records the sink as
  * `pending` first (docs/credential-lifecycle.md); `rollback` puts the previous value back when
- * verification fails (matrix row 16: "leave config pointing at the old secret"); `commit` drops
+ * verification fails (docs/reliability.md#failed-verification); `commit` drops
  * what rollback would have needed.
  */
 export interface Sink {

@@ -22,7 +22,7 @@ export interface RotateOptions {
   keep: number;
   /** How long superseded credentials stay valid (`--grace`, default 7 days; 0 removes them at once). */
   graceMs: number;
-  /** Bound on the three-in-a-row token check (default 2 min, matrix row 15). */
+  /** Bound on the three-in-a-row token check (default 2 min, docs/reliability.md#overlap-rotation). */
   confirmDeadlineMs?: number;
   /** The sinks for this app, built per app (`--all` gives each app its own). */
   sinks: (app: ManagedApp) => Sink[];

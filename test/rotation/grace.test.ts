@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { parseEnv } from 'node:util';
 import { after, before, test } from 'node:test';
+import { createAdminCredential } from '../../src/auth/admin-credential.ts';
+import { run } from '../../src/commands/index.ts';
+import type { Deps } from '../../src/core/deps.ts';
 import { createTestClock } from '../mail/helpers/test-clock.ts';
 import { readJson, startLifecycleTenant } from './helpers.ts';
 
@@ -117,4 +121,35 @@ test('provision --new-secret: the secrets the file no longer holds retire after 
   const credentials = t.app('grace-new').passwordCredentials;
   assert.equal(credentials.length, 1, 'the two the file no longer holds are gone');
   assert.equal(credentials[0]?.secretSha256, hashOf(held), 'the one left is the one the file holds');
+});
+
+test('in a terminal rotate shows what it will rotate and asks; "n" changes nothing, --yes does not ask', async () => {
+  await t.provision('grace-ask');
+  const before = keyIds('grace-ask');
+  const inTerminal = async (argv: string[], answer: string) => {
+    let stderr = '';
+    const stdin = Object.assign(new PassThrough(), { isTTY: true });
+    stdin.end(answer);
+    const deps: Deps = {
+      clock,
+      env: t.env,
+      cwd: t.dir,
+      stdout: { write: () => true, isTTY: true },
+      stderr: { write: (s: string) => (stderr += s), isTTY: true },
+      stdin,
+      newId: () => randomUUID().slice(0, 8),
+      random: () => 0.5,
+      createAdminCredential,
+    };
+    return { code: await run([...argv, ...t.common], deps), stderr };
+  };
+  const declined = await inTerminal(['rotate', '--app', 'grace-ask', '--out', 'grace-ask.json'], 'n\n');
+  assert.equal(declined.code, 0, declined.stderr);
+  assert.match(declined.stderr, /~ rotate grace-ask .*the current one is kept 168 h, then removed/);
+  assert.match(declined.stderr, /Nothing was changed/);
+  assert.deepEqual(keyIds('grace-ask'), before);
+  const approved = await inTerminal(['rotate', '--app', 'grace-ask', '--out', 'grace-ask.json', '--yes'], '');
+  assert.equal(approved.code, 0, approved.stderr);
+  assert.doesNotMatch(approved.stderr, /Rotate 1 app/);
+  assert.equal(keyIds('grace-ask').length, 2);
 });

@@ -18,6 +18,7 @@ import type { Connection } from '../../core/sign-in.ts';
 import { resolveConnection } from '../shared/connection.ts';
 import { openGraphSession } from '../shared/graph-session.ts';
 import type { CommandState } from '../shared/command-state.ts';
+import { canPrompt, confirmPlan, describeDeclined } from '../shared/confirm.ts';
 import { forApp, validateRotateArgs, vaultSecretName, withRotateOptions, type RotateArgs, type RotatePlanArgs } from './options.ts';
 
 /**
@@ -58,6 +59,10 @@ export function rotateCommand(deps: Deps, state: CommandState): CommandModule<ob
         ...(plan.render ? { render: plan.render } : {}),
       };
       if (plan.target.all) {
+        if (!args.dryRun && canPrompt(deps) && !args.yes) {
+          const due = (await planAll(lifecycle, plan.windowDays ?? 0)).filter((o) => o.status === 'rotated');
+          if (!(await confirmRotation(deps, tenantId, due, plan))) return;
+        }
         const outcomes = args.dryRun
           ? await planAll(lifecycle, plan.windowDays ?? 0)
           : await rotateAll(lifecycle, { ...options, windowDays: plan.windowDays ?? 0 });
@@ -101,6 +106,8 @@ export function rotateCommand(deps: Deps, state: CommandState): CommandModule<ob
         );
         return;
       }
+      const target = { appId: application.appId, uniqueName: application.uniqueName ?? application.appId };
+      if (canPrompt(deps) && !args.yes && !(await confirmRotation(deps, tenantId, [target], plan))) return;
       const { outcome, delivered } = await rotateApplication(lifecycle, application, options);
       if (args.json) {
         const value = plan.showSecret ? { value: delivered.credential.value.reveal() } : {};
@@ -111,6 +118,28 @@ export function rotateCommand(deps: Deps, state: CommandState): CommandModule<ob
       }
     },
   };
+}
+
+/** In a terminal, rotate shows what it will rotate and asks first (src/commands/shared/confirm.ts); `--yes` skips it. */
+async function confirmRotation(
+  deps: Deps,
+  tenantId: string,
+  apps: { appId: string; uniqueName: string }[],
+  plan: RotatePlanArgs,
+): Promise<boolean> {
+  if (apps.length === 0) return true;
+  const grace = plan.graceMs === 0 ? 'removed once the new one works' : `kept ${Math.round(plan.graceMs / 3_600_000)} h, then removed`;
+  const outcome = await confirmPlan(
+    {
+      plan: ['Plan:', ...apps.map((a) => `  ~ rotate ${a.uniqueName} (${a.appId}): a new ${plan.kind}; the current one is ${grace}`)],
+      question: `Rotate ${apps.length} app(s) in tenant ${tenantId}?`,
+      yes: false,
+    },
+    deps,
+  );
+  if (outcome !== 'declined') return true;
+  deps.stderr.write(describeDeclined(tenantId));
+  return false;
 }
 
 function buildSinks(

@@ -11,7 +11,7 @@ const OLD_BACKUP_SUFFIX = '.entra-mail-previous';
 /**
  * `--out FILE` (and a certificate's PEM file): written 0600 through a temp file and a rename,
  * symlinks refused (src/core/write-secret-file.ts). The previous content stays in memory only, so
- * a failed verification can put it back byte for byte (matrix row 16) without a second copy of
+ * a failed verification can put it back byte for byte (docs/reliability.md#failed-verification) without a second copy of
  * the secret on disk; after a crash the journal's digest tells which of the two the file holds
  * (docs/credential-lifecycle.md). `content` builds the new text from the config and the file's
  * current text (src/rotation/config-file.ts keeps its format).
