@@ -168,6 +168,8 @@ export interface SandboxContext {
   faults: FaultRule[];
   /** Faults that fired, oldest first. */
   firedFaults: FiredFault[];
+  /** Requests being handled right now (a test waits for 0 before it looks at the tenant). */
+  inFlight: number;
   clock: Clock;
   knobs: SandboxKnobs;
   /** Origin of the HTTPS server, e.g. https://127.0.0.1:8443 */

@@ -27,6 +27,7 @@ export function createSandboxContext(options: ContextOptions): SandboxContext {
     state,
     faults: [],
     firedFaults: [],
+    inFlight: 0,
     clock,
     knobs,
     origin: '',

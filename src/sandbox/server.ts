@@ -33,10 +33,15 @@ export async function startHttpsServer(
 ): Promise<SandboxHttpsServer> {
   const throttle = createThrottle(ctx);
   const server: Server = createServer({ key: tls.key, cert: tls.cert }, (message, res) => {
-    handle(ctx, routes, throttle, message, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(String(error instanceof Error ? error.message : error));
-    });
+    ctx.inFlight += 1;
+    handle(ctx, routes, throttle, message, res)
+      .catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(String(error instanceof Error ? error.message : error));
+      })
+      .finally(() => {
+        ctx.inFlight -= 1;
+      });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
