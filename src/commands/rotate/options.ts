@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../core/errors.ts';
 import type { RenderRequest } from '../../rotation/delivered-config.ts';
-import { getProfile } from '../../profiles/load.ts';
+import { getProfile } from '../../profiles/get-profile.ts';
 import type { TenantArgs } from '../shared/connection.ts';
 import { withTenantOptions } from '../shared/connection.ts';
 import { parseLifetime, parseWindowDays, validateDisplayName, validateHttpsUrl, validateMailbox } from '../../core/validate.ts';
