@@ -14,7 +14,8 @@
  */
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
-import { importMetaUrlAsBuilt, deferModules, shippedProfiles } from './build/plugins.ts';
+import { collectLicenses } from './build/licenses.ts';
+import { deferModules, importMetaUrlAsBuilt, shippedProfiles } from './build/plugins.ts';
 
 const root = new URL('..', import.meta.url);
 const dist = new URL('dist/', root);
@@ -44,7 +45,8 @@ const result = await build({
   },
   minifySyntax: process.env.ENTRA_MAIL_BUILD_MIN !== '0',
   minifyWhitespace: process.env.ENTRA_MAIL_BUILD_MIN !== '0',
-  legalComments: 'linked',
+  // Every bundled package's license goes to dist/THIRD-PARTY-LICENSES.txt instead (scripts/build/licenses.ts).
+  legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
   plugins: [importMetaUrlAsBuilt(new URL('src/', root)), shippedProfiles(new URL('src/profiles/shipped.ts', root)), deferModules()],
@@ -68,4 +70,6 @@ await copyFile(
   new URL('node_modules/tree-sitter-powershell/tree-sitter-powershell.wasm', root),
   new URL('sandbox/pwsh/tree-sitter-powershell.wasm', dist),
 );
+const licenses = await collectLicenses(root.pathname, Object.keys(result.metafile.inputs), ['web-tree-sitter', 'tree-sitter-powershell']);
+await writeFile(new URL('THIRD-PARTY-LICENSES.txt', dist), licenses);
 if (process.env.ENTRA_MAIL_BUILD_META) await writeFile(process.env.ENTRA_MAIL_BUILD_META, JSON.stringify(result.metafile));
