@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { adminEnvironment } from '../../src/commands/sandbox.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.ts';
 import { runWhole } from './measure.ts';
-import { criticalPath } from './provision.ts';
+import { criticalPath, trustedLikeAPublicCa } from './provision.ts';
 
 export interface FleetRun {
   exitCode: number;
@@ -44,7 +44,7 @@ function cloneManagedApps(sandbox: Sandbox, uniqueName: string, total: number, d
 
 async function runAgainst(bin: string, sandbox: Sandbox, env: NodeJS.ProcessEnv, cwd: string, args: string[]): Promise<FleetRun> {
   const mark = sandbox.ctx.log.length;
-  const figures = await runWhole(bin, [...args, '--auth', 'env', '--ca-file', sandbox.settings.caFile, '--json'], { env, cwd });
+  const figures = await runWhole(bin, [...args, '--auth', 'env', '--json'], { env, cwd });
   const entries = sandbox.ctx.log.slice(mark).filter((e) => e.kind === 'graph' || e.kind === 'token');
   return {
     exitCode: figures.exitCode,
@@ -68,6 +68,7 @@ export async function measureFleet(bin: string, options: { latencyMs: number; to
       HOME: work,
       ENTRA_MAIL_STATE_DIR: join(work, 'state'),
       ...adminEnvironment(sandbox.settings),
+      ...trustedLikeAPublicCa(sandbox),
     };
     const provision = ['provision', '--model', 'smtp', '--name', 'Fleet', '--mailbox', 'noreply@contoso.com', '--exchange', 'skip'];
     const seeded = await runAgainst(bin, sandbox, env, work, provision);
