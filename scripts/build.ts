@@ -52,11 +52,15 @@ const result = await build({
   plugins: [importMetaUrlAsBuilt(new URL('src/', root)), shippedProfiles(new URL('src/profiles/shipped.ts', root)), deferModules()],
 });
 
-// `import('pkg')` of a CommonJS module gets only a default export from esbuild, named ones from Node.
+// `import('pkg')` of a CommonJS module gets only a default export from esbuild where Node also gives
+// named ones: such an import must read `.default` only.
 for (const [importer, input] of Object.entries(result.metafile.inputs)) {
   for (const record of input.imports) {
-    if (record.kind === 'dynamic-import' && result.metafile.inputs[record.path]?.format === 'cjs') {
-      throw new Error(`${importer} loads ${record.path} with import(), but it is CommonJS: the bundle would see only a default export`);
+    if (record.kind !== 'dynamic-import' || result.metafile.inputs[record.path]?.format !== 'cjs') continue;
+    const source = await readFile(new URL(importer, root), 'utf8');
+    const specifier = (record.original ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    if (!new RegExp(`\\(await import\\((['"])${specifier}\\1\\)\\)\\.default\\b`).test(source)) {
+      throw new Error(`${importer} loads CommonJS ${record.path} with import(): read only its .default, the one export a bundle has`);
     }
   }
 }
