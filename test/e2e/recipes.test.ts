@@ -38,6 +38,7 @@ describe('.github/workflows/rotate.yml', () => {
       await symlink(new URL('bin/entra-mail.js', root).pathname, join(binDir, 'entra-mail'));
       const provision = ['provision', ...t.common, '--model', 'smtp', '--name', 'Rotated Mailer', '--mailbox', 'noreply@contoso.com'];
       await run(join(binDir, 'entra-mail'), [...provision, '--exchange', 'skip', '--secret-lifetime', '10d'], { env: t.env, cwd: t.dir });
+      const firstKeyId = t.sandbox.snapshot().applications.find((a) => a.uniqueName === 'rotated-mailer')?.passwordCredentials[0]?.keyId;
       // The workflow's env block, with the repository's settings played by the sandbox; its TLS is trusted like a public CA.
       const settings = { 'vars.AZURE_TENANT_ID': t.env.AZURE_TENANT_ID, 'vars.AZURE_CLIENT_ID': t.env.AZURE_CLIENT_ID };
       const values: Record<string, string | undefined> = {
@@ -58,8 +59,12 @@ describe('.github/workflows/rotate.yml', () => {
       for (const step of steps) await run('bash', ['-e', '-o', 'pipefail', '-c', step], { env, cwd: t.dir });
       const app = t.sandbox.snapshot().applications.find((a) => a.uniqueName === 'rotated-mailer');
       const stored = t.sandbox.snapshot().keyVault.secrets.find((s) => s.name === 'rotated-mailer-smtp');
-      assert.equal(app?.passwordCredentials.length, 1, 'the old secret is gone, the new one stays');
-      assert.equal(stored?.versions.at(-1)?.tags?.['keyId'], app?.passwordCredentials[0]?.keyId);
+      const storedKeyId = stored?.versions.at(-1)?.tags?.['keyId'];
+      assert.ok(storedKeyId && storedKeyId !== firstKeyId, 'Key Vault holds a new secret');
+      assert.ok(
+        app?.passwordCredentials.some((c) => c.keyId === storedKeyId),
+        'the secret in Key Vault is one the app accepts',
+      );
     } finally {
       await t.close();
     }
