@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../core/deps.ts';
 import { ConflictError, UsageError } from '../core/errors.ts';
 import { renderExchangeRemovalScript } from '../exchange/script.ts';
 import { deleteApplication } from '../graph/applications.ts';
+import type { DeletedApplication } from '../graph/deleted-items.ts';
 import { getOrganization } from '../graph/organization.ts';
 import { deleteServicePrincipal, findServicePrincipalByAppId } from '../graph/service-principals.ts';
 import { isManagedApplication } from '../provision/application.ts';
@@ -20,7 +20,9 @@ import {
   type ExchangeConnectArgs,
 } from './shared/exchange-options.ts';
 import { openGraphSession } from './shared/graph-session.ts';
+import { findSelectedDeleted, purgeAlreadyDeleted, purgeDeleted } from './deprovision-purge.ts';
 import type { CommandState } from './shared/command-state.ts';
+import { confirm } from './shared/confirm.ts';
 import { validateMailboxes } from '../core/validate.ts';
 
 interface DeprovisionArgs extends TenantArgs, AppSelectorArgs, ExchangeConnectArgs {
@@ -29,6 +31,7 @@ interface DeprovisionArgs extends TenantArgs, AppSelectorArgs, ExchangeConnectAr
   sendAs?: string[];
   exchange?: string;
   scriptOut?: string;
+  purge?: boolean;
 }
 
 /**
@@ -51,7 +54,13 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
           default: 'script',
           describe: 'Exchange removal: write it, run it, or skip',
         })
-        .option('script-out', { type: 'string', describe: 'Where to write the removal script' }) as never,
+        .option('script-out', { type: 'string', describe: 'Where to write the removal script' })
+        .option('purge', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'Then delete it permanently (no 30 days in deleted items; the unique name is free at once); also for an app already deleted',
+        }) as never,
     handler: async (args) => {
       state.json = Boolean(args.json);
       const connection = resolveConnection(args, deps);
@@ -64,7 +73,26 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
         throw new UsageError('deprovision deletes the app; pass --yes to confirm when not at a terminal.', { flag: '--yes' });
 
       const { graph } = await openGraphSession(connection, args, deps);
-      const [organization, app] = await Promise.all([getOrganization(graph), findSelectedApplication(graph, selector, 'deprovision')]);
+      const purge = Boolean(args.purge);
+      const [organization, app] = await Promise.all([
+        getOrganization(graph),
+        findSelectedApplication(graph, selector, 'deprovision').catch(async (error: unknown) => {
+          // Not live: with --purge, it may be waiting in deleted items from an earlier deprovision.
+          const deleted = purge && error instanceof ConflictError ? await findSelectedDeleted(graph, selector) : undefined;
+          if (!deleted) throw error;
+          return deleted;
+        }),
+      ]);
+      if ('deletedDateTime' in app && typeof app.deletedDateTime === 'string') {
+        const done = await purgeAlreadyDeleted(deps, graph, app as DeletedApplication, {
+          yes: Boolean(args.yes),
+          dryRun: Boolean(args.dryRun),
+          tenantId: organization.id,
+        });
+        if (!done) deps.stderr.write('Nothing deleted.\n');
+        else writeChanges(deps, Boolean(args.json), { appId: app.appId, changes: done, dryRun: Boolean(args.dryRun) });
+        return;
+      }
       if (!isManagedApplication(app)) {
         throw new ConflictError(`App ${app.appId} ('${app.displayName}') was not created by entra-mail; it is left alone.`, {
           step: 'deprovision',
@@ -98,7 +126,9 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
         {
           step: 'application',
           action: 'remove',
-          summary: `delete app registration ${app.appId} ('${app.displayName}'); restorable for 30 days from deleted items`,
+          summary: purge
+            ? `delete app registration ${app.appId} ('${app.displayName}'), then permanently: it cannot be restored`
+            : `delete app registration ${app.appId} ('${app.displayName}'); restorable for 30 days from deleted items`,
         },
       ];
       if (args.dryRun) {
@@ -113,7 +143,7 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
         !args.yes &&
         !(await confirm(
           deps,
-          `Delete app ${app.appId} ('${app.displayName}') and its service principal from tenant ${organization.id}? [y/N] `,
+          `Delete app ${app.appId} ('${app.displayName}') and its service principal from tenant ${organization.id}${purge ? ' permanently (no restore afterwards)' : ''}? [y/N] `,
         ))
       ) {
         deps.stderr.write('Nothing deleted.\n');
@@ -132,6 +162,7 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       }
       if (sp) await deleteServicePrincipal(graph, sp.id);
       await deleteApplication(graph, app.id);
+      if (purge) await purgeDeleted(graph, app);
       if (app.uniqueName) await forgetCredentials(deps, organization.id, app.uniqueName);
       const result = {
         appId: app.appId,
@@ -145,13 +176,13 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
   };
 }
 
-async function confirm(deps: Deps, question: string): Promise<boolean> {
-  const rl = createInterface({ input: deps.stdin, output: deps.stderr as NodeJS.WritableStream });
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
-  }
+function writeChanges(deps: Deps, json: boolean, result: { appId: string; changes: Change[]; dryRun: boolean }): void {
+  const lines = result.changes.map((c) => `  ${c.action} ${c.step}: ${c.summary}`).join('\n');
+  if (json)
+    deps.stdout.write(
+      `${JSON.stringify(result.dryRun ? { dryRun: true, changes: result.changes } : { appId: result.appId, changes: result.changes }, null, 2)}\n`,
+    );
+  else deps.stdout.write(result.dryRun ? `Plan (dry run, nothing changed):\n${lines}\n` : `${lines}\n`);
 }
 
 /** The app is gone, so every credential in its journal is too. */

@@ -3,6 +3,8 @@ import { readApplicationByUniqueName, upsertApplication } from '../graph/applica
 import type { GraphGateway } from '../graph/gateway.ts';
 import type { Application, RequiredResourceAccess } from '../graph/types.ts';
 import { MANAGED_TAG, modelTag, profileTag } from '../core/tags.ts';
+import type { DeletedApplication } from '../graph/deleted-items.ts';
+import { planRestore, restoreApplication } from './deleted-application.ts';
 import type { Change, Desired, Observed, ResolvedPermission } from './types.ts';
 
 /**
@@ -12,6 +14,8 @@ import type { Change, Desired, Observed, ResolvedPermission } from './types.ts';
  */
 export interface ApplicationPlan {
   change: Change;
+  /** `--restore-deleted`: the deleted app to bring back before the upsert. */
+  restore?: DeletedApplication;
   /** The full desired body; collections are replaced wholesale by PATCH (graph.md §3.3). */
   body: Record<string, unknown>;
 }
@@ -46,6 +50,8 @@ export function isManagedApplication(app: Application): boolean {
 export function planApplication(desired: Desired, observed: Observed): ApplicationPlan {
   const body = desiredApplicationBody(desired, observed.permissions);
   const app = observed.application;
+  const deleted = observed.deletedApplication;
+  if (!app && deleted) return { change: planRestore(desired, deleted), body, restore: deleted };
   if (!app)
     return {
       change: {
@@ -100,6 +106,7 @@ export async function applyApplication(
   observed: Observed,
   plan: ApplicationPlan,
 ): Promise<Application> {
+  if (plan.restore) await restoreApplication(graph, plan.restore);
   const { application } = await upsertApplication(graph, desired.uniqueName, plan.body);
   if (application) return application;
   if (observed.application) return { ...observed.application, ...(plan.body as Partial<Application>) };

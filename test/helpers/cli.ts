@@ -19,7 +19,16 @@ export interface CliRun {
 /** Runs the real CLI in-process with captured streams and the given environment. */
 export async function runCli(
   argv: string[],
-  options: { env: NodeJS.ProcessEnv; cwd: string; clock?: Clock; stdin?: string; stepDeadlineMs?: number; newId?: () => string },
+  options: {
+    env: NodeJS.ProcessEnv;
+    cwd: string;
+    clock?: Clock;
+    stdin?: string;
+    /** Answer prompts as a person at a terminal would (stdin still comes from `stdin`). */
+    stdinIsTTY?: boolean;
+    stepDeadlineMs?: number;
+    newId?: () => string;
+  },
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -32,7 +41,7 @@ export async function runCli(
     cwd: options.cwd,
     stdout: { write: (s: string) => (stdout += s), isTTY: false },
     stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    stdin: Object.assign(stdin, { isTTY: false }),
+    stdin: Object.assign(stdin, { isTTY: options.stdinIsTTY ?? false }),
     newId: options.newId ?? (() => `run${String(++n).padStart(5, '0')}`),
     random: () => 0.5,
     createAdminCredential,

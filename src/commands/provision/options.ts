@@ -49,6 +49,7 @@ export interface ProvisionArgs extends TenantArgs {
   sendAs?: string[];
   verify?: boolean;
   to?: string;
+  restoreDeleted?: boolean;
 }
 
 export function withProvisionOptions<T>(yargs: Argv<T>): Argv<T & ProvisionArgs> {
@@ -101,6 +102,11 @@ export function withProvisionOptions<T>(yargs: Argv<T>): Argv<T & ProvisionArgs>
     .option('show-secret', { type: 'boolean', default: false, describe: 'Print the secret on stdout' })
     .option('redirect-uri', { type: 'string', array: true, describe: 'Extra redirect URI (repeatable)' })
     .option('site-url', { type: 'string', describe: 'Site root (dnn)' })
+    .option('restore-deleted', {
+      type: 'boolean',
+      default: false,
+      describe: 'If a deleted app (kept 30 days) holds the unique name, restore it and bring it up to date',
+    })
     .option('send-as', {
       type: 'string',
       array: true,
@@ -143,6 +149,7 @@ export function buildProvisionRequest(args: ProvisionArgs, connection: Connectio
     permissions: resolvePermissions(profile, model),
     redirectUris,
     signInAudience: profile.signInAudience,
+    restoreDeleted: Boolean(args.restoreDeleted),
   };
   const format = args.format ?? profile.outputs[0]?.name ?? 'env';
   const output = profile.outputs.find((o) => o.name === format);
