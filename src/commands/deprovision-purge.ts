@@ -5,13 +5,17 @@ import { type DeletedApplication, findDeletedApplication, findDeletedServicePrin
 import type { GraphGateway } from '../graph/gateway.ts';
 import type { Change } from '../provision/types.ts';
 import type { AppSelector } from './shared/app-selector.ts';
-import { confirm } from './shared/confirm.ts';
+import { confirmPlan, formatChanges } from './shared/confirm.ts';
 
 /**
  * `deprovision --purge`: delete the app for good, so its unique name is free at once instead of
  * after Entra's 30 days (docs/graph-applications.md "Delete, restore, purge"). The service
  * principal is purged too: purging the app does not purge it.
  */
+
+/** Said before every purge. */
+export const PURGE_WARNING =
+  'a permanent delete cannot be undone: neither you nor Microsoft support can restore the app or its service principal afterwards.';
 
 /** Purges the deleted app and, when it is in deleted items too, its service principal. */
 export async function purgeDeleted(graph: GraphGateway, app: { id: string; appId: string }): Promise<Change[]> {
@@ -55,7 +59,16 @@ export async function purgeAlreadyDeleted(
     },
   ];
   if (options.dryRun) return plan;
-  const question = `Permanently delete the deleted app ${deleted.appId} ('${deleted.displayName}') from tenant ${options.tenantId}? It cannot be restored afterwards. [y/N] `;
-  if (!options.yes && !(await confirm(deps, question))) return undefined;
+  const outcome = await confirmPlan(
+    {
+      plan: ['Plan:', ...formatChanges(plan)],
+      warnings: [PURGE_WARNING],
+      question: `Permanently delete the deleted app ${deleted.appId} ('${deleted.displayName}') from tenant ${options.tenantId}?`,
+      expect: deleted.uniqueName ?? deleted.appId,
+      yes: options.yes,
+    },
+    deps,
+  );
+  if (outcome === 'declined') return undefined;
   return purgeDeleted(graph, deleted);
 }

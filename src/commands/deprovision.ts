@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../core/deps.ts';
-import { ConflictError, UsageError } from '../core/errors.ts';
+import { ConflictError } from '../core/errors.ts';
 import { renderExchangeRemovalScript } from '../exchange/script.ts';
 import { deleteApplication } from '../graph/applications.ts';
 import type { DeletedApplication } from '../graph/deleted-items.ts';
@@ -20,9 +20,9 @@ import {
   type ExchangeConnectArgs,
 } from './shared/exchange-options.ts';
 import { openGraphSession } from './shared/graph-session.ts';
-import { findSelectedDeleted, purgeAlreadyDeleted, purgeDeleted } from './deprovision-purge.ts';
+import { findSelectedDeleted, PURGE_WARNING, purgeAlreadyDeleted, purgeDeleted } from './deprovision-purge.ts';
+import { assertConfirmable, confirmPlan, describeDeclined, formatChanges } from './shared/confirm.ts';
 import type { CommandState } from './shared/command-state.ts';
-import { confirm } from './shared/confirm.ts';
 import { validateMailboxes } from '../core/validate.ts';
 
 interface DeprovisionArgs extends TenantArgs, AppSelectorArgs, ExchangeConnectArgs {
@@ -68,9 +68,7 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       const mailboxes = validateMailboxes(args.mailbox);
       const sendAs = validateMailboxes(args.sendAs, '--send-as');
       parseExchangeConnect(args);
-      const interactive = Boolean(deps.stdin.isTTY);
-      if (!args.yes && !args.dryRun && !interactive)
-        throw new UsageError('deprovision deletes the app; pass --yes to confirm when not at a terminal.', { flag: '--yes' });
+      assertConfirmable(deps, { yes: Boolean(args.yes), dryRun: Boolean(args.dryRun), what: 'deprovision deletes the app' });
 
       const { graph } = await openGraphSession(connection, args, deps);
       const purge = Boolean(args.purge);
@@ -89,7 +87,7 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
           dryRun: Boolean(args.dryRun),
           tenantId: organization.id,
         });
-        if (!done) deps.stderr.write('Nothing deleted.\n');
+        if (!done) deps.stderr.write(describeDeclined(organization.id));
         else writeChanges(deps, Boolean(args.json), { appId: app.appId, changes: done, dryRun: Boolean(args.dryRun) });
         return;
       }
@@ -139,14 +137,24 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
         );
         return;
       }
-      if (
-        !args.yes &&
-        !(await confirm(
-          deps,
-          `Delete app ${app.appId} ('${app.displayName}') and its service principal from tenant ${organization.id}${purge ? ' permanently (no restore afterwards)' : ''}? [y/N] `,
-        ))
-      ) {
-        deps.stderr.write('Nothing deleted.\n');
+      const warnings =
+        needsExchange && exchangeMode === 'script'
+          ? [
+              `the Exchange removal script is only written: the app's Exchange service principal and its permissions stay until someone runs ${options.scriptPath}.`,
+            ]
+          : [];
+      const outcome = await confirmPlan(
+        {
+          plan: ['Plan:', ...formatChanges(changes)],
+          warnings: purge ? [...warnings, PURGE_WARNING] : warnings,
+          question: `Delete app ${app.appId} ('${app.displayName}') and its service principal from tenant ${organization.id}${purge ? ' for good' : ''}?`,
+          ...(purge ? { expect: app.uniqueName ?? app.appId } : {}),
+          yes: Boolean(args.yes),
+        },
+        deps,
+      );
+      if (outcome === 'declined') {
+        deps.stderr.write(describeDeclined(organization.id));
         return;
       }
       let exchange: Awaited<ReturnType<typeof applyExchange>> | undefined;

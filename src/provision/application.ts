@@ -16,7 +16,7 @@ export interface ApplicationPlan {
   change: Change;
   /** `--restore-deleted`: the deleted app to bring back before the upsert. */
   restore?: DeletedApplication;
-  /** The full desired body; collections are replaced wholesale by PATCH (graph.md §3.3). */
+  /** The full desired body; collections are replaced wholesale by PATCH (docs/graph-applications.md#update). */
   body: Record<string, unknown>;
 }
 

@@ -104,10 +104,10 @@ describe('deleted apps: the unique name held for 30 days, restore and purge', ()
     assert.ok(printed, held.stderr);
     // Verbatim, plus only this machine's sign-in context (--ca-file); at a terminal it asks first.
     const argv = [...printed.split(' '), ...t.common];
-    const declined = await runCli(argv, { env: t.env, cwd: t.dir, clock, stdin: 'n\n', stdinIsTTY: true });
+    const declined = await runCli(argv, { env: t.env, cwd: t.dir, clock, stdin: 'y\n', tty: true });
     assert.equal(declined.code, 0);
-    assert.match(declined.stderr, /It cannot be restored afterwards\. \[y\/N\][\s\S]*Nothing deleted/);
-    const purged = await runCli(argv, { env: t.env, cwd: t.dir, clock, stdin: 'y\n', stdinIsTTY: true });
+    assert.match(declined.stderr, /cannot be undone[\s\S]*type 'purge-name' to confirm[\s\S]*Nothing was changed/);
+    const purged = await runCli(argv, { env: t.env, cwd: t.dir, clock, stdin: 'purge-name\n', tty: true });
     assert.equal(purged.code, 0, purged.stderr);
     const listed = await graph('GET', '/directory/deletedItems/microsoft.graph.application');
     assert.ok(!(listed.body?.value as { uniqueName: string }[]).some((a) => a.uniqueName === 'purge-name'));

@@ -24,8 +24,8 @@ export async function runCli(
     cwd: string;
     clock?: Clock;
     stdin?: string;
-    /** Answer prompts as a person at a terminal would (stdin still comes from `stdin`). */
-    stdinIsTTY?: boolean;
+    /** stdin and stderr are a terminal, so prompts are shown and answered (from `stdin`). */
+    tty?: boolean;
     stepDeadlineMs?: number;
     newId?: () => string;
   },
@@ -40,8 +40,8 @@ export async function runCli(
     env: options.env,
     cwd: options.cwd,
     stdout: { write: (s: string) => (stdout += s), isTTY: false },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    stdin: Object.assign(stdin, { isTTY: options.stdinIsTTY ?? false }),
+    stderr: { write: (s: string) => (stderr += s), isTTY: options.tty ?? false },
+    stdin: Object.assign(stdin, { isTTY: options.tty ?? false }),
     newId: options.newId ?? (() => `run${String(++n).padStart(5, '0')}`),
     random: () => 0.5,
     createAdminCredential,
