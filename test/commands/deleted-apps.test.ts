@@ -110,7 +110,7 @@ describe('deleted apps: the unique name held for 30 days, restore and purge', ()
     const purged = await runCli(argv, { env: t.env, cwd: t.dir, clock, stdin: 'purge-name\n', tty: true });
     assert.equal(purged.code, 0, purged.stderr);
     const listed = await graph('GET', '/directory/deletedItems/microsoft.graph.application');
-    assert.ok(!(listed.body?.value as { uniqueName: string }[]).some((a) => a.uniqueName === 'purge-name'));
+    assert.ok(!((listed.body?.value ?? []) as { uniqueName: string }[]).some((a) => a.uniqueName === 'purge-name'));
     const fresh = await provision('purge-name');
     assert.equal(fresh.code, 0, fresh.stderr);
     assert.equal(JSON.parse(fresh.stdout).changes[0].action, 'create');
