@@ -19,6 +19,7 @@ import {
   withExchangeConnectOptions,
   type ExchangeConnectArgs,
 } from './shared/exchange-options.ts';
+import { describeRemovalScope, exchangeGrantsFor } from './shared/exchange-grants.ts';
 import { openGraphSession } from './shared/graph-session.ts';
 import { findSelectedDeleted, PURGE_WARNING, purgeAlreadyDeleted, purgeDeleted } from './deprovision-purge.ts';
 import { assertConfirmable, confirmPlan, describeDeclined, formatChanges } from './shared/confirm.ts';
@@ -99,6 +100,7 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       }
       const sp = await findServicePrincipalByAppId(graph, app.appId, 'deprovision');
       const model = modelOf(app, args.model);
+      const grants = exchangeGrantsFor(app.tags, { mailboxes, sendAs }, 'removal');
       const exchangeMode = (args.exchange ?? 'script') as ExchangeOptions['mode'];
       const needsExchange = modelNeedsExchange(model) && exchangeMode !== 'skip' && sp !== undefined;
       const options = buildExchangeOptions(args, {
@@ -106,7 +108,7 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
         scriptPath: resolve(deps.cwd, args.scriptOut ?? `${app.uniqueName ?? app.appId}.exchange-removal.ps1`),
         connection,
         env: deps.env,
-        sendAs,
+        sendAs: grants.sendAs,
         enableSmtpAuth: false,
         organization,
       });
@@ -159,7 +161,8 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       }
       let exchange: Awaited<ReturnType<typeof applyExchange>> | undefined;
       if (needsExchange && sp) {
-        const desired = { model, displayName: app.displayName, mailboxes } as Pick<
+        if (!args.json) deps.stderr.write(`${describeRemovalScope(grants)}\n`);
+        const desired = { model, displayName: app.displayName, mailboxes: grants.mailboxes } as Pick<
           Desired,
           'model' | 'displayName' | 'mailboxes'
         > as Desired;

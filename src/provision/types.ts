@@ -1,4 +1,5 @@
 import type { ModelName, PermissionRequest } from '../core/models.ts';
+import type { ExchangeGrants } from '../core/tags.ts';
 import type { Application, AppRoleAssignment, OAuth2PermissionGrant, Organization, ServicePrincipal } from '../graph/types.ts';
 import type { CredentialKind } from '../credentials/types.ts';
 import type { Journal } from '../credentials/journal.ts';
@@ -29,6 +30,8 @@ export interface Desired {
   signInAudience: 'AzureADMyOrg' | 'AzureADMultipleOrgs';
   /** `--restore-deleted`: bring back the deleted app that holds the unique name instead of stopping. */
   restoreDeleted?: boolean;
+  /** What this run's Exchange step grants (none with `--exchange skip`), recorded on the app for removal. */
+  exchangeGrants?: ExchangeGrants;
 }
 
 /** A resource permission resolved against the tenant's resource service principal. */

@@ -6,11 +6,12 @@ import { certificateProfile } from '../../profiles/certificate-outputs.ts';
 import { getProfile } from '../../profiles/load.ts';
 import type { Profile } from '../../profiles/profile.ts';
 import { resolvePermissions, resolveRedirectUris } from '../../profiles/resolve.ts';
-import { EXCHANGE_MODES, type ExchangeMode } from '../../provision/exchange.ts';
+import { EXCHANGE_MODES, type ExchangeMode, modelNeedsExchange } from '../../provision/exchange.ts';
 import type { ProvisionRequest } from '../../provision/pipeline.ts';
 import type { Desired } from '../../provision/types.ts';
 import type { CredentialKind } from '../../credentials/types.ts';
 import type { Connection } from '../../core/sign-in.ts';
+import type { ExchangeGrants } from '../../core/tags.ts';
 import type { TenantArgs } from '../shared/connection.ts';
 import { withTenantOptions } from '../shared/connection.ts';
 import { buildExchangeOptions } from '../shared/exchange-options.ts';
@@ -150,6 +151,7 @@ export function buildProvisionRequest(args: ProvisionArgs, connection: Connectio
     redirectUris,
     signInAudience: profile.signInAudience,
     restoreDeleted: Boolean(args.restoreDeleted),
+    exchangeGrants: exchangeGrantsOf(model, exchangeMode, mailboxes, validateMailboxes(args.sendAs, '--send-as')),
   };
   const format = args.format ?? profile.outputs[0]?.name ?? 'env';
   const output = profile.outputs.find((o) => o.name === format);
@@ -185,6 +187,13 @@ export function buildProvisionRequest(args: ProvisionArgs, connection: Connectio
     dryRun: Boolean(args.dryRun),
     json: Boolean(args.json),
   };
+}
+
+/** What the Exchange step will grant: the mailboxes (FullAccess, or the RBAC scope) and SendAs; nothing when skipped. */
+function exchangeGrantsOf(model: ModelName, mode: ExchangeMode, mailboxes: string[], sendAs: string[]): ExchangeGrants {
+  if (mode === 'skip' || !modelNeedsExchange(model)) return { mailboxes: [], sendAs: [] };
+  const x = MODELS[model].exchange;
+  return { mailboxes: x.fullAccess || x.rbacRole !== undefined ? mailboxes : [], sendAs };
 }
 
 function readCredentialKind(args: ProvisionArgs): CredentialKind {
