@@ -1,4 +1,5 @@
 import { ExitCode } from '../core/errors.ts';
+import { fixCommands } from './fix-commands.ts';
 import type { ModelName } from '../core/models.ts';
 import { diagnoseExchangeRefusal } from './diagnose-exchange.ts';
 import { diagnoseTokenFailure } from './diagnose-token.ts';
@@ -11,7 +12,7 @@ import type { Diagnosis, MailFailure } from './types.ts';
  */
 export function diagnose(failure: MailFailure, model: ModelName): Diagnosis {
   const { context } = failure;
-  const { tenantId, mailbox } = context;
+  const { mailbox } = context;
   const casMailbox = `Set-CASMailbox -Identity '${quote(mailbox)}' -SmtpClientAuthenticationDisabled $false`;
   const row = (cause: string, explanation: string, fix: string, exitCode: ExitCode = ExitCode.permission): Diagnosis => ({
     cause,
@@ -20,7 +21,7 @@ export function diagnose(failure: MailFailure, model: ModelName): Diagnosis {
     pending: false,
     exitCode,
   });
-  const verify = `entra-mail verify --tenant ${tenantId} --model ${model} --mailbox ${mailbox}`;
+  const verify = fixCommands(context, model).verify;
 
   switch (failure.kind) {
     case 'token':
@@ -110,8 +111,7 @@ function diagnoseSendAs(reply: string, from: string, mailbox: string, verify: st
 }
 
 function diagnoseClaims(failure: Extract<MailFailure, { kind: 'claims' }>, model: ModelName): Diagnosis {
-  const { tenantId, mailbox } = failure.context;
-  const provision = `entra-mail provision --tenant ${tenantId} --model ${model} --mailbox ${mailbox}`;
+  const provision = fixCommands(failure.context, model).provision;
   const make = (cause: string, fix: string, exitCode: ExitCode): Diagnosis => ({
     cause,
     explanation: failure.detail,
@@ -142,7 +142,7 @@ function diagnoseClaims(failure: Extract<MailFailure, { kind: 'claims' }>, model
 function diagnoseGraph(failure: Extract<MailFailure, { kind: 'graph' }>, model: ModelName): Diagnosis {
   const { context } = failure;
   const reply = `${failure.status} ${failure.code}${failure.requestId ? ` (request-id ${failure.requestId})` : ''}`;
-  const provision = `entra-mail provision --tenant ${context.tenantId} --model ${model} --mailbox ${context.mailbox}`;
+  const provision = fixCommands(context, model).provision;
   const row = (cause: string, explanation: string, fix: string, exitCode: ExitCode = ExitCode.permission): Diagnosis => ({
     cause,
     explanation: `${reply}: ${explanation}`,
@@ -165,12 +165,7 @@ function diagnoseGraph(failure: Extract<MailFailure, { kind: 'graph' }>, model: 
         ExitCode.usage,
       );
     case 'ErrorSendAsDenied':
-      return diagnoseSendAs(
-        reply,
-        context.from ?? '',
-        context.mailbox,
-        `entra-mail verify --tenant ${context.tenantId} --model ${model} --mailbox ${context.mailbox}`,
-      );
+      return diagnoseSendAs(reply, context.from ?? '', context.mailbox, fixCommands(context, model).verify);
     case 'NoPermissionsInAccessToken':
       return model === 'graph-rbac'
         ? diagnoseExchangeRefusal(model, context, reply)

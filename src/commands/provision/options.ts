@@ -51,6 +51,7 @@ export interface ProvisionArgs extends TenantArgs {
   verify?: boolean;
   to?: string;
   restoreDeleted?: boolean;
+  app?: string;
 }
 
 export function withProvisionOptions<T>(yargs: Argv<T>): Argv<T & ProvisionArgs> {
@@ -103,6 +104,10 @@ export function withProvisionOptions<T>(yargs: Argv<T>): Argv<T & ProvisionArgs>
     .option('show-secret', { type: 'boolean', default: false, describe: 'Print the secret on stdout' })
     .option('redirect-uri', { type: 'string', array: true, describe: 'Extra redirect URI (repeatable)' })
     .option('site-url', { type: 'string', describe: 'Site root (dnn)' })
+    .option('app', {
+      type: 'string',
+      describe: 'An app entra-mail manages (client id or unique name): its name, model, profile and mailboxes are the defaults',
+    })
     .option('restore-deleted', {
       type: 'boolean',
       default: false,
