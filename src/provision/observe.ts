@@ -8,8 +8,7 @@ import { findServicePrincipalByAppId } from '../graph/service-principals.ts';
 import type { OAuth2PermissionGrant, ServicePrincipal } from '../graph/types.ts';
 import type { PermissionRequest } from '../core/models.ts';
 import { EXCHANGE_APP_ID, GRAPH_APP_ID } from '../core/well-known.ts';
-import { readJournal, settleDeliveries, type Journal } from '../credentials/journal.ts';
-import { sha256 } from './output.ts';
+import type { Journal } from '../credentials/journal.ts';
 import type { Desired, Observed, ResolvedPermission } from './types.ts';
 
 /**
@@ -20,7 +19,7 @@ import type { Desired, Observed, ResolvedPermission } from './types.ts';
 export async function observe(
   graph: GraphGateway,
   desired: Desired,
-  options: { journalPathFor: (tenantId: string) => string },
+  options: { openJournal: (tenantId: string) => Promise<{ journal: Journal | undefined; waited: boolean }> },
 ): Promise<Observed> {
   const [organization, application, graphSp, exchangeSp] = await Promise.all([
     getOrganization(graph),
@@ -32,7 +31,9 @@ export async function observe(
   if (graphSp) resources[GRAPH_APP_ID] = graphSp;
   if (exchangeSp) resources[EXCHANGE_APP_ID] = exchangeSp;
   const permissions = desired.permissions.map((p) => resolvePermission(p, resources));
-  const journalRead = readJournal(options.journalPathFor(organization.id));
+  // Takes the app's lock too (src/credentials/lock.ts), overlapping the reads below.
+  const journalRead = options.openJournal(organization.id);
+  journalRead.catch(() => undefined);
   let servicePrincipal: ServicePrincipal | undefined;
   let assignments: Observed['assignments'] = [];
   let grants: OAuth2PermissionGrant[] = [];
@@ -49,9 +50,11 @@ export async function observe(
       grants = found.filter((g): g is OAuth2PermissionGrant => g !== undefined);
     }
   }
+  const { journal, waited } = await journalRead;
+  // Another run held the app's lock meanwhile and may have changed it: read the tenant again.
+  if (waited) return observe(graph, desired, { openJournal: async () => ({ journal, waited: false }) });
   // Only on the create path: a deleted app keeps the unique name for 30 days (docs/graph-applications.md).
   const deletedApplication = application ? undefined : await findDeletedApplicationIfAllowed(graph, desired.uniqueName);
-  const journal: Journal | undefined = await settleDeliveries(await journalRead, sha256);
   return {
     organization,
     application,
