@@ -18,6 +18,7 @@ interface SandboxArgs {
   pageSize?: number;
   proxyPort?: number;
   fault?: string[];
+  filler?: number;
   json?: boolean;
   showSecret?: boolean;
 }
@@ -69,6 +70,7 @@ export function sandboxCommand(deps: Deps, state: CommandState): CommandModule<o
           array: true,
           describe: "Inject a fault at the network edge, e.g. 'POST /addPassword$ nth=2 commit-then-kill' (repeatable; see README)",
         })
+        .option('filler', { type: 'number', default: 0, describe: 'Start the tenant with N other apps, each with a service principal' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the settings as JSON' })
         .option('show-secret', {
           type: 'boolean',
@@ -95,6 +97,7 @@ export function sandboxCommand(deps: Deps, state: CommandState): CommandModule<o
           throw new UsageError(`--fault: ${error instanceof Error ? error.message : String(error)}`, { flag: '--fault' });
         }
       });
+      const filler = nonNegative(args.filler, '--filler', 100_000);
       const { startSandbox } = await import('../sandbox/index.ts');
       const sandbox = await startSandbox({
         port,
@@ -103,6 +106,7 @@ export function sandboxCommand(deps: Deps, state: CommandState): CommandModule<o
         statePath: args.state,
         faults,
         ...(proxyPort === undefined ? {} : { proxyPort }),
+        filler,
         knobs: Object.fromEntries(Object.entries(knobs).filter(([, v]) => v !== undefined)),
       });
       const envFile = await writeAdminEnvFile(sandbox.settings);

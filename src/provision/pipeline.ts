@@ -129,13 +129,7 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
     const plan = ctx.plan as ProvisionPlan;
     const journal = { ...(ctx.journal as Journal), appId: app.appId };
     if (!plan.certificate)
-      return applySecret(
-        { graph, nowMs: deps.clock.nowMs(), newRunId: deps.newId, saveJournal },
-        app,
-        desired,
-        plan.secret,
-        journal,
-      );
+      return applySecret({ graph, nowMs: deps.clock.nowMs(), newRunId: deps.newId, saveJournal }, app, desired, plan.secret, journal);
     const tenantId = (ctx.observed as Observed).organization.id;
     const lifecycle = {
       graph,

@@ -7,6 +7,7 @@ import { DEFAULT_ADMIN_GRAPH_ROLES, ensureAdminApp } from './admin-app.ts';
 import type { FaultRule, RequestLogEntry, SandboxContext, SandboxKnobs } from './context.ts';
 import { startSandboxProxy, type SandboxProxy } from './proxy.ts';
 import { createSandboxContext } from './create-context.ts';
+import { addFiller } from './filler.ts';
 import { resolveKnobs } from './knobs.ts';
 import { startSandboxSmtp, type SandboxSmtp } from './smtp/server.ts';
 import { writePwshStandIn } from './pwsh/install.ts';
@@ -35,6 +36,8 @@ export interface SandboxOptions {
   proxyPort?: number;
   /** Fault rules in place from the start (see traffic/fault-spec.ts for the one-line form). */
   faults?: FaultRule[];
+  /** Unmanaged applications (each with its service principal) added to a new tenant (src/sandbox/filler.ts). */
+  filler?: number;
   /** Test hook: the secret text addPassword mints (default: 40 random characters); see SandboxContext. */
   secretGenerator?: () => string;
 }
@@ -81,6 +84,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const loaded = statePath ? await readStateFile(statePath) : undefined;
   const state = loaded ?? createInitialState({ tenantId: options.tenantId, now: clock.now() });
   const admin = ensureAdminApp(state, options.adminGraphRoles ?? DEFAULT_ADMIN_GRAPH_ROLES, clock.now());
+  if (!loaded && options.filler) addFiller(state, options.filler, clock.now());
 
   const [certificates, signingKey] = await Promise.all([createSandboxCertificates(clock.now()), createSigningKey()]);
   const ctx = createSandboxContext({ state, clock, knobs: resolveKnobs(options.knobs), signingKey, ...(statePath ? { statePath } : {}) });
