@@ -1,25 +1,25 @@
-import { ConflictError } from '../core/errors.ts';
+import { ConflictError, PermissionError } from '../core/errors.ts';
 import { findApplicationByUniqueName } from '../graph/applications.ts';
 import { findPermissionGrant, listAppRoleAssignments } from '../graph/consent.ts';
+import { findDeletedApplication, type DeletedApplication } from '../graph/deleted-items.ts';
 import type { GraphGateway } from '../graph/gateway.ts';
 import { getOrganization } from '../graph/organization.ts';
 import { findServicePrincipalByAppId } from '../graph/service-principals.ts';
 import type { OAuth2PermissionGrant, ServicePrincipal } from '../graph/types.ts';
 import type { PermissionRequest } from '../core/models.ts';
 import { EXCHANGE_APP_ID, GRAPH_APP_ID } from '../core/well-known.ts';
-import { readJournal, settleDeliveries, type Journal } from '../credentials/journal.ts';
-import { sha256 } from './output.ts';
+import type { Journal } from '../credentials/journal.ts';
 import type { Desired, Observed, ResolvedPermission } from './types.ts';
 
 /**
  * The read phase: everything a plan needs, with independent reads in parallel. On an empty
- * tenant this is one round trip (organization, the app by uniqueName, both resource service
- * principals); the bench counts it.
+ * tenant this is two round trips (organization, the app by uniqueName, both resource service
+ * principals; then deleted items, for a deleted app holding the name); the bench counts them.
  */
 export async function observe(
   graph: GraphGateway,
   desired: Desired,
-  options: { journalPathFor: (tenantId: string) => string },
+  options: { openJournal: (tenantId: string) => Promise<{ journal: Journal | undefined; waited: boolean }> },
 ): Promise<Observed> {
   const [organization, application, graphSp, exchangeSp] = await Promise.all([
     getOrganization(graph),
@@ -31,7 +31,9 @@ export async function observe(
   if (graphSp) resources[GRAPH_APP_ID] = graphSp;
   if (exchangeSp) resources[EXCHANGE_APP_ID] = exchangeSp;
   const permissions = desired.permissions.map((p) => resolvePermission(p, resources));
-  const journalRead = readJournal(options.journalPathFor(organization.id));
+  // Takes the app's lock too (src/credentials/lock.ts), overlapping the reads below.
+  const journalRead = options.openJournal(organization.id);
+  journalRead.catch(() => undefined);
   let servicePrincipal: ServicePrincipal | undefined;
   let assignments: Observed['assignments'] = [];
   let grants: OAuth2PermissionGrant[] = [];
@@ -48,8 +50,36 @@ export async function observe(
       grants = found.filter((g): g is OAuth2PermissionGrant => g !== undefined);
     }
   }
-  const journal: Journal | undefined = await settleDeliveries(await journalRead, sha256);
-  return { organization, application, servicePrincipal, resources, permissions, assignments, grants, journal };
+  const { journal, waited } = await journalRead;
+  // Another run held the app's lock meanwhile and may have changed it: read the tenant again.
+  if (waited) return observe(graph, desired, { openJournal: async () => ({ journal, waited: false }) });
+  // Only on the create path: a deleted app keeps the unique name for 30 days (docs/graph-applications.md).
+  const deletedApplication = application ? undefined : await findDeletedApplicationIfAllowed(graph, desired.uniqueName);
+  return {
+    organization,
+    application,
+    ...(deletedApplication ? { deletedApplication } : {}),
+    servicePrincipal,
+    resources,
+    permissions,
+    assignments,
+    grants,
+    journal,
+  };
+}
+
+/**
+ * Listing deleted items needs Application.Read.All, which an identity with only
+ * Application.ReadWrite.OwnedBy lacks: then the create's own 400 (ObjectConflict on uniqueName)
+ * reports the held name instead (src/graph/errors.ts).
+ */
+async function findDeletedApplicationIfAllowed(graph: GraphGateway, uniqueName: string): Promise<DeletedApplication | undefined> {
+  try {
+    return await findDeletedApplication(graph, uniqueName);
+  } catch (error) {
+    if (error instanceof PermissionError) return undefined;
+    throw error;
+  }
 }
 
 /**
