@@ -111,6 +111,7 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
         sendAs: grants.sendAs,
         enableSmtpAuth: false,
         organization,
+        interactive: Boolean(deps.stdin.isTTY),
       });
       const changes: Change[] = [
         ...(needsExchange
@@ -169,7 +170,7 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
         const script = renderExchangeRemovalScript(
           buildExchangeInput(desired, { appId: app.appId, servicePrincipalId: sp.id, tenantId: organization.id }, options),
         );
-        exchange = await applyExchange(script, options);
+        exchange = await applyExchange(script, options, (line) => deps.stderr.write(`${line}\n`));
       }
       if (sp) await deleteServicePrincipal(graph, sp.id);
       await deleteApplication(graph, app.id);

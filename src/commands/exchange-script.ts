@@ -78,6 +78,7 @@ export function exchangeScriptCommand(deps: Deps, state: CommandState): CommandM
         sendAs: grants.sendAs,
         enableSmtpAuth: MODELS[model].exchange.smtpAuth || profile.exchange.smtpAuth,
         organization,
+        interactive: Boolean(deps.stdin.isTTY),
       });
       if (!modelNeedsExchange(model)) {
         deps.stdout.write(
@@ -102,7 +103,7 @@ export function exchangeScriptCommand(deps: Deps, state: CommandState): CommandM
         );
         return;
       }
-      const outcome = await applyExchange(script, options);
+      const outcome = await applyExchange(script, options, (line) => deps.stderr.write(`${line}\n`));
       const result = {
         model,
         appId: app.appId,

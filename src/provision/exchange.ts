@@ -19,6 +19,10 @@ export interface ExchangeOptions {
   sendAsIdentities: string[];
   enableSmtpAuth: boolean;
   generatedBy: string;
+  /** `--exchange-timeout` in ms (pwsh is stopped after it, exit 6). */
+  timeoutMs?: number;
+  /** stdin is a terminal, so pwsh may use it. */
+  interactive?: boolean;
 }
 
 /** Does the model have anything to do in Exchange (README.md#authorization-models---model)? */
@@ -82,11 +86,22 @@ export interface ExchangeOutcome {
  * Apply: write the script (not secret, but written atomically so a half script never runs), and
  * with `--exchange run` run exactly that file.
  */
-export async function applyExchange(script: string | undefined, options: ExchangeOptions): Promise<ExchangeOutcome> {
+/** `onLine` gets pwsh's output as it comes (the device-code sign-in prints what the admin must do). */
+export async function applyExchange(
+  script: string | undefined,
+  options: ExchangeOptions,
+  onLine?: (line: string) => void,
+): Promise<ExchangeOutcome> {
   if (script === undefined) return { mode: options.mode, status: 'skipped', scriptPath: null };
   await writeScriptFile(options.scriptPath, script);
   if (options.mode !== 'run') return { mode: options.mode, status: 'generated', scriptPath: options.scriptPath };
-  const result = await runExchangeScript({ pwshPath: options.pwshPath, scriptPath: options.scriptPath });
+  const result = await runExchangeScript({
+    pwshPath: options.pwshPath,
+    scriptPath: options.scriptPath,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    interactive: options.interactive ?? false,
+    ...(onLine ? { onLine } : {}),
+  });
   return { mode: options.mode, status: result.status === 'pending' ? 'pending' : 'applied', scriptPath: options.scriptPath, result };
 }
 

@@ -250,13 +250,17 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
     {
       title: 'Exchange Online',
       skip: () => skipApply() || request.exchange.mode === 'skip',
-      task: async (ctx) => {
+      // pwsh's lines (the device code to enter, above all) show under the task as they come, and stay.
+      rendererOptions: { persistentOutput: true, outputBar: Number.POSITIVE_INFINITY },
+      task: async (ctx, task) => {
         const app = currentApp(ctx);
         const sp = ctx.servicePrincipal as ServicePrincipal;
         const observed = ctx.observed as Observed;
         const options = exchangeOptionsFor(request, observed);
         ctx.script = renderScriptFor(desired, { appId: app.appId, servicePrincipalId: sp.id, tenantId: observed.organization.id }, options);
-        ctx.exchange = await applyExchange(ctx.script, options);
+        ctx.exchange = await applyExchange(ctx.script, options, (line) => {
+          task.output = line;
+        });
         checkpoint('after-exchange');
       },
     },

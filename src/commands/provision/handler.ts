@@ -38,6 +38,7 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
       const to = args.to !== undefined ? validateMailbox(args.to, '--to') : undefined;
       const { graph, token } = await openGraphSession(connection, args, deps);
       const request = buildProvisionRequest(await argsForExistingApp(graph, args), connection, deps.cwd, deps.env);
+      request.exchange.interactive = Boolean(deps.stdin.isTTY);
       // Preflight before any change: a run that cannot finish stops here with exit 4; a
       // dry run shows the gaps as part of the plan instead.
       let preflight: PreflightReport = { identity: 'unknown', checked: false, missing: [] };
