@@ -46,6 +46,11 @@ export function withExchangeConnectOptions<T>(yargs: Argv<T>): Argv<T & Exchange
     .option('exchange-timeout', EXCHANGE_TIMEOUT_OPTION) as Argv<T & ExchangeConnectArgs>;
 }
 
+/** App-only (certificate) Exchange sign-in needs the tenant's initial domain, so the tenant must be read. */
+export function needsTenantDomains(args: ExchangeConnectArgs & { exchange?: string }): boolean {
+  return (args.exchangeAuth ?? 'device') === 'certificate' && args.exchange !== 'skip';
+}
+
 /** How the generated script signs in to Exchange Online (docs/exchange-powershell.md#connecting). */
 export function parseExchangeConnect(args: ExchangeConnectArgs, organization?: Organization): ExchangeConnectOptions {
   const mode = (args.exchangeAuth ?? 'device') as ExchangeConnectOptions['mode'];
