@@ -67,11 +67,20 @@ export function planExchange(desired: Desired, options: ExchangeOptions): Change
         : `model ${desired.model} needs nothing in Exchange`,
     };
   }
-  const verb = options.mode === 'run' ? 'write and run' : 'write';
+  // Writing the script is a file here, not a change to the tenant: `--dry-run --detailed-exitcode`
+  // exits 0 on a converged app with --exchange script. Running it may change Exchange, which only
+  // the script's own checks can tell, so a run counts as a change.
+  if (options.mode === 'script') {
+    return {
+      step: 'exchange',
+      action: 'none',
+      summary: `write the Exchange Online script ${options.scriptPath} (no change to the tenant)`,
+    };
+  }
   return {
     step: 'exchange',
     action: 'update',
-    summary: `${verb} the Exchange Online script ${options.scriptPath} (it checks before it creates)`,
+    summary: `write and run the Exchange Online script ${options.scriptPath} (it checks before it creates)`,
   };
 }
 
