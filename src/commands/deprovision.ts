@@ -8,7 +8,7 @@ import { deleteApplication } from '../graph/applications.ts';
 import { getOrganization } from '../graph/organization.ts';
 import { deleteServicePrincipal, findServicePrincipalByAppId } from '../graph/service-principals.ts';
 import { isManagedApplication } from '../provision/application.ts';
-import { applyExchange, buildExchangeInput, modelNeedsExchange, type ExchangeOptions } from '../provision/exchange.ts';
+import { applyExchange, applyExchangeApi, buildExchangeInput, modelNeedsExchange, type ExchangeOptions } from '../provision/exchange.ts';
 import { journalPath, readJournal, writeJournal } from '../credentials/journal.ts';
 import type { Change, Desired } from '../provision/types.ts';
 import { findSelectedApplication, modelOf, parseAppSelector, withAppSelector, type AppSelectorArgs } from './shared/app-selector.ts';
@@ -19,6 +19,7 @@ import {
   withExchangeConnectOptions,
   type ExchangeConnectArgs,
 } from './shared/exchange-options.ts';
+import { resolveExchangeEndpoint, withExchangeApi } from './shared/exchange-api.ts';
 import { openGraphSession } from './shared/graph-session.ts';
 import type { CommandState } from './shared/command-state.ts';
 import { validateMailboxes } from '../core/validate.ts';
@@ -47,9 +48,9 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
         .option('send-as', { type: 'string', array: true, describe: 'Send As grants to take away' })
         .option('exchange', {
           type: 'string',
-          choices: ['script', 'run', 'skip'],
+          choices: ['script', 'run', 'api', 'skip'],
           default: 'script',
-          describe: 'Exchange removal: write it, run it, or skip',
+          describe: 'Exchange removal: write it, run it, call the admin API (api, experimental), or skip',
         })
         .option('script-out', { type: 'string', describe: 'Where to write the removal script' }) as never,
     handler: async (args) => {
@@ -63,7 +64,8 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       if (!args.yes && !args.dryRun && !interactive)
         throw new UsageError('deprovision deletes the app; pass --yes to confirm when not at a terminal.', { flag: '--yes' });
 
-      const { graph } = await openGraphSession(connection, args, deps);
+      const exchangeEndpoint = resolveExchangeEndpoint(args.exchangeEndpoint, connection, deps.env);
+      const { graph, credential } = await openGraphSession(connection, args, deps);
       const [organization, app] = await Promise.all([getOrganization(graph), findSelectedApplication(graph, selector, 'deprovision')]);
       if (!isManagedApplication(app)) {
         throw new ConflictError(`App ${app.appId} ('${app.displayName}') was not created by entra-mail; it is left alone.`, {
@@ -75,22 +77,28 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       const model = modelOf(app, args.model);
       const exchangeMode = (args.exchange ?? 'script') as ExchangeOptions['mode'];
       const needsExchange = modelNeedsExchange(model) && exchangeMode !== 'skip' && sp !== undefined;
-      const options = buildExchangeOptions(args, {
-        mode: exchangeMode,
-        scriptPath: resolve(deps.cwd, args.scriptOut ?? `${app.uniqueName ?? app.appId}.exchange-removal.ps1`),
-        connection,
-        env: deps.env,
-        sendAs,
-        enableSmtpAuth: false,
-        organization,
-      });
+      const options = withExchangeApi(
+        buildExchangeOptions(args, {
+          mode: exchangeMode,
+          scriptPath: resolve(deps.cwd, args.scriptOut ?? `${app.uniqueName ?? app.appId}.exchange-removal.ps1`),
+          connection,
+          env: deps.env,
+          sendAs,
+          enableSmtpAuth: false,
+          organization,
+        }),
+        { credential, connection, endpoint: exchangeEndpoint, verbose: Boolean(args.verbose), deps },
+      );
       const changes: Change[] = [
         ...(needsExchange
           ? [
               {
                 step: 'exchange' as const,
                 action: 'remove' as const,
-                summary: `${exchangeMode === 'run' ? 'run' : 'write'} the Exchange removal script ${options.scriptPath}`,
+                summary:
+                  exchangeMode === 'api'
+                    ? 'remove the Exchange Online objects through the admin API (experimental): each is read before it is removed'
+                    : `${exchangeMode === 'run' ? 'run' : 'write'} the Exchange removal script ${options.scriptPath}`,
               },
             ]
           : []),
@@ -125,10 +133,11 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
           Desired,
           'model' | 'displayName' | 'mailboxes'
         > as Desired;
-        const script = renderExchangeRemovalScript(
-          buildExchangeInput(desired, { appId: app.appId, servicePrincipalId: sp.id, tenantId: organization.id }, options),
-        );
-        exchange = await applyExchange(script, options);
+        const input = buildExchangeInput(desired, { appId: app.appId, servicePrincipalId: sp.id, tenantId: organization.id }, options);
+        exchange =
+          exchangeMode === 'api'
+            ? await applyExchangeApi(input, options, deps.clock, { removal: true })
+            : await applyExchange(renderExchangeRemovalScript(input), options);
       }
       if (sp) await deleteServicePrincipal(graph, sp.id);
       await deleteApplication(graph, app.id);
@@ -136,7 +145,9 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       const result = {
         appId: app.appId,
         changes,
-        exchange: exchange ? { status: exchange.status, scriptPath: exchange.scriptPath } : { status: 'skipped', scriptPath: null },
+        exchange: exchange
+          ? { status: exchange.status, scriptPath: exchange.scriptPath, ...(exchange.result ? { changes: exchange.result.changes } : {}) }
+          : { status: 'skipped', scriptPath: null },
       };
       deps.stdout.write(
         args.json ? `${JSON.stringify(result, null, 2)}\n` : `${changes.map((c) => `  ${c.action} ${c.step}: ${c.summary}`).join('\n')}\n`,

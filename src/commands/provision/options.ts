@@ -38,6 +38,7 @@ export interface ProvisionArgs extends TenantArgs {
   exchangeAuth?: string;
   exchangeAppId?: string;
   exchangeCertificate?: string;
+  exchangeEndpoint?: string;
   format?: string;
   out?: string;
   showSecret?: boolean;
@@ -84,7 +85,7 @@ export function withProvisionOptions<T>(yargs: Argv<T>): Argv<T & ProvisionArgs>
       type: 'string',
       choices: EXCHANGE_MODES as unknown as string[],
       default: 'script',
-      describe: 'Exchange step: write the script, run it, or skip',
+      describe: 'Exchange step: write the script, run it, call the admin API (api, experimental), or skip',
     })
     .option('script-out', { type: 'string', describe: 'Where to write the Exchange script (default ./<unique-name>.exchange.ps1)' })
     .option('pwsh', { type: 'string', describe: 'PowerShell 7 executable [env: ENTRA_MAIL_PWSH]' })
@@ -96,6 +97,10 @@ export function withProvisionOptions<T>(yargs: Argv<T>): Argv<T & ProvisionArgs>
     })
     .option('exchange-app-id', { type: 'string', describe: 'certificate sign-in: the admin app id' })
     .option('exchange-certificate', { type: 'string', describe: 'certificate sign-in: a .pfx file' })
+    .option('exchange-endpoint', {
+      type: 'string',
+      describe: "--exchange api: the admin endpoint's origin (default: the cloud's Exchange host) [env: ENTRA_MAIL_EXCHANGE_ENDPOINT]",
+    })
     .option('format', { type: 'string', describe: "Output: the profile's own (default) or env, json, yaml …" })
     .option('out', { type: 'string', describe: 'Config file incl. the secret, written 0600 atomically (default ./<unique-name>.<format>)' })
     .option('show-secret', { type: 'boolean', default: false, describe: 'Print the secret on stdout' })

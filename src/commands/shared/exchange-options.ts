@@ -12,6 +12,7 @@ export interface ExchangeConnectArgs {
   exchangeAppId?: string;
   exchangeCertificate?: string;
   pwsh?: string;
+  exchangeEndpoint?: string;
 }
 
 export function withExchangeConnectOptions<T>(yargs: Argv<T>): Argv<T & ExchangeConnectArgs> {
@@ -24,7 +25,11 @@ export function withExchangeConnectOptions<T>(yargs: Argv<T>): Argv<T & Exchange
     })
     .option('exchange-app-id', { type: 'string', describe: 'certificate sign-in: the admin app id' })
     .option('exchange-certificate', { type: 'string', describe: 'certificate sign-in: a .pfx file' })
-    .option('pwsh', { type: 'string', describe: 'PowerShell 7 executable [env: ENTRA_MAIL_PWSH]' }) as Argv<T & ExchangeConnectArgs>;
+    .option('pwsh', { type: 'string', describe: 'PowerShell 7 executable [env: ENTRA_MAIL_PWSH]' })
+    .option('exchange-endpoint', {
+      type: 'string',
+      describe: "--exchange api: the admin endpoint's origin (default: the cloud's Exchange host) [env: ENTRA_MAIL_EXCHANGE_ENDPOINT]",
+    }) as Argv<T & ExchangeConnectArgs>;
 }
 
 /** How the generated script signs in to Exchange Online (exchange-and-smtp.md §1.2). */

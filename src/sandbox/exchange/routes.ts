@@ -105,8 +105,10 @@ async function authorize(ctx: SandboxContext, req: SandboxRequest, tenant: strin
       req.requestId,
     );
   }
-  const isAdmin =
-    (claims.wids ?? []).some((wid) => ADMIN_ROLE_TEMPLATES.includes(wid)) || (claims.roles ?? []).includes('Exchange.ManageAsApp');
+  // Delegated: an Exchange-capable admin role. App-only: Exchange.ManageAsApp AND such a role
+  // (https://learn.microsoft.com/powershell/exchange/app-only-auth-powershell-v2).
+  const holdsRole = (claims.wids ?? []).some((wid) => ADMIN_ROLE_TEMPLATES.includes(wid));
+  const isAdmin = claims.idtyp === 'app' ? holdsRole && (claims.roles ?? []).includes('Exchange.ManageAsApp') : holdsRole;
   if (!isAdmin) {
     return cmdletErrorResponse(
       new ExchangeCmdletError(
