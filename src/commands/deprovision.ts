@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../core/deps.ts';
-import { ConflictError, UsageError } from '../core/errors.ts';
+import { ConflictError } from '../core/errors.ts';
 import { renderExchangeRemovalScript } from '../exchange/script.ts';
 import { deleteApplication } from '../graph/applications.ts';
 import { getOrganization } from '../graph/organization.ts';
@@ -21,6 +20,7 @@ import {
 } from './shared/exchange-options.ts';
 import { resolveExchangeEndpoint, withExchangeApi } from './shared/exchange-api.ts';
 import { openGraphSession } from './shared/graph-session.ts';
+import { assertConfirmable, confirmPlan, describeDeclined, formatChanges } from './shared/confirm.ts';
 import type { CommandState } from './shared/command-state.ts';
 import { validateMailboxes } from '../core/validate.ts';
 
@@ -60,9 +60,7 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       const mailboxes = validateMailboxes(args.mailbox);
       const sendAs = validateMailboxes(args.sendAs, '--send-as');
       parseExchangeConnect(args);
-      const interactive = Boolean(deps.stdin.isTTY);
-      if (!args.yes && !args.dryRun && !interactive)
-        throw new UsageError('deprovision deletes the app; pass --yes to confirm when not at a terminal.', { flag: '--yes' });
+      assertConfirmable(deps, { yes: Boolean(args.yes), dryRun: Boolean(args.dryRun), what: 'deprovision deletes the app' });
 
       const exchangeEndpoint = resolveExchangeEndpoint(args.exchangeEndpoint, connection, deps.env);
       const { graph, credential } = await openGraphSession(connection, args, deps);
@@ -117,14 +115,23 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
         );
         return;
       }
-      if (
-        !args.yes &&
-        !(await confirm(
-          deps,
-          `Delete app ${app.appId} ('${app.displayName}') and its service principal from tenant ${organization.id}? [y/N] `,
-        ))
-      ) {
-        deps.stderr.write('Nothing deleted.\n');
+      const warnings =
+        needsExchange && exchangeMode === 'script'
+          ? [
+              `the Exchange removal script is only written: the app's Exchange service principal and its permissions stay until someone runs ${options.scriptPath}.`,
+            ]
+          : [];
+      const outcome = await confirmPlan(
+        {
+          plan: ['Plan:', ...formatChanges(changes)],
+          warnings,
+          question: `Delete app ${app.appId} ('${app.displayName}') and its service principal from tenant ${organization.id}?`,
+          yes: Boolean(args.yes),
+        },
+        deps,
+      );
+      if (outcome === 'declined') {
+        deps.stderr.write(describeDeclined(organization.id));
         return;
       }
       let exchange: Awaited<ReturnType<typeof applyExchange>> | undefined;
@@ -154,15 +161,6 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       );
     },
   };
-}
-
-async function confirm(deps: Deps, question: string): Promise<boolean> {
-  const rl = createInterface({ input: deps.stdin, output: deps.stderr as NodeJS.WritableStream });
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
-  }
 }
 
 /** The app is gone, so every credential in its journal is too. */
