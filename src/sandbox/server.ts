@@ -73,6 +73,7 @@ async function handle(
     status: outcome === 'reset' ? 0 : outcome.status,
     requestId: req.requestId,
     ...(caller ? { caller } : {}),
+    ...(kind === 'exchange' ? { cmdlet: cmdletOf(req) } : {}),
   });
   if (MUTATING.has(req.method) && kind !== 'token' && kind !== 'unmatched') await ctx.persist();
   if (outcome === 'reset') {
@@ -203,4 +204,14 @@ function writeResponse(res: ServerResponse, req: SandboxRequest, kind: RouteKind
   if (payload) headers['content-length'] = String(payload.length);
   res.writeHead(response.status, headers);
   res.end(payload);
+}
+
+/** The cmdlet an InvokeCommand request runs (every Exchange call is a POST; the cmdlet tells reads from writes). */
+function cmdletOf(req: SandboxRequest): string {
+  try {
+    const name = (req.json() as { CmdletInput?: { CmdletName?: unknown } })?.CmdletInput?.CmdletName;
+    return typeof name === 'string' ? name : '';
+  } catch {
+    return '';
+  }
 }

@@ -83,6 +83,10 @@ export function anchorFromToken(token: string, tenantId: string): string {
 
 const TRANSIENT = new Set([500, 502, 503, 504]);
 const MAX_ATTEMPTS = 6;
+/** What the module asks for (`Prefer: odata.maxpagesize=1000`); the server may send less. */
+const PAGE_SIZE = 1000;
+/** A bound on a runaway next-link chain: 100 pages of 1,000 objects. */
+const MAX_PAGES = 100;
 
 export class ExchangeAdminApi {
   /** Writes `--dry-run` would have sent, in order. */
@@ -128,9 +132,37 @@ export class ExchangeAdminApi {
     }
   }
 
+  /** One cmdlet, every page: the next page is the same body POSTed to `@odata.nextLink`. */
   private async send(call: CmdletCall): Promise<{ value: CmdletOutput; warnings: string[] }> {
     const { endpoint, tenantId } = this.options;
-    const url = `${endpoint.replace(/\/+$/, '')}/adminapi/beta/${encodeURIComponent(tenantId)}/InvokeCommand`;
+    let url: string | undefined = `${endpoint.replace(/\/+$/, '')}/adminapi/beta/${encodeURIComponent(tenantId)}/InvokeCommand`;
+    const value: CmdletOutput = [];
+    const warnings: string[] = [];
+    for (let page = 1; url !== undefined && page <= MAX_PAGES; page++) {
+      const answer = await this.sendPage(url, call);
+      value.push(...answer.value);
+      warnings.push(...answer.warnings);
+      url = answer.nextLink === undefined ? undefined : this.checkNextLink(answer.nextLink);
+    }
+    return { value, warnings };
+  }
+
+  /** A next link leads to the same endpoint, never elsewhere: the token goes nowhere else. */
+  private checkNextLink(link: string): string {
+    const next = new URL(link, this.options.endpoint);
+    if (next.origin !== new URL(this.options.endpoint).origin) {
+      throw new ExternalToolError(`Exchange Online answered with a next page on another host (${next.origin}); not followed.`, {
+        step: 'exchange',
+      });
+    }
+    return next.href;
+  }
+
+  private async sendPage(
+    url: string,
+    call: CmdletCall,
+  ): Promise<{ value: CmdletOutput; warnings: string[]; nextLink: string | undefined }> {
+    const { tenantId } = this.options;
     const token = await this.options.getToken();
     let response: Response;
     try {
@@ -144,6 +176,7 @@ export class ExchangeAdminApi {
           'x-cmdletname': call.cmdlet,
           'x-clientapplication': 'entra-mail',
           'x-responseformat': 'json',
+          prefer: `odata.maxpagesize=${PAGE_SIZE}`,
         },
         body: JSON.stringify({ CmdletInput: { CmdletName: call.cmdlet, Parameters: call.parameters } }),
         signal: AbortSignal.timeout(Math.max(1000, Math.min(120_000, this.options.deadlineAt - this.options.clock.nowMs()))),
@@ -158,7 +191,8 @@ export class ExchangeAdminApi {
     if (!response.ok) throw toFailure(call.cmdlet, response, body, requestId);
     const value = Array.isArray(body?.value) ? (body.value as CmdletOutput) : [];
     const warnings = Array.isArray(body?.['@adminapi.warnings']) ? (body['@adminapi.warnings'] as unknown[]).map(String) : [];
-    return { value, warnings };
+    const nextLink = typeof body?.['@odata.nextLink'] === 'string' ? body['@odata.nextLink'] : undefined;
+    return { value, warnings, nextLink };
   }
 
   private async waitBeforeRetry(error: unknown, attempt: number, call: CmdletCall, idempotent: boolean): Promise<void> {
@@ -242,6 +276,7 @@ function toFailure(cmdlet: string, response: Response, body: ErrorBody | undefin
 interface ErrorBody {
   value?: unknown;
   '@adminapi.warnings'?: unknown;
+  '@odata.nextLink'?: unknown;
   error?: { message?: unknown; details?: { message?: unknown }[] };
 }
 
