@@ -92,7 +92,8 @@ async function dispatch(
   found: FoundRoute,
 ): Promise<Outcome> {
   const now = () => ctx.clock.now();
-  if ((kind === 'graph' || kind === 'token') && ctx.knobs.latencyMs > 0) await ctx.clock.sleep(ctx.knobs.latencyMs);
+  // Every service call pays the network's latency: Graph, token and the Exchange admin endpoint alike.
+  if ((kind === 'graph' || kind === 'token' || kind === 'exchange') && ctx.knobs.latencyMs > 0) await ctx.clock.sleep(ctx.knobs.latencyMs);
   const fault = takeFault(ctx, { kind, method: req.method, path: req.path });
   if (fault && !fault.commit) return faultOutcome(req, fault, now());
   if (kind === 'graph') {
