@@ -55,8 +55,8 @@ export async function applyExchangeViaApi(
   }
   if (model.rbacRole) {
     const role = model.rbacRole;
-    const scopeName = input.scopeName ?? defaultScopeName(input.appId);
-    const filter = buildScopeFilter({ mailboxes, ...(input.scopeGroup === undefined ? {} : { group: input.scopeGroup }) });
+    const scopeName = defaultScopeName(input.appId);
+    const filter = buildScopeFilter(mailboxes);
     changes.push(
       await converge(api, {
         object: `management-scope ${scopeName}`,

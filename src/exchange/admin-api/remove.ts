@@ -24,7 +24,7 @@ export async function removeExchangeViaApi(input: ExchangeScriptInput, api: Exch
 
   if (model.rbacRole) {
     const role = model.rbacRole;
-    const scopeName = input.scopeName ?? defaultScopeName(input.appId);
+    const scopeName = defaultScopeName(input.appId);
     const assignments = identity === undefined ? [] : await rbacAssignments(api, identity, role, scopeName);
     if (assignments.length === 0) changes.push({ object: `role-assignment ${role}`, action: 'none' });
     for (const assignment of assignments) {
