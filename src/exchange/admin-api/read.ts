@@ -48,20 +48,10 @@ export async function rbacAssignments(
 }
 
 /**
- * An OPATH filter compared as Exchange may hand it back: case, redundant outer parentheses and
- * whitespace differ between what was set and what Get-ManagementScope returns.
+ * An OPATH filter compared as the script compares it: Exchange may add parentheses or change the
+ * spacing when it hands the filter back as RecipientFilter, and case does not matter
+ * (docs/exchange-powershell.md).
  */
 export function normalizeFilter(filter: string): string {
-  let value = filter.trim().replace(/\s+/g, ' ');
-  while (value.startsWith('(') && value.endsWith(')') && balanced(value.slice(1, -1))) value = value.slice(1, -1).trim();
-  return value.replace(/\(\s+/g, '(').replace(/\s+\)/g, ')').toLowerCase();
-}
-
-function balanced(value: string): boolean {
-  let depth = 0;
-  for (const char of value) {
-    if (char === '(') depth++;
-    if (char === ')' && --depth < 0) return false;
-  }
-  return depth === 0;
+  return filter.replace(/[\s()]/g, '').toLowerCase();
 }
