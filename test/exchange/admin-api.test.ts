@@ -11,7 +11,7 @@ import { runCli, startTestTenant } from '../helpers/cli.ts';
  * own checks, so a difference in what the API path reads or writes shows here.
  */
 
-const MODELS_WITH_EXCHANGE: ModelName[] = ['smtp', 'delegated-smtp'];
+const MODELS_WITH_EXCHANGE: ModelName[] = ['graph-rbac', 'smtp', 'smtp-rbac', 'delegated-smtp'];
 
 interface Provisioned {
   appId: string;

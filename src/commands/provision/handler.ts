@@ -12,6 +12,7 @@ import { resolveConnection } from '../shared/connection.ts';
 import { resolveExchangeEndpoint, withExchangeApi } from '../shared/exchange-api.ts';
 import { formatExchangeCalls } from '../shared/exchange-calls.ts';
 import { openGraphSession } from '../shared/graph-session.ts';
+import { argsForExistingApp, checkAppArgs } from './existing-app.ts';
 import { buildProvisionRequest, withProvisionOptions, type ProvisionArgs } from './options.ts';
 import { assertPrivileges, checkPrivileges, describeMissing, type PreflightReport } from '../../preflight/check-privileges.ts';
 
@@ -32,11 +33,14 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
       state.json = Boolean(args.json);
       state.verbose = Boolean(args.verbose);
       const connection = resolveConnection(args, deps);
-      const request = buildProvisionRequest(args, connection, deps.cwd, deps.env);
+      checkAppArgs(args);
+      // Without --app everything is validated before sign-in; with it, once the app is read.
+      if (args.app === undefined) buildProvisionRequest(args, connection, deps.cwd, deps.env);
       // Validated before sign-in like every other value: a bad --to must not surface after the changes.
       const to = args.to !== undefined ? validateMailbox(args.to, '--to') : undefined;
       const exchangeEndpoint = resolveExchangeEndpoint(args.exchangeEndpoint, connection, deps.env);
       const { graph, token, credential } = await openGraphSession(connection, args, deps);
+      const request = buildProvisionRequest(await argsForExistingApp(graph, args), connection, deps.cwd, deps.env);
       request.exchange = withExchangeApi(request.exchange, {
         credential,
         connection,
