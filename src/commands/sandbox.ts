@@ -129,6 +129,7 @@ export function sandboxSettingsJson(s: SandboxSettings, envFile: string, showSec
     authorityHost: s.authorityHost,
     graphEndpoint: s.graphEndpoint,
     smtpHost: s.smtpHost,
+    exchangeEndpoint: s.exchangeEndpoint,
     caFile: s.caFile,
     pwsh: s.pwshPath,
     ...(s.proxyUrl ? { proxyUrl: s.proxyUrl } : {}),
@@ -151,6 +152,7 @@ export function adminEnvironment(s: SandboxSettings): Record<string, string> {
     AZURE_AUTHORITY_HOST: s.authorityHost,
     ENTRA_MAIL_GRAPH_ENDPOINT: s.graphEndpoint,
     ENTRA_MAIL_SMTP_HOST: s.smtpHost,
+    ENTRA_MAIL_EXCHANGE_ENDPOINT: s.exchangeEndpoint,
     ENTRA_MAIL_PWSH: s.pwshPath,
   };
 }
@@ -172,6 +174,7 @@ export function formatSandboxSettings(s: SandboxSettings, envFile: string, showS
     `  authority host  ${s.authorityHost}`,
     `  Graph endpoint  ${s.graphEndpoint}`,
     `  SMTP host       ${s.smtpHost}`,
+    `  Exchange admin  ${s.exchangeEndpoint}`,
     `  CA to trust     ${s.caFile}`,
     `  pwsh stand-in   ${s.pwshPath}`,
     ...(s.proxyUrl ? [`  HTTPS proxy     ${s.proxyUrl} (login.microsoftonline.com, graph.microsoft.com, outlook.office365.com)`] : []),
