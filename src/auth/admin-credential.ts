@@ -14,6 +14,7 @@ export async function createAdminCredential(signIn: AdminSignIn): Promise<TokenC
   const common = {
     authorityHost: signIn.authorityHost,
     disableInstanceDiscovery: !isMicrosoftAuthorityHost(signIn.authorityHost),
+    ...(signIn.trail ? { additionalPolicies: [{ policy: trailPolicy(signIn.trail), position: 'perRetry' as const }] } : {}),
   };
   switch (signIn.mode) {
     case 'env': {
@@ -51,4 +52,30 @@ export async function createAdminCredential(signIn: AdminSignIn): Promise<TokenC
         ? new identity.ManagedIdentityCredential({ clientId: signIn.env.AZURE_CLIENT_ID })
         : new identity.ManagedIdentityCredential();
   }
+}
+
+/**
+ * --verbose: each HTTP exchange of the sign-in, as method, URL, status and Entra's request id.
+ * A pipeline policy sees the request before the body is sent and the response after; it never
+ * reads either body (they carry secrets and tokens).
+ */
+function trailPolicy(trail: (line: string) => void) {
+  return {
+    name: 'entra-mail-trail',
+    async sendRequest<
+      Req extends { method: string; url: string },
+      Res extends { status: number; headers: { get(name: string): string | undefined } },
+    >(request: Req, next: (request: Req) => Promise<Res>): Promise<Res> {
+      const url = request.url.split('?')[0];
+      try {
+        const response = await next(request);
+        const id = response.headers.get('x-ms-request-id') ?? response.headers.get('request-id');
+        trail(`${request.method} ${url} → ${response.status}${id ? ` (request-id ${id})` : ''}`);
+        return response;
+      } catch (error) {
+        trail(`${request.method} ${url} → ${(error as { code?: string }).code ?? 'failed'}`);
+        throw error;
+      }
+    },
+  };
 }

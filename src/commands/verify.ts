@@ -42,7 +42,10 @@ export function verifyCommand(deps: Deps, state: CommandState): CommandModule<ob
           type: 'string',
           describe: 'Environment variable holding the app secret (default ENTRA_MAIL_CLIENT_SECRET)',
         })
-        .option('secret-file', { type: 'string', describe: 'File whose first line is the app secret' })
+        .option('secret-file', {
+          type: 'string',
+          describe: 'File with the app secret: the secret alone, or a config file entra-mail wrote (KEY=value; comments skipped)',
+        })
         .option('secret-stdin', { type: 'boolean', describe: 'Read the app secret from stdin' })
         .option('certificate', { type: 'string', describe: 'Certificate PEM (instead of a secret)' })
         .option('private-key', { type: 'string', describe: 'Private key PEM file for --certificate' })
@@ -74,7 +77,9 @@ export function verifyCommand(deps: Deps, state: CommandState): CommandModule<ob
           endpoints: connection.endpoints,
           graphScope: connection.graphScope,
           sendTestMessage: args.send !== false,
-          secretPropagationDeadlineMs: 120_000,
+          // A secret given to verify is usually not minutes old: a wrong one fails at the first
+          // answer instead of being retried for two minutes as a replicating one would be.
+          secretPropagationDeadlineMs: 0,
         },
         { clock: deps.clock, log: args.verbose ? (line) => deps.stderr.write(`  ${line}\n`) : undefined },
       );

@@ -13,6 +13,8 @@ export interface AdminSignIn {
   prompt: (message: string) => void;
   /** Public client id for browser / device-code sign-in (default: @azure/identity's own). */
   clientId?: string;
+  /** --verbose: one line per HTTP exchange with the token endpoint (method, URL, status, request-id). */
+  trail?: (line: string) => void;
 }
 
 /** The resolved connection flags (src/commands/shared/connection.ts builds it; exit 2 before anything is sent). */

@@ -34,6 +34,11 @@ export interface ProvisionRequest {
    * signed-in identity against what this plan will actually do, and throws to stop the run.
    */
   onPlan?: (plan: ProvisionPlan, observed: Observed) => void;
+  /**
+   * Called after the plan and before the first change when the plan changes the tenant (plan,
+   * then ask: src/commands/shared/confirm.ts). Resolves false to stop with nothing changed.
+   */
+  confirm?: (plan: ProvisionPlan, observed: Observed) => Promise<boolean>;
 }
 
 /** The listr2 context: facts only (house style habit 4). */
@@ -50,6 +55,8 @@ export interface ProvisionContext {
   script?: string;
   exchange?: ExchangeOutcome;
   delivered?: DeliveredOutput;
+  /** The admin answered no to the plan: nothing was changed. */
+  declined?: boolean;
 }
 
 export interface ProvisionPlan {
@@ -250,8 +257,20 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
       },
     },
   ];
+  // Read and plan, then (outside any task list, so the question is not drawn over) ask, then apply.
   const ctx: ProvisionContext = { desired };
-  return runTasks(tasks, ctx, { mode: chooseProgressMode({ json: request.json, stderr: deps.stderr }), stderr: deps.stderr });
+  const progress = { mode: chooseProgressMode({ json: request.json, stderr: deps.stderr }), stderr: deps.stderr };
+  await runTasks(tasks.slice(0, 2), ctx, progress);
+  const plan = ctx.plan as ProvisionPlan;
+  if (!request.dryRun && request.confirm && changesTenant(plan, request.exchange)) {
+    if (!(await request.confirm(plan, ctx.observed as Observed))) return { ...ctx, declined: true };
+  }
+  return runTasks(tasks.slice(2), ctx, progress);
+}
+
+/** Writing the Exchange script is a local file, not a tenant change; running it is one. */
+export function changesTenant(plan: ProvisionPlan, exchange: ExchangeOptions): boolean {
+  return plan.changes.some((c) => changed(c) && (c.step !== 'exchange' || exchange.mode === 'run'));
 }
 
 function currentApp(ctx: ProvisionContext): Application {

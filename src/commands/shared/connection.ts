@@ -87,36 +87,62 @@ export async function trustCaFile(path: string | undefined): Promise<void> {
 
 /**
  * Sign in before any task list starts (house style habit 4: listr2 overwrote prompt output),
- * and get the first Graph token now so a wrong credential fails fast with exit 3.
+ * and get the first Graph token now so a wrong credential fails fast with exit 3. The authority is
+ * probed at the same time (src/auth/diagnose-sign-in.ts): an untrusted certificate, an endpoint that
+ * cannot be reached or an unknown tenant is reported at once, by name, not after MSAL's retries.
  */
-export async function signIn(connection: Connection, deps: Deps): Promise<{ credential: TokenCredential; token: string }> {
+export async function signIn(
+  connection: Connection,
+  deps: Deps,
+  options: { trail?: (line: string) => void } = {},
+): Promise<{ credential: TokenCredential; token: string }> {
   const credential = await deps.createAdminCredential({
     mode: connection.authMode,
     tenant: connection.tenant,
     authorityHost: connection.endpoints.authorityHost,
     env: deps.env,
     prompt: (message) => deps.stderr.write(`${message}\n`),
+    ...(options.trail ? { trail: options.trail } : {}),
   });
   const { AuthError } = await import('../../core/errors.ts');
+  const { explainAdminAadsts, probeAuthority, readAadsts } = await import('../../auth/diagnose-sign-in.ts');
+  const abort = new AbortController();
+  // Managed identity and the Azure CLI sign in elsewhere (IMDS, az); the others start at the authority.
+  const probe = ['env', 'device-code', 'browser'].includes(connection.authMode)
+    ? probeAuthority(connection.endpoints.authorityHost, connection.tenant, { trail: options.trail })
+    : Promise.resolve(undefined);
+  const tokenRequest = credential.getToken(connection.graphScope, { abortSignal: abort.signal });
+  tokenRequest.catch(() => undefined);
+  const probeFailure = probe.then((failure) => {
+    if (failure) throw failure;
+    return tokenRequest;
+  });
   try {
-    const token = await credential.getToken(connection.graphScope);
+    const token = await Promise.race([tokenRequest, probeFailure]);
     if (!token) throw new Error('no token');
     return { credential, token: token.token };
   } catch (error) {
-    throw new AuthError(`Admin sign-in (${connection.authMode}) to tenant ${connection.tenant} failed: ${describeAuthFailure(error)}`, {
-      step: 'sign-in',
-      object: `tenant ${connection.tenant}`,
-      code: aadstsCode(error),
-      suggestion:
-        connection.authMode === 'env'
-          ? 'Check AZURE_CLIENT_ID / AZURE_CLIENT_SECRET and --tenant.'
-          : 'Sign in again with an administrator account of that tenant.',
-    });
+    // A device-code or browser flow still waiting for the admin must not keep the process alive.
+    abort.abort();
+    if (error instanceof Error && 'exitCode' in error) throw error;
+    const explained = await probe;
+    if (explained) throw explained;
+    const code = readAadsts(error);
+    const known = code !== undefined ? explainAdminAadsts(code, { tenant: connection.tenant, mode: connection.authMode }) : undefined;
+    throw new AuthError(
+      known?.message ?? `Admin sign-in (${connection.authMode}) to tenant ${connection.tenant} failed: ${describeAuthFailure(error)}`,
+      {
+        step: 'sign-in',
+        object: `tenant ${connection.tenant}`,
+        code: code !== undefined ? `AADSTS${code}` : undefined,
+        suggestion:
+          known?.suggestion ??
+          (connection.authMode === 'env'
+            ? 'Check AZURE_CLIENT_ID / AZURE_CLIENT_SECRET and --tenant.'
+            : 'Sign in again with an administrator account of that tenant.'),
+      },
+    );
   }
-}
-
-function aadstsCode(error: unknown): string | undefined {
-  return /AADSTS\d+/.exec(String((error as Error)?.message ?? ''))?.[0];
 }
 
 /** The first line of an MSAL/identity error, with anything token-like removed. */
