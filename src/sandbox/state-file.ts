@@ -19,7 +19,7 @@ export async function readStateFile(path: string): Promise<TenantState | undefin
 
 /**
  * Writes the state atomically: a 0600 temp file created with O_EXCL next to the target, fsync,
- * then rename — a crash leaves the old or the new file, never a partial one (style.md habit 9).
+ * then rename — a crash leaves the old or the new file, never a partial one.
  * The file holds no secret text (only SHA-256 hashes), but 0600 costs nothing.
  */
 export async function writeStateFile(path: string, state: TenantState): Promise<void> {

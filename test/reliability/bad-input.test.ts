@@ -4,9 +4,9 @@ import { after, before, describe, it } from 'node:test';
 import { startHarness, type Harness } from '../../scripts/lib/harness.ts';
 
 /**
- * Bad input (issue 7 item 4): every flag and config value with a malformed value → exit 2, a
+ * Bad input: every flag and config value with a malformed value → exit 2, a
  * message naming the flag, and no request at all — not even a token request, because validation
- * runs before sign-in (cli.md exit code 2).
+ * runs before sign-in (README.md#exit-codes).
  */
 describe('bad input: exit 2, the flag named, nothing sent', () => {
   let h: Harness;

@@ -36,7 +36,7 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
       // Validated before sign-in like every other value: a bad --to must not surface after the changes.
       const to = args.to !== undefined ? validateMailbox(args.to, '--to') : undefined;
       const { graph, token } = await openGraphSession(connection, args, deps);
-      // Preflight before any change (issue 7): a run that cannot finish stops here with exit 4; a
+      // Preflight before any change: a run that cannot finish stops here with exit 4; a
       // dry run shows the gaps as part of the plan instead.
       let preflight: PreflightReport = { identity: 'unknown', checked: false, missing: [] };
       let warnings: string[] = [];

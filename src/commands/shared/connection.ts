@@ -8,7 +8,7 @@ import type { Deps } from '../../core/deps.ts';
 import { UsageError } from '../../core/errors.ts';
 import { validateHostPort, validateHttpsUrl, validateTenant } from '../../core/validate.ts';
 
-/** The options every tenant command takes (cli.md "Options every tenant command takes"). */
+/** The options every tenant command takes (README.md#signing-in---auth). */
 export interface TenantArgs {
   tenant?: string;
   auth?: string;
@@ -86,10 +86,10 @@ export async function trustCaFile(path: string | undefined): Promise<void> {
 }
 
 /**
- * Sign in before any task list starts (house style habit 4: listr2 overwrote prompt output),
- * and get the first Graph token now so a wrong credential fails fast with exit 3. The authority is
- * probed at the same time (src/auth/diagnose-sign-in.ts): an untrusted certificate, an endpoint that
- * cannot be reached or an unknown tenant is reported at once, by name, not after MSAL's retries.
+ * Sign in before any task list starts (listr2 overwrote prompt output), and get the first Graph
+ * token now so a wrong credential fails fast with exit 3. The authority is probed at the same
+ * time (src/auth/diagnose-sign-in.ts): an untrusted certificate, an endpoint that cannot be
+ * reached or an unknown tenant is reported at once, by name, not after MSAL's retries.
  */
 export async function signIn(
   connection: Connection,

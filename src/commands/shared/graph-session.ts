@@ -17,7 +17,7 @@ export async function openGraphSession(
   await trustCaFile(args.caFile);
   const trail = args.verbose ? (line: string) => deps.stderr.write(`  http: ${line}\n`) : undefined;
   const { credential, token } = await signIn(connection, deps, { trail });
-  // The Graph SDK loads only for commands that talk to Graph (issue 2: cold start).
+  // The Graph SDK loads only for commands that talk to Graph (cold start).
   const { createGraphTransport } = await import('../../graph/client.ts');
   const transport = createGraphTransport({
     credential,

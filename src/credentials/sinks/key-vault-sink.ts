@@ -9,7 +9,7 @@ import type { DeliveredConfig, Sink } from '../types.ts';
  * secret (the store Azure rotation automation reads), tagged with its keyId and the app's client
  * id, so the vault itself records which credential it holds. Rollback on a failed verification:
  * the previous version's value is set again as the current version and the failed version is
- * disabled, so a reader of "latest" gets the old, working value (matrix row 16).
+ * disabled, so a reader of "latest" gets the old, working value (docs/reliability.md#failed-verification).
  */
 export function keyVaultSink(options: {
   vaultUrl: string;
@@ -20,7 +20,7 @@ export function keyVaultSink(options: {
 }): Sink {
   // A vault outside *.vault.azure.net (the sandbox) cannot pass the SDK's challenge-domain check.
   const disableChallengeResourceVerification = !isMicrosoftAuthorityHost(options.authorityHost);
-  // The Key Vault SDK loads only when a vault sink is used (issue 2: cold start).
+  // The Key Vault SDK loads only when a vault sink is used (cold start).
   let client: SecretClient | undefined;
   const vault = async (): Promise<SecretClient> =>
     (client ??= new (await import('@azure/keyvault-secrets')).SecretClient(options.vaultUrl, options.credential, {
