@@ -122,11 +122,6 @@ export class ServiceError extends EntraMailError {
   readonly exitCode = ExitCode.service;
 }
 
-/** Not a failure: `status` found something due, or a detailed dry run found changes. */
-export class AttentionError extends EntraMailError {
-  readonly exitCode = ExitCode.attention;
-}
-
 export function isEntraMailError(error: unknown): error is EntraMailError {
   return error instanceof EntraMailError;
 }
