@@ -1,22 +1,32 @@
 import { parseArgs } from 'node:util';
 import { runCampaign } from './lib/campaign.ts';
+import { runKillCampaign, type KillFigures } from './lib/kill-campaign.ts';
 
 /**
  * The reliability figures in one command (docs/reliability.md#headline-figures):
  *
- *   node scripts/reliability.ts [--runs 200] [--seed 1] [--json]   (RELIABILITY_TRACE=1: stderr of failing runs)
+ *   node scripts/reliability.ts [--runs 200] [--kills 40] [--seed 1] [--json]   (RELIABILITY_TRACE=1: stderr of failing runs)
  *
- * A randomized fault campaign against the sandbox: every run draws faults from the scenarios of docs/reliability.md
- * that apply, provisions, reruns clean, and checks the tenant and every output. Exit 0 only when
- * every count that must be zero is zero. Not part of `npm test` (a test runs it with --runs 20).
+ * A randomized fault campaign against the sandbox: every run draws faults from the scenarios of
+ * docs/reliability.md that apply, provisions, reruns clean, and checks the tenant and every output. Then the kill
+ * campaign (scripts/lib/kill-campaign.ts): `--kills` runs of rotate and provision as child
+ * processes with file, hook and Key Vault sinks, each killed with SIGKILL and run again; `--kills 500`
+ * for the full figure (about a quarter of an hour on two cores). Exit 0 only when every count that
+ * must be zero is zero. Not part of `npm test` (a test runs it with --runs 20 --kills 0).
  */
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '200' }, seed: { type: 'string', default: '1' }, json: { type: 'boolean', default: false } },
+  options: {
+    runs: { type: 'string', default: '200' },
+    kills: { type: 'string', default: '40' },
+    seed: { type: 'string', default: '1' },
+    json: { type: 'boolean', default: false },
+  },
 });
 const runs = Number(values.runs);
+const kills = Number(values.kills);
 const seed = Number(values.seed);
-if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed)) {
-  process.stderr.write('usage: node scripts/reliability.ts [--runs N] [--seed N] [--json]\n');
+if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(kills) || kills < 0 || !Number.isInteger(seed)) {
+  process.stderr.write('usage: node scripts/reliability.ts [--runs N] [--kills N] [--seed N] [--json]\n');
   process.exit(2);
 }
 
@@ -27,7 +37,20 @@ const figures = await runCampaign({
   onProgress: (done) => done % 50 === 0 && process.stderr.write(`  ${done}/${runs} runs\n`),
 });
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
+const killStarted = performance.now();
+const killed: KillFigures | undefined =
+  kills > 0
+    ? await runKillCampaign({
+        runs: kills,
+        seed,
+        onProgress: (done) => done % 25 === 0 && process.stderr.write(`  ${done}/${kills} kills\n`),
+      })
+    : undefined;
+const killSeconds = ((performance.now() - killStarted) / 1000).toFixed(1);
 const mustBeZero = [
+  ...(killed
+    ? [killed.secretsLost, killed.sinksHoldingRevoked, killed.unheldAfterConvergence, killed.duplicateObjects, killed.notConverged]
+    : []),
   figures.objectsOrphaned,
   figures.credentialsOrphaned,
   figures.secretsLost,
@@ -38,8 +61,10 @@ const mustBeZero = [
   figures.notConverged,
 ];
 
-if (values.json) process.stdout.write(`${JSON.stringify({ seed, seconds: Number(seconds), ...figures }, null, 2)}\n`);
-else {
+if (values.json) {
+  const kill = killed ? { kill: { seconds: Number(killSeconds), ...killed } } : {};
+  process.stdout.write(`${JSON.stringify({ seed, seconds: Number(seconds), ...figures, ...kill }, null, 2)}\n`);
+} else {
   const rows: [string, number][] = [
     ['runs', figures.runs],
     ['faults injected', figures.faultsInjected],
@@ -54,5 +79,24 @@ else {
   ];
   process.stdout.write(`Reliability campaign (seed ${seed}, ${seconds} s)\n${rows.map(([k, v]) => `  ${k.padEnd(36)} ${v}`).join('\n')}\n`);
   for (const failure of figures.failures.slice(0, 20)) process.stdout.write(`  ! ${failure}\n`);
+  if (killed) {
+    const killRows: [string, number][] = [
+      ['runs killed and run again', killed.runs],
+      ['  killed at a random moment', killed.killedByTimer],
+      ['  killed by their --on-rotate hook', killed.killedInHook],
+      ['  killed while their hook blocked', killed.killedWhileHookBlocked],
+      ['  finished before the kill', killed.finishedBeforeKill],
+      ['secrets lost', killed.secretsLost],
+      ['sinks holding a revoked secret', killed.sinksHoldingRevoked],
+      ['valid secrets held by no sink', killed.unheldAfterConvergence],
+      ['duplicate objects', killed.duplicateObjects],
+      ['runs not converged', killed.notConverged],
+      ['(superseded, inside the grace period)', killed.retiringInGrace],
+    ];
+    process.stdout.write(
+      `Kill campaign (seed ${seed}, ${killSeconds} s)\n${killRows.map(([k, v]) => `  ${k.padEnd(36)} ${v}`).join('\n')}\n`,
+    );
+    for (const failure of killed.failures.slice(0, 20)) process.stdout.write(`  ! ${failure}\n`);
+  }
 }
 process.exitCode = mustBeZero.every((n) => n === 0) ? 0 : 1;
