@@ -10,6 +10,7 @@ import { buildProvisionResult, type ProvisionResult } from '../../provision/resu
 import { certificateSignIn } from '../../provision/certificate.ts';
 import { resolveConnection } from '../shared/connection.ts';
 import { openGraphSession } from '../shared/graph-session.ts';
+import { argsForExistingApp, checkAppArgs } from './existing-app.ts';
 import { buildProvisionRequest, withProvisionOptions, type ProvisionArgs } from './options.ts';
 import { planWarnings } from '../../provision/warnings.ts';
 import { confirmPlan, describeDeclined, formatChanges } from '../shared/confirm.ts';
@@ -32,10 +33,13 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
       state.json = Boolean(args.json);
       state.verbose = Boolean(args.verbose);
       const connection = resolveConnection(args, deps);
-      const request = buildProvisionRequest(args, connection, deps.cwd, deps.env);
+      checkAppArgs(args);
+      // Without --app everything is validated before sign-in; with it, once the app is read.
+      if (args.app === undefined) buildProvisionRequest(args, connection, deps.cwd, deps.env);
       // Validated before sign-in like every other value: a bad --to must not surface after the changes.
       const to = args.to !== undefined ? validateMailbox(args.to, '--to') : undefined;
       const { graph, token } = await openGraphSession(connection, args, deps);
+      const request = buildProvisionRequest(await argsForExistingApp(graph, args), connection, deps.cwd, deps.env);
       // Preflight before any change: a run that cannot finish stops here with exit 4; a
       // dry run shows the gaps as part of the plan instead.
       let preflight: PreflightReport = { identity: 'unknown', checked: false, missing: [] };
