@@ -17,6 +17,7 @@ import { planSecret, type SecretStepPlan } from './secret.ts';
 import { applyCertificate, planCertificate, type CertificatePlan, type MintedCertificate } from './certificate.ts';
 import { applyServicePrincipal, planServicePrincipal } from './service-principal.ts';
 import { reachCheckpoint, type Checkpoint } from './checkpoint.ts';
+import { paletteFor } from '../core/style.ts';
 import { chooseProgressMode, runTasks } from './task-runner.ts';
 import type { Change, Desired, Observed } from './types.ts';
 
@@ -29,6 +30,8 @@ export interface ProvisionRequest {
   output: OutputOptions;
   dryRun: boolean;
   json: boolean;
+  /** --quiet: no progress on stderr. */
+  quiet?: boolean;
   /**
    * Called with the finished plan, before any change: the preflight (src/preflight) checks the
    * signed-in identity against what this plan will actually do, and throws to stop the run.
@@ -259,13 +262,18 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
   ];
   // Read and plan, then (outside any task list, so the question is not drawn over) ask, then apply.
   const ctx: ProvisionContext = { desired };
-  const progress = { mode: chooseProgressMode({ json: request.json, stderr: deps.stderr }), stderr: deps.stderr };
+  const progress = {
+    mode: chooseProgressMode({ json: request.json, quiet: request.quiet, stderr: deps.stderr }),
+    stderr: deps.stderr,
+    palette: paletteFor(deps.stderr, deps.env),
+    ...(deps.activity ? { activity: deps.activity } : {}),
+  };
   await runTasks(tasks.slice(0, 2), ctx, progress);
   const plan = ctx.plan as ProvisionPlan;
   if (!request.dryRun && request.confirm && changesTenant(plan, request.exchange)) {
     if (!(await request.confirm(plan, ctx.observed as Observed))) return { ...ctx, declined: true };
   }
-  return runTasks(tasks.slice(2), ctx, progress);
+  return runTasks(tasks.slice(2), ctx, { ...progress, changes: !request.dryRun });
 }
 
 /** Writing the Exchange script is a local file, not a tenant change; running it is one. */
