@@ -15,6 +15,8 @@ import { rotateCommand } from './rotate/handler.ts';
 import { statusCommand } from './status.ts';
 import { exchangeScriptCommand } from './exchange-script.ts';
 import { deprovisionCommand } from './deprovision.ts';
+import { doctorCommand } from './doctor.ts';
+import { whoamiCommand } from './whoami.ts';
 
 /**
  * Parse argv with the real yargs parser and run one command; returns the exit code. Tests call
@@ -34,6 +36,8 @@ export async function run(given: string[], deps: Deps): Promise<number> {
     statusCommand(deps, state),
     exchangeScriptCommand(deps, state),
     deprovisionCommand(deps, state),
+    whoamiCommand(deps, state),
+    doctorCommand(deps, state),
   ].map((command) => withHelpConventions(command as CommandModule));
   const parser: Argv = withGlobalOptions(yargs(argv))
     .scriptName('entra-mail')

@@ -77,6 +77,7 @@ describe('CLI conventions', () => {
     await execa('bash', ['-c', install], { env: shellEnv, extendEnv: false });
     const r = await execa(
       'bash',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash array expansion, not a template
       ['-c', 'source ~/.bashrc; COMP_WORDS=(entra-mail prov); COMP_CWORD=1; _entra-mail_yargs_completions; echo "${COMPREPLY[@]}"'],
       { env: shellEnv, extendEnv: false },
     );

@@ -8,6 +8,7 @@ import { runInTerminal, SOURCE_MAIN } from '../helpers/terminal.ts';
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 
 // Any SGR colour sequence, e.g. ESC[32m.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is what is looked for
 const COLOUR = /\x1b\[(3[0-7]|9[0-7]|1|2)m/;
 
 /** status flags what is due by default; colour only at a terminal; signals say what state the tenant is in. */

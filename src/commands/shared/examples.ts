@@ -49,6 +49,14 @@ export const EXAMPLES: Record<string, [string, string][]> = {
     ['$0 sandbox --dir ./sandbox', 'Start a local tenant on 127.0.0.1 and print how to use it'],
     ['$0 sandbox --latency-ms 500 --replication-ms 3000', 'A slower, eventually consistent tenant'],
   ],
+  whoami: [
+    ['$0 whoami', 'The tenant and account (or app) of this sign-in, and what provision can do with it'],
+    ['$0 whoami --json', 'The same as JSON'],
+  ],
+  doctor: [
+    ['$0 doctor', 'Check Node.js, PowerShell and its Exchange module, the network path, the sign-in and its roles'],
+    ['$0 doctor --json', 'The same as JSON, for a runbook to read'],
+  ],
   demo: [
     ['$0 demo', 'provision, Exchange and verify against an in-process sandbox'],
     ['$0 demo --model graph-rbac', 'The same for another model'],
