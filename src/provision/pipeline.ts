@@ -18,6 +18,7 @@ import { planSecret, type SecretStepPlan } from './secret.ts';
 import { applyCertificate, planCertificate, type CertificatePlan, type MintedCertificate } from './certificate.ts';
 import { applyServicePrincipal, planServicePrincipal } from './service-principal.ts';
 import { reachCheckpoint, type Checkpoint } from './checkpoint.ts';
+import { paletteFor } from '../core/style.ts';
 import { chooseProgressMode, runTasks } from './task-runner.ts';
 import type { Change, Desired, Observed } from './types.ts';
 
@@ -30,6 +31,8 @@ export interface ProvisionRequest {
   output: OutputOptions;
   dryRun: boolean;
   json: boolean;
+  /** --quiet: no progress on stderr. */
+  quiet?: boolean;
   /**
    * Called with the finished plan, before any change: the preflight (src/preflight) checks the
    * signed-in identity against what this plan will actually do, and throws to stop the run.
@@ -270,14 +273,19 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
   ];
   // Read and plan, then (outside any task list, so the question is not drawn over) ask, then apply.
   const ctx: ProvisionContext = { desired };
-  const progress = { mode: chooseProgressMode({ json: request.json, stderr: deps.stderr }), stderr: deps.stderr };
+  const progress = {
+    mode: chooseProgressMode({ json: request.json, quiet: request.quiet, stderr: deps.stderr }),
+    stderr: deps.stderr,
+    palette: paletteFor(deps.stderr, deps.env),
+    ...(deps.activity ? { activity: deps.activity } : {}),
+  };
   try {
     await runTasks(tasks.slice(0, 2), ctx, progress);
     const plan = ctx.plan as ProvisionPlan;
     if (!request.dryRun && request.confirm && changesTenant(plan, request.exchange)) {
       if (!(await request.confirm(plan, ctx.observed as Observed))) return { ...ctx, declined: true };
     }
-    return await runTasks(tasks.slice(2), ctx, progress);
+    return await runTasks(tasks.slice(2), ctx, { ...progress, changes: !request.dryRun });
   } catch (error) {
     // A step after minting failed (consent, a lost answer…): the new credential goes to its sink
     // before the command fails, so no valid secret is left that nobody holds.

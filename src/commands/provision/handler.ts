@@ -1,3 +1,4 @@
+import { paletteFor } from '../../core/style.ts';
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../../core/deps.ts';
 import { ExitCode } from '../../core/errors.ts';
@@ -81,7 +82,7 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
           formatProvisionSummary(result, ctx.delivered?.shown, ctx.delivered?.kept ?? false, ctx.delivered?.writtenTo ?? undefined),
         );
         if (warnings.length > 0) deps.stdout.write(`\n${warnings.map((w) => `Warning: ${w}`).join('\n')}\n`);
-        if (verification) deps.stdout.write(`\nVerify:\n${formatVerifyReport(verification)}`);
+        if (verification) deps.stdout.write(`\nVerify:\n${formatVerifyReport(verification, paletteFor(deps.stdout, deps.env))}`);
         if (request.dryRun) deps.stdout.write(formatPreflight(describeMissing(preflight)));
       }
       if (request.dryRun && preflight.missing.length > 0) {

@@ -56,3 +56,31 @@ export function assertNotSecretId(value: string): void {
       "Use the Value shown once when the secret was created (or the config file entra-mail wrote); if it is lost, mint a new one with 'entra-mail rotate'.",
   });
 }
+
+/** Values verify can take from the same config file when their flags are not given. */
+export interface ConfigDefaults {
+  clientId?: string;
+  tenantId?: string;
+  mailbox?: string;
+}
+
+const DEFAULT_KEYS: Record<keyof ConfigDefaults, string[]> = {
+  clientId: ['AZURE_CLIENT_ID', 'OfficeClientID'],
+  tenantId: ['AZURE_TENANT_ID', 'OfficeTenantID'],
+  mailbox: ['MAIL_FROM', 'MailSender', 'SMTPUserName'],
+};
+
+/** The app's client id, tenant and sending mailbox from a config file the tool wrote (env or ini keys). */
+export function readConfigDefaults(text: string): ConfigDefaults {
+  const values = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const m = KEY_VALUE.exec(line.trim());
+    if (m && !line.trim().startsWith('#') && !line.trim().startsWith(';')) values.set(m[1] as string, unquote((m[2] as string).trim()));
+  }
+  const defaults: ConfigDefaults = {};
+  for (const [field, keys] of Object.entries(DEFAULT_KEYS) as [keyof ConfigDefaults, string[]][]) {
+    const key = keys.find((k) => values.get(k));
+    if (key) defaults[field] = values.get(key);
+  }
+  return defaults;
+}
