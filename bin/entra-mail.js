@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Entry point. The Node.js floor is checked first (bin/check-node.js): an older Node.js gets one
-// line saying what it found, what is needed and where to get it, and exit 2. `--version` answers
-// without loading anything else, so it starts as fast as node itself; every other command loads
-// the compiled CLI (dist/), or the TypeScript sources in a checkout that has not been built
-// (Node >= 22.18 strips types natively).
-import { readFileSync, existsSync } from 'node:fs';
+// line saying what it found, what is needed and where to get it, and exit 2. A checkout (src/
+// beside bin/) runs the TypeScript sources directly, so what runs is always what is on disk; the
+// installed package has no src/ and runs the bundle `npm pack` built (dist/, see scripts/build.ts),
+// with V8's compiled code cached between runs (Node's module compile cache). `--version` answers
+// from package.json without loading either.
+import { existsSync, readFileSync } from 'node:fs';
+import module from 'node:module';
 import { checkNode, NODE_TOO_OLD_EXIT_CODE } from './check-node.js';
 
 const args = process.argv.slice(2);
@@ -16,6 +18,11 @@ if (tooOld) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.version}\n`);
 } else {
-  const compiled = new URL('../dist/main.js', import.meta.url);
-  await import(existsSync(compiled) ? compiled.href : new URL('../src/main.ts', import.meta.url).href);
+  const source = new URL('../src/main.ts', import.meta.url);
+  if (existsSync(source)) {
+    await import(source.href);
+  } else {
+    module.enableCompileCache?.();
+    await import(new URL('../dist/main.js', import.meta.url).href);
+  }
 }

@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { parseGrace } from '../../credentials/grace.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { RenderRequest } from '../../rotation/delivered-config.ts';
-import { getProfile } from '../../profiles/load.ts';
+import { getProfile } from '../../profiles/get-profile.ts';
 import type { TenantArgs } from '../shared/connection.ts';
 import { withTenantOptions } from '../shared/connection.ts';
 import { parseLifetime, parseWindowDays, validateDisplayName, validateHttpsUrl, validateMailbox } from '../../core/validate.ts';
