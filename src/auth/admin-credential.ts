@@ -37,10 +37,16 @@ export async function createAdminCredential(signIn: AdminSignIn): Promise<TokenC
       return new identity.ClientCertificateCredential(signIn.tenant, clientId, { certificate: pem }, common);
     }
     case 'browser':
-      return new identity.InteractiveBrowserCredential({ ...common, tenantId: signIn.tenant, clientId: signIn.clientId });
+      return new identity.InteractiveBrowserCredential({
+        ...common,
+        ...(await remembered(signIn)),
+        tenantId: signIn.tenant,
+        clientId: signIn.clientId,
+      });
     case 'device-code':
       return new identity.DeviceCodeCredential({
         ...common,
+        ...(await remembered(signIn)),
         tenantId: signIn.tenant,
         clientId: signIn.clientId,
         userPromptCallback: (info) => signIn.prompt(info.message),
@@ -77,5 +83,22 @@ function trailPolicy(trail: (line: string) => void) {
         throw error;
       }
     },
+  };
+}
+
+/** The persistent token cache and the remembered account, for the interactive credentials. */
+async function remembered(signIn: AdminSignIn): Promise<Record<string, unknown>> {
+  if (!signIn.tokenCache) return {};
+  const { registerFileTokenCache } = await import('./token-cache.ts');
+  await registerFileTokenCache();
+  const identity = await import('@azure/identity');
+  return {
+    tokenCachePersistenceOptions: {
+      enabled: true,
+      name: 'entra-mail',
+      unsafeAllowUnencryptedStorage: true,
+      directory: signIn.tokenCache.directory,
+    },
+    ...(signIn.tokenCache.record ? { authenticationRecord: identity.deserializeAuthenticationRecord(signIn.tokenCache.record) } : {}),
   };
 }

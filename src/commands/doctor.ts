@@ -56,7 +56,7 @@ export function doctorCommand(deps: Deps, state: CommandState): CommandModule<ob
       checks.push(await checkTcp(connection.endpoints.smtpHost));
       if (!authority) {
         try {
-          const { token } = await signIn(connection, deps);
+          const { token } = await signIn(connection, deps, { tokenCache: args.tokenCache });
           const who = describeSignedIn(token);
           checks.push({
             id: 'sign-in',

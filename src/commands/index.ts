@@ -16,6 +16,7 @@ import { statusCommand } from './status.ts';
 import { exchangeScriptCommand } from './exchange-script.ts';
 import { deprovisionCommand } from './deprovision.ts';
 import { doctorCommand } from './doctor.ts';
+import { loginCommand, logoutCommand } from './login.ts';
 import { whoamiCommand } from './whoami.ts';
 
 /**
@@ -36,6 +37,8 @@ export async function run(given: string[], deps: Deps): Promise<number> {
     statusCommand(deps, state),
     exchangeScriptCommand(deps, state),
     deprovisionCommand(deps, state),
+    loginCommand(deps, state),
+    logoutCommand(deps, state),
     whoamiCommand(deps, state),
     doctorCommand(deps, state),
   ].map((command) => withHelpConventions(command as CommandModule));

@@ -18,7 +18,7 @@ export function whoamiCommand(deps: Deps, state: CommandState): CommandModule<ob
       state.json = Boolean(args.json);
       const connection = resolveConnection(args, deps);
       await trustCaFile(args.caFile);
-      const { token } = await signIn(connection, deps);
+      const { token } = await signIn(connection, deps, { tokenCache: args.tokenCache });
       const who = describeSignedIn(token);
       deps.stdout.write(args.json ? `${JSON.stringify(who, null, 2)}\n` : formatWhoAmI(who));
     },

@@ -34,7 +34,20 @@ describe('the examples in --help run as printed', () => {
   });
   after(() => t.close());
 
-  const order = ['profiles', 'provision', 'verify', 'status', 'whoami', 'doctor', 'exchange-script', 'rotate', 'deprovision', 'demo'];
+  const order = [
+    'profiles',
+    'provision',
+    'verify',
+    'status',
+    'login',
+    'whoami',
+    'doctor',
+    'logout',
+    'exchange-script',
+    'rotate',
+    'deprovision',
+    'demo',
+  ];
   for (const command of order) {
     for (const [example] of EXAMPLES[command] ?? []) {
       const line = example.replace('$0', 'entra-mail');

@@ -10,6 +10,7 @@ import { validateHostPort, validateHttpsUrl, validateTenant } from '../../core/v
 
 /** The options every tenant command takes (README.md#signing-in---auth). */
 export interface TenantArgs {
+  tokenCache?: boolean;
   tenant?: string;
   auth?: string;
   cloud?: string;
@@ -39,7 +40,11 @@ export function withTenantOptions<T>(yargs: Argv<T>): Argv<T & TenantArgs> {
     .option('json', { type: 'boolean', default: false, describe: 'One JSON document on stdout; progress off' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'Read everything, change nothing, print the plan' })
     .option('yes', { type: 'boolean', default: false, describe: 'No prompts' })
-    .option('verbose', { type: 'boolean', default: false, describe: 'More detail on stderr (never a secret)' }) as Argv<T & TenantArgs>;
+    .option('verbose', { type: 'boolean', default: false, describe: 'More detail on stderr (never a secret)' })
+    .option('token-cache', {
+      type: 'boolean',
+      describe: 'Remember a device-code/browser sign-in between commands (default on; --no-token-cache, or ENTRA_MAIL_TOKEN_CACHE=off)',
+    }) as Argv<T & TenantArgs>;
 }
 
 /** Pure validation of the connection flags: exit 2 before anything is sent. */
@@ -58,8 +63,28 @@ export function resolveConnection(args: TenantArgs, deps: Pick<Deps, 'env' | 'st
   const authMode = (args.auth ?? (deps.stdin.isTTY ? 'device-code' : 'env')) as AuthMode;
   if (!(AUTH_MODES as readonly string[]).includes(authMode))
     throw new UsageError(`--auth: '${authMode}' is not one of ${AUTH_MODES.join(', ')}.`, { flag: '--auth' });
+  if (authMode === 'browser' && !hasBrowser(deps.env)) {
+    throw new UsageError(
+      '--auth browser needs a desktop browser, and this machine has no display to open one on (no DISPLAY or WAYLAND_DISPLAY).',
+      {
+        flag: '--auth',
+        suggestion: 'Use --auth device-code: it prints a code to enter at https://microsoft.com/devicelogin on any device with a browser.',
+      },
+    );
+  }
   const graphScope = `${resolveEndpoints(cloud).graphEndpoint}/.default`;
   return { tenant, cloud, endpoints, authMode, graphScope };
+}
+
+/**
+ * Can InteractiveBrowserCredential open a browser here? It starts one through the desktop (xdg-open
+ * on Linux), which needs a display; over SSH or in a container there is none, and the credential
+ * would wait on its loopback redirect for ever. macOS and Windows always have one; $BROWSER and WSL
+ * name their own.
+ */
+export function hasBrowser(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): boolean {
+  if (platform !== 'linux' && platform !== 'freebsd' && platform !== 'openbsd') return true;
+  return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY || env.BROWSER || env.WSL_DISTRO_NAME);
 }
 
 function optional<T>(value: string | undefined, validate: (v: string) => T): T | undefined {
@@ -94,8 +119,9 @@ export async function trustCaFile(path: string | undefined): Promise<void> {
 export async function signIn(
   connection: Connection,
   deps: Deps,
-  options: { trail?: (line: string) => void } = {},
+  options: { trail?: (line: string) => void; tokenCache?: boolean } = {},
 ): Promise<{ credential: TokenCredential; token: string }> {
+  const cache = await openTokenCache(connection, deps, options.tokenCache);
   const credential = await deps.createAdminCredential({
     mode: connection.authMode,
     tenant: connection.tenant,
@@ -103,6 +129,7 @@ export async function signIn(
     env: deps.env,
     prompt: (message) => deps.stderr.write(`${message}\n`),
     ...(options.trail ? { trail: options.trail } : {}),
+    ...(cache ? { tokenCache: { directory: cache.directory, ...(cache.record ? { record: cache.record } : {}) } } : {}),
   });
   const { AuthError } = await import('../../core/errors.ts');
   const { explainAdminAadsts, probeAuthority, readAadsts } = await import('../../auth/diagnose-sign-in.ts');
@@ -120,6 +147,7 @@ export async function signIn(
   try {
     const token = await Promise.race([tokenRequest, probeFailure]);
     if (!token) throw new Error('no token');
+    if (cache && !cache.record) await cache.remember(credential, connection.graphScope);
     return { credential, token: token.token };
   } catch (error) {
     // A device-code or browser flow still waiting for the admin must not keep the process alive.
@@ -143,6 +171,32 @@ export async function signIn(
       },
     );
   }
+}
+
+/**
+ * device-code and browser sign-ins are remembered between commands (src/auth/token-cache.ts), unless
+ * --no-token-cache or ENTRA_MAIL_TOKEN_CACHE=off. The account to use silently is the one this
+ * authority and tenant last signed in with.
+ */
+async function openTokenCache(connection: Connection, deps: Deps, flag: boolean | undefined) {
+  if (connection.authMode !== 'device-code' && connection.authMode !== 'browser') return undefined;
+  const cacheModule = await import('../../auth/token-cache.ts');
+  if (!cacheModule.tokenCacheEnabled(deps.env, flag)) return undefined;
+  const directory = cacheModule.cacheDirectory(deps.env);
+  const path = cacheModule.recordPath(directory, connection.endpoints.authorityHost, connection.tenant);
+  const record = await cacheModule.readRecordText(path);
+  return {
+    directory,
+    record,
+    /** After the first interactive sign-in: the account's record, so the next command signs in silently. */
+    async remember(credential: TokenCredential, scope: string): Promise<void> {
+      const interactive = credential as TokenCredential & { authenticate?: (scopes: string) => Promise<unknown> };
+      if (!interactive.authenticate) return;
+      const { serializeAuthenticationRecord } = await import('@azure/identity');
+      const account = await interactive.authenticate(scope);
+      if (account) await cacheModule.writeRecordText(path, serializeAuthenticationRecord(account as never));
+    },
+  };
 }
 
 /** The first line of an MSAL/identity error, with anything token-like removed. */

@@ -49,6 +49,14 @@ export const EXAMPLES: Record<string, [string, string][]> = {
     ['$0 sandbox --dir ./sandbox', 'Start a local tenant on 127.0.0.1 and print how to use it'],
     ['$0 sandbox --latency-ms 500 --replication-ms 3000', 'A slower, eventually consistent tenant'],
   ],
+  login: [
+    ['$0 login', 'Sign in once with a device code; the next commands in a terminal do not ask again'],
+    ['$0 login --json', 'The same, and who signed in as JSON'],
+  ],
+  logout: [
+    ['$0 logout', 'Forget the remembered sign-ins'],
+    ['$0 logout --json', 'The same, with a JSON answer'],
+  ],
   whoami: [
     ['$0 whoami', 'The tenant and account (or app) of this sign-in, and what provision can do with it'],
     ['$0 whoami --json', 'The same as JSON'],

@@ -16,7 +16,7 @@ export async function openGraphSession(
 ): Promise<{ graph: GraphGateway; token: string; credential: TokenCredential }> {
   await trustCaFile(args.caFile);
   const trail = args.verbose ? (line: string) => deps.stderr.write(`  http: ${line}\n`) : undefined;
-  const { credential, token } = await signIn(connection, deps, { trail });
+  const { credential, token } = await signIn(connection, deps, { trail, tokenCache: args.tokenCache });
   // The Graph SDK loads only for commands that talk to Graph (cold start).
   const { createGraphTransport } = await import('../../graph/client.ts');
   const transport = createGraphTransport({
