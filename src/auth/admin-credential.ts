@@ -93,9 +93,9 @@ async function remembered(signIn: AdminSignIn): Promise<Record<string, unknown>>
   await registerFileTokenCache();
   const identity = await import('@azure/identity');
   return {
+    // No `name`: @azure/identity then names the two caches msal.cache.nocae and msal.cache.cae (in our own directory).
     tokenCachePersistenceOptions: {
       enabled: true,
-      name: 'entra-mail',
       unsafeAllowUnencryptedStorage: true,
       directory: signIn.tokenCache.directory,
     },
