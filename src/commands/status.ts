@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../core/deps.ts';
 import { ExitCode } from '../core/errors.ts';
-import { getOrganization } from '../graph/organization.ts';
+import { readTenant } from '../graph/organization.ts';
 import { journalPath, readJournal } from '../credentials/journal.ts';
 import { readStatus, type AppStatus, type CredentialStatus } from '../rotation/status.ts';
 import { createPalette, paletteFor, type Palette } from '../core/style.ts';
@@ -37,8 +37,8 @@ export function statusCommand(deps: Deps, state: CommandState): CommandModule<ob
       const connection = resolveConnection(args, deps);
       const windowDays =
         args.expiringWithin !== undefined ? parseWindowDays(args.expiringWithin, '--expiring-within') : DEFAULT_WINDOW_DAYS;
-      const { graph } = await openGraphSession(connection, args, deps);
-      const tenantId = (await getOrganization(graph)).id;
+      const { graph, token } = await openGraphSession(connection, args, deps);
+      const tenantId = (await readTenant(graph, token, { domains: false })).id;
       const nowMs = deps.clock.nowMs();
       const apps = await readStatus(graph, {
         nowMs,

@@ -33,6 +33,8 @@ export interface ProvisionRequest {
   json: boolean;
   /** --quiet: no progress on stderr. */
   quiet?: boolean;
+  /** The admin token's `tid` (the tenant's id without reading /organization; docs/permissions.md). */
+  tenantId?: string;
   /**
    * Called with the finished plan, before any change: the preflight (src/preflight) checks the
    * signed-in identity against what this plan will actually do, and throws to stop the run.
@@ -168,7 +170,10 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
     {
       title: 'Read the tenant',
       task: async (ctx) => {
-        ctx.observed = await observe(graph, desired, { openJournal: journal.open });
+        ctx.observed = await observe(graph, desired, {
+          openJournal: journal.open,
+          tenant: { id: request.tenantId, domains: needsTenantDomains(request.exchange) },
+        });
         ctx.journal = ctx.observed.journal ?? {
           version: 1,
           tenantId: ctx.observed.organization.id,
@@ -260,13 +265,17 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
     {
       title: 'Exchange Online',
       skip: () => skipApply() || request.exchange.mode === 'skip',
-      task: async (ctx) => {
+      // pwsh's lines (the device code to enter, above all) show under the task as they come, and stay.
+      rendererOptions: { persistentOutput: true, outputBar: Number.POSITIVE_INFINITY },
+      task: async (ctx, task) => {
         const app = currentApp(ctx);
         const sp = ctx.servicePrincipal as ServicePrincipal;
         const observed = ctx.observed as Observed;
         const options = exchangeOptionsFor(request, observed);
         ctx.script = renderScriptFor(desired, { appId: app.appId, servicePrincipalId: sp.id, tenantId: observed.organization.id }, options);
-        ctx.exchange = await applyExchange(ctx.script, options);
+        ctx.exchange = await applyExchange(ctx.script, options, (line) => {
+          task.output = line;
+        });
         checkpoint('after-exchange');
       },
     },
@@ -299,6 +308,11 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
 /** Writing the Exchange script is a local file, not a tenant change; running it is one. */
 export function changesTenant(plan: ProvisionPlan, exchange: ExchangeOptions): boolean {
   return plan.changes.some((c) => changed(c) && (c.step !== 'exchange' || exchange.mode === 'run'));
+}
+
+/** App-only Exchange sign-in without a given organization needs the tenant's initial domain. */
+export function needsTenantDomains(exchange: ExchangeOptions): boolean {
+  return exchange.mode !== 'skip' && exchange.connect.mode === 'certificate' && !exchange.connect.organization;
 }
 
 function currentApp(ctx: ProvisionContext): Application {

@@ -2,7 +2,7 @@ import { paletteFor } from '../../core/style.ts';
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../../core/deps.ts';
 import { ExitCode } from '../../core/errors.ts';
-import { privilegesOf, provision, type ProvisionContext, type ProvisionRequest } from '../../provision/pipeline.ts';
+import { needsTenantDomains, privilegesOf, provision, type ProvisionContext, type ProvisionRequest } from '../../provision/pipeline.ts';
 import type { VerifyReport } from '../../mail/types.ts';
 import type { CommandState } from '../shared/command-state.ts';
 import { formatVerifyReport } from '../shared/verify-report.ts';
@@ -11,6 +11,7 @@ import { buildProvisionResult, type ProvisionResult } from '../../provision/resu
 import { certificateSignIn } from '../../provision/certificate.ts';
 import { resolveConnection } from '../shared/connection.ts';
 import { openGraphSession } from '../shared/graph-session.ts';
+import { tenantIdOf } from '../../graph/organization.ts';
 import { argsForExistingApp, checkAppArgs } from './existing-app.ts';
 import { buildProvisionRequest, withProvisionOptions, type ProvisionArgs } from './options.ts';
 import { planWarnings } from '../../provision/warnings.ts';
@@ -41,13 +42,15 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
       const to = args.to !== undefined ? validateMailbox(args.to, '--to') : undefined;
       const { graph, token } = await openGraphSession(connection, args, deps);
       const request = buildProvisionRequest(await argsForExistingApp(graph, args), connection, deps.cwd, deps.env);
+      request.exchange.interactive = Boolean(deps.stdin.isTTY);
+      request.tenantId = tenantIdOf(token);
       // Preflight before any change: a run that cannot finish stops here with exit 4; a
       // dry run shows the gaps as part of the plan instead.
       let preflight: PreflightReport = { identity: 'unknown', checked: false, missing: [] };
       let warnings: string[] = [];
       request.onPlan = (plan, observed) => {
         const { consents, writesApplication } = privilegesOf(plan, observed);
-        preflight = checkPrivileges(token, consents, writesApplication);
+        preflight = checkPrivileges(token, consents, writesApplication, needsTenantDomains(request.exchange));
         warnings = planWarnings(plan, observed);
         if (!request.dryRun) assertPrivileges(preflight, { tenant: connection.tenant });
       };
@@ -139,6 +142,8 @@ async function verifyProvisioned(
       sendTestMessage: true,
       secretPropagationDeadlineMs: 180_000,
       exchangeAppliedAt: ctx.exchange?.status === 'applied' || ctx.exchange?.status === 'pending' ? deps.clock.now() : undefined,
+      // This run consented: a role missing from the first tokens is still replicating, not missing.
+      consentAppliedAt: (ctx.plan?.consent.changes ?? []).some((c) => c.action !== 'none') ? deps.clock.now() : undefined,
     },
     { clock: deps.clock },
   );
