@@ -76,7 +76,7 @@ describe('admin sign-in failures are told apart', () => {
     const r = await runCli(['status', ...t.common, '--verbose'], { env: t.env, cwd: t.dir });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /http: POST https:\/\/127\.0\.0\.1:\d+\/[\w-]+\/oauth2\/v2\.0\/token → 200 \(request-id [\w-]+\)/);
-    assert.match(r.stderr, /http: GET https:\/\/127\.0\.0\.1:\d+\/v1\.0\/organization\S* → 200 \(request-id [\w-]+\)/);
+    assert.match(r.stderr, /http: GET https:\/\/127\.0\.0\.1:\d+\/v1\.0\/applications\S* → 200 \(request-id [\w-]+\)/);
     assert.ok(!r.stderr.includes(t.env.AZURE_CLIENT_SECRET as string), 'no secret in the trail');
     assert.doesNotMatch(r.stderr, /eyJ[\w-]+\.[\w-]+/, 'no token in the trail');
   });
