@@ -10,6 +10,8 @@ import { validateMailbox } from '../../core/validate.ts';
 import { buildProvisionResult, type ProvisionResult } from '../../provision/result.ts';
 import { certificateSignIn } from '../../provision/certificate.ts';
 import { resolveConnection } from '../shared/connection.ts';
+import { resolveExchangeEndpoint, withExchangeApi } from '../shared/exchange-api.ts';
+import { formatExchangeCalls } from '../shared/exchange-calls.ts';
 import { openGraphSession } from '../shared/graph-session.ts';
 import { tenantIdOf } from '../../graph/organization.ts';
 import { argsForExistingApp, checkAppArgs } from './existing-app.ts';
@@ -40,10 +42,18 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
       if (args.app === undefined) buildProvisionRequest(args, connection, deps.cwd, deps.env);
       // Validated before sign-in like every other value: a bad --to must not surface after the changes.
       const to = args.to !== undefined ? validateMailbox(args.to, '--to') : undefined;
-      const { graph, token } = await openGraphSession(connection, args, deps);
+      const exchangeEndpoint = resolveExchangeEndpoint(args.exchangeEndpoint, connection, deps.env);
+      const { graph, token, credential } = await openGraphSession(connection, args, deps);
       const request = buildProvisionRequest(await argsForExistingApp(graph, args), connection, deps.cwd, deps.env);
       request.exchange.interactive = Boolean(deps.stdin.isTTY);
       request.tenantId = tenantIdOf(token);
+      request.exchange = withExchangeApi(request.exchange, {
+        credential,
+        connection,
+        endpoint: exchangeEndpoint,
+        verbose: state.verbose,
+        deps,
+      });
       // Preflight before any change: a run that cannot finish stops here with exit 4; a
       // dry run shows the gaps as part of the plan instead.
       let preflight: PreflightReport = { identity: 'unknown', checked: false, missing: [] };
@@ -162,6 +172,7 @@ export function formatProvisionSummary(result: ProvisionResult, shown: string | 
   for (const c of result.changes) lines.push(`  ${c.action.padEnd(6)} ${c.step.padEnd(17)} ${c.summary}`);
   if (result.dryRun) {
     if (result.script) lines.push('', 'Exchange Online script that will be written:', '', result.script.trimEnd());
+    if (result.exchange.calls) lines.push('', ...formatExchangeCalls(result.exchange.calls));
     return `${lines.join('\n')}\n`;
   }
   if (result.application)
@@ -173,6 +184,10 @@ export function formatProvisionSummary(result: ProvisionResult, shown: string | 
       `Certificate: keyId ${result.certificate.keyId}, thumbprint ${result.certificate.thumbprint ?? 'unknown'}, expires ${result.certificate.endDateTime.slice(0, 10)}`,
     );
   if (result.exchange.scriptPath) lines.push(`Exchange script: ${result.exchange.scriptPath} (${result.exchange.status})`);
+  else if (result.exchange.mode === 'api' && result.exchange.changes) {
+    lines.push(`Exchange Online (admin API, experimental): ${result.exchange.status}`);
+    for (const c of result.exchange.changes) lines.push(`  ${c.action.padEnd(6)} ${c.object}`);
+  }
   if (shown) lines.push('', 'Config:', '', shown.trimEnd());
   if (result.certificate !== undefined) {
     if (result.certificate?.writtenTo) {

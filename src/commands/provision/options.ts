@@ -84,7 +84,7 @@ export function withProvisionOptions<T>(yargs: Argv<T>): Argv<T & ProvisionArgs>
       type: 'string',
       choices: EXCHANGE_MODES as unknown as string[],
       default: 'script',
-      describe: 'Exchange step: write the script, run it, or skip',
+      describe: 'Exchange step: write the script, run it, call the admin API (api, experimental), or skip',
     })
     .option('script-out', { type: 'string', describe: 'Where to write the Exchange script (default ./<unique-name>.exchange.ps1)' })
     .option('format', { type: 'string', describe: "Output: the profile's own (default) or env, json, yaml …" })

@@ -12,6 +12,7 @@ export interface ExchangeConnectArgs {
   exchangeAppId?: string;
   exchangeCertificate?: string;
   pwsh?: string;
+  exchangeEndpoint?: string;
   exchangeTimeout?: string;
 }
 
@@ -43,6 +44,11 @@ export function withExchangeConnectOptions<T>(yargs: Argv<T>): Argv<T & Exchange
     .option('exchange-app-id', { type: 'string', describe: 'certificate sign-in: the admin app id' })
     .option('exchange-certificate', { type: 'string', describe: 'certificate sign-in: a .pfx file' })
     .option('pwsh', { type: 'string', describe: 'PowerShell 7 executable [env: ENTRA_MAIL_PWSH]' })
+    .option('exchange-endpoint', {
+      type: 'string',
+      describe: "--exchange api: the admin endpoint's origin (default: the cloud's Exchange host) [env: ENTRA_MAIL_EXCHANGE_ENDPOINT]",
+    })
+
     .option('exchange-timeout', EXCHANGE_TIMEOUT_OPTION) as Argv<T & ExchangeConnectArgs>;
 }
 
