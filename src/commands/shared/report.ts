@@ -1,14 +1,20 @@
 import type { Deps } from '../../core/deps.ts';
+import { paletteFor } from '../../core/style.ts';
 import { describeContext, ExitCode, isEntraMailError, UsageError } from '../../core/errors.ts';
 
 /**
  * The one error handler: what happened, where (step, object, request-id)
  * and the next command. Only main.ts turns the returned code into the process exit code.
  */
-export function reportError(error: unknown, deps: Pick<Deps, 'stdout' | 'stderr'>, options: { json: boolean; verbose: boolean }): number {
+export function reportError(
+  error: unknown,
+  deps: Pick<Deps, 'stdout' | 'stderr'> & { env?: NodeJS.ProcessEnv },
+  options: { json: boolean; verbose: boolean },
+): number {
+  const palette = paletteFor(deps.stderr, deps.env ?? {});
   if (isEntraMailError(error)) {
     const where = describeContext(error);
-    const lines = [`entra-mail: ${error.message}`];
+    const lines = [`${palette.bad('entra-mail:')} ${error.message}`];
     if (where) lines.push(`  (${where})`);
     if (error.suggestion) lines.push(`  next: ${error.suggestion}`);
     if (error instanceof UsageError) lines.push('  nothing was sent to any service.');
@@ -18,7 +24,7 @@ export function reportError(error: unknown, deps: Pick<Deps, 'stdout' | 'stderr'
   }
   const message = error instanceof Error ? error.message : String(error);
   deps.stderr.write(
-    `entra-mail: unexpected error: ${message}\n  This is a bug; please report it with the command you ran${options.verbose ? '' : ' (add --verbose for the stack)'}.\n`,
+    `${palette.bad('entra-mail:')} unexpected error: ${message}\n  This is a bug; please report it with the command you ran${options.verbose ? '' : ' (add --verbose for the stack)'}.\n`,
   );
   if (options.verbose && error instanceof Error && error.stack) deps.stderr.write(`${error.stack}\n`);
   if (options.json) deps.stdout.write(`${JSON.stringify({ error: 'UnexpectedError', exitCode: ExitCode.bug, message }, null, 2)}\n`);
