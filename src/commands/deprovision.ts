@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../core/deps.ts';
 import { ConflictError, UsageError } from '../core/errors.ts';
+import { escapeInline, rawStream } from '../core/terminal-text.ts';
 import { renderExchangeRemovalScript } from '../exchange/script.ts';
 import { deleteApplication } from '../graph/applications.ts';
 import { getOrganization } from '../graph/organization.ts';
@@ -146,9 +147,10 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
 }
 
 async function confirm(deps: Deps, question: string): Promise<boolean> {
-  const rl = createInterface({ input: deps.stdin, output: deps.stderr as NodeJS.WritableStream });
+  // The prompt writes to the stream itself (readline needs a real one); its text is escaped here.
+  const rl = createInterface({ input: deps.stdin, output: rawStream(deps.stderr) as NodeJS.WritableStream });
   try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
+    return /^y(es)?$/i.test((await rl.question(escapeInline(question))).trim());
   } finally {
     rl.close();
   }

@@ -1,6 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import type { Deps } from '../core/deps.ts';
 import { UsageError } from '../core/errors.ts';
+import { terminalSafe } from '../core/terminal-text.ts';
 import { VERSION } from '../core/version.ts';
 import { provisionCommand } from './provision/handler.ts';
 import type { CommandState } from './shared/command-state.ts';
@@ -18,8 +19,19 @@ import { deprovisionCommand } from './deprovision.ts';
  * Parse argv with the real yargs parser and run one command; returns the exit code. Tests call
  * this in-process with their own Deps (house style habit 1).
  */
-export async function run(argv: string[], deps: Deps): Promise<number> {
+export async function run(argv: string[], given: Deps): Promise<number> {
   const state: CommandState = { exitCode: 0, json: argv.includes('--json'), verbose: argv.includes('--verbose') };
+  const deps: Deps = {
+    ...given,
+    // Everything the commands print passes through one escape (src/core/terminal-text.ts).
+    stdout: terminalSafe(given.stdout),
+    stderr: terminalSafe(given.stderr),
+    createAdminCredential: async (signIn) => {
+      const credential = await given.createAdminCredential(signIn);
+      state.contacted = true;
+      return credential;
+    },
+  };
   const parser: Argv = yargs(argv)
     .scriptName('entra-mail')
     .usage(
@@ -36,6 +48,7 @@ export async function run(argv: string[], deps: Deps): Promise<number> {
       exchangeScriptCommand(deps, state),
       deprovisionCommand(deps, state),
     ] as never)
+    .middleware(() => refuseValuedBooleans(argv, (parser as unknown as { getOptions(): { boolean: string[] } }).getOptions().boolean), true)
     .demandCommand(1, 'Name a command (entra-mail --help lists them).')
     .strict()
     .exitProcess(false)
@@ -55,5 +68,19 @@ export async function run(argv: string[], deps: Deps): Promise<number> {
     return state.exitCode;
   } catch (error) {
     return reportError(error, deps, state);
+  }
+}
+
+/**
+ * `--verbose=loud` or `--json=no`: yargs quietly reads any such value as false. A switch takes no
+ * value but true or false; anything else is a usage error, like every other bad value.
+ */
+function refuseValuedBooleans(argv: string[], booleans: string[]): void {
+  const names = new Set(booleans.flatMap((b) => [b, b.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)]));
+  for (const token of argv) {
+    const match = /^--(?:no-)?([^=]+)=(.*)$/s.exec(token);
+    if (match && names.has(match[1] as string) && !/^(true|false)$/.test(match[2] as string)) {
+      throw new UsageError(`--${match[1]} is a switch: give it no value (or =true / =false).`, { flag: `--${match[1]}` });
+    }
   }
 }

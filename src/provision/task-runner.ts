@@ -1,5 +1,6 @@
 import type { ListrTask } from 'listr2';
 import type { OutputStream } from '../core/deps.ts';
+import { rawStream } from '../core/terminal-text.ts';
 
 export type ProgressMode = 'default' | 'simple' | 'silent';
 
@@ -19,7 +20,10 @@ export async function runTasks<Ctx extends object>(
   options: { mode: ProgressMode; stderr: OutputStream },
 ): Promise<Ctx> {
   const { createWritable, Listr, ListrLogger, ProcessOutput } = await import('listr2');
-  const stream = createWritable((chunk) => options.stderr.write(String(chunk))) as unknown as NodeJS.WriteStream;
+  // The renderer's own cursor and colour sequences must pass: it writes to the stream under the
+  // escaping one (task titles are the tool's own text; errors are escaped where they are made).
+  const stderr = rawStream(options.stderr);
+  const stream = createWritable((chunk) => stderr.write(String(chunk))) as unknown as NodeJS.WriteStream;
   const logger = new ListrLogger({ processOutput: new ProcessOutput(stream, stream), useIcons: options.mode === 'default' });
   const list = new Listr<Ctx, 'default' | 'simple' | 'silent'>(tasks, {
     ctx,

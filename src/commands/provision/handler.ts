@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../../core/deps.ts';
-import { ExitCode } from '../../core/errors.ts';
+import { ExitCode, UsageError } from '../../core/errors.ts';
 import { privilegesOf, provision, type ProvisionContext, type ProvisionRequest } from '../../provision/pipeline.ts';
 import type { VerifyReport } from '../../mail/types.ts';
 import type { CommandState } from '../shared/command-state.ts';
@@ -10,7 +10,7 @@ import { buildProvisionResult, type ProvisionResult } from '../../provision/resu
 import { certificateSignIn } from '../../provision/certificate.ts';
 import { resolveConnection } from '../shared/connection.ts';
 import { openGraphSession } from '../shared/graph-session.ts';
-import { buildProvisionRequest, withProvisionOptions, type ProvisionArgs } from './options.ts';
+import { buildProvisionRequest, checkProvisionPreconditions, withProvisionOptions, type ProvisionArgs } from './options.ts';
 import { assertPrivileges, checkPrivileges, describeMissing, type PreflightReport } from '../../preflight/check-privileges.ts';
 
 export function provisionCommand(deps: Deps, state: CommandState): CommandModule<object, ProvisionArgs> {
@@ -33,6 +33,9 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
       const request = buildProvisionRequest(args, connection, deps.cwd, deps.env);
       // Validated before sign-in like every other value: a bad --to must not surface after the changes.
       const to = args.to !== undefined ? validateMailbox(args.to, '--to') : undefined;
+      if (args.detailedExitcode && !request.dryRun)
+        throw new UsageError('--detailed-exitcode goes with --dry-run: it reports pending changes.', { flag: '--detailed-exitcode' });
+      await checkProvisionPreconditions(request, deps.env);
       const { graph, token } = await openGraphSession(connection, args, deps);
       // Preflight before any change (issue 7): a run that cannot finish stops here with exit 4; a
       // dry run shows the gaps as part of the plan instead.
@@ -65,7 +68,7 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
       }
       if (verification && verification.exitCode !== 0) state.exitCode = verification.exitCode;
       const pending = result.changes.some((c) => c.action !== 'none');
-      if (request.dryRun && (args as { detailedExitcode?: boolean }).detailedExitcode && pending) state.exitCode = ExitCode.attention;
+      if (request.dryRun && args.detailedExitcode && pending) state.exitCode = ExitCode.attention;
     },
   };
 }

@@ -1,19 +1,21 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../core/errors.ts';
+import { checkOutputPath } from '../../core/output-path.ts';
+import { checkStateDirectory } from '../../credentials/journal.ts';
 import { MODEL_NAMES, MODELS, isModelName, type ModelName } from '../../core/models.ts';
 import { certificateProfile } from '../../profiles/certificate-outputs.ts';
 import { getProfile } from '../../profiles/load.ts';
 import type { Profile } from '../../profiles/profile.ts';
 import { resolvePermissions, resolveRedirectUris } from '../../profiles/resolve.ts';
-import { EXCHANGE_MODES, type ExchangeMode } from '../../provision/exchange.ts';
+import { EXCHANGE_MODES, type ExchangeMode, modelNeedsExchange } from '../../provision/exchange.ts';
 import type { ProvisionRequest } from '../../provision/pipeline.ts';
 import type { Desired } from '../../provision/types.ts';
 import type { CredentialKind } from '../../credentials/types.ts';
 import type { Connection } from '../../core/sign-in.ts';
 import type { TenantArgs } from '../shared/connection.ts';
 import { withTenantOptions } from '../shared/connection.ts';
-import { buildExchangeOptions } from '../shared/exchange-options.ts';
+import { buildExchangeOptions, checkExchangeFiles } from '../shared/exchange-options.ts';
 import {
   deriveUniqueName,
   parseLifetime,
@@ -25,6 +27,7 @@ import {
 } from '../../core/validate.ts';
 
 export interface ProvisionArgs extends TenantArgs {
+  detailedExitcode?: boolean;
   profile?: string;
   model?: string;
   name?: string;
@@ -205,4 +208,19 @@ function requireCertificateProfile(profile: Profile, model: ModelName): Profile 
 
 function extensionFor(format: string): string {
   return format === 'text' ? 'txt' : format === 'js' ? 'js' : format;
+}
+
+/**
+ * The local side of a provision, checked before sign-in (exit 2, nothing sent): every file the run
+ * may write, the Exchange certificate a local run reads, and the state directory. Found only after
+ * the secret was minted, any of these would leave a secret no file holds.
+ */
+export async function checkProvisionPreconditions(request: ProvisionRequest, env: NodeJS.ProcessEnv): Promise<void> {
+  await checkOutputPath(request.output.outPath, '--out');
+  if (request.output.certificateOut !== undefined) await checkOutputPath(request.output.certificateOut, '--certificate-out');
+  if (modelNeedsExchange(request.desired.model) && request.exchange.mode !== 'skip') {
+    await checkOutputPath(request.exchange.scriptPath, '--script-out');
+    await checkExchangeFiles(request.exchange);
+  }
+  await checkStateDirectory(env);
 }

@@ -1,9 +1,11 @@
+import { constants, promises as fs } from 'node:fs';
 import type { Argv } from 'yargs';
 import type { ExchangeConnectOptions } from '../../exchange/script.ts';
 import type { ExchangeMode, ExchangeOptions } from '../../provision/exchange.ts';
 import { VERSION } from '../../core/version.ts';
 import type { Connection } from '../../core/sign-in.ts';
 import { UsageError } from '../../core/errors.ts';
+import { requireText, validateGuid } from '../../core/validate.ts';
 import { initialDomain } from '../../graph/organization.ts';
 import type { Organization } from '../../graph/types.ts';
 
@@ -40,8 +42,9 @@ export function parseExchangeConnect(args: ExchangeConnectArgs, organization?: O
   }
   return {
     mode,
-    appId: args.exchangeAppId,
-    certificatePath: args.exchangeCertificate,
+    // The admin app's client id goes into Connect-ExchangeOnline -AppId: a GUID, checked before sign-in.
+    appId: validateGuid(args.exchangeAppId, '--exchange-app-id'),
+    certificatePath: requireText(args.exchangeCertificate, '--exchange-certificate'),
     organization: organization ? initialDomain(organization) : undefined,
   };
 }
@@ -72,4 +75,23 @@ export function buildExchangeOptions(
     enableSmtpAuth: input.enableSmtpAuth,
     generatedBy: `entra-mail ${VERSION}`,
   };
+}
+
+/**
+ * `--exchange run` with certificate sign-in reads the .pfx here: checked before sign-in, so a
+ * missing file stops the run before anything is changed rather than at its last step.
+ */
+export async function checkExchangeFiles(options: ExchangeOptions): Promise<void> {
+  if (options.mode !== 'run' || options.connect.mode !== 'certificate') return;
+  const path = options.connect.certificatePath ?? '';
+  const stat = await fs.stat(path).catch(() => undefined);
+  if (
+    !stat?.isFile() ||
+    !(await fs.access(path, constants.R_OK).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    throw new UsageError(`--exchange-certificate: cannot read the file '${path}'.`, { flag: '--exchange-certificate' });
+  }
 }
