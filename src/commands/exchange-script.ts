@@ -19,7 +19,7 @@ import {
 import { resolveConnection, withTenantOptions, type TenantArgs } from './shared/connection.ts';
 import {
   buildExchangeOptions,
-  parseExchangeConnect,
+  checkExchangeCommand,
   withExchangeConnectOptions,
   type ExchangeConnectArgs,
 } from './shared/exchange-options.ts';
@@ -61,7 +61,7 @@ export function exchangeScriptCommand(deps: Deps, state: CommandState): CommandM
       const mailboxes = validateMailboxes(args.mailbox);
       const sendAs = validateMailboxes(args.sendAs, '--send-as');
       const profileArg = args.profile !== undefined ? getProfile(args.profile) : undefined;
-      parseExchangeConnect(args); // validate before any request
+      await checkExchangeCommand(args, { mode: args.run ? 'run' : 'script', cwd: deps.cwd, env: deps.env });
       const { graph } = await openGraphSession(connection, args, deps);
       const [organization, app] = await Promise.all([getOrganization(graph), findSelectedApplication(graph, selector, 'exchange')]);
       const sp = await readServicePrincipalByAppId(graph, app.appId);

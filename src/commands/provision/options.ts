@@ -220,7 +220,7 @@ export async function checkProvisionPreconditions(request: ProvisionRequest, env
   if (request.output.certificateOut !== undefined) await checkOutputPath(request.output.certificateOut, '--certificate-out');
   if (modelNeedsExchange(request.desired.model) && request.exchange.mode !== 'skip') {
     await checkOutputPath(request.exchange.scriptPath, '--script-out');
-    await checkExchangeFiles(request.exchange);
+    await checkExchangeFiles(request.exchange, env);
   }
   await checkStateDirectory(env);
 }
