@@ -1,17 +1,25 @@
 import { parseArgs } from 'node:util';
+import { runBadInputTable } from './lib/bad-input-table.ts';
 import { runCampaign } from './lib/campaign.ts';
+import { startHarness } from './lib/harness.ts';
 
 /**
  * The reliability figures in one command (reliability-matrix.md "Headline figures"):
  *
- *   node scripts/reliability.ts [--runs 200] [--seed 1] [--json]   (RELIABILITY_TRACE=1: stderr of failing runs)
+ *   node scripts/reliability.ts [--runs 200] [--seed 1] [--json] [--skip-bad-input]   (RELIABILITY_TRACE=1: stderr of failing runs)
  *
  * A randomized fault campaign against the sandbox: every run draws faults from the matrix rows
  * that apply, provisions, reruns clean, and checks the tenant and every output. Exit 0 only when
  * every count that must be zero is zero. Not part of `npm test` (a test runs it with --runs 20).
  */
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '200' }, seed: { type: 'string', default: '1' }, json: { type: 'boolean', default: false } },
+  options: {
+    runs: { type: 'string', default: '200' },
+    seed: { type: 'string', default: '1' },
+    json: { type: 'boolean', default: false },
+    // npm test runs the bad-input table itself (test/reliability/bad-input.test.ts).
+    'skip-bad-input': { type: 'boolean', default: false },
+  },
 });
 const runs = Number(values.runs);
 const seed = Number(values.seed);
@@ -26,6 +34,7 @@ const figures = await runCampaign({
   seed,
   onProgress: (done) => done % 50 === 0 && process.stderr.write(`  ${done}/${runs} runs\n`),
 });
+const badInput = values['skip-bad-input'] ? { rows: 0, flags: 0, uncovered: [], clean: 0, failures: [] } : await runBadInput();
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 const mustBeZero = [
   figures.objectsOrphaned,
@@ -36,9 +45,11 @@ const mustBeZero = [
   figures.canaryHits,
   figures.exitsWithoutStepOrObject,
   figures.notConverged,
+  badInput.uncovered.length,
+  badInput.rows - badInput.clean,
 ];
 
-if (values.json) process.stdout.write(`${JSON.stringify({ seed, seconds: Number(seconds), ...figures }, null, 2)}\n`);
+if (values.json) process.stdout.write(`${JSON.stringify({ seed, seconds: Number(seconds), ...figures, badInput }, null, 2)}\n`);
 else {
   const rows: [string, number][] = [
     ['runs', figures.runs],
@@ -51,8 +62,21 @@ else {
     ['canary hits', figures.canaryHits],
     ['non-zero exits without step/object', figures.exitsWithoutStepOrObject],
     ['runs not converged on rerun', figures.notConverged],
+    ['bad-input rows (every flag of every command)', badInput.rows],
+    ['  flags covered', badInput.flags],
+    ['  flags without a row', badInput.uncovered.length],
+    ['  answered with exit 2, flag named, 0 requests', badInput.clean],
   ];
   process.stdout.write(`Reliability campaign (seed ${seed}, ${seconds} s)\n${rows.map(([k, v]) => `  ${k.padEnd(36)} ${v}`).join('\n')}\n`);
-  for (const failure of figures.failures.slice(0, 20)) process.stdout.write(`  ! ${failure}\n`);
+  for (const failure of [...figures.failures, ...badInput.failures, ...badInput.uncovered.map((f) => `no bad-input row for ${f}`)].slice(
+    0,
+    20,
+  ))
+    process.stdout.write(`  ! ${failure}\n`);
 }
 process.exitCode = mustBeZero.every((n) => n === 0) ? 0 : 1;
+
+async function runBadInput(): Promise<Awaited<ReturnType<typeof runBadInputTable>>> {
+  const harness = await startHarness();
+  return runBadInputTable(harness).finally(() => harness.close());
+}

@@ -48,7 +48,10 @@ export async function run(argv: string[], given: Deps): Promise<number> {
       exchangeScriptCommand(deps, state),
       deprovisionCommand(deps, state),
     ] as never)
-    .middleware(() => refuseValuedBooleans(argv, (parser as unknown as { getOptions(): { boolean: string[] } }).getOptions().boolean), true)
+    .middleware(
+      (parsed) => refuseMalformedSwitches(argv, parsed, (parser as unknown as { getOptions(): ParserOptions }).getOptions()),
+      true,
+    )
     .demandCommand(1, 'Name a command (entra-mail --help lists them).')
     .strict()
     .exitProcess(false)
@@ -71,16 +74,30 @@ export async function run(argv: string[], given: Deps): Promise<number> {
   }
 }
 
+interface ParserOptions {
+  boolean: string[];
+  array: string[];
+  string: string[];
+  number: string[];
+}
+
 /**
- * `--verbose=loud` or `--json=no`: yargs quietly reads any such value as false. A switch takes no
- * value but true or false; anything else is a usage error, like every other bad value.
+ * Two things yargs lets pass quietly: `--verbose=loud` (read as false) and a single-value flag given
+ * twice (`--out a --out b` becomes a list the command never expects). Both are usage errors, like
+ * every other bad value.
  */
-function refuseValuedBooleans(argv: string[], booleans: string[]): void {
-  const names = new Set(booleans.flatMap((b) => [b, b.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)]));
+function refuseMalformedSwitches(argv: string[], parsed: Record<string, unknown>, options: ParserOptions): void {
+  const dashed = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  const switches = new Set(options.boolean.flatMap((b) => [b, dashed(b)]));
   for (const token of argv) {
     const match = /^--(?:no-)?([^=]+)=(.*)$/s.exec(token);
-    if (match && names.has(match[1] as string) && !/^(true|false)$/.test(match[2] as string)) {
+    if (match && switches.has(match[1] as string) && !/^(true|false)$/.test(match[2] as string)) {
       throw new UsageError(`--${match[1]} is a switch: give it no value (or =true / =false).`, { flag: `--${match[1]}` });
     }
+  }
+  const lists = new Set(options.array);
+  for (const name of [...options.string, ...options.number, ...options.boolean]) {
+    if (Array.isArray(parsed[name]) && !lists.has(name))
+      throw new UsageError(`--${dashed(name)}: given more than once.`, { flag: `--${dashed(name)}` });
   }
 }

@@ -1,6 +1,7 @@
 import { constants, promises as fs } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from './errors.ts';
+import { requireText } from './validate.ts';
 
 /**
  * A file the run will write (`--out`, `--script-out`, `--certificate-out`), checked before the
@@ -13,7 +14,7 @@ import { UsageError } from './errors.ts';
  * change between this check and the write is caught there too (src/outputs/write-secret-file.ts).
  */
 export async function checkOutputPath(path: string, flag: string, options: { directoryOnly?: boolean } = {}): Promise<string> {
-  const target = resolve(path);
+  const target = resolve(requireText(path, flag));
   const dir = dirname(target);
   const dirStat = await fs.stat(dir).catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(

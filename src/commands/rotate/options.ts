@@ -7,7 +7,16 @@ import type { RenderRequest } from '../../rotation/delivered-config.ts';
 import { getProfile } from '../../profiles/load.ts';
 import type { TenantArgs } from '../shared/connection.ts';
 import { withTenantOptions } from '../shared/connection.ts';
-import { parseLifetime, parseWindowDays, validateDisplayName, validateHttpsUrl, validateMailbox } from '../../core/validate.ts';
+import {
+  isGuid,
+  parseLifetime,
+  parseWindowDays,
+  requireText,
+  validateDisplayName,
+  validateHttpsUrl,
+  validateMailbox,
+  validateUniqueName,
+} from '../../core/validate.ts';
 import { splitCommand } from '../../credentials/sinks/command-sink.ts';
 import { validateVaultUrl } from '../../credentials/sinks/vault-credential.ts';
 
@@ -125,7 +134,7 @@ export function validateRotateArgs(args: RotateArgs, cwd: string): RotatePlanArg
     );
   }
   return {
-    target: many ? { all: true } : { all: false, reference: String(args.app) },
+    target: many ? { all: true } : { all: false, reference: validateAppReference(args.app) },
     ...(windowDays !== undefined ? { windowDays } : {}),
     kind,
     lifetimeDays: parseLifetime(args.secretLifetime ?? '180d'),
@@ -161,6 +170,12 @@ function buildRender(args: RotateArgs): RenderRequest {
     ...(args.senderName !== undefined ? { senderName: validateDisplayName(args.senderName, '--sender-name') } : {}),
     ...(args.siteUrl !== undefined ? { siteUrl: validateHttpsUrl(args.siteUrl, '--site-url') } : {}),
   };
+}
+
+/** `--app`: a client id (GUID) or a uniqueName, checked before it goes into a Graph filter. */
+function validateAppReference(value: unknown): string {
+  const text = requireText(value, '--app');
+  return isGuid(text) ? text.toLowerCase() : validateUniqueName(text, '--app');
 }
 
 /** `{uniqueName}` in a path or vault secret name; vault names allow only letters, digits and '-'. */
