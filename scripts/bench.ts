@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the speed and memory figures of issue 2, printed, never asserted.
+ * `npm run bench`: the speed and memory figures, printed, never asserted.
  *  1. provision on an empty sandbox tenant at --latency-ms 100: Graph requests, sequential round
  *     trips on the critical path (goal 4), wall time against that bound (goal ≤ 1.2×);
  *  2. the converged re-run: requests and mutating requests (goal 0 mutating);

@@ -4,11 +4,11 @@ import { runCampaign } from './lib/campaign.ts';
 import { startHarness } from './lib/harness.ts';
 
 /**
- * The reliability figures in one command (reliability-matrix.md "Headline figures"):
+ * The reliability figures in one command (docs/reliability.md#headline-figures):
  *
  *   node scripts/reliability.ts [--runs 200] [--seed 1] [--json] [--skip-bad-input]   (RELIABILITY_TRACE=1: stderr of failing runs)
  *
- * A randomized fault campaign against the sandbox: every run draws faults from the matrix rows
+ * A randomized fault campaign against the sandbox: every run draws faults from the scenarios of docs/reliability.md
  * that apply, provisions, reruns clean, and checks the tenant and every output. Exit 0 only when
  * every count that must be zero is zero. Not part of `npm test` (a test runs it with --runs 20).
  */

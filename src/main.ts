@@ -21,7 +21,7 @@ async function createProcessDeps(): Promise<Deps> {
 
 /**
  * Composition root: builds the real dependencies, runs the CLI and sets the exit code. The only
- * place that touches process.exitCode (house style habit 5).
+ * place that touches process.exitCode.
  */
 const deps = await createProcessDeps();
 process.exitCode = await run(process.argv.slice(2), deps);

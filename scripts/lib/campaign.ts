@@ -3,7 +3,7 @@ import { FAULTS } from './fault-catalogue.ts';
 import { checkInvariants } from './tenant-invariants.ts';
 import { createPrng } from './virtual-clock.ts';
 
-/** The headline figures of a fault campaign (reliability-matrix.md "Headline figures"); the goal is zero on every count but the first two. */
+/** The headline figures of a fault campaign (docs/reliability.md#headline-figures); the goal is zero on every count but the first two. */
 export interface CampaignFigures {
   runs: number;
   faultsInjected: number;

@@ -1,5 +1,5 @@
 /**
- * Secret and token canaries (reliability matrix rows 22–23): a value the tool must never print is
+ * Secret and token canaries (docs/reliability.md#secret-canary, docs/reliability.md#token-canary): a value the tool must never print is
  * searched for in every encoding a careless log line could use.
  */
 export interface CanaryHit {

@@ -1,7 +1,7 @@
 import type { FaultRule, SandboxContext } from '../../src/sandbox/context.ts';
 
 /**
- * The faults a randomized campaign draws from: each is a reliability-matrix row that applies to
+ * The faults a randomized campaign draws from: each is a scenario of docs/reliability.md that applies to
  * what provision does today. `apply` pushes fault rules or turns knobs; the campaign clears both
  * before the converging rerun.
  */

@@ -3,7 +3,7 @@ import type { TenantState } from '../../src/sandbox/state.ts';
 
 /**
  * What a provisioned app looks like in the sandbox, with ids and times stripped so two tenants
- * (an interrupted-then-resumed run and an uninterrupted one) can be compared (matrix row 13).
+ * (an interrupted-then-resumed run and an uninterrupted one) can be compared (docs/reliability.md#kill-at-every-step).
  */
 export interface AppSummary {
   applications: number;

@@ -7,7 +7,7 @@ import type { AdminSignIn } from '../core/sign-in.ts';
 /**
  * The admin's credential through @azure/identity. `env` follows EnvironmentCredential's
  * variables but reads them from the injected environment, so tests and runbooks behave alike.
- * Off Microsoft's hosts (the sandbox) instance discovery must be off (graph.md §8.1).
+ * Off Microsoft's hosts (the sandbox) instance discovery must be off (docs/sdk-behaviour.md#azureidentity-and-msal-node).
  */
 export async function createAdminCredential(signIn: AdminSignIn): Promise<TokenCredential> {
   const identity = await import('@azure/identity');

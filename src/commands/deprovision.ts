@@ -1,9 +1,7 @@
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../core/deps.ts';
-import { ConflictError, UsageError } from '../core/errors.ts';
-import { escapeInline, rawStream } from '../core/terminal-text.ts';
+import { ConflictError } from '../core/errors.ts';
 import { renderExchangeRemovalScript } from '../exchange/script.ts';
 import { deleteApplication } from '../graph/applications.ts';
 import { getOrganization } from '../graph/organization.ts';
@@ -21,6 +19,7 @@ import {
   type ExchangeConnectArgs,
 } from './shared/exchange-options.ts';
 import { openGraphSession } from './shared/graph-session.ts';
+import { assertConfirmable, confirmPlan, describeDeclined, formatChanges } from './shared/confirm.ts';
 import type { CommandState } from './shared/command-state.ts';
 import { validateMailboxes } from '../core/validate.ts';
 
@@ -61,9 +60,7 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       const sendAs = validateMailboxes(args.sendAs, '--send-as');
       await checkExchangeCommand(args, { mode: (args.exchange ?? 'script') as ExchangeOptions['mode'], cwd: deps.cwd, env: deps.env });
       await checkStateDirectory(deps.env);
-      const interactive = Boolean(deps.stdin.isTTY);
-      if (!args.yes && !args.dryRun && !interactive)
-        throw new UsageError('deprovision deletes the app; pass --yes to confirm when not at a terminal.', { flag: '--yes' });
+      assertConfirmable(deps, { yes: Boolean(args.yes), dryRun: Boolean(args.dryRun), what: 'deprovision deletes the app' });
 
       const { graph } = await openGraphSession(connection, args, deps);
       const [organization, app] = await Promise.all([getOrganization(graph), findSelectedApplication(graph, selector, 'deprovision')]);
@@ -111,14 +108,23 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
         );
         return;
       }
-      if (
-        !args.yes &&
-        !(await confirm(
-          deps,
-          `Delete app ${app.appId} ('${app.displayName}') and its service principal from tenant ${organization.id}? [y/N] `,
-        ))
-      ) {
-        deps.stderr.write('Nothing deleted.\n');
+      const warnings =
+        needsExchange && exchangeMode === 'script'
+          ? [
+              `the Exchange removal script is only written: the app's Exchange service principal and its permissions stay until someone runs ${options.scriptPath}.`,
+            ]
+          : [];
+      const outcome = await confirmPlan(
+        {
+          plan: ['Plan:', ...formatChanges(changes)],
+          warnings,
+          question: `Delete app ${app.appId} ('${app.displayName}') and its service principal from tenant ${organization.id}?`,
+          yes: Boolean(args.yes),
+        },
+        deps,
+      );
+      if (outcome === 'declined') {
+        deps.stderr.write(describeDeclined(organization.id));
         return;
       }
       let exchange: Awaited<ReturnType<typeof applyExchange>> | undefined;
@@ -145,16 +151,6 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       );
     },
   };
-}
-
-async function confirm(deps: Deps, question: string): Promise<boolean> {
-  // The prompt writes to the stream itself (readline needs a real one); its text is escaped here.
-  const rl = createInterface({ input: deps.stdin, output: rawStream(deps.stderr) as NodeJS.WritableStream });
-  try {
-    return /^y(es)?$/i.test((await rl.question(escapeInline(question))).trim());
-  } finally {
-    rl.close();
-  }
 }
 
 /** The app is gone, so every credential in its journal is too. */

@@ -17,7 +17,7 @@ import { deprovisionCommand } from './deprovision.ts';
 
 /**
  * Parse argv with the real yargs parser and run one command; returns the exit code. Tests call
- * this in-process with their own Deps (house style habit 1).
+ * this in-process with their own Deps.
  */
 export async function run(argv: string[], given: Deps): Promise<number> {
   const state: CommandState = { exitCode: 0, json: argv.includes('--json'), verbose: argv.includes('--verbose') };

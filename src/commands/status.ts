@@ -15,7 +15,7 @@ interface StatusArgs extends TenantArgs {
 /**
  * `entra-mail status`: the apps entra-mail manages, their consent and credentials. With
  * `--expiring-within 30d` it exits 10 when any app is due, so a monitor can alert on it
- * (cli.md exit code 10). Reads only.
+ * (README.md#exit-codes). Reads only.
  */
 export function statusCommand(deps: Deps, state: CommandState): CommandModule<object, StatusArgs> {
   return {

@@ -1,4 +1,4 @@
-/** Time enters through one injected clock (house style habit 7): no `new Date()` elsewhere. */
+/** Time enters through one injected clock: no `new Date()` elsewhere. */
 export interface Clock {
   now(): Date;
   /** Milliseconds since the epoch. */

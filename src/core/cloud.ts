@@ -1,6 +1,6 @@
 /**
  * National clouds: authority, Graph, Exchange resource and SMTP host from one table
- * (../shared/reference/graph.md §9, exchange-and-smtp.md §4.1). DoD and China SMTP hosts are
+ * (docs/national-clouds.md, docs/smtp-oauth.md#endpoint). DoD and China SMTP hosts are
  * thin in the sources, so every value can be overridden with a flag.
  */
 export const CLOUD_NAMES = ['global', 'usgov-high', 'usgov-dod', 'china'] as const;

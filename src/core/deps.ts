@@ -8,7 +8,7 @@ export interface OutputStream {
 }
 
 /**
- * Every effect enters here (house style habit 7): the composition root (src/main.ts) builds the
+ * Every effect enters here: the composition root (src/main.ts) builds the
  * real ones; tests build their own with captured streams, a sandbox and a fixed environment.
  */
 export interface Deps {
@@ -23,6 +23,6 @@ export interface Deps {
   random: () => number;
   /** Builds the admin's credential (src/auth/admin-credential.ts); tests may wrap it. */
   createAdminCredential: (signIn: AdminSignIn) => Promise<TokenCredential>;
-  /** Per-step deadline for replication/throttling waits (default 5 min, matrix row 2). */
+  /** Per-step deadline for replication/throttling waits (default 5 min, docs/reliability.md#replication-never-completes). */
   stepDeadlineMs?: number;
 }

@@ -1,7 +1,7 @@
 import { escapeForTerminal, escapeInline } from './terminal-text.ts';
 
 /**
- * One error tree, one exit-code table (../shared/spec/cli.md "Exit codes").
+ * One error tree, one exit-code table (README.md#exit-codes).
  * Errors are translated where they are caught (src/graph/errors.ts, src/exchange/runner.ts, …);
  * only src/main.ts turns them into an exit code.
  */

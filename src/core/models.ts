@@ -1,6 +1,6 @@
 import { EXCHANGE_APP_ID, GRAPH_APP_ID } from './well-known.ts';
 
-/** Authorization models (../shared/spec/cli.md "Authorization models"). */
+/** Authorization models (README.md#authorization-models---model). */
 export const MODEL_NAMES = ['graph', 'graph-rbac', 'smtp', 'smtp-rbac', 'delegated-smtp'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 

@@ -3,7 +3,7 @@ import { hasBidiControl } from './terminal-text.ts';
 
 /**
  * Input validation: every bad value fails here with exit 2, naming the flag, before any request
- * is sent (reliability matrix "Bad input"; cli.md exit code 2).
+ * is sent (docs/reliability.md#bad-input; README.md#exit-codes).
  */
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -78,7 +78,7 @@ export function deriveUniqueName(displayName: string): string {
 
 const MAX_LIFETIME_DAYS = 730;
 
-/** `24mo`, `180d`, `2y`, `12w` → days; at most 24 months (Entra's portal cap; seed 004). */
+/** `24mo`, `180d`, `2y`, `12w` → days; at most 24 months (Entra's portal cap: docs/token-endpoint.md#lifetimes). */
 export function parseLifetime(value: unknown, flag = '--secret-lifetime'): number {
   const text = requireText(value, flag).toLowerCase();
   const match = /^(\d{1,4})\s*(d|w|mo|m|y)$/.exec(text);

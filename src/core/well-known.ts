@@ -1,5 +1,5 @@
 /**
- * Well-known ids (../shared/reference/graph.md §1). Only app ids are global; the object id of a
+ * Well-known ids (docs/permissions.md). Only app ids are global; the object id of a
  * resource service principal differs in every tenant. Role ids are resolved at run time from the
  * tenant's resource service principal by value; the ids here are the offline default and the
  * sandbox's seed data (SMTP/IMAP/POP ids are third-party only: never the only source).
@@ -47,7 +47,7 @@ export const EXCHANGE_ROLES = {
   'IMAP.AccessAsApp': '5e5addcd-3e8d-4e90-baf5-964efab2b20a',
   'POP.AccessAsApp': 'cb842b43-da6e-4506-86fe-bb12199c656d',
   'SMTP.SendAsApp': '7146a1f0-8703-45b3-9eae-527a64c00995',
-  // The Exchange SP carries Graph's Mail.Send id too (graph.md §1.3): key by resource.
+  // The Exchange SP carries Graph's Mail.Send id too (docs/permissions.md#exchange-online-permission-ids): key by resource.
   'Mail.Send': 'b633e1c5-b582-4048-a93e-9f11b44c7e96',
 } as const;
 

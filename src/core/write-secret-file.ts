@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { LocalStateError } from './errors.ts';
 
 /**
- * Secret-safe file writing for `--out` (reliability matrix rows 25–26; style.md habit 9): the file
+ * Secret-safe file writing for `--out` (docs/reliability.md#secret-file-safety, docs/reliability.md#crash-during-file-write): the file
  * is born 0600 in the target's directory via O_EXCL, fsynced, then renamed over the target, so a
  * reader sees the old complete file or the new complete file, never a partial or wider one.
  */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Secret } from '../core/secret.ts';
 
 /**
- * A self-signed certificate for an app's key credential (graph.md §3.5): Entra only ever gets the
+ * A self-signed certificate for an app's key credential (docs/graph-applications.md#certificates-keycredentials-addkey): Entra only ever gets the
  * public part (`publicDerBase64`); the private key stays in a 0600 file and is wrapped in a Secret
  * so it prints as `[redacted]` everywhere.
  */

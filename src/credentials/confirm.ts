@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.ts';
 import { acquireAppToken } from '../mail/acquire-token.ts';
 import type { VerifyInput } from '../mail/types.ts';
 
-/** Matrix row 15 / headline 4: three live token acquisitions in a row. */
+/** docs/reliability.md#overlap-rotation / headline 4: three live token acquisitions in a row. */
 export const REQUIRED_SUCCESSES = 3;
 export const DEFAULT_CONFIRM_DEADLINE_MS = 120_000;
 
@@ -17,8 +17,8 @@ export interface ConfirmResult {
 /**
  * Does the new credential work? It does when `REQUIRED_SUCCESSES` token requests in a row succeed,
  * each with a fresh credential instance (MSAL serves a second request from its cache, and caches
- * failures for 60 s too; graph.md §8.1), within `deadlineMs` on the injected clock. A fresh secret
- * answers AADSTS7000215 while it replicates (graph.md §6.3): acquireAppToken waits and asks again,
+ * failures for 60 s too; docs/sdk-behaviour.md#azureidentity-and-msal-node), within `deadlineMs` on the injected clock. A fresh secret
+ * answers AADSTS7000215 while it replicates (docs/graph-errors-and-consistency.md#eventual-consistency): acquireAppToken waits and asks again,
  * and any refusal restarts the count.
  */
 export async function confirmCredential(

@@ -7,7 +7,7 @@ import { writeSecretFile } from '../core/write-secret-file.ts';
 
 /**
  * The durable record of which credentials this tool minted and which it delivered
- * (reliability matrix rows 10, 12, 16). It holds key ids and markers, never a secret. A key id
+ * (docs/reliability.md#ambiguous-addpassword, docs/reliability.md#kill-after-secret-minted, docs/reliability.md#failed-verification). It holds key ids and markers, never a secret. A key id
  * that is "minting" or "minted" but never "delivered" belongs to a run that died in between:
  * nobody holds that secret, and the next run removes it.
  */

@@ -3,7 +3,7 @@ import type { Application } from '../graph/types.ts';
 import type { AppCertificate } from './certificate.ts';
 
 /**
- * The app's certificates are one collection that PATCH replaces wholesale (graph.md §3.3, §3.5):
+ * The app's certificates are one collection that PATCH replaces wholesale (docs/graph-applications.md#update, docs/graph-applications.md#certificates-keycredentials-addkey):
  * addKey cannot add the first certificate (it needs proof of an existing one), so the tool always
  * writes the full list: every certificate it keeps, foreign ones included, plus or minus its own.
  * Existing entries are sent as `{keyId}` with their key; the keyId of a new entry is chosen here,

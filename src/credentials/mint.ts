@@ -10,7 +10,7 @@ import type { CredentialKind, LifecycleDeps, NewCredential } from './types.ts';
 
 /**
  * Mint the new credential, journalled around the call (minting → minted) so a crash leaves a
- * record the next run reconciles (matrix rows 10 and 12).
+ * record the next run reconciles (docs/reliability.md#ambiguous-addpassword, docs/reliability.md#kill-after-secret-minted).
  *
  * Secrets reuse the provision step's `applySecret`: `addPassword` is never retried blindly; after
  * a 5xx or a dropped connection the credential carrying this run's marker is removed and one more
@@ -18,7 +18,7 @@ import type { CredentialKind, LifecycleDeps, NewCredential } from './types.ts';
  * `CredentialInvalidLifetimeAsPerAppPolicy`) are not retried and surface as exit 5
  * (src/graph/errors.ts).
  *
- * Certificates go in by PATCHing the full keyCredentials list (graph.md §3.5: addKey cannot add
+ * Certificates go in by PATCHing the full keyCredentials list (docs/graph-applications.md#certificates-keycredentials-addkey: addKey cannot add
  * the first one) with a keyId chosen here, which makes the write safe to repeat.
  */
 export async function mintCredential(

@@ -1,7 +1,7 @@
 /**
  * Runs `work` over `items` with at most `limit` in flight, keeping input order in the result.
  * Used by `rotate --all`: a few apps at a time keeps the Graph writes well inside the
- * per-app-and-tenant write limits (graph.md §6.4), and each request still honours Retry-After.
+ * per-app-and-tenant write limits (docs/graph-errors-and-consistency.md#throttling), and each request still honours Retry-After.
  */
 export async function mapWithConcurrency<T, R>(
   items: readonly T[],

@@ -30,7 +30,7 @@ export function credentialsOf(app: Application): AppCredential[] {
   ];
 }
 
-/** Minted by this tool: its marker in displayName. Anything else is foreign and never touched (matrix row 17). */
+/** Minted by this tool: its marker in displayName. Anything else is foreign and never touched (docs/reliability.md#foreign-credentials). */
 export function isToolCredential(credential: Pick<AppCredential, 'displayName'>): boolean {
   return (credential.displayName ?? '').startsWith(MARKER_PREFIX);
 }

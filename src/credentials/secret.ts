@@ -10,7 +10,7 @@ import { MARKER_PREFIX } from '../core/tags.ts';
 /**
  * The client secret. A secret has no natural key, so every one the tool mints
  * carries its marker in displayName (`entra-mail:<date>:<run>`), and the journal records what was
- * minted and delivered. Secrets the tool did not mint are never touched (matrix row 17).
+ * minted and delivered. Secrets the tool did not mint are never touched (docs/reliability.md#foreign-credentials).
  */
 export interface SecretPlan {
   mint: boolean;
@@ -34,7 +34,7 @@ export interface SecretApplyDeps {
   graph: GraphGateway;
   nowMs: number;
   newRunId: () => string;
-  /** Persists the journal before and after each mint (crash safety, matrix rows 10 and 12). */
+  /** Persists the journal before and after each mint (crash safety, docs/reliability.md#ambiguous-addpassword, docs/reliability.md#kill-after-secret-minted). */
   saveJournal: (journal: Journal) => Promise<void>;
   /** Crash-test boundaries (src/provision/checkpoint.ts); a no-op unless the test hook is set. */
   checkpoint?: (name: 'before-add-password' | 'after-add-password' | 'after-secret-journal') => void;
@@ -43,7 +43,7 @@ export interface SecretApplyDeps {
 /**
  * Apply: drop orphans, then mint once. `addPassword` is never retried blindly: after a 5xx or a
  * dropped connection the credential may exist with a secret nobody saw, so the app is read, the
- * credential carrying this run's marker is removed, and one more attempt is made (matrix row 10).
+ * credential carrying this run's marker is removed, and one more attempt is made (docs/reliability.md#ambiguous-addpassword).
  */
 export async function applySecret(
   deps: SecretApplyDeps,

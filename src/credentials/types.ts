@@ -42,8 +42,8 @@ export interface DeliveredConfig {
 }
 
 /**
- * A place the new credential goes (issue 5 §2). `deliver` happens before verification; `rollback`
- * puts the previous value back when verification fails (matrix row 16: "leave config pointing at
+ * A place the new credential goes. `deliver` happens before verification; `rollback`
+ * puts the previous value back when verification fails (docs/reliability.md#failed-verification: "leave config pointing at
  * the old secret"); `commit` drops what rollback would have needed.
  */
 export interface Sink {

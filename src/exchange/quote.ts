@@ -4,7 +4,7 @@ import { UsageError } from '../core/errors.ts';
  * The five characters PowerShell's tokenizer treats as a single quote (CharTraits.IsSingleQuote):
  * the ASCII apostrophe and the typographic quotes U+2018, U+2019, U+201A, U+201B. Any of them ends a
  * single-quoted string unless doubled, so doubling only U+0027 would let a "smart" quote break out
- * (reliability matrix row 27).
+ * (docs/reliability.md#powershell-injection).
  */
 export const POWERSHELL_SINGLE_QUOTES = ['\u0027', '\u2018', '\u2019', '\u201A', '\u201B'] as const;
 
@@ -43,14 +43,14 @@ export function quotePowerShellLiteral(value: string, flag: string): string {
 
 /**
  * An OPATH string value (`'…'`, apostrophes doubled) as used inside `-RecipientRestrictionFilter`
- * (exchange-and-smtp.md §2.4: OPATH values are single-quoted). The filter is itself a PowerShell
+ * (docs/sending-models.md#graph-with-rbac-for-applications-graph-rbac: OPATH values are single-quoted). The filter is itself a PowerShell
  * literal, so the caller quotes the whole filter again with `quotePowerShellLiteral`. Typographic
  * quotes are refused here (UsageError).
  */
 export function quoteOpathValue(value: string, flag: string): string {
   assertNoControlCharacters(value, flag);
   // Whether Exchange's OPATH parser treats the typographic quotes as quotes is not documented; no
-  // primary SMTP address or group DN carries one, so refuse them rather than guess (§7).
+  // primary SMTP address or group DN carries one, so refuse them rather than guess (docs/exchange-powershell.md#mailbox-and-cas-cmdlets).
   if (/[\u2018\u2019\u201A\u201B]/u.test(value)) {
     throw new UsageError(`${flag} contains a typographic quote, which a management scope filter cannot hold`, {
       flag,

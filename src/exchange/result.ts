@@ -6,7 +6,7 @@ export const RESULT_PREFIX = 'ENTRA-MAIL-RESULT ';
 
 /** What a generated script reports: the Exchange objects it looked at and what it did to each. */
 export interface ExchangeScriptResult {
-  /** `pending`: an RBAC assignment exists but Test-ServicePrincipalAuthorization does not show it in scope yet (matrix row 30). */
+  /** `pending`: an RBAC assignment exists but Test-ServicePrincipalAuthorization does not show it in scope yet (docs/reliability.md#exchange-propagation). */
   status: 'applied' | 'pending';
   changes: { object: string; action: 'create' | 'update' | 'none' | 'remove' }[];
   /** The Exchange service principal (`Identity`), when the model has one and it exists. */

@@ -6,7 +6,7 @@ import { redactTokens } from './redact.ts';
 import type { ExchangeScriptResult } from './result.ts';
 import { parseExchangeResult } from './result.ts';
 
-/** How to get pwsh and the Exchange module, shown when pwsh cannot be started (exchange-and-smtp.md §1.1). */
+/** How to get pwsh and the Exchange module, shown when pwsh cannot be started (docs/exchange-powershell.md#module-and-powershell-version). */
 export const PWSH_INSTALL_HINT =
   'install PowerShell 7 (https://aka.ms/powershell), then run: pwsh -Command "Install-Module -Name ExchangeOnlineManagement -Scope CurrentUser"; ' +
   'or run the written script on a machine that has them';
@@ -34,7 +34,7 @@ export interface RunExchangeScriptOptions {
  */
 export async function runExchangeScript(opts: RunExchangeScriptOptions): Promise<ExchangeScriptResult> {
   if (opts.expectedSha256 !== undefined) await checkScriptUnchanged(opts.scriptPath, opts.expectedSha256);
-  // Loaded on first use: commands that never need it start without it (issue 2: cold start).
+  // Loaded on first use: commands that never need it start without it (cold start).
   const { execa } = await import('execa');
   const result = await execa(opts.pwshPath, ['-NoProfile', '-NonInteractive', '-File', opts.scriptPath], {
     reject: false,
@@ -43,7 +43,7 @@ export async function runExchangeScript(opts: RunExchangeScriptOptions): Promise
     all: false,
     stripFinalNewline: true,
     // The script needs no credential of ours: the admin's secret variables are not handed down
-    // (reliability matrix row 29: no secret in argv or in the child's environment).
+    // (docs/reliability.md#secret-in-argv: no secret in argv or in the child's environment).
     env: { ...childEnvironment(process.env), ...(opts.env ?? {}) },
     extendEnv: false,
     ...(opts.signal === undefined ? {} : { cancelSignal: opts.signal }),

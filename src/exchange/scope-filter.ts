@@ -1,8 +1,8 @@
 import { quoteOpathValue } from './quote.ts';
 
 /**
- * The OPATH `-RecipientRestrictionFilter` of the app's management scope (exchange-and-smtp.md §2.1,
- * §2.4): exactly the given mailboxes, or the members of one group. This is a string inside a string:
+ * The OPATH `-RecipientRestrictionFilter` of the app's management scope (docs/sending-models.md,
+ * docs/sending-models.md#graph-with-rbac-for-applications-graph-rbac): exactly the given mailboxes, or the members of one group. This is a string inside a string:
  * each value is an OPATH literal here (apostrophes doubled once), and the whole filter becomes a
  * PowerShell literal later (every single-quote character doubled again).
  */

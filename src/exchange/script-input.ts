@@ -3,7 +3,7 @@ import type { ModelName } from '../core/models.ts';
 import { MODELS } from '../core/models.ts';
 import { assertNoControlCharacters } from './quote.ts';
 
-/** How the generated script signs in to Exchange Online (exchange-and-smtp.md §1.2). */
+/** How the generated script signs in to Exchange Online (docs/exchange-powershell.md#connecting). */
 export interface ExchangeConnectOptions {
   mode: 'interactive' | 'device' | 'certificate';
   /** interactive: pre-fills the account picker. */
@@ -71,7 +71,7 @@ export function validateExchangeScriptInput(input: ExchangeScriptInput): void {
   if (model.exchange.servicePrincipal) {
     assertGuid(input.servicePrincipalId, '--service-principal-id', "the enterprise application's object id");
     if (input.servicePrincipalId.toLowerCase() === input.appId.toLowerCase()) {
-      // Reference §6 mistake 2: the AppId where the service principal's object id belongs.
+      // A classic mistake: the AppId where the service principal's object id belongs (docs/diagnostics.md#exchange-powershell).
       throw new UsageError(
         "the service principal id equals the app id; New-ServicePrincipal -ObjectId needs the enterprise application's object id",
         {

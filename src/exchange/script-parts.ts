@@ -18,7 +18,7 @@ export function renderHeader(input: ExchangeScriptInput, title: string, steps: r
 
 /**
  * `Connect-ExchangeOnline` by interactive, device-code or certificate app-only sign-in, always with
- * `-ShowBanner:$false`; app-only needs `-Organization <tenant>.onmicrosoft.com` (§1.2). Appends the
+ * `-ShowBanner:$false`; app-only needs `-Organization <tenant>.onmicrosoft.com` (docs/exchange-powershell.md#connecting). Appends the
  * step's description to `steps`.
  */
 export function renderConnect(input: ExchangeScriptInput, steps: string[]): string {

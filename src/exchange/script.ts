@@ -12,8 +12,8 @@ export type { ExchangeScriptResult } from './result.ts';
 export { parseExchangeResult } from './result.ts';
 
 /**
- * The Exchange Online PowerShell for one app and model (spec/cli.md "Authorization models";
- * exchange-and-smtp.md §1.8, §2.4). Pure and deterministic: the same input gives the same bytes, so
+ * The Exchange Online PowerShell for one app and model (README.md#authorization-models---model;
+ * docs/exchange-powershell.md, docs/sending-models.md#graph-with-rbac-for-applications-graph-rbac). Pure and deterministic: the same input gives the same bytes, so
  * the script `--dry-run` prints is the script that runs. Throws UsageError (exit 2) on bad input.
  */
 export function renderExchangeScript(input: ExchangeScriptInput): string {

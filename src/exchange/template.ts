@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * PowerShell templates are data (templates/powershell/*.ps1.tmpl, house style habit 10): fragments
+ * PowerShell templates are data (templates/powershell/*.ps1.tmpl): fragments
  * with `{{name}}` slots. Rendering is pure and strict: a slot without a value, or a value without a
  * slot, is a bug in the caller and fails loudly instead of producing a half-filled script.
  */

@@ -29,8 +29,8 @@ export async function listApplicationsByTag(graph: GraphGateway, tag: string): P
 
 /**
  * `PATCH /applications(uniqueName='…')` with `Prefer: create-if-missing`: 201 + the app when
- * created, 204 when it existed (graph.md §3.3). Safe to repeat after a dropped connection
- * (reliability matrix row 11), so it is retried as idempotent.
+ * created, 204 when it existed (docs/graph-applications.md#upsert-by-uniquename). Safe to repeat after a dropped connection
+ * (docs/reliability.md#ambiguous-app-create), so it is retried as idempotent.
  */
 export async function upsertApplication(
   graph: GraphGateway,
@@ -44,7 +44,7 @@ export async function upsertApplication(
   return { created: response.status === 201, application: response.body };
 }
 
-/** `addPassword`: NOT idempotent — never retried blindly (matrix row 10; the caller reconciles by marker). */
+/** `addPassword`: NOT idempotent — never retried blindly (docs/reliability.md#ambiguous-addpassword; the caller reconciles by marker). */
 export async function addPassword(
   graph: GraphGateway,
   applicationId: string,

@@ -28,7 +28,7 @@ export interface GraphTransport {
   send<T>(request: GraphRequest): Promise<GraphResponse<T>>;
   /**
    * Fetch a new admin token past the credential's cache, after Graph answered 401 (the token
-   * expired or was revoked mid-run; reliability matrix row 21). Later requests use the new token.
+   * expired or was revoked mid-run; docs/reliability.md#token-expiry-mid-run). Later requests use the new token.
    */
   refreshToken?(): Promise<void>;
 }
@@ -39,7 +39,7 @@ const REFRESH_CLAIMS = JSON.stringify({ access_token: { nbf: { essential: true }
 /**
  * Builds the Graph SDK client with our own middleware chain: authentication and telemetry from
  * the SDK, but not its RetryHandler, which retries POSTs on 503/504 and can create duplicates
- * (graph.md §8.2). Retries live in src/graph/retry.ts, where idempotence is known.
+ * (docs/sdk-behaviour.md#microsoftmicrosoft-graph-client-3x). Retries live in src/graph/retry.ts, where idempotence is known.
  */
 export function createGraphTransport(options: { credential: TokenCredential; graphEndpoint: string; scope: string }): GraphTransport {
   const authProvider: AuthenticationProvider = {
@@ -59,14 +59,14 @@ export function createGraphTransport(options: { credential: TokenCredential; gra
     middleware: auth,
     baseUrl: `${origin.origin}/`,
     defaultVersion: 'v1.0',
-    // The SDK sends the bearer token only to hosts it trusts; the hostname, without the port (graph.md §8.2).
+    // The SDK sends the bearer token only to hosts it trusts; the hostname, without the port (docs/sdk-behaviour.md#microsoftmicrosoft-graph-client-3x).
     customHosts: new Set([origin.hostname]),
   });
 
   return {
     async refreshToken(): Promise<void> {
       // A claims challenge makes MSAL skip its cache and ask the token endpoint again; the answer
-      // replaces the cached token, so the auth provider above picks it up (graph.md §8.1).
+      // replaces the cached token, so the auth provider above picks it up (docs/sdk-behaviour.md#azureidentity-and-msal-node).
       const token = await options.credential.getToken(options.scope, { claims: REFRESH_CLAIMS });
       if (!token) throw new Error('the admin credential returned no token');
     },

@@ -3,7 +3,7 @@ import type { GraphGateway } from './gateway.ts';
 import { filterQuery, odataString } from './odata.ts';
 import type { AppRoleAssignment, OAuth2PermissionGrant } from './types.ts';
 
-/** What the client service principal holds (graph.md §4.2). */
+/** What the client service principal holds (docs/graph-service-principals-and-consent.md#admin-consent-app-role-assignments). */
 export async function listAppRoleAssignments(graph: GraphGateway, clientServicePrincipalId: string): Promise<AppRoleAssignment[]> {
   return graph.list<AppRoleAssignment>(`/servicePrincipals/${clientServicePrincipalId}/appRoleAssignments`, {
     step: 'consent',
@@ -11,7 +11,7 @@ export async function listAppRoleAssignments(graph: GraphGateway, clientServiceP
   });
 }
 
-/** Duplicate assignment: Graph gives no distinct code, only this text (graph.md §4.2, §6.1). */
+/** Duplicate assignment: Graph gives no distinct code, only this text (docs/graph-service-principals-and-consent.md#admin-consent-app-role-assignments, docs/graph-errors-and-consistency.md#error-envelope). */
 export function isDuplicateAssignment(error: unknown): boolean {
   return error instanceof GraphFailure && error.status === 400 && /already exists/i.test(error.message);
 }
@@ -19,7 +19,7 @@ export function isDuplicateAssignment(error: unknown): boolean {
 /**
  * Admin consent for an application permission = an app role assignment on the resource's service
  * principal. POST is not idempotent, but a repeat can only answer "already exists", which the
- * caller confirms by reading (matrix row 5); "Not a valid reference update" is replication.
+ * caller confirms by reading (docs/reliability.md#app-role-assignment); "Not a valid reference update" is replication.
  */
 export async function assignAppRole(
   graph: GraphGateway,
@@ -65,7 +65,7 @@ export async function findPermissionGrant(
   return grants.find((g) => g.resourceId === resourceId && g.consentType === 'AllPrincipals');
 }
 
-/** Delegated admin consent for all users (graph.md §4.3). */
+/** Delegated admin consent for all users (docs/graph-service-principals-and-consent.md#delegated-consent-oauth2permissiongrants). */
 export async function createPermissionGrant(
   graph: GraphGateway,
   grant: { clientId: string; resourceId: string; scope: string },

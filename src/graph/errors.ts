@@ -9,7 +9,7 @@ import {
 } from '../core/errors.ts';
 
 /**
- * A non-2xx answer from Graph, parsed defensively (graph.md §6.1: `message` is sometimes an
+ * A non-2xx answer from Graph, parsed defensively (docs/graph-errors-and-consistency.md#error-envelope: `message` is sometimes an
  * object, `details` sometimes not an array). Never carries the request or response body.
  */
 export class GraphFailure extends Error {
@@ -109,7 +109,7 @@ function sanitizeMessage(message: string): string {
   return message.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 500);
 }
 
-/** Directory writes need these; named in every 403 (reliability matrix row 20). */
+/** Directory writes need these; named in every 403 (docs/reliability.md#missing-privilege). */
 const ROLE_HINTS: Record<string, string> = {
   application: 'Application.ReadWrite.All (app) or the Application Administrator / Cloud Application Administrator role',
   'service-principal': 'Application.ReadWrite.All (app) or the Application Administrator / Cloud Application Administrator role',
@@ -120,7 +120,7 @@ const ROLE_HINTS: Record<string, string> = {
   read: 'Application.Read.All (app) or a directory reader role',
 };
 
-/** Graph failure → our error tree (house style habit 5: translate where caught, by code, never by English text). */
+/** Graph failure → our error tree (translate where caught, by code, never by English text). */
 export function translateGraphFailure(failure: GraphFailure, context: ErrorContext): EntraMailError {
   const ids = { ...context, requestId: failure.requestId, clientRequestId: failure.clientRequestId, code: failure.code, cause: failure };
   const what = `${failure.method} ${failure.path} answered ${failure.status} ${failure.code}: ${failure.message}`;

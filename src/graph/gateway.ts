@@ -17,13 +17,13 @@ export interface CallContext {
 
 export interface GatewayOptions {
   clock: Clock;
-  /** Per-step deadline for replication and throttling waits (default 5 min, matrix row 2). */
+  /** Per-step deadline for replication and throttling waits (default 5 min, docs/reliability.md#replication-never-completes). */
   stepDeadlineMs: number;
   random?: () => number;
   onRetry?: (info: { step: string; object: string; attempt: number; delayMs: number; reason: string }) => void;
   /** Counts every request sent, for --verbose and the benchmark. */
   onRequest?: (request: GraphRequest) => void;
-  /** Called when an expired or rejected admin token is replaced (matrix row 21). */
+  /** Called when an expired or rejected admin token is replaced (docs/reliability.md#token-expiry-mid-run). */
   onTokenRefresh?: (info: { step: string; object: string }) => void;
 }
 
@@ -46,7 +46,7 @@ export class GraphGateway {
 
   /**
    * Send with retries; failures become our typed errors naming the step and object. A 401 gets
-   * one token refresh and one more try (matrix row 21): Graph checks the token before it acts, so
+   * one token refresh and one more try (docs/reliability.md#token-expiry-mid-run): Graph checks the token before it acts, so
    * even a non-idempotent POST was not carried out when it answered 401.
    */
   async send<T>(request: GraphRequest, context: CallContext): Promise<GraphResponse<T>> {

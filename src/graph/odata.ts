@@ -1,6 +1,6 @@
 /**
  * OData string literals: a single quote is doubled, then the whole literal is percent-encoded
- * for the URL (reliability matrix row 28: a name like `a' or startswith(displayName,'` must
+ * for the URL (docs/reliability.md#odata-injection: a name like `a' or startswith(displayName,'` must
  * stay one literal).
  */
 export function odataString(value: string): string {

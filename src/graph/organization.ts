@@ -1,7 +1,7 @@
 import type { GraphGateway } from './gateway.ts';
 import type { Organization } from './types.ts';
 
-/** The signed-in tenant (graph.md §5.2): confirms the tenant and gives its initial domain. */
+/** The signed-in tenant (docs/graph-mail-and-organization.md#get-organization): confirms the tenant and gives its initial domain. */
 export async function getOrganization(graph: GraphGateway): Promise<Organization> {
   const list = await graph.list<Organization>('/organization?$select=id,displayName,verifiedDomains', {
     step: 'read',

@@ -4,7 +4,7 @@ import { GraphFailure, GraphNetworkFailure } from './errors.ts';
 
 /**
  * What to do about a failed attempt. Replication and throttling are expected in Entra
- * (graph.md §6.3–6.4; reliability matrix rows 1–9); everything else fails at once.
+ * (docs/graph-errors-and-consistency.md#eventual-consistency, docs/graph-errors-and-consistency.md#throttling; docs/reliability.md#replication-and-policy, docs/reliability.md#throttling-and-transient-errors); everything else fails at once.
  */
 export type RetryDecision =
   | { kind: 'replication' }
@@ -16,7 +16,7 @@ export interface RetryOptions {
   clock: Clock;
   /** Epoch ms by which the step must be done (per-step deadline). */
   deadlineAt: number;
-  /** Attempt cap, counting the first (matrix headline 5: ≤ 8 attempts per request). */
+  /** Attempt cap, counting the first (docs/reliability.md#headline-figures: ≤ 8 attempts per request). */
   maxAttempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
@@ -26,7 +26,7 @@ export interface RetryOptions {
   object: string;
   /** Called before each sleep (progress, --verbose). */
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
-  /** May the request be repeated blindly? A non-idempotent POST may not (matrix rows 10–11). */
+  /** May the request be repeated blindly? A non-idempotent POST may not (docs/reliability.md#ambiguous-addpassword, docs/reliability.md#ambiguous-app-create). */
   idempotent: boolean;
   classify?: (error: unknown) => RetryDecision;
 }
@@ -46,12 +46,12 @@ export function classifyGraphError(error: unknown): RetryDecision {
 
 /**
  * Entra's eventual consistency shows up as these answers right after a create
- * (graph.md §6.2–6.3; terraform-provider-azuread retries the same set).
+ * (docs/graph-errors-and-consistency.md#codes-met, docs/graph-errors-and-consistency.md#eventual-consistency; terraform-provider-azuread retries the same set).
  */
 export function isReplicationFailure(error: GraphFailure): boolean {
   if (error.status === 404 && error.code === 'Request_ResourceNotFound') return true;
   if (error.status === 400 && error.hasCode('NoBackingApplicationObject')) return true;
-  // No distinct code exists for these two (graph.md §6.1), so the message is matched here only.
+  // No distinct code exists for these two (docs/graph-errors-and-consistency.md#error-envelope), so the message is matched here only.
   if (error.status === 400 && /Not a valid reference update/i.test(error.message)) return true;
   if (error.status === 403 && /backing application of the service principal/i.test(error.message)) return true;
   if (error.status === 409 && error.hasCode('Error_MsaAppDoesNotExist')) return true;
@@ -61,7 +61,7 @@ export function isReplicationFailure(error: GraphFailure): boolean {
 /**
  * Retry-After: delta-seconds or an HTTP-date (RFC 9110 §10.2.3). A past date means "now"; a
  * value that is neither is undefined, and the caller falls back to exponential backoff
- * (matrix row 8).
+ * (docs/reliability.md#bad-retry-after).
  */
 export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
   if (value === undefined) return undefined;

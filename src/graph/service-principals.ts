@@ -27,9 +27,9 @@ export async function readServicePrincipalByAppId(graph: GraphGateway, appId: st
 }
 
 /**
- * Idempotent create by appId (graph.md §4.1: `PATCH /servicePrincipals(appId='…')` with
+ * Idempotent create by appId (docs/graph-service-principals-and-consent.md#service-principal: `PATCH /servicePrincipals(appId='…')` with
  * `Prefer: create-if-missing`). Right after the app was created this answers
- * NoBackingApplicationObject or a misleading 403 for a while: both are replication (matrix rows 3–4).
+ * NoBackingApplicationObject or a misleading 403 for a while: both are replication (docs/reliability.md#sp-create-races-the-app, docs/reliability.md#misleading-403).
  */
 export async function upsertServicePrincipal(
   graph: GraphGateway,

@@ -7,7 +7,7 @@ export type TokenOutcome =
   | { ok: true; accessToken: string; attempts: number }
   | { ok: false; aadsts?: string; network?: string; attempts: number };
 
-/** Codes worth another attempt: a secret still replicating, and Entra's transient errors (graph.md §7.5). */
+/** Codes worth another attempt: a secret still replicating, and Entra's transient errors (docs/token-endpoint.md#aadsts-codes). */
 const RETRYABLE = new Set(['7000215', '90024', '90033', '90090']);
 const FIRST_DELAY_MS = 2_000;
 const MAX_DELAY_MS = 15_000;
@@ -16,7 +16,7 @@ const MAX_DELAY_MS = 15_000;
  * A client-credentials token as the app for `scope`. A secret minted minutes ago answers
  * AADSTS7000215 until it has replicated, so that code is retried with backoff until
  * `secretPropagationDeadlineMs`. Each attempt builds a fresh credential: MSAL remembers a failed
- * request for 60 s and would answer from that cache without asking again (graph.md §8.1).
+ * request for 60 s and would answer from that cache without asking again (docs/sdk-behaviour.md#azureidentity-and-msal-node).
  */
 export async function acquireAppToken(
   input: VerifyInput,
@@ -50,7 +50,7 @@ export async function acquireAppToken(
 async function createCredential(input: VerifyInput): Promise<TokenCredential> {
   const { ClientCertificateCredential, ClientSecretCredential } = await import('@azure/identity');
   const authorityHost = input.endpoints.authorityHost;
-  // A non-Microsoft authority (the sandbox) has no instance metadata to discover (graph.md §8.1).
+  // A non-Microsoft authority (the sandbox) has no instance metadata to discover (docs/sdk-behaviour.md#azureidentity-and-msal-node).
   const options = { authorityHost, ...(isMicrosoftAuthorityHost(authorityHost) ? {} : { disableInstanceDiscovery: true }) };
   const credential = input.credential;
   if (credential.kind === 'secret') return new ClientSecretCredential(input.tenantId, input.clientId, credential.secret.reveal(), options);

@@ -3,7 +3,7 @@ import { MODELS } from '../core/models.ts';
 import type { ModelName } from '../core/models.ts';
 import { EXCHANGE_APP_ID, GRAPH_APP_ID } from '../core/well-known.ts';
 
-/** The claims verify looks at (graph.md §7.3). Decoded for diagnostics only, never trusted. */
+/** The claims verify looks at (docs/token-endpoint.md#claims-the-tool-looks-at). Decoded for diagnostics only, never trusted. */
 export interface AppTokenClaims {
   aud: string;
   tid: string;
@@ -36,7 +36,7 @@ export function decodeAppToken(accessToken: string): AppTokenClaims {
  * the tenant is the one given, and `roles` holds exactly what the model grants in Entra —
  * SMTP.SendAsApp for `smtp`, Mail.Send for `graph`, nothing for the RBAC models, whose grants live
  * in Exchange. A role there is a finding too: SMTP.SendAsApp makes Exchange demand FullAccess
- * (exchange-and-smtp.md §2.1), Mail.Send makes an RBAC scope moot (§2.2).
+ * (docs/sending-models.md), Mail.Send makes an RBAC scope moot (docs/sending-models.md#graph-mailsend-graph).
  */
 export function checkClaims(
   accessToken: string,

@@ -3,15 +3,15 @@ import { MODELS } from '../core/models.ts';
 import type { ModelName } from '../core/models.ts';
 import type { Diagnosis, FailureContext } from './types.ts';
 
-/** RBAC for applications is cached 30 min–2 h (exchange-and-smtp.md §2.4, §5.3): wait out the upper bound. */
+/** RBAC for applications is cached 30 min–2 h (docs/sending-models.md#graph-with-rbac-for-applications-graph-rbac, docs/diagnostics.md#propagation): wait out the upper bound. */
 export const RBAC_PROPAGATION_MS = 2 * 3600_000;
-/** FullAccess for the legacy SMTP model: "typically 15–30 minutes" (§5.3, vendor figure). */
+/** FullAccess for the legacy SMTP model: "typically 15–30 minutes" (docs/diagnostics.md#propagation, vendor figure). */
 export const FULL_ACCESS_PROPAGATION_MS = 30 * 60_000;
 
 /**
  * Exchange refused the app for the mailbox: SMTP `535 5.7.3` or Graph `403 ErrorAccessDenied`.
  * On the wire these say nothing more; the model, the token's roles and — when the caller could
- * read it — the Exchange configuration tell "wrong" from "not yet" (§5.1, §5.3, §6).
+ * read it — the Exchange configuration tell "wrong" from "not yet" (docs/smtp-oauth.md#replies-and-their-causes, docs/diagnostics.md#propagation).
  */
 export function diagnoseExchangeRefusal(model: ModelName, context: FailureContext, reply: string): Diagnosis {
   const { tenantId, mailbox, exchange } = context;

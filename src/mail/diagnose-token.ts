@@ -5,7 +5,7 @@ import type { Diagnosis, FailureContext } from './types.ts';
 type Row = Omit<Diagnosis, 'pending' | 'retryAfter'>;
 
 /**
- * Token-endpoint failures of the client-credentials flow (graph.md §7.5): each AADSTS code with
+ * Token-endpoint failures of the client-credentials flow (docs/token-endpoint.md#aadsts-codes): each AADSTS code with
  * its cause and the command that fixes it. Unknown codes fall back to a generic auth failure.
  */
 export function diagnoseTokenFailure(aadsts: string | undefined, model: ModelName, context: FailureContext): Diagnosis {

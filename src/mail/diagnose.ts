@@ -6,7 +6,7 @@ import type { Diagnosis, MailFailure } from './types.ts';
 
 /**
  * Every failure `verify` can meet, explained: the cause, the command that fixes it, and whether it
- * is only "not yet" (exchange-and-smtp.md §5.1–5.3, graph.md §7.5). Pure: the same failure always
+ * is only "not yet" (docs/smtp-oauth.md#replies-and-their-causes, docs/diagnostics.md#graph-sendmail, docs/diagnostics.md#propagation, docs/token-endpoint.md#aadsts-codes). Pure: the same failure always
  * gets the same answer, decided from codes, never from our own secrets.
  */
 export function diagnose(failure: MailFailure, model: ModelName): Diagnosis {

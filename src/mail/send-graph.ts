@@ -1,9 +1,9 @@
 import type { SendOutcome, TestMessage } from './send-outcome.ts';
 
 /**
- * The test message through Graph `POST /users/{mailbox}/sendMail` (graph.md §5.1): 202 means
+ * The test message through Graph `POST /users/{mailbox}/sendMail` (docs/graph-mail-and-organization.md#sendmail): 202 means
  * accepted. The Graph client sends the bearer token only to hosts it trusts, so the endpoint's
- * hostname (no port) goes into `customHosts` (graph.md §8.2). Retries are off: a 503/504 on this
+ * hostname (no port) goes into `customHosts` (docs/sdk-behaviour.md#microsoftmicrosoft-graph-client-3x). Retries are off: a 503/504 on this
  * POST may already have sent the message.
  */
 export async function sendTestMessageGraph(graphEndpoint: string, accessToken: string, message: TestMessage): Promise<SendOutcome> {

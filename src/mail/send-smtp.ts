@@ -3,7 +3,7 @@ import type { TestMessage, SendOutcome } from './send-outcome.ts';
 
 /**
  * The test message over SMTP client submission: STARTTLS on 587, `AUTH XOAUTH2` with the app token
- * for `user=<mailbox>` (exchange-and-smtp.md §4.3–4.4). The CA that signs the server's certificate
+ * for `user=<mailbox>` (docs/smtp-oauth.md#xoauth2, docs/sdk-behaviour.md#nodemailer). The CA that signs the server's certificate
  * is trusted by the caller (`tls.setDefaultCACertificates`). nodemailer's logger stays off: its
  * debug output would carry the XOAUTH2 line.
  */

@@ -10,7 +10,7 @@ export interface VerifyInput {
   tenantId: string;
   /** The app's client id (appId). */
   clientId: string;
-  /** Never from argv: an environment variable, a file or stdin (cli.md "provision"). */
+  /** Never from argv: an environment variable, a file or stdin (README.md#secrets). */
   credential: { kind: 'secret'; secret: Secret } | { kind: 'certificate'; certificatePem: string; privateKeyPem: Secret };
   /** The sending mailbox: SMTP `user=`, Graph `/users/{mailbox}`. */
   mailbox: string;
@@ -57,7 +57,7 @@ export interface VerifyReport {
 /**
  * What Exchange says about the app and the mailbox, when the caller can read it (pwsh
  * `Get-ServicePrincipal`/`Get-MailboxPermission`/`Get-ManagementRoleAssignment`, or the sandbox).
- * It lets a 535 5.7.3 be told apart: wrong vs. not yet (exchange-and-smtp.md §5.3).
+ * It lets a 535 5.7.3 be told apart: wrong vs. not yet (docs/diagnostics.md#propagation).
  */
 export interface ExchangeObservation {
   mailbox: 'ok' | 'unlicensed' | 'missing';

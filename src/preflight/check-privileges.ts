@@ -20,9 +20,9 @@ export interface PreflightReport {
 }
 
 /**
- * Preflight (issue 7): read the signed-in identity's Graph permissions and directory roles from
+ * Preflight: read the signed-in identity's Graph permissions and directory roles from
  * its token and list what the run needs but the identity lacks — before any change, so a run
- * that cannot finish does not create half the objects first (reliability matrix row 20).
+ * that cannot finish does not create half the objects first (docs/reliability.md#missing-privilege).
  */
 export function checkPrivileges(token: string, permissions: PermissionRequest[], writesApplication = true): PreflightReport {
   const identity = readTokenIdentity(token);

@@ -6,7 +6,7 @@ export type DirectoryRoleName = keyof typeof DIRECTORY_ROLES;
 /**
  * One thing the run will do and what allows it. An app-only caller needs one of `appPermissions`;
  * a signed-in user needs one of `delegatedScopes` and, when `directoryRoles` is not empty, one of
- * those directory roles (graph.md §3–4, seed 004: consent to Microsoft Graph application
+ * those directory roles (docs/permissions.md#permission-each-graph-call-needs; consent to Microsoft Graph application
  * permissions needs Global Administrator or Privileged Role Administrator; Application /
  * Cloud Application Administrator suffice for other resources such as Exchange Online).
  */

@@ -4,7 +4,7 @@ import { decodeJwt } from 'jose';
  * Who the admin's Graph access token says the caller is, for diagnostics only: the token is
  * decoded, never verified (Graph verifies it on every call). An app-only token carries `roles`
  * and `idtyp: app` (or no `scp`); a user token carries `scp` and the directory role template ids
- * of the user's active roles in `wids` (graph.md §7.3).
+ * of the user's active roles in `wids` (docs/token-endpoint.md#claims-the-tool-looks-at).
  */
 export interface TokenIdentity {
   kind: 'app' | 'user' | 'unknown';

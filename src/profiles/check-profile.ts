@@ -21,14 +21,14 @@ export function checkProfile(profile: Profile, r: SchemaReader): void {
 
   const usesSiteUrl = [...profile.redirectUris.web, ...profile.redirectUris.publicClient].some((u) => u.includes('{{siteUrl}}'));
   if (usesSiteUrl !== profile.requires.siteUrl) r.fail('requires.siteUrl', 'must be true exactly when a redirect URI uses {{siteUrl}}');
-  // SMTP AUTH is off by default since 2020 (exchange-and-smtp.md §0.5): an SMTP model without it cannot send.
+  // SMTP AUTH is off by default since 2020 (docs/smtp-oauth.md#endpoint): an SMTP model without it cannot send.
   if (model.exchange.smtpAuth && !profile.exchange.smtpAuth)
     r.fail('exchange.smtpAuth', `model '${model.name}' sends over SMTP and needs SMTP AUTH`);
   for (const [i, extra] of profile.permissions.entries()) {
     if (model.permissions.some((p) => p.resourceAppId === extra.resourceAppId && p.value === extra.value && p.type === extra.type)) {
       r.fail(`permissions[${i}]`, `${extra.value} is already part of model '${model.name}'`);
     }
-    // Its presence in the token switches on the FullAccess check (exchange-and-smtp.md §0.3, §6 #15).
+    // Its presence in the token switches on the FullAccess check (docs/sending-models.md#smtp-with-rbac-for-applications-smtp-rbac, docs/diagnostics.md).
     if (model.exchange.rbacRole && extra.value === 'SMTP.SendAsApp')
       r.fail(`permissions[${i}]`, 'an RBAC model must not add SMTP.SendAsApp');
   }

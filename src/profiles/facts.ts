@@ -63,7 +63,7 @@ export function isFactName(name: string): name is FactName {
   return Object.hasOwn(FACT_PLACEHOLDERS, name);
 }
 
-/** Shown instead of the secret: never more than Graph's own 3-character `hint` (graph.md §3). */
+/** Shown instead of the secret: never more than Graph's own 3-character `hint` (docs/graph-applications.md). */
 export function maskSecret(secret: Secret | undefined): string {
   if (secret === undefined) return '[unchanged; no new secret on this run]';
   return `${secret.hint}…[hidden; use --show-secret]`;

@@ -6,7 +6,7 @@ import { createSchemaReader, type SchemaReader } from './schema-reader.ts';
 
 const NAME = /^[a-z][a-z0-9-]*$/;
 const TEMPLATE_FILE = /^[a-z0-9][a-z0-9.-]*\.tmpl$/;
-/** Entra caps client secrets at 24 months (graph.md §7.4); "mo" keeps months apart from minutes. */
+/** Entra caps client secrets at 24 months (docs/token-endpoint.md#lifetimes); "mo" keeps months apart from minutes. */
 const LIFETIME = /^([1-9]\d*)(d|mo)$/;
 /** https anywhere, or plain http on localhost only (Entra's own rule for redirect URIs). */
 const REDIRECT_URI = /^(?:\{\{siteUrl\}\}(?:\/[^\s{}]*)?|https:\/\/[^\s{}]+|http:\/\/localhost(?::\d+)?(?:\/[^\s{}]*)?)$/;

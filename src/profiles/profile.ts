@@ -4,7 +4,7 @@ import type { ModelName, PermissionRequest } from '../core/models.ts';
  * A product profile: one vendor guide turned into data (templates/profiles/<name>.yaml), so
  * `provision --profile NAME` does what that guide asks and prints the fields its form has, in the
  * form's own words. Where the guide is wrong or outdated the profile does the right thing and says
- * so in `deviations` (../shared/reference/exchange-and-smtp.md §6).
+ * so in `deviations` (docs/diagnostics.md).
  */
 export interface Profile {
   /** The `--profile` value, e.g. "aevo". */

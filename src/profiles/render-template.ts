@@ -1,5 +1,5 @@
 /**
- * The one template language: `{{name}}` placeholders, nothing else (style.md habit 10). Pure, and
+ * The one template language: `{{name}}` placeholders, nothing else. Pure, and
  * strict both ways: a placeholder without a value and a value without a placeholder are both
  * errors, so a template and the code feeding it cannot drift apart silently.
  */

@@ -26,7 +26,7 @@ export function resolveRedirectUris(
 /**
  * The model's permissions plus the profile's extras. With an RBAC model (`--model` override) the
  * Entra SMTP.SendAsApp is dropped: its presence in the token switches on the FullAccess check
- * (../shared/reference/exchange-and-smtp.md §0.3).
+ * (docs/sending-models.md#smtp-with-rbac-for-applications-smtp-rbac).
  */
 export function resolvePermissions(profile: Profile, modelName: ModelName = profile.model): PermissionRequest[] {
   const model = MODELS[modelName];
@@ -39,7 +39,7 @@ export function resolvePermissions(profile: Profile, modelName: ModelName = prof
   return result;
 }
 
-/** `--site-url` must be an absolute https URL without query or fragment (DNN requires SSL, seed 003 step 1). */
+/** `--site-url` must be an absolute https URL without query or fragment (DNN requires SSL). */
 function checkSiteUrl(siteUrl: string | undefined): string {
   if (siteUrl === undefined || siteUrl === '')
     throw new UsageError('this profile needs --site-url (the site root, https://…)', { flag: '--site-url' });

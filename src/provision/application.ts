@@ -12,7 +12,7 @@ import type { Change, Desired, Observed, ResolvedPermission } from './types.ts';
  */
 export interface ApplicationPlan {
   change: Change;
-  /** The full desired body; collections are replaced wholesale by PATCH (graph.md §3.3). */
+  /** The full desired body; collections are replaced wholesale by PATCH (docs/graph-applications.md#update). */
   body: Record<string, unknown>;
 }
 

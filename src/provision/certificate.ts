@@ -11,12 +11,12 @@ import { MARKER_PREFIX } from '../core/tags.ts';
 import type { Change, Desired, Observed } from './types.ts';
 
 /**
- * Step "certificate" (`provision --credential certificate`, issue 5 item 6): the certificate
+ * Step "certificate" (`provision --credential certificate`): the certificate
  * variant of the secret step. Like a secret it has no natural key, so the tool's marker in the key
  * credential's displayName tells its own certificates from foreign ones, and the journal records
  * minting → minted → delivering → delivered. Minting and removal are rotate's own
  * (src/credentials/mint.ts, src/credentials/retire.ts): only the public part reaches Entra, in one
- * PATCH of the full keyCredentials list that keeps every foreign certificate (graph.md §3.5).
+ * PATCH of the full keyCredentials list that keeps every foreign certificate (docs/graph-applications.md#certificates-keycredentials-addkey).
  */
 export interface CertificatePlan {
   changes: Change[];

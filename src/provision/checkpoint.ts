@@ -1,6 +1,6 @@
 /**
  * Step boundaries of the provision pipeline, named so a crash test can stop the process at each
- * one (reliability matrix rows 12–13: "SIGKILL at each step boundary", "kill after secret minted").
+ * one (docs/reliability.md#kill-after-secret-minted, docs/reliability.md#kill-at-every-step: "SIGKILL at each step boundary", "kill after secret minted").
  *
  * TEST HOOK: when, and only when, the environment variable `ENTRA_MAIL_TEST_KILL_AT` names a
  * boundary, the process kills itself with SIGKILL when it reaches that boundary — no cleanup, no

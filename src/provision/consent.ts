@@ -11,9 +11,9 @@ import type { Change, Observed, ResolvedPermission } from './types.ts';
 
 /**
  * Step "consent": admin consent. Application permissions are app role assignments on the
- * resource's service principal; delegated ones one AllPrincipals grant per resource (graph.md
- * §4.2–4.3). Assignments the model does not want on a resource it manages are removed: an
- * Entra SMTP.SendAsApp or Mail.Send grant widens or breaks the RBAC models (exchange-and-smtp.md §2).
+ * resource's service principal; delegated ones one AllPrincipals grant per resource
+ * (docs/graph-service-principals-and-consent.md#admin-consent-app-role-assignments, docs/graph-service-principals-and-consent.md#delegated-consent-oauth2permissiongrants). Assignments the model does not want on a resource it manages are removed: an
+ * Entra SMTP.SendAsApp or Mail.Send grant widens or breaks the RBAC models (docs/sending-models.md).
  */
 export interface ConsentPlan {
   changes: Change[];
@@ -83,7 +83,7 @@ export async function applyConsent(graph: GraphGateway, sp: ServicePrincipal, pl
     plan.assign.map((p) => assignAppRole(graph, { principalId: sp.id, resourceId: p.resourceId, appRoleId: p.id, permission: p.value })),
   );
   if (results.some((r) => r === undefined)) {
-    // "already exists": make sure it really does (matrix row 5) instead of trusting the message.
+    // "already exists": make sure it really does (docs/reliability.md#app-role-assignment) instead of trusting the message.
     const now = await listAppRoleAssignments(graph, sp.id);
     for (const p of plan.assign) {
       if (!now.some((a) => a.resourceId === p.resourceId && a.appRoleId === p.id)) {

@@ -21,7 +21,7 @@ export interface ExchangeOptions {
   generatedBy: string;
 }
 
-/** Does the model have anything to do in Exchange (cli.md models table)? */
+/** Does the model have anything to do in Exchange (README.md#authorization-models---model)? */
 export function modelNeedsExchange(model: ModelName): boolean {
   const x = MODELS[model].exchange;
   return x.servicePrincipal || x.smtpAuth || x.fullAccess || x.rbacRole !== undefined;

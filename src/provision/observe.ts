@@ -54,7 +54,7 @@ export async function observe(
 
 /**
  * Role and scope ids are looked up by value on the tenant's resource service principal, never
- * taken from a hard-coded table alone (cli.md; graph.md §1).
+ * taken from a hard-coded table alone (docs/permissions.md).
  */
 export function resolvePermission(request: PermissionRequest, resources: Record<string, ServicePrincipal>): ResolvedPermission {
   const resource = resources[request.resourceAppId];

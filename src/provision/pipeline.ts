@@ -36,7 +36,7 @@ export interface ProvisionRequest {
   onPlan?: (plan: ProvisionPlan, observed: Observed) => void;
 }
 
-/** The listr2 context: facts only (house style habit 4). */
+/** The listr2 context: facts only. */
 export interface ProvisionContext {
   desired: Desired;
   observed?: Observed;
@@ -103,13 +103,13 @@ const NO_SECRET: SecretStepPlan = { changes: [], mint: false, orphans: [] };
 /**
  * read → plan → apply as one task list. Calls that do not depend on each other run together: the
  * service principal and the secret both need only the app; consent needs the service principal.
- * `--dry-run` is the same path with every apply task skipped (house style habit 2).
+ * `--dry-run` is the same path with every apply task skipped.
  */
 export async function provision(request: ProvisionRequest, deps: Deps, graph: GraphGateway): Promise<ProvisionContext> {
   const { desired } = request;
   const journalFor = (tenantId: string) => journalPath(deps.env, tenantId, desired.uniqueName);
   const skipApply = () => request.dryRun;
-  /** Write the config and record the delivery in the journal around it (crash safety, matrix row 12). */
+  /** Write the config and record the delivery in the journal around it (crash safety, docs/reliability.md#kill-after-secret-minted). */
   const deliver = async (ctx: ProvisionContext): Promise<void> => {
     const record = async (status: 'delivering' | 'delivered', sink?: { path: string; sha256: string }) => {
       const marker = ctx.minted?.marker ?? ctx.certificate?.marker;
@@ -274,7 +274,7 @@ function previewScript(ctx: ProvisionContext, request: ProvisionRequest): string
   );
 }
 
-/** App-only certificate sign-in needs the tenant's initial *.onmicrosoft.com domain (exchange-and-smtp.md §1.2). */
+/** App-only certificate sign-in needs the tenant's initial *.onmicrosoft.com domain (docs/exchange-powershell.md#connecting). */
 function exchangeOptionsFor(request: ProvisionRequest, observed: Observed): ExchangeOptions {
   const connect = request.exchange.connect;
   if (connect.mode !== 'certificate' || connect.organization) return request.exchange;

@@ -2,7 +2,7 @@ import { thumbprintOf } from './certificate.ts';
 import type { Change } from './types.ts';
 import type { ProvisionContext, ProvisionRequest } from './pipeline.ts';
 
-/** The `--json` document of provision (cli.md "--json result"). */
+/** The `--json` document of provision. */
 export interface ProvisionResult {
   tenantId: string;
   model: string;

@@ -5,7 +5,7 @@ import type { Change, Observed } from './types.ts';
 
 /**
  * Step "service-principal": the enterprise application. Its `id` is the ObjectId Exchange's
- * New-ServicePrincipal needs (exchange-and-smtp.md §0.1), never the app registration's id.
+ * New-ServicePrincipal needs (docs/exchange-powershell.md#new-serviceprincipal-and-which-objectid), never the app registration's id.
  * read: findServicePrincipalByAppId · plan: planServicePrincipal · apply: applyServicePrincipal.
  */
 export function planServicePrincipal(observed: Observed): Change {
@@ -16,7 +16,7 @@ export function planServicePrincipal(observed: Observed): Change {
 
 /**
  * `WindowsAzureActiveDirectoryIntegratedApp` lists it under Enterprise applications; `HideApp`
- * keeps it off users' My Apps (graph.md §4.1, after Microsoft's CSS-Exchange scripts).
+ * keeps it off users' My Apps (docs/graph-service-principals-and-consent.md#service-principal, after Microsoft's CSS-Exchange scripts).
  */
 const SERVICE_PRINCIPAL_TAGS = ['WindowsAzureActiveDirectoryIntegratedApp', 'HideApp'];
 

@@ -5,7 +5,7 @@ import { rawStream } from '../core/terminal-text.ts';
 export type ProgressMode = 'default' | 'simple' | 'silent';
 
 /**
- * The renderer is chosen once from flags and the terminal (house style habit 11): a live list in a
+ * The renderer is chosen once from flags and the terminal: a live list in a
  * terminal, plain lines in logs and CI, nothing with --json. Progress always goes to stderr;
  * stdout carries data only.
  */

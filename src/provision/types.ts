@@ -5,14 +5,14 @@ import type { Journal } from '../credentials/journal.ts';
 
 /**
  * What the admin asked for, after validation (src/core/validate.ts). A plain value: every plan
- * is a pure function of `Desired` and `Observed` (house style habit 2).
+ * is a pure function of `Desired` and `Observed`.
  */
 export interface Desired {
   tenant: string;
   model: ModelName;
   profile: string;
   displayName: string;
-  /** The idempotency key (graph.md §3.3). */
+  /** The idempotency key (docs/graph-applications.md#upsert-by-uniquename). */
   uniqueName: string;
   mailboxes: string[];
   senderName?: string;

@@ -17,7 +17,7 @@ export interface RotateOptions {
   lifetimeDays: number;
   /** Older tool-minted credentials of the same kind to keep besides the new one (`--keep N`). */
   keep: number;
-  /** Bound on the three-in-a-row token check (default 2 min, matrix row 15). */
+  /** Bound on the three-in-a-row token check (default 2 min, docs/reliability.md#overlap-rotation). */
   confirmDeadlineMs?: number;
   /** The sinks for this app, built per app (`--all` gives each app its own). */
   sinks: (app: ManagedApp) => Sink[];
@@ -31,7 +31,7 @@ export interface RotateResult {
 }
 
 /**
- * Zero-gap rotation of one app (issue 5 §1; matrix rows 12, 15–17):
+ * Zero-gap rotation of one app (docs/reliability.md#ambiguous-writes-and-crashes, docs/reliability.md#rotation):
  *   1. remove credentials a crashed run minted and never delivered (journal, by marker);
  *   2. mint the new credential (journalled minting → minted);
  *   3. deliver it to every sink (journal: delivered);

@@ -91,7 +91,7 @@ export interface RequestLogEntry {
 }
 
 /**
- * A programmable fault for tests (reliability matrix): the first `times` requests matching
+ * A programmable fault for tests (docs/reliability.md): the first `times` requests matching
  * `method` and `path` get `action` instead of (or after) normal handling.
  */
 export interface FaultRule {
@@ -123,7 +123,7 @@ export interface SandboxContext {
   /** Origin of the HTTPS server, e.g. https://127.0.0.1:8443 */
   origin: string;
   log: RequestLogEntry[];
-  /** Retries that came before the Retry-After the sandbox asked for (reliability matrix row 7). */
+  /** Retries that came before the Retry-After the sandbox asked for (docs/reliability.md#throttling-honoured). */
   earlyRetries: { path: string; at: number; allowedAt: number }[];
   /** Sign an access token with the sandbox's key. */
   signToken(claims: Omit<SandboxTokenClaims, 'iss' | 'iat' | 'nbf' | 'exp' | 'ver'> & { lifetimeSeconds?: number }): Promise<string>;
@@ -137,7 +137,7 @@ export interface SandboxContext {
   persist(): Promise<void>;
   /**
    * Test hook: when set, addPassword uses this instead of a random secret, so the reliability
-   * suite can plant a known canary (reliability matrix row 22) and grep every output for it.
+   * suite can plant a known canary (docs/reliability.md#secret-canary) and grep every output for it.
    */
   secretGenerator?: () => string;
 }

@@ -4,7 +4,7 @@ import type { TenantState } from './state.ts';
 import { writeStateFile } from './state-file.ts';
 import { checkAccessToken, signAccessToken, type SigningKey } from './token/signing-key.ts';
 
-/** Access tokens live an hour, like Entra's (graph.md §7.4). */
+/** Access tokens live an hour, like Entra's (docs/token-endpoint.md#lifetimes). */
 const TOKEN_LIFETIME_SECONDS = 3600;
 
 export interface ContextOptions {

@@ -1,6 +1,6 @@
 import type { SandboxKnobs } from './context.ts';
 
-/** Knob defaults: a fast, well-behaved tenant (cli.md "The sandbox"). */
+/** Knob defaults: a fast, well-behaved tenant (README.md#the-sandbox-tenant). */
 export const DEFAULT_KNOBS: SandboxKnobs = {
   latencyMs: 0,
   replicationMs: 0,

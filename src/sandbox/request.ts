@@ -12,7 +12,7 @@ export async function readBody(message: IncomingMessage): Promise<Buffer> {
 
 /**
  * Builds the route-facing request. The client-request-id comes from the header (Graph client)
- * or the query string (MSAL puts it on the token URL, graph.md §7.1).
+ * or the query string (MSAL puts it on the token URL, docs/token-endpoint.md#request).
  */
 export function toSandboxRequest(message: IncomingMessage, body: Buffer, origin: string): SandboxRequest {
   const url = new URL(message.url ?? '/', origin);

@@ -103,7 +103,7 @@ async function dispatch(
     }
   }
   const response = await runHandler(req, found, now);
-  // A committing fault ran the real handler first: the ambiguous write of matrix rows 10–11.
+  // A committing fault ran the real handler first: the ambiguous write of docs/reliability.md#ambiguous-addpassword, docs/reliability.md#ambiguous-app-create.
   return fault ? faultOutcome(req, fault, now()) : response;
 }
 

@@ -45,7 +45,7 @@ function stateError(path: string, why: string): UsageError {
 
 /**
  * Writes the state atomically: a 0600 temp file created with O_EXCL next to the target, fsync,
- * then rename — a crash leaves the old or the new file, never a partial one (style.md habit 9).
+ * then rename — a crash leaves the old or the new file, never a partial one.
  * Secrets are kept as SHA-256 hashes, but the Key Vault's secret values are in it as given: 0600.
  */
 export async function writeStateFile(path: string, state: TenantState): Promise<void> {

@@ -3,8 +3,8 @@ import { EXCHANGE_APP_ID, EXCHANGE_ROLES, EXCHANGE_SCOPES, GRAPH_APP_ID, GRAPH_R
 
 /**
  * The sandbox tenant's state: plain JSON, so it can be snapshotted, compared and kept in
- * `--state FILE`. Shapes follow Graph's (../shared/reference/graph-openapi-subset.yaml) and the
- * Exchange objects the generated PowerShell acts on (exchange-and-smtp.md §1). Secrets are never
+ * `--state FILE`. Shapes follow Graph's (its published v1.0 metadata, https://github.com/microsoftgraph/msgraph-metadata) and the
+ * Exchange objects the generated PowerShell acts on (docs/exchange-powershell.md). Secrets are never
  * stored: a password credential keeps a SHA-256 of its secret text only.
  */
 export interface TenantState {
@@ -140,7 +140,7 @@ export interface SandboxOAuth2PermissionGrant {
   scope: string;
 }
 
-/** What Exchange Online knows (exchange-and-smtp.md §1.4–1.7, §2.4). */
+/** What Exchange Online knows (docs/exchange-powershell.md#new-serviceprincipal-and-which-objectid, docs/exchange-powershell.md#get-serviceprincipal, docs/exchange-powershell.md#mailbox-and-cas-cmdlets, docs/exchange-powershell.md#idempotency-check-then-create, docs/sending-models.md#graph-with-rbac-for-applications-graph-rbac). */
 export interface ExchangeState {
   /** Organization-wide `Set-TransportConfig -SmtpClientAuthenticationDisabled`; true for tenants created after Jan 2020. */
   smtpClientAuthenticationDisabled: boolean;
@@ -151,7 +151,7 @@ export interface ExchangeState {
   recipientPermissions: { identity: string; trustee: string; accessRights: 'SendAs' }[];
   managementScopes: { name: string; recipientRestrictionFilter: string }[];
   roleAssignments: { name: string; app: string; role: string; customResourceScope: string; createdAt: number }[];
-  /** RBAC-for-applications cache (exchange-and-smtp.md §2.4): assignments are effective from createdAt + this. */
+  /** RBAC-for-applications cache (docs/sending-models.md#graph-with-rbac-for-applications-graph-rbac): assignments are effective from createdAt + this. */
   rbacPropagationMs: number;
 }
 

@@ -8,7 +8,7 @@ import { runCli, startTestTenant } from '../helpers/cli.ts';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 
-describe('provision --credential certificate against the sandbox (issue 5 item 6)', () => {
+describe('provision --credential certificate against the sandbox', () => {
   let t: Tenant;
   before(async () => {
     t = await startTestTenant();

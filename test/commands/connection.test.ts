@@ -7,7 +7,7 @@ import { UsageError } from '../../src/core/errors.ts';
 const tenant = '11111111-2222-3333-4444-555555555555';
 const noTty = { env: {}, stdin: Object.assign(process.stdin, { isTTY: false }) } as never;
 
-describe('connection flags → endpoints (graph.md §9)', () => {
+describe('connection flags → endpoints (docs/national-clouds.md)', () => {
   it('each national cloud brings its own authority, Graph, Exchange resource and SMTP host', () => {
     const table: [string, string, string, string][] = [
       ['global', 'https://login.microsoftonline.com', 'https://graph.microsoft.com/.default', 'smtp.office365.com:587'],

@@ -8,7 +8,7 @@ import { findSyntaxError, parsePowerShell } from '../../src/sandbox/pwsh/grammar
 import { decodeLikePowerShell, nodesOfType, seededRandom } from './ast.ts';
 
 /**
- * Injection fuzzing (reliability matrix row 27): names and mailboxes built from quotes of all five
+ * Injection fuzzing (docs/reliability.md#powershell-injection): names and mailboxes built from quotes of all five
  * kinds, the three dash code points, $(), backticks, "; Remove-Mailbox", comment and here-string
  * openers. Each script is compared with a twin rendered from harmless values: the syntax trees must
  * have the same shape (no value changed the code), and every value must be exactly one literal that

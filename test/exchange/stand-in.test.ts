@@ -129,7 +129,7 @@ describe('the pwsh stand-in against the sandbox', () => {
     assert.equal(sandbox.ctx.state.exchange.roleAssignments.filter((a) => a.app === ids.servicePrincipalId).length, 1);
   });
 
-  it('reports pending, and never recreates the assignment, while the test cmdlet shows it out of scope (matrix row 30)', async () => {
+  it('reports pending, and never recreates the assignment, while the test cmdlet shows it out of scope (docs/reliability.md#exchange-propagation)', async () => {
     const ids = addEntraServicePrincipal(sandbox.ctx);
     // The sandbox has no groups, so a group-scoped assignment is never in scope for the test mailbox.
     const script = renderExchangeScript(

@@ -17,7 +17,7 @@ function failure(status: number, code: string, extra: Partial<ConstructorParamet
   });
 }
 
-describe('parseRetryAfter (matrix row 8)', () => {
+describe('parseRetryAfter (docs/reliability.md#bad-retry-after)', () => {
   const now = Date.parse('2026-11-22T10:00:00Z');
   const cases: [string | undefined, number | undefined][] = [
     ['7', 7000],
@@ -35,7 +35,7 @@ describe('parseRetryAfter (matrix row 8)', () => {
   }
 });
 
-describe('classifyGraphError (matrix rows 1–9, 20)', () => {
+describe('classifyGraphError (docs/reliability.md#replication-and-policy, docs/reliability.md#throttling-and-transient-errors)', () => {
   const table: [GraphFailure | Error, string][] = [
     [failure(404, 'Request_ResourceNotFound'), 'replication'],
     [failure(400, 'Request_BadRequest', { detailCodes: ['NoBackingApplicationObject'] }), 'replication'],

@@ -103,7 +103,7 @@ for (const [name, guide] of Object.entries(GUIDE_FORMS)) {
 
 test('every product profile explains where it departs from its guide', () => {
   for (const name of Object.keys(GUIDE_FORMS)) assert.ok(getProfile(name, profiles).deviations.length > 0, name);
-  // The specific mistakes the guides make (exchange-and-smtp.md §0, §6), each answered by a deviation.
+  // The specific mistakes the guides make (docs/sending-models.md, docs/diagnostics.md), each answered by a deviation.
   const says = (n: string): string =>
     getProfile(n, profiles)
       .deviations.map((d) => `${d.guideSays} ${d.weDo} ${d.why}`)

@@ -83,7 +83,7 @@ test('--redirect-uri goes to the profile’s platform, without duplicates', () =
   ]);
 });
 
-test('with an RBAC model override, the Entra SMTP.SendAsApp is not requested (exchange-and-smtp.md §0.3)', () => {
+test('with an RBAC model override, the Entra SMTP.SendAsApp is not requested (docs/sending-models.md#smtp-with-rbac-for-applications-smtp-rbac)', () => {
   const values = resolvePermissions(getProfile('aevo', profiles), 'smtp-rbac').map((p) => p.value);
   assert.deepEqual(values, ['IMAP.AccessAsApp']);
 });

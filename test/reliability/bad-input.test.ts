@@ -6,7 +6,7 @@ import { startHarness, type Harness } from '../../scripts/lib/harness.ts';
 /**
  * Bad input: one malformed value for every flag of every command → exit 2, a message naming the
  * flag, no stack trace, and no request at all — not even a token request, because everything local
- * (values, files, directories, pwsh) is checked before sign-in (cli.md exit code 2).
+ * (values, files, directories, pwsh) is checked before sign-in (README.md#exit-codes).
  */
 describe('bad input: exit 2, the flag named, nothing sent', () => {
   let h: Harness;

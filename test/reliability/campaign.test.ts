@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 
 const SCRIPT = fileURLToPath(new URL('../../scripts/reliability.ts', import.meta.url));
 
-/** The figures script works end to end (issue 7 item 6); the full campaign is not part of npm test. */
+/** The figures script works end to end; the full campaign is not part of npm test. */
 describe('scripts/reliability.ts', () => {
   it('--runs 20 --json prints every figure, with faults injected and zero on every count', () => {
     const r = spawnSync(process.execPath, [SCRIPT, '--runs', '20', '--seed', '3', '--json', '--skip-bad-input'], { encoding: 'utf8' });

@@ -4,7 +4,7 @@ import { startHarness, type Harness } from '../../scripts/lib/harness.ts';
 import { ADD_PASSWORD, APP_UPSERT, ASSIGN, SP_UPSERT, assertConverged, provisionArgs, requestsTo, sinkOf } from './helpers.ts';
 
 /**
- * Fault injection against the sandbox (reliability matrix rows 1–11, 21): the real CLI in-process,
+ * Fault injection against the sandbox (docs/reliability.md#replication-and-policy, docs/reliability.md#throttling-and-transient-errors, docs/reliability.md#ambiguous-writes-and-crashes): the real CLI in-process,
  * real HTTPS, a virtual clock shared with the sandbox so minutes of replication cost nothing.
  * Every case ends with the tenant converged, and the whole describe with a canary scan.
  */

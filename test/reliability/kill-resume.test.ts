@@ -30,7 +30,7 @@ function runKilledAt(
 }
 
 /**
- * Matrix rows 12–13: the process is killed (SIGKILL, no cleanup) at every step boundary — and
+ * docs/reliability.md#kill-after-secret-minted, docs/reliability.md#kill-at-every-step: the process is killed (SIGKILL, no cleanup) at every step boundary — and
  * between addPassword and delivery — then run again. The tenant must converge to the state an
  * uninterrupted run leaves: one app, one SP, one assignment per permission, and no credential
  * whose secret nobody holds (compared as normalised sandbox snapshots).
@@ -93,7 +93,7 @@ describe('kill at every step boundary, then resume', () => {
           await assertConverged(h, name);
         }),
       );
-      // One at a time now: a third run changes nothing at all (matrix row 14).
+      // One at a time now: a third run changes nothing at all (docs/reliability.md#idempotent-rerun).
       for (const checkpoint of batch) {
         const since = h.sandbox.ctx.log.length;
         const third = await h.run(provisionArgs(h, `kill-${checkpoint}`, 'smtp'));

@@ -14,7 +14,7 @@ const ALL_ROLES = [
 ];
 const permissionsOf = (model: ModelName) => MODELS[model].permissions;
 
-/** Preflight (issue 7 item 5): the identity's roles and permissions are read before any change. */
+/** Preflight: the identity's roles and permissions are read before any change. */
 describe('preflight: a run that cannot finish stops before its first change (exit 4)', () => {
   let h: Harness;
   before(async () => {

@@ -5,7 +5,7 @@ import { journalPath } from '../../src/credentials/journal.ts';
 import { startHarness, type Harness } from '../../scripts/lib/harness.ts';
 import { ADD_PASSWORD, APP_UPSERT, assertConverged, provisionArgs, requestsTo, sinkOf } from './helpers.ts';
 
-/** Matrix rows 1–2 (replication on every object, and replication that never completes) and 18–20 (policies, privileges). */
+/** docs/reliability.md#app-visible-after-create, docs/reliability.md#replication-never-completes (replication on every object, and replication that never completes) and 18–20 (policies, privileges). */
 describe('replication delays on each object', () => {
   for (const model of ['graph', 'smtp', 'delegated-smtp'] as const) {
     it(`row 1: ${model}: every new object invisible for 40 s → no second create, success within the deadline`, async () => {

@@ -8,7 +8,7 @@ import { startHarness, type Harness } from '../../scripts/lib/harness.ts';
 import { provisionArgs, sinkOf } from './helpers.ts';
 
 /**
- * Matrix rows 24 and 29 with a pwsh stub (`--pwsh`): a stand-in that records exactly what the
+ * docs/reliability.md#subprocess-error-path, docs/reliability.md#secret-in-argv with a pwsh stub (`--pwsh`): a stand-in that records exactly what the
  * tool handed it — argv, /proc/self/cmdline, its environment — or misbehaves on purpose.
  */
 describe('the pwsh subprocess: what it is given, and what its failures may print', () => {

@@ -50,7 +50,7 @@ export async function readJson(path: string): Promise<Record<string, unknown>> {
   return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
 }
 
-/** Every form a leaked secret could take in output (matrix row 22). */
+/** Every form a leaked secret could take in output (docs/reliability.md#secret-canary). */
 export function encodings(value: string): string[] {
   return [
     value,

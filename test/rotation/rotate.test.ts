@@ -18,7 +18,7 @@ const seen = secrets();
 test('rotate adds, delivers to --out (0600), confirms, then removes only the old entra-mail secret', async () => {
   const before = structuredClone(await t.provision('rot-basic'));
   const oldKeyId = before.passwordCredentials[0]?.keyId;
-  // A secret someone else made on the same app: never touched (matrix row 17).
+  // A secret someone else made on the same app: never touched (docs/reliability.md#foreign-credentials).
   t.sandbox.ctx.state.applications
     .find((a) => a.uniqueName === 'rot-basic')!
     .passwordCredentials.push({

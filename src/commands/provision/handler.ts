@@ -37,7 +37,7 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
         throw new UsageError('--detailed-exitcode goes with --dry-run: it reports pending changes.', { flag: '--detailed-exitcode' });
       await checkProvisionPreconditions(request, deps.env);
       const { graph, token } = await openGraphSession(connection, args, deps);
-      // Preflight before any change (issue 7): a run that cannot finish stops here with exit 4; a
+      // Preflight before any change: a run that cannot finish stops here with exit 4; a
       // dry run shows the gaps as part of the plan instead.
       let preflight: PreflightReport = { identity: 'unknown', checked: false, missing: [] };
       request.onPlan = (plan, observed) => {

@@ -8,7 +8,7 @@ import type { Deps } from '../../core/deps.ts';
 import { UsageError } from '../../core/errors.ts';
 import { validateHostPort, validateHttpsUrl, validateTenant } from '../../core/validate.ts';
 
-/** The options every tenant command takes (cli.md "Options every tenant command takes"). */
+/** The options every tenant command takes (README.md#signing-in---auth). */
 export interface TenantArgs {
   tenant?: string;
   auth?: string;
@@ -86,7 +86,7 @@ export async function trustCaFile(path: string | undefined): Promise<void> {
 }
 
 /**
- * Sign in before any task list starts (house style habit 4: listr2 overwrote prompt output),
+ * Sign in before any task list starts (listr2 overwrote prompt output),
  * and get the first Graph token now so a wrong credential fails fast with exit 3.
  */
 export async function signIn(connection: Connection, deps: Deps): Promise<{ credential: TokenCredential; token: string }> {

@@ -33,7 +33,7 @@ export function withExchangeConnectOptions<T>(yargs: Argv<T>): Argv<T & Exchange
     .option('pwsh', { type: 'string', describe: 'PowerShell 7 executable [env: ENTRA_MAIL_PWSH]' }) as Argv<T & ExchangeConnectArgs>;
 }
 
-/** How the generated script signs in to Exchange Online (exchange-and-smtp.md §1.2). */
+/** How the generated script signs in to Exchange Online (docs/exchange-powershell.md#connecting). */
 export function parseExchangeConnect(args: ExchangeConnectArgs, organization?: Organization): ExchangeConnectOptions {
   const mode = (args.exchangeAuth ?? 'device') as ExchangeConnectOptions['mode'];
   if (!['interactive', 'device', 'certificate'].includes(mode))

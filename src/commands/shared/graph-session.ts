@@ -16,7 +16,7 @@ export async function openGraphSession(
 ): Promise<{ graph: GraphGateway; token: string; credential: TokenCredential }> {
   await trustCaFile(args.caFile);
   const { credential, token } = await signIn(connection, deps);
-  // The Graph SDK loads only for commands that talk to Graph (issue 2: cold start).
+  // The Graph SDK loads only for commands that talk to Graph (cold start).
   const { createGraphTransport } = await import('../../graph/client.ts');
   const transport = createGraphTransport({ credential, graphEndpoint: connection.endpoints.graphEndpoint, scope: connection.graphScope });
   const graph = new GraphGateway(transport, {

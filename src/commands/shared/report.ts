@@ -2,7 +2,7 @@ import type { Deps } from '../../core/deps.ts';
 import { describeContext, ExitCode, isEntraMailError, UsageError } from '../../core/errors.ts';
 
 /**
- * The one error handler (house style habit 5): what happened, where (step, object, request-id)
+ * The one error handler: what happened, where (step, object, request-id)
  * and the next command. Only main.ts turns the returned code into the process exit code.
  */
 export function reportError(

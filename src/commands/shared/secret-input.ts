@@ -13,7 +13,7 @@ export const DEFAULT_SECRET_ENV = 'ENTRA_MAIL_CLIENT_SECRET';
 
 /**
  * An app secret enters from an environment variable, a file or stdin — never argv, where
- * `ps` and shell history would see it (cli.md "Secrets never come in through argv").
+ * `ps` and shell history would see it (README.md#secrets).
  */
 export async function readSecretInput(args: SecretInputArgs, deps: Pick<Deps, 'env' | 'stdin'>): Promise<Secret> {
   const sources = [args.secretEnv !== undefined, args.secretFile !== undefined, Boolean(args.secretStdin)].filter(Boolean).length;

@@ -5,7 +5,7 @@ const TIMEOUT_MS = 120_000;
 
 /**
  * `--on-rotate CMD`: the command receives the new config as one JSON document on stdin
- * (`{"event":"rotated", …, "clientSecret": …}`), never in argv or its environment (matrix row 29).
+ * (`{"event":"rotated", …, "clientSecret": …}`), never in argv or its environment (docs/reliability.md#secret-in-argv).
  * CMD is split into words and run without a shell, so nothing in it is expanded twice; a hook
  * that needs a shell says so itself (`sh -c '…'`). On a failed verification it runs again with
  * `{"event":"rollback", …}` naming the key ids to go back to. Its own output is not shown: it

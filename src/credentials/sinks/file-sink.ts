@@ -8,7 +8,7 @@ const BACKUP_SUFFIX = '.entra-mail-previous';
 /**
  * `--out FILE` (and a certificate's PEM file): written 0600 through a temp file and a rename,
  * symlinks refused (src/core/write-secret-file.ts). The previous content is first kept as a 0600
- * backup next to it, so a failed verification can put it back byte for byte (matrix row 16); the
+ * backup next to it, so a failed verification can put it back byte for byte (docs/reliability.md#failed-verification); the
  * backup is removed once the new credential is confirmed. `pick` chooses what the file holds.
  */
 export function fileSink(path: string, pick: (config: DeliveredConfig) => string): Sink {

@@ -9,7 +9,7 @@ import { isLoopbackHost, vaultOnlyCredential } from './vault-credential.ts';
  * secret (the store Azure rotation automation reads), tagged with its keyId and the app's client
  * id, so the vault itself records which credential it holds. Rollback on a failed verification:
  * the previous version's value is set again as the current version and the failed version is
- * disabled, so a reader of "latest" gets the old, working value (matrix row 16).
+ * disabled, so a reader of "latest" gets the old, working value (docs/reliability.md#failed-verification).
  */
 export function keyVaultSink(options: { vaultUrl: string; secretName: string; credential: TokenCredential; appId: string }): Sink {
   // The SDK's own check wants the vault's host under the challenge's resource domain, which the
@@ -17,7 +17,7 @@ export function keyVaultSink(options: { vaultUrl: string; secretName: string; cr
   // so only there is the SDK's check left out (src/credentials/sinks/vault-credential.ts).
   const disableChallengeResourceVerification = isLoopbackHost(new URL(options.vaultUrl).hostname);
   const credential = vaultOnlyCredential(options.credential, options.vaultUrl);
-  // The Key Vault SDK loads only when a vault sink is used (issue 2: cold start).
+  // The Key Vault SDK loads only when a vault sink is used (cold start).
   let client: SecretClient | undefined;
   const vault = async (): Promise<SecretClient> =>
     (client ??= new (await import('@azure/keyvault-secrets')).SecretClient(options.vaultUrl, credential, {

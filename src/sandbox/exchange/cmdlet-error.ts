@@ -1,7 +1,7 @@
 import type { SandboxResponse } from '../context.ts';
 
 /**
- * A cmdlet failure as Exchange Online's InvokeCommand reports it (exchange-and-smtp.md §3.4): a
+ * A cmdlet failure as Exchange Online's InvokeCommand reports it (docs/exchange-invoke-command.md#response): a
  * generic `error.message`, the real reason in `error.details[].message` shaped
  * `<code>|<exception type>|<text>`; clients take the text after the last `|`.
  */

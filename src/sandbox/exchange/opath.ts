@@ -1,5 +1,5 @@
 /**
- * The OPATH subset management scopes use in the sandbox (exchange-and-smtp.md §2.1, §2.4):
+ * The OPATH subset management scopes use in the sandbox (docs/sending-models.md#graph-with-rbac-for-applications-graph-rbac):
  * `Property -eq 'value'` (also -ne, -like), joined by -and / -or, negated by -not, grouped with
  * parentheses; values are single-quoted with apostrophes doubled. Anything else is a syntax error,
  * as New-ManagementScope would report it.

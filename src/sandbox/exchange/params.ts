@@ -1,7 +1,7 @@
 import { badRequest } from './cmdlet-error.ts';
 
 /**
- * A cmdlet's parameters as InvokeCommand receives them (`CmdletInput.Parameters`, §3.1): names are
+ * A cmdlet's parameters as InvokeCommand receives them (`CmdletInput.Parameters`, docs/exchange-invoke-command.md#request): names are
  * case-insensitive; an unexpected name fails like PowerShell's parameter binder.
  */
 export class CmdletParameters {

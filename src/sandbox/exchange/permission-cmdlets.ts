@@ -4,7 +4,7 @@ import type { CmdletParameters } from './params.ts';
 import { resolveMailbox, resolvePrincipal } from './resolve.ts';
 
 /**
- * Mailbox FullAccess and recipient SendAs permissions (exchange-and-smtp.md §1.6–1.7). Adding an
+ * Mailbox FullAccess and recipient SendAs permissions (docs/exchange-powershell.md#mailbox-and-cas-cmdlets, docs/exchange-powershell.md#idempotency-check-then-create). Adding an
  * ACE that exists is a warning, not an error, exactly as Exchange answers it.
  */
 

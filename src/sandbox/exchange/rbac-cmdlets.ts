@@ -4,7 +4,7 @@ import { isMailboxInScope, parseOpathFilter } from './opath.ts';
 import { resolveMailbox, resolveServicePrincipal } from './resolve.ts';
 
 /**
- * RBAC for applications (exchange-and-smtp.md §2.4): management scopes, role assignments to an
+ * RBAC for applications (docs/sending-models.md#graph-with-rbac-for-applications-graph-rbac): management scopes, role assignments to an
  * app's service principal, and Test-ServicePrincipalAuthorization. The test cmdlet bypasses
  * Exchange's permission cache, so InScope is True as soon as the assignment exists; the cache delay
  * (state.exchange.rbacPropagationMs) applies to sending only.

@@ -39,7 +39,7 @@ export function resolvePrincipal(exchange: ExchangeState, identity: string): str
   return resolveMailbox(exchange, identity).address;
 }
 
-/** The Get-ServicePrincipal view of one service principal (§1.5). */
+/** The Get-ServicePrincipal view of one service principal (docs/exchange-powershell.md#get-serviceprincipal). */
 export function describeServicePrincipal(sp: ExchangeServicePrincipal): Record<string, unknown> {
   return { Identity: sp.identity, Id: sp.identity, Name: sp.objectId, DisplayName: sp.displayName, AppId: sp.appId, ObjectId: sp.objectId };
 }

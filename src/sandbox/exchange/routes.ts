@@ -7,10 +7,10 @@ import { permissionCmdlets } from './permission-cmdlets.ts';
 import { rbacCmdlets } from './rbac-cmdlets.ts';
 import { servicePrincipalCmdlets } from './service-principal-cmdlets.ts';
 
-/** Audiences an Exchange admin token may carry (§3.5): the resource URI or the Exchange app id. */
+/** Audiences an Exchange admin token may carry (docs/exchange-invoke-command.md#sources): the resource URI or the Exchange app id. */
 export const EXCHANGE_AUDIENCES = ['https://outlook.office365.com', EXCHANGE_APP_ID];
 
-/** Entra roles that may run the provisioning cmdlets (§1.3): Global Administrator, Exchange Administrator. */
+/** Entra roles that may run the provisioning cmdlets (docs/exchange-powershell.md#roles-needed): Global Administrator, Exchange Administrator. */
 const ADMIN_ROLE_TEMPLATES = ['62e90394-69f5-4237-9190-012177145e10', '29232cdf-9323-42fd-ade2-1d097af3e4de'];
 
 /** Every cmdlet the sandbox's Exchange knows; anything else is refused. */
@@ -21,8 +21,8 @@ const COMMON_PARAMETERS = ['Confirm', 'WarningAction', 'Verbose', 'Debug'];
 
 /**
  * Exchange Online's admin endpoint, modelled on the REST `InvokeCommand` the V3 module calls
- * (exchange-and-smtp.md §3): `POST /adminapi/beta/{tenant}/InvokeCommand` with
- * `{ CmdletInput: { CmdletName, Parameters } }`, 200 `{ value: [...] }`, errors as §3.4.
+ * (docs/exchange-invoke-command.md): `POST /adminapi/beta/{tenant}/InvokeCommand` with
+ * `{ CmdletInput: { CmdletName, Parameters } }`, 200 `{ value: [...] }`, errors as docs/exchange-invoke-command.md#response.
  */
 export function exchangeRoutes(ctx: SandboxContext): Route[] {
   return [
@@ -49,7 +49,7 @@ async function invokeCommand(ctx: SandboxContext, req: SandboxRequest, tenant: s
     typeof name === 'string' ? Object.keys(EXCHANGE_CMDLETS).find((known) => known.toLowerCase() === name.toLowerCase()) : undefined;
   const cmdlet = cmdletName === undefined ? undefined : EXCHANGE_CMDLETS[cmdletName];
   if (!cmdletName || !cmdlet) {
-    // Exchange answers an unknown (or not-permitted) cmdlet with a bare 403 (§3.4).
+    // Exchange answers an unknown (or not-permitted) cmdlet with a bare 403 (docs/exchange-invoke-command.md#response).
     const error = new ExchangeCmdletError(
       403,
       'System.Management.Automation.CommandNotFoundException',

@@ -3,9 +3,9 @@ import { badRequest, ExchangeCmdletError } from './cmdlet-error.ts';
 import { describeServicePrincipal, findServicePrincipal, resolveServicePrincipal } from './resolve.ts';
 
 /**
- * Get-/New-/Remove-ServicePrincipal (exchange-and-smtp.md §1.4–1.5). New validates like Exchange
+ * Get-/New-/Remove-ServicePrincipal (docs/exchange-powershell.md#new-serviceprincipal-and-which-objectid, docs/exchange-powershell.md#get-serviceprincipal). New validates like Exchange
  * Online in 2026: ObjectId must be an Entra service principal of that AppId that has replicated,
- * else AADServicePrincipalNotFound — the app registration's id is the classic mistake (§0.1, §6).
+ * else AADServicePrincipalNotFound — the app registration's id is the classic mistake (docs/exchange-powershell.md#new-serviceprincipal-and-which-objectid, docs/diagnostics.md).
  */
 export const servicePrincipalCmdlets: CmdletTable = {
   'Get-ServicePrincipal': {
@@ -13,7 +13,7 @@ export const servicePrincipalCmdlets: CmdletTable = {
     run(ctx, params) {
       const all = ctx.state.exchange.servicePrincipals;
       const identity = params.optionalString('Identity');
-      // Documented caution (§1.5): an Identity that matches nothing returns every object.
+      // Documented caution (docs/exchange-powershell.md#get-serviceprincipal): an Identity that matches nothing returns every object.
       const found = identity === undefined ? undefined : findServicePrincipal(ctx.state.exchange, identity);
       return { value: (found ? [found] : all).map(describeServicePrincipal) };
     },

@@ -16,7 +16,7 @@ const belongs = (side: Side, a: SandboxAppRoleAssignment, spId: string) =>
   (side === 'appRoleAssignments' ? a.principalId : a.resourceId) === spId;
 
 /**
- * Admin consent for application permissions (graph.md §4.2): both directions, list, create,
+ * Admin consent for application permissions (docs/graph-service-principals-and-consent.md#admin-consent-app-role-assignments): both directions, list, create,
  * get, delete. Assignment ids are opaque base64url strings like Entra's.
  */
 export function appRoleAssignmentRoutes(ctx: SandboxContext, authorize: GraphAuthorizer): Route[] {
@@ -79,7 +79,7 @@ function visibleAssignments(ctx: SandboxContext, side: Side, spId: string): Sand
 }
 
 /**
- * Validation order follows the failures graph.md §4.2/§6.2 lists: unknown or unreplicated principal
+ * Validation order follows the failures docs/graph-service-principals-and-consent.md#admin-consent-app-role-assignments/docs/graph-errors-and-consistency.md#codes-met lists: unknown or unreplicated principal
  * or resource → "Not a valid reference update."; a role the resource does not define → 400;
  * an existing (principal, resource, role) → "Permission being assigned already exists on the object".
  */

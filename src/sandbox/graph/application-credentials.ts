@@ -14,7 +14,7 @@ const action = (name: string) => new RegExp(`^/v1\\.0/applications${APP}/${name}
 const TWO_YEARS_MS = 2 * 365.25 * 24 * 3600_000;
 const SECRET_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~';
 
-/** addPassword / removePassword / addKey / removeKey (graph.md §3.4–3.5). */
+/** addPassword / removePassword / addKey / removeKey (docs/graph-applications.md#client-secrets-addpassword-removepassword, docs/graph-applications.md#certificates-keycredentials-addkey). */
 export function applicationCredentialRoutes(ctx: SandboxContext, authorize: GraphAuthorizer): Route[] {
   return [
     {
@@ -32,7 +32,7 @@ export function applicationCredentialRoutes(ctx: SandboxContext, authorize: Grap
         app.passwordCredentials.push(credential);
         ctx.markCreated(credential.keyId);
         const { secretSha256: _hash, ...visible } = credential;
-        // 200, not 201; secretText exists only in this response (graph.md §3.4).
+        // 200, not 201; secretText exists only in this response (docs/graph-applications.md#client-secrets-addpassword-removepassword).
         return { status: 200, body: { '@odata.context': odataContext(ctx, 'microsoft.graph.passwordCredential'), ...visible, secretText } };
       },
     },
@@ -57,7 +57,7 @@ export function applicationCredentialRoutes(ctx: SandboxContext, authorize: Grap
       method: 'POST',
       path: action('addKey'),
       handle: async (req, match) => {
-        // An app may roll its own certificates without any Graph permission; the proof authorises (graph.md §3.5).
+        // An app may roll its own certificates without any Graph permission; the proof authorises (docs/graph-applications.md#certificates-keycredentials-addkey).
         await authorize(req, 'authenticated');
         const app = requireApplication(ctx, readAddress(match));
         const body = asObject(req.json());
@@ -90,7 +90,7 @@ export function applicationCredentialRoutes(ctx: SandboxContext, authorize: Grap
 /**
  * A new secret: 40 characters, hint = first 3, start = now, end = start + 2 years by default.
  * The tenant's app-management policy can forbid secrets or cap their lifetime
- * (reliability-matrix.md rows 18–19); both are 400s naming the policy id.
+ * (docs/reliability.md#tenant-bans-secrets, docs/reliability.md#lifetime-cap); both are 400s naming the policy id.
  */
 function mintPassword(
   ctx: SandboxContext,
@@ -147,7 +147,7 @@ function rejectUnknownParameters(body: Record<string, unknown>, allowed: string[
   }
 }
 
-/** addKey/removeKey proof: a JWT signed by one of the app's current certificates, iss = the app's object id (graph.md §3.5). */
+/** addKey/removeKey proof: a JWT signed by one of the app's current certificates, iss = the app's object id (docs/graph-applications.md#certificates-keycredentials-addkey). */
 async function checkProof(ctx: SandboxContext, app: SandboxApplication, proof: unknown): Promise<void> {
   if (typeof proof !== 'string') throw badRequest('Proof is required.');
   const check = await verifyCertificateAssertion(proof, app.keyCredentials, {

@@ -60,7 +60,7 @@ export function serializeApplication(app: SandboxApplication, options: { withKey
 /** All property names a serialized application has (for `$select`). */
 export const APPLICATION_SELECTABLE: string[] = [...GRAPH_TYPE_PROPERTIES.application];
 
-/** A new application from a POST/upsert body (graph.md §3.1): only displayName is required. */
+/** A new application from a POST/upsert body (docs/graph-applications.md#create): only displayName is required. */
 /** A new application object with Graph's defaults (empty collections, fresh ids). */
 export function blankApplication(
   fields: Partial<SandboxApplication> & Pick<SandboxApplication, 'createdDateTime' | 'publisherDomain'>,
@@ -99,7 +99,7 @@ export function createApplication(ctx: SandboxContext, rawBody: unknown, uniqueN
   return app;
 }
 
-/** Applies a PATCH body; collections are replaced wholesale (graph.md §3.3); uniqueName is immutable once set. */
+/** Applies a PATCH body; collections are replaced wholesale (docs/graph-applications.md#update); uniqueName is immutable once set. */
 export function applyApplicationChanges(ctx: SandboxContext, app: SandboxApplication, body: Record<string, unknown>): void {
   rejectUnknownProperties(body, 'application');
   rejectReadOnly(body, READ_ONLY, {
@@ -176,7 +176,7 @@ function requiredResourceAccess(value: unknown): SandboxApplication['requiredRes
   });
 }
 
-/** First certificate goes in by PATCH (graph.md §3.5); an entry may repeat an existing keyId with key null to keep it. */
+/** First certificate goes in by PATCH (docs/graph-applications.md#certificates-keycredentials-addkey); an entry may repeat an existing keyId with key null to keep it. */
 function keyCredentials(ctx: SandboxContext, app: SandboxApplication, value: unknown): SandboxKeyCredential[] {
   if (!Array.isArray(value)) throw invalidValue('keyCredentials', 'Application');
   return value.map((entry) => {

@@ -9,7 +9,7 @@ import { asObject } from './validate.ts';
 const APP = addressPattern(['appId', 'uniqueName']);
 const ONE = new RegExp(`^/v1\\.0/applications${APP}$`);
 
-/** /applications and /applications/{id} | (appId='…') | (uniqueName='…') (graph.md §3.1–3.3). */
+/** /applications and /applications/{id} | (appId='…') | (uniqueName='…') (docs/graph-applications.md#create, docs/graph-applications.md#read, docs/graph-applications.md#upsert-by-uniquename). */
 export function applicationRoutes(ctx: SandboxContext, authorize: GraphAuthorizer): Route[] {
   const selectOf = (req: SandboxRequest) => parseSelect(req, APPLICATION_SELECTABLE, 'application');
   const view = (_req: SandboxRequest, select: string[] | undefined) => (app: Parameters<typeof serializeApplication>[0]) =>
@@ -70,7 +70,7 @@ export function applicationRoutes(ctx: SandboxContext, authorize: GraphAuthorize
         const body = asObject(req.json());
         const existing = findApplicationRaw(ctx, address);
         if (existing) {
-          // An update needs the object to be visible; an upsert of an existing key is a no-op 204 (graph.md §3.3).
+          // An update needs the object to be visible; an upsert of an existing key is a no-op 204 (docs/graph-applications.md#upsert-by-uniquename).
           if (address.key !== 'uniqueName' && !ctx.isReplicated(existing.id)) throw resourceNotFound(address.value);
           applyApplicationChanges(ctx, existing, body);
           return { status: 204 };

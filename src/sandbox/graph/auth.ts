@@ -15,8 +15,9 @@ export type GraphAccess =
   | 'read-organization';
 
 /**
- * Any one of these app roles (or delegated scopes) allows the operation (graph.md §3, §4, §5.2;
- * the assignment pairing with Application.Read.All is §4.2's field report, accepted, not required).
+ * Any one of these app roles (or delegated scopes) allows the operation (docs/permissions.md#permission-each-graph-call-needs).
+ * Microsoft lists AppRoleAssignment.ReadWrite.All together with Application.Read.All for granting an
+ * assignment; the sandbox accepts the first alone.
  */
 const ALLOWED: Record<Exclude<GraphAccess, 'authenticated'>, string[]> = {
   'read-applications': ['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
@@ -33,7 +34,7 @@ const ALLOWED: Record<Exclude<GraphAccess, 'authenticated'>, string[]> = {
   'read-organization': ['Organization.Read.All', 'Directory.Read.All', 'Application.ReadWrite.All', 'Organization.ReadWrite.All'],
 };
 
-/** Graph accepts both forms of its own audience (graph.md §7.3). */
+/** Graph accepts both forms of its own audience (docs/token-endpoint.md#claims-the-tool-looks-at). */
 const GRAPH_AUDIENCES = ['https://graph.microsoft.com', GRAPH_APP_ID];
 
 const INVALID_TOKEN_MESSAGES = {
@@ -48,7 +49,7 @@ export type GraphAuthorizer = (req: SandboxRequest, access: GraphAccess) => Prom
 
 /**
  * Checks the bearer token (401 InvalidAuthenticationToken) and then the caller's permission
- * (403 Authorization_RequestDenied, graph.md §6.2). A user token carrying the Global
+ * (403 Authorization_RequestDenied, docs/graph-errors-and-consistency.md#codes-met). A user token carrying the Global
  * Administrator role template id in `wids` may do everything.
  */
 export function createGraphAuthorizer(ctx: SandboxContext, key: SigningKey): GraphAuthorizer {

@@ -1,6 +1,6 @@
 import type { SandboxRequest, SandboxResponse } from '../context.ts';
 
-/** One entry of Graph's `error.details` (graph.md §6.1). */
+/** One entry of Graph's `error.details` (docs/graph-errors-and-consistency.md#error-envelope). */
 export interface GraphErrorDetail {
   code: string;
   message?: string;
@@ -33,7 +33,7 @@ export class GraphRequestError extends Error {
   }
 }
 
-/** `innerError.date` carries no timezone suffix (graph.md §6.1). */
+/** `innerError.date` carries no timezone suffix (docs/graph-errors-and-consistency.md#error-envelope). */
 function formatInnerDate(now: Date): string {
   return now.toISOString().replace(/\.\d{3}Z$/, '');
 }
@@ -68,7 +68,7 @@ export function renderGraphError(
   };
 }
 
-/** 404 for a missing or not-yet-replicated object (graph.md §6.2). */
+/** 404 for a missing or not-yet-replicated object (docs/graph-errors-and-consistency.md#codes-met). */
 export function resourceNotFound(id: string): GraphRequestError {
   return new GraphRequestError(
     404,
@@ -81,7 +81,7 @@ export function badRequest(message: string, details?: GraphErrorDetail[]): Graph
   return new GraphRequestError(400, 'Request_BadRequest', message, details ? { details } : {});
 }
 
-/** A reference to a missing or unreplicated principal/resource (graph.md §6.2, matrix row 5). */
+/** A reference to a missing or unreplicated principal/resource (docs/graph-errors-and-consistency.md#codes-met, docs/reliability.md#app-role-assignment). */
 export function invalidReference(): GraphRequestError {
   return badRequest('Not a valid reference update.');
 }

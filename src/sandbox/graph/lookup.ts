@@ -4,7 +4,7 @@ import { resourceNotFound } from './errors.ts';
 
 /**
  * Path fragment for an entity addressed by object id or by an alternate key:
- * `/{id}` or `(appId='…')` / `(uniqueName='…')` (graph.md §3.2–3.3, §4.1). Groups: 1 = id,
+ * `/{id}` or `(appId='…')` / `(uniqueName='…')` (docs/graph-applications.md#read, docs/graph-applications.md#upsert-by-uniquename, docs/graph-service-principals-and-consent.md#service-principal). Groups: 1 = id,
  * 2 = key name, 3 = key value (quotes doubled).
  */
 export function addressPattern(keys: string[]): string {
@@ -31,7 +31,7 @@ export function findApplicationRaw(ctx: SandboxContext, address: Address): Sandb
   });
 }
 
-/** A replicated application, or 404 Request_ResourceNotFound (graph.md §6.2). */
+/** A replicated application, or 404 Request_ResourceNotFound (docs/graph-errors-and-consistency.md#codes-met). */
 export function requireApplication(ctx: SandboxContext, address: Address): SandboxApplication {
   const app = findApplicationRaw(ctx, address);
   if (!app || !ctx.isReplicated(app.id)) throw resourceNotFound(address.value);

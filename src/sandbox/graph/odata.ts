@@ -11,13 +11,13 @@ interface Clause {
 const QUOTED = "'((?:[^']|'')*)'";
 const EQ = new RegExp(`^([A-Za-z]+)\\s+eq\\s+${QUOTED}$`);
 const STARTS_WITH = new RegExp(`^startswith\\(\\s*([A-Za-z]+)\\s*,\\s*${QUOTED}\\s*\\)$`, 'i');
-// The lambda form on a string collection, e.g. `tags/any(t:t eq 'entra-mail:managed')` (graph.md §3.2).
+// The lambda form on a string collection, e.g. `tags/any(t:t eq 'entra-mail:managed')` (docs/graph-applications.md#read).
 const ANY = new RegExp(`^([A-Za-z]+)/any\\(\\s*([A-Za-z]\\w*)\\s*:\\s*\\2\\s+eq\\s+${QUOTED}\\s*\\)$`);
 
 /**
  * Parses `$filter` as a conjunction of `eq` / `startswith` clauses on the properties a resource
- * allows (graph.md §3.2, §4.1, §4.3). Quotes inside values are doubled, as OData requires and as
- * reliability-matrix.md row 28 checks. Anything else is Graph's 400 Request_UnsupportedQuery.
+ * allows (docs/graph-applications.md#read, docs/graph-service-principals-and-consent.md#service-principal, docs/graph-service-principals-and-consent.md#delegated-consent-oauth2permissiongrants). Quotes inside values are doubled, as OData requires and as
+ * docs/reliability.md#odata-injection checks. Anything else is Graph's 400 Request_UnsupportedQuery.
  */
 export function parseFilter(filter: string | null, allowed: string[], resource: string): Clause[] {
   if (filter === null || filter.trim() === '') return [];

@@ -4,7 +4,7 @@ import { resourceNotFound } from './errors.ts';
 import { collection, entity, parseSelect } from './odata.ts';
 import { GRAPH_TYPE_PROPERTIES } from './schema-properties.ts';
 
-/** GET /organization (a one-element collection) and /organization/{id} (graph.md §5.2). */
+/** GET /organization (a one-element collection) and /organization/{id} (docs/graph-mail-and-organization.md#get-organization). */
 export function organizationRoutes(ctx: SandboxContext, authorize: GraphAuthorizer): Route[] {
   const serialize = () => {
     const { id, displayName, domains } = ctx.state.tenant;

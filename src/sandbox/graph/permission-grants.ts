@@ -9,7 +9,7 @@ import { asObject, rejectUnknownProperties } from './validate.ts';
 
 const ONE = /^\/v1\.0\/oauth2PermissionGrants\/([^/]+)$/;
 
-/** Delegated consent: /oauth2PermissionGrants (graph.md §4.3). One grant per (client, resource, consentType, principal). */
+/** Delegated consent: /oauth2PermissionGrants (docs/graph-service-principals-and-consent.md#delegated-consent-oauth2permissiongrants). One grant per (client, resource, consentType, principal). */
 export function permissionGrantRoutes(ctx: SandboxContext, authorize: GraphAuthorizer): Route[] {
   const find = (id: string) => {
     const grant = ctx.state.oauth2PermissionGrants.find((g) => g.id === id && ctx.isReplicated(g.id));
@@ -115,7 +115,7 @@ function createGrant(ctx: SandboxContext, body: Record<string, unknown>): Sandbo
   return grant;
 }
 
-/** Space-separated scope values, not ids (graph.md §4.3). */
+/** Space-separated scope values, not ids (docs/graph-service-principals-and-consent.md#delegated-consent-oauth2permissiongrants). */
 function readScope(value: unknown): string {
   if (typeof value !== 'string') throw badRequest("Invalid value specified for property 'scope' of resource 'OAuth2PermissionGrant'.");
   return value.trim().split(/\s+/).filter(Boolean).join(' ');

@@ -26,7 +26,7 @@ interface GraphMessage {
 
 /**
  * Graph `POST /users/{id | userPrincipalName}/sendMail` as Exchange Online answers an app token
- * (graph.md §5.1, exchange-and-smtp.md §2.2, §5.2). Entra `Mail.Send` in `roles` is tenant-wide
+ * (docs/graph-mail-and-organization.md#sendmail, docs/sending-models.md#graph-mailsend-graph, docs/diagnostics.md#graph-sendmail). Entra `Mail.Send` in `roles` is tenant-wide
  * and wins over any RBAC scope — the footgun verify warns about; without it an in-scope,
  * propagated `Application Mail.Send` assignment is needed. A token with no permission from either
  * side answers 401 NoPermissionsInAccessToken; a partial one 403 ErrorAccessDenied.
@@ -112,7 +112,7 @@ async function sendMail(ctx: SandboxContext, req: SandboxRequest, user: string):
   return { status: 202 };
 }
 
-/** The caller's Graph app token; anything else is Graph's 401 InvalidAuthenticationToken (graph.md §6.2). */
+/** The caller's Graph app token; anything else is Graph's 401 InvalidAuthenticationToken (docs/graph-errors-and-consistency.md#codes-met). */
 async function readBearer(ctx: SandboxContext, req: SandboxRequest): Promise<SandboxTokenClaims> {
   const header = req.headers.authorization ?? '';
   const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
@@ -125,7 +125,7 @@ async function readBearer(ctx: SandboxContext, req: SandboxRequest): Promise<San
   return claims;
 }
 
-/** Both casings of the parameters: `message`/`saveToSentItems` (docs, JS SDK) and `Message`/`SaveToSentItems` (CSDL) — graph.md §5.1. */
+/** Both casings of the parameters: `message`/`saveToSentItems` (docs, JS SDK) and `Message`/`SaveToSentItems` (CSDL) — docs/graph-mail-and-organization.md#sendmail. */
 function readBody(req: SandboxRequest): {
   message?: GraphMessage;
   Message?: GraphMessage;

@@ -37,7 +37,7 @@ export function serializeServicePrincipal(sp: SandboxServicePrincipal): Record<s
   };
 }
 
-/** /servicePrincipals, /{id}, (appId='…') incl. the create-if-missing upsert (graph.md §4.1). */
+/** /servicePrincipals, /{id}, (appId='…') incl. the create-if-missing upsert (docs/graph-service-principals-and-consent.md#service-principal). */
 export function servicePrincipalRoutes(ctx: SandboxContext, authorize: GraphAuthorizer): Route[] {
   const selectOf = (req: SandboxRequest) => parseSelect(req, [...GRAPH_TYPE_PROPERTIES.servicePrincipal], 'servicePrincipal');
   return [
@@ -110,7 +110,7 @@ export function servicePrincipalRoutes(ctx: SandboxContext, authorize: GraphAuth
 
 /**
  * Creates the SP for an app: a duplicate is 409 ObjectConflict; an app that is missing or not yet
- * replicated is 400 NoBackingApplicationObject (graph.md §4.1, §6.2; matrix row 3).
+ * replicated is 400 NoBackingApplicationObject (docs/graph-service-principals-and-consent.md#service-principal, docs/graph-errors-and-consistency.md#codes-met; docs/reliability.md#sp-create-races-the-app).
  */
 function createServicePrincipal(ctx: SandboxContext, body: Record<string, unknown>): SandboxServicePrincipal {
   rejectUnknownProperties(body, 'servicePrincipal');

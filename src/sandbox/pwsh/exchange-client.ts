@@ -10,7 +10,7 @@ export interface InvokeResult {
 }
 
 /**
- * Calls the sandbox's Exchange endpoint the way the V3 module does (exchange-and-smtp.md §3.1–3.4):
+ * Calls the sandbox's Exchange endpoint the way the V3 module does (docs/exchange-invoke-command.md#request, docs/exchange-invoke-command.md#response):
  * one POST per cmdlet; an error becomes a PowerShell error carrying the text after the last `|` of
  * `error.details[0].message`.
  */

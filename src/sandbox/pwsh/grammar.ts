@@ -4,7 +4,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 
 /**
  * A real PowerShell grammar (tree-sitter-powershell, compiled to WebAssembly) shared by the pwsh
- * stand-in and the injection tests (reliability matrix row 27: PowerShell itself cannot be installed
+ * stand-in and the injection tests (docs/reliability.md#powershell-injection: PowerShell itself cannot be installed
  * here, so the grammar plays the part of `[Parser]::ParseInput`).
  */
 let loading: Promise<Parser> | undefined;

@@ -30,7 +30,7 @@ export async function writePwshStandIn(ctx: SandboxContext, dir: string): Promis
     idtyp: 'user',
     scp: 'AdminApi.AccessAsUser.All',
     wids: [DIRECTORY_ROLES['Global Administrator']],
-    // The Exchange Online PowerShell module's public client (exchange-and-smtp.md §3.5).
+    // The Exchange Online PowerShell module's public client (docs/exchange-invoke-command.md#sources).
     appid: 'fb78d390-0c51-40cd-8e17-fdbfab77341b',
     lifetimeSeconds: SESSION_LIFETIME_SECONDS,
   });

@@ -22,7 +22,7 @@ export type SmtpAuthDecision =
   | { ok: true; principal: SmtpPrincipal }
   | { ok: false; responseCode: number; message: string; reason: MailRejectionReason; appId?: string };
 
-/** EXO's reply texts (exchange-and-smtp.md §4.3, §5.1), without the reply code. */
+/** EXO's reply texts (docs/smtp-oauth.md#xoauth2, docs/smtp-oauth.md#replies-and-their-causes), without the reply code. */
 export const SMTP_REPLIES = {
   authUnsuccessful: (server: string) => `5.7.3 Authentication unsuccessful [${server}]`,
   smtpAuthDisabled: (by: 'Mailbox' | 'Tenant') =>
@@ -34,7 +34,7 @@ export const SMTP_REPLIES = {
 
 /**
  * Decide an `AUTH XOAUTH2` for `user=<mailbox>` as Exchange Online does: a valid Exchange-audience
- * token of this tenant, a licensed mailbox with SMTP AUTH enabled, then the model's grant (§2.1):
+ * token of this tenant, a licensed mailbox with SMTP AUTH enabled, then the model's grant (docs/sending-models.md):
  * a token carrying SMTP.SendAsApp needs FullAccess; without it an in-scope, propagated
  * `Application SMTP.SendAsApp` assignment. Every refusal but SMTP AUTH is the same 5.7.3 on the wire.
  */

@@ -6,14 +6,14 @@ import { isMailboxInScope } from '../exchange/opath.ts';
 
 /**
  * How Exchange Online decides whether an app may act on a mailbox, shared by the sandbox's SMTP
- * submission and Graph sendMail (exchange-and-smtp.md §2.1, §2.2, §2.4, §5).
+ * submission and Graph sendMail (docs/sending-models.md#graph-mailsend-graph, docs/sending-models.md#graph-with-rbac-for-applications-graph-rbac, docs/diagnostics.md).
  */
 
-/** `aud` values of an Exchange token: the resource URI of any cloud, or the Exchange app id (graph.md §7.3). */
+/** `aud` values of an Exchange token: the resource URI of any cloud, or the Exchange app id (docs/token-endpoint.md#claims-the-tool-looks-at). */
 export const EXCHANGE_AUDIENCES: readonly string[] = [
   EXCHANGE_APP_ID,
   ...Object.values(CLOUDS).map((c) => c.exchangeResource),
-  // Delegated Outlook scopes are written against outlook.office.com (graph.md §13).
+  // Delegated Outlook scopes are written against outlook.office.com (docs/national-clouds.md).
   'https://outlook.office.com',
 ];
 
@@ -33,14 +33,14 @@ export function findMailbox(exchange: ExchangeState, address: string): ExchangeM
 /**
  * The Exchange service principal the token's app maps to: `New-ServicePrincipal -AppId -ObjectId`
  * must name the app id AND the enterprise-app object id (`oid` claim); the app registration's
- * object id there is the classic mistake (exchange-and-smtp.md §0.1, §6.1).
+ * object id there is the classic mistake (docs/exchange-powershell.md#new-serviceprincipal-and-which-objectid, docs/diagnostics.md).
  */
 export function findExchangeServicePrincipal(exchange: ExchangeState, claims: SandboxTokenClaims): ExchangeServicePrincipal | undefined {
   const appId = claims.appid ?? claims.azp;
   return exchange.servicePrincipals.find((sp) => sp.appId === appId && sp.objectId === claims.oid);
 }
 
-/** Every value an admin may have passed as `-User`/`-Trustee`/`-App` for this SP (§1.5: all resolve). */
+/** Every value an admin may have passed as `-User`/`-Trustee`/`-App` for this SP (docs/exchange-powershell.md#get-serviceprincipal: all resolve). */
 export function principalNames(sp: ExchangeServicePrincipal): string[] {
   return [sp.identity, sp.objectId, sp.appId, sp.displayName].map((v) => v.toLowerCase());
 }
@@ -54,7 +54,7 @@ export function hasFullAccess(exchange: ExchangeState, sp: ExchangeServicePrinci
 
 /**
  * SendAs on `from` for any of `trustees`. Who the trustee must be with client credentials is an
- * open question (exchange-and-smtp.md §1.6, §7): the sandbox accepts the SP or the authenticated mailbox.
+ * open question (docs/exchange-powershell.md#mailbox-and-cas-cmdlets): the sandbox accepts the SP or the authenticated mailbox.
  */
 export function hasSendAs(exchange: ExchangeState, trustees: string[], from: string): boolean {
   const names = trustees.map((t) => t.toLowerCase());
@@ -65,7 +65,7 @@ export function hasSendAs(exchange: ExchangeState, trustees: string[], from: str
 
 /**
  * An `Application <role>` assignment for the SP whose custom resource scope selects the mailbox.
- * Assignments sit behind a 30 min–2 h cache (§2.4): effective from createdAt + rbacPropagationMs.
+ * Assignments sit behind a 30 min–2 h cache (docs/sending-models.md#graph-with-rbac-for-applications-graph-rbac): effective from createdAt + rbacPropagationMs.
  */
 export function findRbacGrant(
   exchange: ExchangeState,
@@ -87,7 +87,7 @@ export function findRbacGrant(
   return nowMs >= earliest ? { status: 'effective' } : { status: 'propagating', effectiveAt: earliest };
 }
 
-/** SMTP AUTH for a mailbox: its own `Set-CASMailbox` value wins, else the organization's (§1.6). */
+/** SMTP AUTH for a mailbox: its own `Set-CASMailbox` value wins, else the organization's (docs/exchange-powershell.md#mailbox-and-cas-cmdlets). */
 export function smtpAuthSetting(exchange: ExchangeState, mailbox: ExchangeMailbox): { disabled: boolean; decidedBy: 'Mailbox' | 'Tenant' } {
   if (mailbox.smtpClientAuthenticationDisabled !== null)
     return { disabled: mailbox.smtpClientAuthenticationDisabled, decidedBy: 'Mailbox' };

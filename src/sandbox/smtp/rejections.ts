@@ -2,7 +2,7 @@ import type { SandboxContext } from '../context.ts';
 
 /**
  * Why the sandbox refused a submission. The reply on the wire is exactly Exchange Online's (the
- * client must diagnose on its own, exchange-and-smtp.md §5); the reason is kept here so tests and
+ * client must diagnose on its own, docs/diagnostics.md); the reason is kept here so tests and
  * the sandbox's own listing can show what was really wrong.
  */
 export type MailRejectionReason =

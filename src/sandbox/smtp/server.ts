@@ -20,7 +20,7 @@ export const SANDBOX_SMTP_SERVER_NAME = 'SANDBOX01PR00MB0001.sandbox.local';
 const MAX_MESSAGE_BYTES = 35 * 1024 * 1024;
 
 /**
- * SMTP client submission as Exchange Online answers it (exchange-and-smtp.md §4, §5.1): STARTTLS,
+ * SMTP client submission as Exchange Online answers it (docs/smtp-oauth.md#replies-and-their-causes): STARTTLS,
  * then `AUTH XOAUTH2` decided by the token and the Exchange state; replies carry EXO's own codes
  * and texts (`hideENHANCEDSTATUSCODES`, so smtp-server adds no 5.7.8 of its own).
  *
@@ -85,7 +85,7 @@ async function authenticate(ctx: SandboxContext, auth: SMTPServerAuthentication,
 
 /**
  * End of DATA: the envelope sender and the header From must be the authenticated mailbox unless
- * it holds SendAs on them; EXO refuses only here, with 554 5.2.252 (§5.1).
+ * it holds SendAs on them; EXO refuses only here, with 554 5.2.252 (docs/smtp-oauth.md#replies-and-their-causes).
  */
 async function submit(ctx: SandboxContext, stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
   const chunks: Buffer[] = [];

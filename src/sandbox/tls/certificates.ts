@@ -11,7 +11,7 @@ export interface SandboxCertificates {
 
 /**
  * A throw-away CA plus a server certificate with IP and DNS subject alternative names. MSAL and
- * @azure/identity insist on https authorities (graph.md §8.1), so the sandbox must serve TLS that
+ * @azure/identity insist on https authorities (docs/sdk-behaviour.md#azureidentity-and-msal-node), so the sandbox must serve TLS that
  * the client can be told to trust.
  */
 export async function createSandboxCertificates(now: Date): Promise<SandboxCertificates> {

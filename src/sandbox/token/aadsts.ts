@@ -1,6 +1,6 @@
 import type { SandboxRequest, SandboxResponse } from '../context.ts';
 
-/** The OAuth `error` values Entra pairs with AADSTS codes (graph.md §7.2, §11 item 3). */
+/** The OAuth `error` values Entra pairs with AADSTS codes (docs/token-endpoint.md#response). */
 export type OAuthErrorValue =
   | 'invalid_request'
   | 'invalid_client'
@@ -30,7 +30,7 @@ function formatTimestamp(now: Date): string {
 }
 
 /**
- * Entra's error JSON exactly as graph.md §7.2 shows it: the description carries the trace id,
+ * Entra's error JSON exactly as docs/token-endpoint.md#response shows it: the description carries the trace id,
  * correlation id (the client's client-request-id) and timestamp, and `error_codes` the number.
  */
 export function renderAadstsError(req: SandboxRequest, failure: AadstsError, now: Date, origin: string): SandboxResponse {

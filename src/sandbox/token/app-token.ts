@@ -4,7 +4,7 @@ import { aadsts } from './aadsts.ts';
 import type { AuthenticatedClient } from './client-auth.ts';
 import { KEY_VAULT_APP_ID, type TokenResource } from './resources.ts';
 
-/** What a successful token request answers (graph.md §7.2). */
+/** What a successful token request answers (docs/token-endpoint.md#response). */
 export interface TokenGrant {
   token_type: 'Bearer';
   expires_in: number;
@@ -15,7 +15,7 @@ export interface TokenGrant {
 export const TOKEN_LIFETIME_SECONDS = 3600;
 
 /**
- * The resource's service principal in this tenant; a missing one is AADSTS500011 (graph.md §7.5).
+ * The resource's service principal in this tenant; a missing one is AADSTS500011 (docs/token-endpoint.md#aadsts-codes).
  * Key Vault has none in the sandbox: its tokens simply carry no roles.
  */
 export function findResourceServicePrincipal(ctx: SandboxContext, resource: TokenResource): SandboxServicePrincipal | undefined {
@@ -33,8 +33,8 @@ export function findResourceServicePrincipal(ctx: SandboxContext, resource: Toke
 
 /**
  * `roles` = values of the client's replicated app role assignments on THAT resource's service
- * principal; absent when none (graph.md §7.3, §11 item 7). Fixed at issuance: a later grant is
- * invisible until a new token is minted (graph.md §4.2).
+ * principal; absent when none (docs/token-endpoint.md#claims-the-tool-looks-at). Fixed at issuance: a later grant is
+ * invisible until a new token is minted (docs/graph-service-principals-and-consent.md#admin-consent-app-role-assignments).
  */
 export function rolesFor(ctx: SandboxContext, principalId: string, resourceSp: SandboxServicePrincipal | undefined): string[] {
   if (!resourceSp) return [];
@@ -45,7 +45,7 @@ export function rolesFor(ctx: SandboxContext, principalId: string, resourceSp: S
   return [...new Set(values)].sort();
 }
 
-/** Issues a v1-style app token (graph.md §7.3): aud, sts issuer, tid, appid, oid = sub = the client's SP. */
+/** Issues a v1-style app token (docs/token-endpoint.md#claims-the-tool-looks-at): aud, sts issuer, tid, appid, oid = sub = the client's SP. */
 export async function issueAppToken(ctx: SandboxContext, client: AuthenticatedClient, resource: TokenResource): Promise<TokenGrant> {
   const resourceSp = findResourceServicePrincipal(ctx, resource);
   const roles = rolesFor(ctx, client.servicePrincipal.id, resourceSp);

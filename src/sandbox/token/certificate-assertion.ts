@@ -30,7 +30,7 @@ export function certificateThumbprints(derBase64: string): { x5t: string; x5tS25
 /**
  * Verifies a JWT signed with the private key of one of `credentials`, found by its `x5t` or
  * `x5t#S256` header (how MSAL's certificate credential names the key). Used for client
- * assertions (graph.md §7.1) and for addKey/removeKey proofs (graph.md §3.5).
+ * assertions (docs/token-endpoint.md#request) and for addKey/removeKey proofs (docs/graph-applications.md#certificates-keycredentials-addkey).
  */
 export async function verifyCertificateAssertion(
   jwt: string,

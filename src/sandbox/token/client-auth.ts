@@ -13,7 +13,7 @@ export interface AuthenticatedClient {
   appidacr: '1' | '2';
 }
 
-/** client_id and secret from the form, or from HTTP Basic auth (graph.md §7.1). */
+/** client_id and secret from the form, or from HTTP Basic auth (docs/token-endpoint.md#request). */
 export function readClientCredentials(req: SandboxRequest, form: URLSearchParams): { clientId?: string; secret?: string } {
   const header = req.headers.authorization;
   if (header?.startsWith('Basic ')) {
@@ -48,9 +48,9 @@ export function findClient(
 }
 
 /**
- * Authenticates a client-credentials request by secret or certificate assertion (graph.md §7.5).
+ * Authenticates a client-credentials request by secret or certificate assertion (docs/token-endpoint.md#aadsts-codes).
  * A secret whose keyId has not replicated yet fails exactly like a wrong one (AADSTS7000215),
- * which is what Entra does in the first minute after addPassword (graph.md §6.3).
+ * which is what Entra does in the first minute after addPassword (docs/graph-errors-and-consistency.md#eventual-consistency).
  */
 export async function authenticateClient(
   ctx: SandboxContext,

@@ -5,7 +5,7 @@ import { resolveTenant } from './tenant.ts';
 
 /**
  * OpenID discovery and JWKS. MSAL fetches the configuration for any non-Microsoft authority and
- * validates that `issuer` is on the authority's own origin (graph.md §8.1), so every URL here is
+ * validates that `issuer` is on the authority's own origin (docs/sdk-behaviour.md#azureidentity-and-msal-node), so every URL here is
  * built from the sandbox origin and the tenant segment the client used.
  */
 export function discoveryRoutes(ctx: SandboxContext, key: SigningKey): Route[] {

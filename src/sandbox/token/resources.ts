@@ -15,7 +15,7 @@ export interface TokenResource {
 const GRAPH: TokenResource = { audience: 'https://graph.microsoft.com', appId: GRAPH_APP_ID };
 const EXCHANGE: TokenResource = { audience: 'https://outlook.office365.com', appId: EXCHANGE_APP_ID };
 
-/** Identifiers accepted in `<resource>/.default` (graph.md §7.1, §9; exchange-and-smtp.md §0 item 6). */
+/** Identifiers accepted in `<resource>/.default` (docs/token-endpoint.md#request, docs/national-clouds.md; docs/sending-models.md). */
 const RESOURCES: Record<string, TokenResource> = {
   'https://graph.microsoft.com': GRAPH,
   [GRAPH_APP_ID]: GRAPH,
@@ -42,7 +42,7 @@ export interface RequestedScope {
 
 /**
  * Parses the `scope` parameter. Client credentials accept only `<resource>/.default`
- * (AADSTS1002012); an unknown resource is AADSTS70011; several resources AADSTS700022 (graph.md §7.5).
+ * (AADSTS1002012); an unknown resource is AADSTS70011; several resources AADSTS700022 (docs/token-endpoint.md#aadsts-codes).
  */
 export function parseScope(scope: string | null, options: { defaultOnly: boolean }): RequestedScope {
   const items = (scope ?? '').split(/\s+/).filter((item) => item && !OIDC_SCOPES.has(item));

@@ -37,7 +37,7 @@ export type TokenCheck =
 
 /**
  * Verifies a token the sandbox issued, naming why it failed so Graph can answer with a message
- * like the real service's (graph.md §6.2: "…has expired", "CompactToken parsing failed…").
+ * like the real service's (docs/graph-errors-and-consistency.md#codes-met: "…has expired", "CompactToken parsing failed…").
  */
 export async function checkAccessToken(key: SigningKey, token: string, now: Date, audience?: string | string[]): Promise<TokenCheck> {
   try {

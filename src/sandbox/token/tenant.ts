@@ -6,8 +6,8 @@ const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9
 
 /**
  * Resolves the `{tenant}` path segment: the tenant GUID or one of its verified domains
- * (graph.md §7.1). A well-formed but unknown value is AADSTS90002; anything that is neither a
- * GUID nor a DNS name is AADSTS900023 (graph.md §7.5).
+ * (docs/token-endpoint.md#request). A well-formed but unknown value is AADSTS90002; anything that is neither a
+ * GUID nor a DNS name is AADSTS900023 (docs/token-endpoint.md#aadsts-codes).
  */
 export function resolveTenant(state: TenantState, segment: string, errorValue: 'invalid_request' | 'invalid_tenant'): void {
   const value = segment.toLowerCase();

@@ -12,7 +12,7 @@ const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 /**
  * `POST /{tenant}/oauth2/v2.0/token` and `/devicecode`, routed on the path only: MSAL puts
  * `?client-request-id=` on the URL and extra `x-client-*` fields in the form, all ignored here
- * (graph.md §7.1, §8.1).
+ * (docs/token-endpoint.md#request, docs/sdk-behaviour.md#azureidentity-and-msal-node).
  */
 export function tokenRoutes(ctx: SandboxContext, key: SigningKey): Route[] {
   const deviceCode = createDeviceCodeFlow(ctx, key);

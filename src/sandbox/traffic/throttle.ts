@@ -5,7 +5,7 @@ import { GraphRequestError } from '../graph/errors.ts';
  * The `throttleEvery` knob: every Nth Graph request answers 429 with `Retry-After`, and the
  * sandbox remembers, per client (caller appid + method + path), from when a retry is allowed.
  * A retry that comes sooner is recorded in `ctx.earlyRetries` — the sandbox's stand-in for Dev
- * Proxy's RetryAfterPlugin (reliability-matrix.md row 7, headline figure 5).
+ * Proxy's RetryAfterPlugin (docs/reliability.md#throttling-honoured, headline figure 5).
  */
 export interface Throttle {
   /** Records an early retry (if any) and decides whether this request is throttled. */
@@ -30,7 +30,7 @@ export function createThrottle(ctx: SandboxContext): Throttle {
       if (counter % every !== 0) return undefined;
       const seconds = ctx.knobs.throttleRetryAfterSeconds;
       allowedAt.set(key, now + seconds * 1000);
-      // Graph's identity throttling answer (graph.md §6.4): code TooManyRequests + Retry-After seconds.
+      // Graph's identity throttling answer (docs/graph-errors-and-consistency.md#throttling): code TooManyRequests + Retry-After seconds.
       return new GraphRequestError(429, 'TooManyRequests', 'Too many requests.', {
         headers: { 'Retry-After': String(seconds) },
       });
