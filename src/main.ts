@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { run } from './commands/index.ts';
 import { systemClock } from './core/clock.ts';
 import type { Deps } from './core/deps.ts';
+import { configureProxy, PROXY_UNSUPPORTED_NOTE } from './core/proxy.ts';
 
 /** The real effects: the process's streams, environment, clock and the admin's @azure/identity credential. */
 async function createProcessDeps(): Promise<Deps> {
@@ -23,5 +24,6 @@ async function createProcessDeps(): Promise<Deps> {
  * Composition root: builds the real dependencies, runs the CLI and sets the exit code. The only
  * place that touches process.exitCode.
  */
+if (configureProxy(process.env) === 'unsupported' && !process.env.NODE_USE_ENV_PROXY) process.stderr.write(PROXY_UNSUPPORTED_NOTE);
 const deps = await createProcessDeps();
 process.exitCode = await run(process.argv.slice(2), deps);

@@ -32,6 +32,9 @@ export async function observe(
   if (exchangeSp) resources[EXCHANGE_APP_ID] = exchangeSp;
   const permissions = desired.permissions.map((p) => resolvePermission(p, resources));
   const journalRead = readJournal(options.journalPathFor(organization.id));
+  // Read alongside the Graph reads below; a damaged journal is raised where it is awaited, never as
+  // an unhandled rejection (which Node turns into a crash with a stack trace).
+  journalRead.catch(() => undefined);
   let servicePrincipal: ServicePrincipal | undefined;
   let assignments: Observed['assignments'] = [];
   let grants: OAuth2PermissionGrant[] = [];

@@ -73,6 +73,7 @@ async function handle(
     status: outcome === 'reset' ? 0 : outcome.status,
     requestId: req.requestId,
     ...(caller ? { caller } : {}),
+    ...(message.socket.remoteAddress ? { remoteAddress: message.socket.remoteAddress } : {}),
   });
   if (MUTATING.has(req.method) && kind !== 'token' && kind !== 'unmatched') await ctx.persist();
   if (outcome === 'reset') {
