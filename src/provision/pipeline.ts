@@ -1,6 +1,7 @@
 import type { ListrTask } from 'listr2';
 import type { Connection } from '../core/sign-in.ts';
 import type { Deps } from '../core/deps.ts';
+import { LocalStateError } from '../core/errors.ts';
 import type { GraphGateway } from '../graph/gateway.ts';
 import { initialDomain } from '../graph/organization.ts';
 import type { Application, ServicePrincipal } from '../graph/types.ts';
@@ -122,7 +123,9 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
       };
       await writeJournal(journalFor(ctx.journal.tenantId), ctx.journal);
     };
-    ctx.delivered = await deliverOutput(request, ctx, { beforeWrite: (sink) => record('delivering', sink) });
+    ctx.delivered = await deliverOutput(request, ctx, { beforeWrite: (sink) => record('delivering', sink) }).catch((error: unknown) => {
+      throw explainUndelivered(error, ctx);
+    });
     checkpoint('after-output');
     await record('delivered');
     if (ctx.minted || ctx.certificate) checkpoint('after-delivery-journal');
@@ -252,6 +255,28 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
   ];
   const ctx: ProvisionContext = { desired };
   return runTasks(tasks, ctx, { mode: chooseProgressMode({ json: request.json, stderr: deps.stderr }), stderr: deps.stderr });
+}
+
+/**
+ * A config that could not be written after the tenant changed: the message says what is in place
+ * and where the new credential is (nowhere), keeping the file error's own exit code.
+ */
+function explainUndelivered(error: unknown, ctx: ProvisionContext): unknown {
+  const keyId = ctx.minted?.credential.keyId ?? ctx.certificate?.keyId;
+  if (!(error instanceof LocalStateError) || keyId === undefined) return error;
+  const app = ctx.application ?? ctx.observed?.application;
+  const done = (ctx.plan?.changes ?? []).filter((c) => c.action !== 'none' && c.step !== 'exchange').map((c) => c.step);
+  return new LocalStateError(
+    `${error.message}. In the tenant now: ${done.length > 0 ? done.join(', ') : 'nothing new'}${app ? ` (app ${app.appId})` : ''}; ` +
+      `the new credential ${keyId} is in no file: the journal records it as undelivered, and the next run removes it and mints another.`,
+    {
+      step: 'config',
+      object: error.object,
+      code: error.code,
+      cause: error,
+      suggestion: 'Fix the path (or choose another --out) and run the same command again.',
+    },
+  );
 }
 
 function currentApp(ctx: ProvisionContext): Application {
