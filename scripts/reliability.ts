@@ -2,19 +2,24 @@ import { parseArgs } from 'node:util';
 import { runBadInputTable } from './lib/bad-input-table.ts';
 import { runCampaign } from './lib/campaign.ts';
 import { startHarness } from './lib/harness.ts';
+import { runKillCampaign, type KillFigures } from './lib/kill-campaign.ts';
 
 /**
  * The reliability figures in one command (docs/reliability.md#headline-figures):
  *
- *   node scripts/reliability.ts [--runs 200] [--seed 1] [--json] [--skip-bad-input]   (RELIABILITY_TRACE=1: stderr of failing runs)
+ *   node scripts/reliability.ts [--runs 200] [--kills 40] [--seed 1] [--json] [--skip-bad-input]   (RELIABILITY_TRACE=1: stderr of failing runs)
  *
- * A randomized fault campaign against the sandbox: every run draws faults from the scenarios of docs/reliability.md
- * that apply, provisions, reruns clean, and checks the tenant and every output. Exit 0 only when
- * every count that must be zero is zero. Not part of `npm test` (a test runs it with --runs 20).
+ * A randomized fault campaign against the sandbox: every run draws faults from the scenarios of
+ * docs/reliability.md that apply, provisions, reruns clean, and checks the tenant and every output. Then the kill
+ * campaign (scripts/lib/kill-campaign.ts): `--kills` runs of rotate and provision as child
+ * processes with file, hook and Key Vault sinks, each killed with SIGKILL and run again; `--kills 500`
+ * for the full figure (about a quarter of an hour on two cores). Exit 0 only when every count that
+ * must be zero is zero. Not part of `npm test` (a test runs it with --runs 20 --kills 0).
  */
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '200' },
+    kills: { type: 'string', default: '40' },
     seed: { type: 'string', default: '1' },
     json: { type: 'boolean', default: false },
     // npm test runs the bad-input table itself (test/reliability/bad-input.test.ts).
@@ -22,9 +27,10 @@ const { values } = parseArgs({
   },
 });
 const runs = Number(values.runs);
+const kills = Number(values.kills);
 const seed = Number(values.seed);
-if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed)) {
-  process.stderr.write('usage: node scripts/reliability.ts [--runs N] [--seed N] [--json]\n');
+if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(kills) || kills < 0 || !Number.isInteger(seed)) {
+  process.stderr.write('usage: node scripts/reliability.ts [--runs N] [--kills N] [--seed N] [--json]\n');
   process.exit(2);
 }
 
@@ -36,7 +42,20 @@ const figures = await runCampaign({
 });
 const badInput = values['skip-bad-input'] ? { rows: 0, flags: 0, uncovered: [], clean: 0, failures: [] } : await runBadInput();
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
+const killStarted = performance.now();
+const killed: KillFigures | undefined =
+  kills > 0
+    ? await runKillCampaign({
+        runs: kills,
+        seed,
+        onProgress: (done) => done % 25 === 0 && process.stderr.write(`  ${done}/${kills} kills\n`),
+      })
+    : undefined;
+const killSeconds = ((performance.now() - killStarted) / 1000).toFixed(1);
 const mustBeZero = [
+  ...(killed
+    ? [killed.secretsLost, killed.sinksHoldingRevoked, killed.unheldAfterConvergence, killed.duplicateObjects, killed.notConverged]
+    : []),
   figures.objectsOrphaned,
   figures.credentialsOrphaned,
   figures.secretsLost,
@@ -49,8 +68,10 @@ const mustBeZero = [
   badInput.rows - badInput.clean,
 ];
 
-if (values.json) process.stdout.write(`${JSON.stringify({ seed, seconds: Number(seconds), ...figures, badInput }, null, 2)}\n`);
-else {
+if (values.json) {
+  const kill = killed ? { kill: { seconds: Number(killSeconds), ...killed } } : {};
+  process.stdout.write(`${JSON.stringify({ seed, seconds: Number(seconds), ...figures, badInput, ...kill }, null, 2)}\n`);
+} else {
   const rows: [string, number][] = [
     ['runs', figures.runs],
     ['faults injected', figures.faultsInjected],
@@ -73,6 +94,25 @@ else {
     20,
   ))
     process.stdout.write(`  ! ${failure}\n`);
+  if (killed) {
+    const killRows: [string, number][] = [
+      ['runs killed and run again', killed.runs],
+      ['  killed at a random moment', killed.killedByTimer],
+      ['  killed by their --on-rotate hook', killed.killedInHook],
+      ['  killed while their hook blocked', killed.killedWhileHookBlocked],
+      ['  finished before the kill', killed.finishedBeforeKill],
+      ['secrets lost', killed.secretsLost],
+      ['sinks holding a revoked secret', killed.sinksHoldingRevoked],
+      ['valid secrets held by no sink', killed.unheldAfterConvergence],
+      ['duplicate objects', killed.duplicateObjects],
+      ['runs not converged', killed.notConverged],
+      ['(superseded, inside the grace period)', killed.retiringInGrace],
+    ];
+    process.stdout.write(
+      `Kill campaign (seed ${seed}, ${killSeconds} s)\n${killRows.map(([k, v]) => `  ${k.padEnd(36)} ${v}`).join('\n')}\n`,
+    );
+    for (const failure of killed.failures.slice(0, 20)) process.stdout.write(`  ! ${failure}\n`);
+  }
 }
 process.exitCode = mustBeZero.every((n) => n === 0) ? 0 : 1;
 

@@ -38,7 +38,7 @@ export interface Harness {
   adminTokens: Set<string>;
   /** Every stdout/stderr of every run so far. */
   outputs: { where: string; data: string }[];
-  run(argv: string[], options?: { stepDeadlineMs?: number; seed?: number }): Promise<HarnessRun>;
+  run(argv: string[], options?: { stepDeadlineMs?: number; seed?: number; lockWaitMs?: number }): Promise<HarnessRun>;
   /** Canary hits in all outputs and in every file under `dir` except the sinks. */
   scanForLeaks(sinks: string[]): Promise<CanaryHit[]>;
   close(): Promise<void>;
@@ -100,6 +100,7 @@ export async function startHarness(
         random: createPrng(runOptions.seed ?? n),
         createAdminCredential: async (signIn) => recordTokens(await createAdminCredential(signIn), adminTokens),
         stepDeadlineMs: runOptions.stepDeadlineMs,
+        ...(runOptions.lockWaitMs !== undefined ? { lockWaitMs: runOptions.lockWaitMs } : {}),
       };
       const code = await run(argv, deps);
       outputs.push({ where: `run ${n} stdout`, data: stdout }, { where: `run ${n} stderr`, data: stderr });

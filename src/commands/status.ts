@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import type { Deps } from '../core/deps.ts';
 import { ExitCode } from '../core/errors.ts';
 import { getOrganization } from '../graph/organization.ts';
+import { journalPath, readJournal } from '../credentials/journal.ts';
 import { readStatus, type AppStatus } from '../rotation/status.ts';
 import { resolveConnection, withTenantOptions, type TenantArgs } from './shared/connection.ts';
 import { openGraphSession } from './shared/graph-session.ts';
@@ -32,7 +33,11 @@ export function statusCommand(deps: Deps, state: CommandState): CommandModule<ob
       const windowDays = args.expiringWithin !== undefined ? parseWindowDays(args.expiringWithin, '--expiring-within') : undefined;
       const { graph } = await openGraphSession(connection, args, deps);
       const tenantId = (await getOrganization(graph)).id;
-      const apps = await readStatus(graph, { nowMs: deps.clock.nowMs(), windowDays: windowDays ?? 0 });
+      const apps = await readStatus(graph, {
+        nowMs: deps.clock.nowMs(),
+        windowDays: windowDays ?? 0,
+        journalFor: (uniqueName) => readJournal(journalPath(deps.env, tenantId, uniqueName)),
+      });
       const due = windowDays !== undefined ? apps.filter((a) => a.due) : [];
       if (args.json)
         deps.stdout.write(
@@ -55,7 +60,13 @@ export function formatStatus(apps: AppStatus[], windowDays: number | undefined):
     lines.push(`${app.uniqueName} (${app.appId})  model ${app.model ?? '?'}  profile ${app.profile ?? '?'}  consent ${app.consent}${flag}`);
     if (app.credentials.length === 0) lines.push('    no credentials');
     for (const c of app.credentials) {
-      const state = c.expired ? 'EXPIRED' : c.due && windowDays !== undefined ? 'expiring' : 'valid';
+      const state = c.expired
+        ? 'EXPIRED'
+        : c.retireAfter
+          ? `retiring ${c.retireAfter.slice(0, 16).replace('T', ' ')} UTC`
+          : c.due && windowDays !== undefined
+            ? 'expiring'
+            : 'valid';
       lines.push(
         `    ${c.kind.padEnd(11)} ${c.keyId}  ${(c.marker ?? '(not entra-mail)').padEnd(34)} expires ${c.endDateTime.slice(0, 10)}  ${state}`,
       );

@@ -25,4 +25,6 @@ export interface Deps {
   createAdminCredential: (signIn: AdminSignIn) => Promise<TokenCredential>;
   /** Per-step deadline for replication/throttling waits (default 5 min, docs/reliability.md#replication-never-completes). */
   stepDeadlineMs?: number;
+  /** How long a run waits for another run's lock on the same app (default 10 s, src/credentials/lock.ts). */
+  lockWaitMs?: number;
 }

@@ -133,11 +133,6 @@ export class ServiceError extends EntraMailError {
   readonly exitCode = ExitCode.service;
 }
 
-/** Not a failure: `status` found something due, or a detailed dry run found changes. */
-export class AttentionError extends EntraMailError {
-  readonly exitCode = ExitCode.attention;
-}
-
 function inline(text: string | undefined): string | undefined {
   return text === undefined ? undefined : escapeInline(text);
 }

@@ -10,11 +10,31 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 // RFC 5321 local part kept to the dot-atom Exchange accepts for primary SMTP addresses.
 const MAILBOX = /^[a-z0-9!#$%&*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+/**
+ * C0 and C1 controls (NUL, tab, CR, LF, U+0085 NEL, …), DEL, and the Unicode line and paragraph
+ * separators. Any of them can end a line somewhere a value lands (a config file, a PowerShell
+ * literal, a log line, YAML 1.1, which treats NEL as a line break), so no value the tool takes or
+ * writes may carry one.
+ */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 export function isGuid(value: string): boolean {
   return GUID.test(value);
+}
+
+/** The first control character in `text` (see CONTROL), if any. */
+export function findControlCharacter(text: string): string | undefined {
+  return CONTROL.exec(text)?.[0];
+}
+
+export function hasControlCharacter(text: string): boolean {
+  return CONTROL.test(text);
+}
+
+/** `text` with every control character replaced by `by`. */
+export function replaceControlCharacters(text: string, by: string): string {
+  return text.replace(new RegExp(CONTROL.source, 'g'), by);
 }
 
 /** A tenant id (GUID) or a verified domain; @azure/identity also insists on /^[0-9a-zA-Z-.]+$/. */
@@ -149,7 +169,7 @@ function parseUrl(text: string, flag: string): URL {
 }
 
 /** Bad input is echoed back, but bounded and with anything unprintable shown as '?'. */
-function printable(text: string): string {
+export function printable(text: string): string {
   const clean = text.replace(/[^\x20-\x7e\u00a0-\uffff]/g, '?');
   return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean;
 }

@@ -7,15 +7,6 @@
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 export const EXCHANGE_APP_ID = '00000002-0000-0ff1-ce00-000000000000';
 
-export interface PermissionDefinition {
-  resourceAppId: string;
-  /** `Role` = application permission, `Scope` = delegated. */
-  type: 'Role' | 'Scope';
-  value: string;
-  /** Offline default; the tenant's resource service principal wins. */
-  defaultId: string;
-}
-
 export const GRAPH_ROLES = {
   'Mail.Send': 'b633e1c5-b582-4048-a93e-9f11b44c7e96',
   'Mail.ReadWrite': 'e2a3a72e-5f79-4c64-b1b1-878b674786c9',

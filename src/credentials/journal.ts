@@ -15,13 +15,30 @@ export interface JournalEntry {
   marker: string;
   keyId?: string;
   /**
-   * `delivering`: the sink is being written. A run killed right then left either the old or the
-   * new file (the write is atomic); `sink.sha256` tells which, so a finished delivery is never
-   * mistaken for an undelivered secret and revoked.
+   * `minted`: on the app, held by no sink (none written yet, or all put back). `delivering`: some
+   * sink record is `pending` or `written`; a resumed run asks those sinks whether they hold it
+   * (src/credentials/delivery-record.ts), so a finished delivery is never mistaken for an
+   * undelivered secret and revoked. `delivered`: held (confirmed, or found in a sink).
    */
   status: 'minting' | 'minted' | 'delivering' | 'delivered' | 'removed';
   at: string;
+  /** One record per sink the credential went to (docs/credential-lifecycle.md). */
+  sinks?: SinkRecord[];
+  /** Superseded by a newer confirmed credential: removed by the first run after this time (the grace period). */
+  retireAfter?: string;
+  /** Journals written before per-sink records: the one file it went to. */
   sink?: { path: string; sha256: string };
+}
+
+export type SinkState = 'pending' | 'written' | 'confirmed' | 'rolled-back';
+
+/** Where a credential went and how far: never the value. */
+export interface SinkRecord {
+  /** `file:<absolute path>`, `keyvault:<vault url>#<secret name>` or `command:<program>`. */
+  id: string;
+  state: SinkState;
+  /** File sinks: SHA-256 of the exact content written. */
+  sha256?: string;
 }
 
 export interface Journal {
@@ -149,22 +166,6 @@ export function recordCredential(journal: Journal, entry: JournalEntry): Journal
 /** Entries whose secret nobody holds: minted (or maybe minted) and never delivered. */
 export function undeliveredCredentials(journal: Journal | undefined): JournalEntry[] {
   return (journal?.credentials ?? []).filter((c) => c.status === 'minting' || c.status === 'minted' || c.status === 'delivering');
-}
-
-/**
- * Settle `delivering` entries by looking at their sink: the file holds exactly what was being
- * written → delivered; anything else → the delivery did not happen.
- */
-export async function settleDeliveries(journal: Journal | undefined, digest: (text: string) => string): Promise<Journal | undefined> {
-  if (!journal) return journal;
-  const credentials = await Promise.all(
-    journal.credentials.map(async (c) => {
-      if (c.status !== 'delivering' || !c.sink) return c;
-      const content = await readFile(c.sink.path, 'utf8').catch(() => undefined);
-      return content !== undefined && digest(content) === c.sink.sha256 ? { ...c, status: 'delivered' as const } : c;
-    }),
-  );
-  return { ...journal, credentials };
 }
 
 export function deliveredKeyIds(journal: Journal | undefined): string[] {

@@ -48,22 +48,11 @@ export function findOrphans(app: Application, journal: Journal): AppCredential[]
 }
 
 /**
- * Older tool-minted credentials of `kind` to remove once the new one is confirmed: all but the
- * `keep` newest, never the new one, never a foreign one.
- */
-export function planRetirement(app: Application, kind: CredentialKind, newKeyId: string, keep: number): AppCredential[] {
-  const older = credentialsOf(app)
-    .filter((c) => c.kind === kind && c.keyId !== newKeyId && isToolCredential(c))
-    .sort((a, b) => Date.parse(b.endDateTime) - Date.parse(a.endDateTime));
-  return older.slice(Math.max(0, keep));
-}
-
-/**
  * Removes the given credentials: secrets one `removePassword` each; certificates by one PATCH of
  * the re-read list without them (foreign certificates stay in it). The journal records each.
  */
 export async function removeCredentials(
-  deps: LifecycleDeps,
+  deps: Pick<LifecycleDeps, 'graph' | 'clock'>,
   applicationId: string,
   doomed: AppCredential[],
   journal: Journal,

@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.ts';
 import type { GraphGateway } from '../graph/gateway.ts';
 import type { ModelName } from '../core/models.ts';
 import type { Secret } from '../core/secret.ts';
+import type { SinkRecord } from './journal.ts';
 
 /** What the app signs in with: a client secret, or a certificate whose private key the tool wrote. */
 export type CredentialKind = 'secret' | 'certificate';
@@ -42,16 +43,24 @@ export interface DeliveredConfig {
 }
 
 /**
- * A place the new credential goes. `deliver` happens before verification; `rollback`
- * puts the previous value back when verification fails (docs/reliability.md#failed-verification: "leave config pointing at
- * the old secret"); `commit` drops what rollback would have needed.
+ * A place the new credential goes. `deliver` happens before verification and calls
+ * `beforeWrite` just before its first irreversible write, so the journal records the sink as
+ * `pending` first (docs/credential-lifecycle.md); `rollback` puts the previous value back when
+ * verification fails (docs/reliability.md#failed-verification); `commit` drops
+ * what rollback would have needed.
  */
 export interface Sink {
+  /** Stable name in the journal: `file:<path>`, `keyvault:<url>#<name>`, `command:<program>`. */
+  id: string;
   /** For reports and errors: never the value. */
   describe(): string;
-  deliver(config: DeliveredConfig): Promise<void>;
+  deliver(config: DeliveredConfig, beforeWrite: (record: { sha256?: string }) => Promise<void>): Promise<void>;
   rollback(): Promise<void>;
   commit(): Promise<void>;
+  /** Does the sink hold the credential `record` describes now? undefined: it cannot tell. */
+  holds(record: SinkRecord, keyId: string | undefined): Promise<boolean | undefined>;
+  /** Checks made before anything is minted (a file whose format cannot take the secret). */
+  prepare?(): Promise<void>;
 }
 
 /** Everything rotation needs from outside; built by the CLI, by tests with a sandbox. */
@@ -65,6 +74,8 @@ export interface LifecycleDeps {
   graphScope: string;
   /** Progress (stderr); never a secret. */
   log: (line: string) => void;
+  /** How long to wait for another run's lock on the same app (default 10 s, src/credentials/lock.ts). */
+  lockWaitMs?: number;
 }
 
 /** One app's result in `rotate` / `rotate --all`. */
@@ -74,6 +85,8 @@ export interface RotateOutcome {
   status: 'rotated' | 'failed' | 'skipped';
   credential?: { kind: CredentialKind; keyId: string; marker: string; endDateTime: string; thumbprint?: string };
   removedKeyIds: string[];
+  /** Superseded credentials kept until their grace period ends (`--grace`). */
+  retiringKeyIds?: string[];
   orphansRemoved: string[];
   sinks: string[];
   /** Failed: the error's code, exit code and message (built from ids only). */

@@ -1,4 +1,5 @@
 import { UsageError } from '../core/errors.ts';
+import { findControlCharacter } from '../core/validate.ts';
 
 /**
  * The five characters PowerShell's tokenizer treats as a single quote (CharTraits.IsSingleQuote):
@@ -11,18 +12,14 @@ export const POWERSHELL_SINGLE_QUOTES = ['\u0027', '\u2018', '\u2019', '\u201A',
 const SINGLE_QUOTE = /['\u2018\u2019\u201A\u201B]/g;
 
 /**
- * C0 and C1 controls (incl. NUL, CR, LF, U+0085 NEL), DEL and the Unicode line/paragraph separators.
- * A literal may legally span lines in PowerShell, but no mailbox or name needs one, and a line break is
- * what a reader of the generated script would miss.
+ * Throws a UsageError naming `flag` when `value` carries a control character (src/core/validate.ts
+ * says which). A literal may legally span lines in PowerShell, but no mailbox or name needs one, and
+ * a line break is what a reader of the generated script would miss.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/u;
-
-/** Throws a UsageError naming `flag` when `value` carries a control character. */
 export function assertNoControlCharacters(value: string, flag: string): void {
-  const match = CONTROL.exec(value);
-  if (match) {
-    const code = match[0].codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0');
+  const match = findControlCharacter(value);
+  if (match !== undefined) {
+    const code = match.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0');
     throw new UsageError(`${flag} contains a control character (U+${code}); remove it and run again`, {
       flag,
       step: 'exchange',
@@ -38,7 +35,12 @@ export function assertNoControlCharacters(value: string, flag: string): void {
  */
 export function quotePowerShellLiteral(value: string, flag: string): string {
   assertNoControlCharacters(value, flag);
-  return `'${value.replace(SINGLE_QUOTE, (quote) => quote + quote)}'`;
+  return `'${escapeSingleQuotes(value)}'`;
+}
+
+/** The inside of a single-quoted literal: each of the five single-quote characters doubled. */
+export function escapeSingleQuotes(value: string): string {
+  return value.replace(SINGLE_QUOTE, (quote) => quote + quote);
 }
 
 /**

@@ -5,7 +5,7 @@ import { defaultScopeName } from './scope-filter.ts';
 import type { ExchangeScriptInput } from './script-input.ts';
 import { assertGuid, uniqueAddresses } from './script-input.ts';
 import { renderConnect, renderHeader, renderResult } from './script-parts.ts';
-import { renderTemplate } from './template.ts';
+import { renderFragment } from './fragments.ts';
 
 /**
  * The deprovision counterpart of renderExchangeScript: removes the role assignment, the scope, the
@@ -25,26 +25,26 @@ export function renderExchangeRemovalScript(input: ExchangeScriptInput): string 
   const parts: string[] = [renderConnect(input, steps)];
 
   steps.push("Looks up the app's service principal in Exchange Online by AppId.");
-  parts.push(renderTemplate('remove-lookup', { appId: quotePowerShellLiteral(input.appId, '--app-id') }));
+  parts.push(renderFragment('remove-lookup', { appId: quotePowerShellLiteral(input.appId, '--app-id') }));
   if (model.rbacRole) {
     steps.push(`Removes the app's '${model.rbacRole}' role assignment and then its management scope $ScopeName.`);
     parts.push(
-      renderTemplate('remove-role-assignment', {
+      renderFragment('remove-role-assignment', {
         roleName: quotePowerShellLiteral(model.rbacRole, '--model'),
-        scopeName: quotePowerShellLiteral(input.scopeName ?? defaultScopeName(input.appId), '--scope-name'),
+        scopeName: quotePowerShellLiteral(defaultScopeName(input.appId), '--app-id'),
       }),
-      renderTemplate('remove-management-scope'),
+      renderFragment('remove-management-scope'),
     );
   }
   if (model.fullAccess && mailboxes.length > 0) {
     steps.push('Removes the FullAccess permissions on the mailboxes in $Mailboxes.');
-    parts.push(renderTemplate('remove-mailbox-permission', { mailboxes: quotePowerShellArray(mailboxes, '--mailbox') }));
+    parts.push(renderFragment('remove-mailbox-permission', { mailboxes: quotePowerShellArray(mailboxes, '--mailbox') }));
   }
   if (sendAs.length > 0) {
     steps.push('Removes the SendAs permissions on the addresses in $SendAsIdentities.');
     const trustee = input.sendAs?.trustee;
     parts.push(
-      renderTemplate('remove-recipient-permission', {
+      renderFragment('remove-recipient-permission', {
         sendAsIdentities: quotePowerShellArray(sendAs, '--send-as'),
         sendAsTrustee: trustee === undefined ? '$null' : quotePowerShellLiteral(trustee, '--send-as-trustee'),
       }),
@@ -52,7 +52,7 @@ export function renderExchangeRemovalScript(input: ExchangeScriptInput): string 
   }
   if (model.servicePrincipal) {
     steps.push('Removes the service principal from Exchange Online (the Entra app is removed through Graph).');
-    parts.push(renderTemplate('remove-service-principal'));
+    parts.push(renderFragment('remove-service-principal'));
   }
   steps.push('Leaves SMTP AUTH on the mailboxes as it is: other senders may rely on it.');
   parts.push(renderResult(steps));

@@ -1,14 +1,13 @@
 import { quoteOpathValue } from './quote.ts';
 
 /**
- * The OPATH `-RecipientRestrictionFilter` of the app's management scope (docs/sending-models.md,
- * docs/sending-models.md#graph-with-rbac-for-applications-graph-rbac): exactly the given mailboxes, or the members of one group. This is a string inside a string:
+ * The OPATH `-RecipientRestrictionFilter` of the app's management scope
+ * (docs/sending-models.md#graph-with-rbac-for-applications-graph-rbac): exactly the given mailboxes. This is a string inside a string:
  * each value is an OPATH literal here (apostrophes doubled once), and the whole filter becomes a
  * PowerShell literal later (every single-quote character doubled again).
  */
-export function buildScopeFilter(options: { mailboxes: readonly string[]; group?: string }): string {
-  if (options.group !== undefined) return `MemberOfGroup -eq ${quoteOpathValue(options.group, '--scope-group')}`;
-  return options.mailboxes.map((mailbox) => `PrimarySmtpAddress -eq ${quoteOpathValue(mailbox, '--mailbox')}`).join(' -or ');
+export function buildScopeFilter(mailboxes: readonly string[]): string {
+  return mailboxes.map((mailbox) => `PrimarySmtpAddress -eq ${quoteOpathValue(mailbox, '--mailbox')}`).join(' -or ');
 }
 
 /** Default scope name: one scope per app, found again by this natural key on every run. */

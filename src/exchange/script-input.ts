@@ -2,6 +2,7 @@ import { UsageError } from '../core/errors.ts';
 import type { ModelName } from '../core/models.ts';
 import { MODELS } from '../core/models.ts';
 import { assertNoControlCharacters } from './quote.ts';
+import { isGuid, printable } from '../core/validate.ts';
 
 /** How the generated script signs in to Exchange Online (docs/exchange-powershell.md#connecting). */
 export interface ExchangeConnectOptions {
@@ -29,10 +30,6 @@ export interface ExchangeScriptInput {
   /** SendAs grants (enaio "Send as"); the trustee defaults to the app's service principal. */
   sendAs?: { trustee?: string; identities: string[] };
   enableSmtpAuth: boolean;
-  /** RBAC models: management scope name (default `entra-mail-<appId>`). */
-  scopeName?: string;
-  /** RBAC models: scope by membership of this group (DN or address) instead of by mailbox. */
-  scopeGroup?: string;
   connect: ExchangeConnectOptions;
   /** `Connect-ExchangeOnline -ExchangeEnvironmentName` (default O365Default). */
   exchangeEnvironmentName?: string;
@@ -41,14 +38,13 @@ export interface ExchangeScriptInput {
   generatedBy: string;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TENANT =
   /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)$/i;
 const ONMICROSOFT = /^[a-z0-9-]+\.(?:onmicrosoft\.com|onmicrosoft\.us|partner\.onmschina\.cn)$/i;
 
 /** Throws UsageError unless `value` is a GUID. */
 export function assertGuid(value: string, flag: string, what: string): void {
-  if (!GUID.test(value)) throw new UsageError(`${flag} must be a GUID (${what}), got '${printable(value)}'`, { flag, step: 'exchange' });
+  if (!isGuid(value)) throw new UsageError(`${flag} must be a GUID (${what}), got '${printable(value)}'`, { flag, step: 'exchange' });
 }
 
 /** Checks the input before any text is produced; every failure is a UsageError naming its flag. */
@@ -86,8 +82,8 @@ export function validateExchangeScriptInput(input: ExchangeScriptInput): void {
   if (model.exchange.fullAccess && input.mailboxes.length === 0) {
     throw new UsageError(`model '${input.model}' needs at least one --mailbox`, { flag: '--mailbox', step: 'exchange' });
   }
-  if (model.exchange.rbacRole && input.mailboxes.length === 0 && !input.scopeGroup) {
-    throw new UsageError(`model '${input.model}' needs at least one --mailbox (or a scope group)`, { flag: '--mailbox', step: 'exchange' });
+  if (model.exchange.rbacRole && input.mailboxes.length === 0) {
+    throw new UsageError(`model '${input.model}' needs at least one --mailbox`, { flag: '--mailbox', step: 'exchange' });
   }
   if (input.enableSmtpAuth && model.exchange.smtpAuth && input.mailboxes.length === 0) {
     throw new UsageError('turning SMTP AUTH on needs at least one --mailbox', { flag: '--mailbox', step: 'exchange' });
@@ -124,9 +120,4 @@ export function uniqueAddresses(values: readonly string[]): string[] {
     seen.add(key);
     return true;
   });
-}
-
-/** A value safe to echo inside an error message (control characters shown as escapes). */
-function printable(value: string): string {
-  return JSON.stringify(value).slice(1, -1).slice(0, 80);
 }

@@ -1,13 +1,13 @@
 import type { ExchangeScriptInput } from './script-input.ts';
 import { quotePowerShellLiteral } from './quote.ts';
 import { RESULT_PREFIX } from './result.ts';
-import { renderTemplate } from './template.ts';
+import { renderFragment } from './fragments.ts';
 
 /** The fragments every script shares: header, sign-in, result line. */
 
 /** The readable header: what the script does, step by step (the steps carry no user values). */
 export function renderHeader(input: ExchangeScriptInput, title: string, steps: readonly string[]): string {
-  return renderTemplate('header', {
+  return renderFragment('header', {
     title,
     generatedBy: input.generatedBy,
     model: input.model,
@@ -26,18 +26,18 @@ export function renderConnect(input: ExchangeScriptInput, steps: string[]): stri
   const connect = input.connect;
   if (connect.mode === 'device') {
     steps.push('Signs in to Exchange Online with a device code.');
-    return renderTemplate('connect-device', { exchangeEnvironmentName });
+    return renderFragment('connect-device', { exchangeEnvironmentName });
   }
   if (connect.mode === 'interactive') {
     steps.push('Signs in to Exchange Online interactively.');
-    if (connect.userPrincipalName === undefined) return renderTemplate('connect-interactive', { exchangeEnvironmentName });
-    return renderTemplate('connect-interactive-upn', {
+    if (connect.userPrincipalName === undefined) return renderFragment('connect-interactive', { exchangeEnvironmentName });
+    return renderFragment('connect-interactive-upn', {
       exchangeEnvironmentName,
       userPrincipalName: quotePowerShellLiteral(connect.userPrincipalName, '--exchange-user'),
     });
   }
   steps.push('Signs in to Exchange Online app-only with a certificate.');
-  return renderTemplate('connect-certificate', {
+  return renderFragment('connect-certificate', {
     exchangeEnvironmentName,
     connectAppId: quotePowerShellLiteral(connect.appId ?? '', '--exchange-app-id'),
     certificatePath: quotePowerShellLiteral(connect.certificatePath ?? '', '--exchange-certificate'),
@@ -48,5 +48,5 @@ export function renderConnect(input: ExchangeScriptInput, steps: string[]): stri
 /** The closing fragment; appends its step to `steps`. */
 export function renderResult(steps: string[]): string {
   steps.push(`Signs out and prints one line starting with ${RESULT_PREFIX.trim()}: what changed, as JSON.`);
-  return renderTemplate('result', { resultPrefix: quotePowerShellLiteral(RESULT_PREFIX, 'resultPrefix') });
+  return renderFragment('result', { resultPrefix: quotePowerShellLiteral(RESULT_PREFIX, 'resultPrefix') });
 }

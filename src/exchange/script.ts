@@ -4,7 +4,7 @@ import { buildScopeFilter, defaultScopeName, roleAssignmentName } from './scope-
 import type { ExchangeScriptInput } from './script-input.ts';
 import { uniqueAddresses, validateExchangeScriptInput } from './script-input.ts';
 import { renderConnect, renderHeader, renderResult } from './script-parts.ts';
-import { renderTemplate } from './template.ts';
+import { renderFragment } from './fragments.ts';
 
 export type { ExchangeConnectOptions, ExchangeScriptInput } from './script-input.ts';
 export { renderExchangeRemovalScript } from './removal-script.ts';
@@ -22,7 +22,7 @@ export function renderExchangeScript(input: ExchangeScriptInput): string {
   const mailboxes = uniqueAddresses(input.mailboxes);
   const sendAs = uniqueAddresses(input.sendAs?.identities ?? []);
   const smtpAuth = input.enableSmtpAuth && model.smtpAuth ? mailboxes : [];
-  const scopeName = input.scopeName ?? defaultScopeName(input.appId);
+  const scopeName = defaultScopeName(input.appId);
   const steps: string[] = [];
   const parts: string[] = [];
 
@@ -30,7 +30,7 @@ export function renderExchangeScript(input: ExchangeScriptInput): string {
   if (model.servicePrincipal) {
     steps.push('Registers the app in Exchange Online (New-ServicePrincipal), waiting while Exchange does not see it yet.');
     parts.push(
-      renderTemplate('service-principal', {
+      renderFragment('service-principal', {
         appId: quotePowerShellLiteral(input.appId, '--app-id'),
         servicePrincipalId: quotePowerShellLiteral(input.servicePrincipalId, '--service-principal-id'),
         displayName: quotePowerShellLiteral(input.displayName, '--name'),
@@ -39,20 +39,18 @@ export function renderExchangeScript(input: ExchangeScriptInput): string {
   }
   if (model.fullAccess) {
     steps.push(`Grants the app FullAccess on ${count(mailboxes, 'mailbox')} in $Mailboxes (Add-MailboxPermission).`);
-    parts.push(renderTemplate('mailbox-permission', { mailboxes: quotePowerShellArray(mailboxes, '--mailbox') }));
+    parts.push(renderFragment('mailbox-permission', { mailboxes: quotePowerShellArray(mailboxes, '--mailbox') }));
   }
   if (model.rbacRole) {
-    const scopeFilter = buildScopeFilter({ mailboxes, ...(input.scopeGroup === undefined ? {} : { group: input.scopeGroup }) });
-    steps.push(
-      `Creates the management scope $ScopeName for ${input.scopeGroup === undefined ? count(mailboxes, 'mailbox') : 'the members of one group'} (New-ManagementScope).`,
-    );
+    const scopeFilter = buildScopeFilter(mailboxes);
+    steps.push(`Creates the management scope $ScopeName for ${count(mailboxes, 'mailbox')} (New-ManagementScope).`);
     steps.push(`Assigns the role '${model.rbacRole}' to the app on that scope (New-ManagementRoleAssignment) and tests it.`);
     parts.push(
-      renderTemplate('management-scope', {
-        scopeName: quotePowerShellLiteral(scopeName, '--scope-name'),
+      renderFragment('management-scope', {
+        scopeName: quotePowerShellLiteral(scopeName, '--app-id'),
         scopeFilter: quotePowerShellLiteral(scopeFilter, '--mailbox'),
       }),
-      renderTemplate('role-assignment', {
+      renderFragment('role-assignment', {
         roleName: quotePowerShellLiteral(model.rbacRole, '--model'),
         assignmentName: quotePowerShellLiteral(roleAssignmentName(input.appId, model.rbacRole), '--app-id'),
         testMailboxes: quotePowerShellArray(mailboxes, '--mailbox'),
@@ -61,11 +59,11 @@ export function renderExchangeScript(input: ExchangeScriptInput): string {
   }
   if (sendAs.length > 0) {
     steps.push(`Grants SendAs on ${count(sendAs, 'address', 'addresses')} in $SendAsIdentities (Add-RecipientPermission).`);
-    parts.push(renderTemplate('recipient-permission', sendAsValues(sendAs, input.sendAs?.trustee)));
+    parts.push(renderFragment('recipient-permission', sendAsValues(sendAs, input.sendAs?.trustee)));
   }
   if (smtpAuth.length > 0) {
     steps.push(`Turns SMTP AUTH on for ${count(smtpAuth, 'mailbox')} in $SmtpAuthMailboxes (Set-CASMailbox).`);
-    parts.push(renderTemplate('smtp-auth', { smtpAuthMailboxes: quotePowerShellArray(smtpAuth, '--mailbox') }));
+    parts.push(renderFragment('smtp-auth', { smtpAuthMailboxes: quotePowerShellArray(smtpAuth, '--mailbox') }));
   }
   parts.push(renderResult(steps));
   return renderHeader(input, 'Exchange Online step', steps) + parts.join('');

@@ -7,6 +7,7 @@ import {
   ServiceError,
   UsageError,
 } from '../core/errors.ts';
+import { replaceControlCharacters } from '../core/validate.ts';
 
 /**
  * A non-2xx answer from Graph, parsed defensively (docs/graph-errors-and-consistency.md#error-envelope: `message` is sometimes an
@@ -105,8 +106,7 @@ export async function parseGraphFailure(response: Response, method: string, path
 
 /** Graph messages quote ids and names, never secrets; still, cap their length and strip control characters. */
 function sanitizeMessage(message: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-  return message.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 500);
+  return replaceControlCharacters(message, ' ').slice(0, 500);
 }
 
 /** Directory writes need these; named in every 403 (docs/reliability.md#missing-privilege). */

@@ -2,6 +2,7 @@ import { decodeJwt } from 'jose';
 import { MODELS } from '../core/models.ts';
 import type { ModelName } from '../core/models.ts';
 import { EXCHANGE_APP_ID, GRAPH_APP_ID } from '../core/well-known.ts';
+import { isGuid } from '../core/validate.ts';
 
 /** The claims verify looks at (docs/token-endpoint.md#claims-the-tool-looks-at). Decoded for diagnostics only, never trusted. */
 export interface AppTokenClaims {
@@ -16,8 +17,6 @@ export interface AppTokenClaims {
 export type ClaimsFinding =
   | { ok: true; claims: AppTokenClaims; detail: string }
   | { ok: false; claims: AppTokenClaims; problem: 'audience' | 'tenant' | 'roles-missing' | 'unexpected-role'; detail: string };
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function decodeAppToken(accessToken: string): AppTokenClaims {
   const payload = decodeJwt(accessToken);
@@ -55,7 +54,7 @@ export function checkClaims(
       detail: `The token is for '${claims.aud}', not ${audiences.join(' or ')}; ${model.transport === 'smtp' ? 'SMTP needs an Exchange token' : 'sendMail needs a Graph token'}.`,
     };
   }
-  if (GUID.test(expectation.tenantId) && claims.tid.toLowerCase() !== expectation.tenantId.toLowerCase()) {
+  if (isGuid(expectation.tenantId) && claims.tid.toLowerCase() !== expectation.tenantId.toLowerCase()) {
     return { ok: false, claims, problem: 'tenant', detail: `The token is from tenant ${claims.tid}, not ${expectation.tenantId}.` };
   }
   const missing = model.expectedRoles.filter((r) => !claims.roles.includes(r));

@@ -3,6 +3,7 @@ import type { ModelName } from '../core/models.ts';
 import { diagnoseExchangeRefusal } from './diagnose-exchange.ts';
 import { diagnoseTokenFailure } from './diagnose-token.ts';
 import type { Diagnosis, MailFailure } from './types.ts';
+import { escapeSingleQuotes } from '../exchange/quote.ts';
 
 /**
  * Every failure `verify` can meet, explained: the cause, the command that fixes it, and whether it
@@ -12,7 +13,7 @@ import type { Diagnosis, MailFailure } from './types.ts';
 export function diagnose(failure: MailFailure, model: ModelName): Diagnosis {
   const { context } = failure;
   const { tenantId, mailbox } = context;
-  const casMailbox = `Set-CASMailbox -Identity '${quote(mailbox)}' -SmtpClientAuthenticationDisabled $false`;
+  const casMailbox = `Set-CASMailbox -Identity '${escapeSingleQuotes(mailbox)}' -SmtpClientAuthenticationDisabled $false`;
   const row = (cause: string, explanation: string, fix: string, exitCode: ExitCode = ExitCode.permission): Diagnosis => ({
     cause,
     explanation,
@@ -103,7 +104,7 @@ function diagnoseSendAs(reply: string, from: string, mailbox: string, verify: st
   return {
     cause: 'send-as-denied',
     explanation: `${reply} — ${mailbox} may not send as ${from || 'that address'} without a SendAs permission.`,
-    fix: `Add-RecipientPermission -Identity '${quote(from)}' -Trustee '${quote(mailbox)}' -AccessRights SendAs -Confirm:$false; or send from ${mailbox}: ${verify}`,
+    fix: `Add-RecipientPermission -Identity '${escapeSingleQuotes(from)}' -Trustee '${escapeSingleQuotes(mailbox)}' -AccessRights SendAs -Confirm:$false; or send from ${mailbox}: ${verify}`,
     pending: false,
     exitCode: ExitCode.permission,
   };
@@ -188,9 +189,4 @@ function diagnoseGraph(failure: Extract<MailFailure, { kind: 'graph' }>, model: 
   if (failure.status === 429 || failure.status >= 500)
     return row('graph-transient', 'Graph kept failing (throttling or a service error).', 'Retry in a few minutes.', ExitCode.service);
   return row('graph-refused', 'Graph refused the message.', `Retry; if it persists, report the request-id.`, ExitCode.service);
-}
-
-/** OPATH / PowerShell single-quoted string: a quote is doubled. */
-function quote(value: string): string {
-  return value.replace(/'/g, "''");
 }

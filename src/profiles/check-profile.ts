@@ -1,6 +1,6 @@
 import { BLOCK_PLACEHOLDERS, isFactName, PROFILE_PLACEHOLDERS } from './facts.ts';
 import { commentPrefix } from './escape.ts';
-import { listPlaceholders, type TemplateError } from './render-template.ts';
+import { listPlaceholders, type TemplateError } from '../core/template.ts';
 import { MODELS } from '../core/models.ts';
 import type { Profile } from './profile.ts';
 import type { SchemaReader } from './schema-reader.ts';

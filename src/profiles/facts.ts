@@ -1,5 +1,6 @@
 import { UsageError } from '../core/errors.ts';
 import type { Secret } from '../core/secret.ts';
+import { hasControlCharacter } from '../core/validate.ts';
 
 /**
  * Everything an output may show, gathered by provision/rotate after the tenant work is done. The
@@ -69,11 +70,6 @@ export function maskSecret(secret: Secret | undefined): string {
   return `${secret.hint}…[hidden; use --show-secret]`;
 }
 
-// Control characters would let a value end a line and start a new key in env, ini, YAML or a
-// comment; line and paragraph separators count too (JavaScript treats them as line ends).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]/;
-
 /**
  * The raw (unescaped) string for one fact. Throws a UsageError naming the flag when a value the
  * output needs is missing or contains a control character.
@@ -94,7 +90,8 @@ export function readFact(facts: OutputFacts, name: FactName, showSecret: boolean
   if (value === undefined || value === '') {
     throw new UsageError(`this output needs a value for '${name}'${flag ? `; pass ${flag}` : ''}`, { flag });
   }
-  if (CONTROL.test(value)) {
+  // A control character would let a value end a line and start a new key in env, ini, YAML or a comment.
+  if (hasControlCharacter(value)) {
     // Never echo the value: it may be the secret.
     throw new UsageError(`the value for '${name}' contains a control character or line break`, { flag });
   }

@@ -1,6 +1,6 @@
 import type { Profile } from './profile.ts';
 import { isFactName, readFact, type OutputFacts } from './facts.ts';
-import { listPlaceholders, renderTemplate, TemplateError } from './render-template.ts';
+import { listPlaceholders, renderTemplate, TemplateError } from '../core/template.ts';
 
 /**
  * The profile's "now in the product" steps with the facts filled in. Steps never show the secret

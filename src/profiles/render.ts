@@ -3,9 +3,8 @@ import type { Profile, ProfileOutput } from './profile.ts';
 import { commentPrefix, escapeValue } from './escape.ts';
 import { checkFacts, FACT_PLACEHOLDERS, isFactName, readFact, type OutputFacts } from './facts.ts';
 import { formatDeviations, formatNextSteps, renderNextSteps } from './guide-notes.ts';
-import { listPlaceholders, renderTemplate, TemplateError } from './render-template.ts';
+import { listPlaceholders, renderTemplate, TemplateError } from '../core/template.ts';
 
-export { renderTemplate, listPlaceholders, TemplateError } from './render-template.ts';
 export type { OutputFacts } from './facts.ts';
 
 export interface RenderOptions {

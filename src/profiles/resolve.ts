@@ -1,6 +1,6 @@
 import { UsageError } from '../core/errors.ts';
 import { MODELS, type ModelName, type PermissionRequest } from '../core/models.ts';
-import { renderTemplate } from './render-template.ts';
+import { renderTemplate } from '../core/template.ts';
 import type { Profile } from './profile.ts';
 
 /**

@@ -7,8 +7,7 @@ import { findServicePrincipalByAppId } from '../graph/service-principals.ts';
 import type { OAuth2PermissionGrant, ServicePrincipal } from '../graph/types.ts';
 import type { PermissionRequest } from '../core/models.ts';
 import { EXCHANGE_APP_ID, GRAPH_APP_ID } from '../core/well-known.ts';
-import { readJournal, settleDeliveries, type Journal } from '../credentials/journal.ts';
-import { sha256 } from './output.ts';
+import type { Journal } from '../credentials/journal.ts';
 import type { Desired, Observed, ResolvedPermission } from './types.ts';
 
 /**
@@ -19,7 +18,7 @@ import type { Desired, Observed, ResolvedPermission } from './types.ts';
 export async function observe(
   graph: GraphGateway,
   desired: Desired,
-  options: { journalPathFor: (tenantId: string) => string },
+  options: { openJournal: (tenantId: string) => Promise<{ journal: Journal | undefined; waited: boolean }> },
 ): Promise<Observed> {
   const [organization, application, graphSp, exchangeSp] = await Promise.all([
     getOrganization(graph),
@@ -31,9 +30,8 @@ export async function observe(
   if (graphSp) resources[GRAPH_APP_ID] = graphSp;
   if (exchangeSp) resources[EXCHANGE_APP_ID] = exchangeSp;
   const permissions = desired.permissions.map((p) => resolvePermission(p, resources));
-  const journalRead = readJournal(options.journalPathFor(organization.id));
-  // Read alongside the Graph reads below; a damaged journal is raised where it is awaited, never as
-  // an unhandled rejection (which Node turns into a crash with a stack trace).
+  // Takes the app's lock too (src/credentials/lock.ts), overlapping the reads below.
+  const journalRead = options.openJournal(organization.id);
   journalRead.catch(() => undefined);
   let servicePrincipal: ServicePrincipal | undefined;
   let assignments: Observed['assignments'] = [];
@@ -51,7 +49,9 @@ export async function observe(
       grants = found.filter((g): g is OAuth2PermissionGrant => g !== undefined);
     }
   }
-  const journal: Journal | undefined = await settleDeliveries(await journalRead, sha256);
+  const { journal, waited } = await journalRead;
+  // Another run held the app's lock meanwhile and may have changed it: read the tenant again.
+  if (waited) return observe(graph, desired, { openJournal: async () => ({ journal, waited: false }) });
   return { organization, application, servicePrincipal, resources, permissions, assignments, grants, journal };
 }
 

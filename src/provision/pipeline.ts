@@ -10,7 +10,8 @@ import type { PermissionRequest } from '../core/models.ts';
 import { applyApplication, planApplication, type ApplicationPlan } from './application.ts';
 import { applyConsent, managedResourceIds, planConsent, type ConsentPlan } from './consent.ts';
 import { applyExchange, KNOWN_AFTER_APPLY, planExchange, renderScriptFor, type ExchangeOptions, type ExchangeOutcome } from './exchange.ts';
-import { journalPath, writeJournal, type Journal } from '../credentials/journal.ts';
+import type { Journal } from '../credentials/journal.ts';
+import { provisionJournal, recordFileDelivered, recordFilePending, retireAfterProvision } from './provision-journal.ts';
 import { observe } from './observe.ts';
 import { deliverOutput, type OutputOptions, type DeliveredOutput } from './output.ts';
 import { applySecret, type MintedSecret } from '../credentials/secret.ts';
@@ -108,30 +109,27 @@ const NO_SECRET: SecretStepPlan = { changes: [], mint: false, orphans: [] };
  */
 export async function provision(request: ProvisionRequest, deps: Deps, graph: GraphGateway): Promise<ProvisionContext> {
   const { desired } = request;
-  const journalFor = (tenantId: string) => journalPath(deps.env, tenantId, desired.uniqueName);
+  const journal = provisionJournal(deps, desired.uniqueName, request.dryRun);
   const skipApply = () => request.dryRun;
-  /** Write the config and record the delivery in the journal around it (crash safety, docs/reliability.md#kill-after-secret-minted). */
+  /** Write the config and record the delivery in the journal around it (docs/credential-lifecycle.md). */
   const deliver = async (ctx: ProvisionContext): Promise<void> => {
-    const record = async (status: 'delivering' | 'delivered', sink?: { path: string; sha256: string }) => {
-      const marker = ctx.minted?.marker ?? ctx.certificate?.marker;
+    const marker = ctx.minted?.marker ?? ctx.certificate?.marker;
+    const record = async (change: (j: Journal, marker: string, at: string) => Journal) => {
       if (!marker || !ctx.journal) return;
-      ctx.journal = {
-        ...ctx.journal,
-        credentials: ctx.journal.credentials.map((c) =>
-          c.marker === marker ? { ...c, status, at: deps.clock.now().toISOString(), ...(sink ? { sink } : {}) } : c,
-        ),
-      };
-      await writeJournal(journalFor(ctx.journal.tenantId), ctx.journal);
+      ctx.journal = change(ctx.journal, marker, deps.clock.now().toISOString());
+      await journal.save(ctx.journal);
     };
-    ctx.delivered = await deliverOutput(request, ctx, { beforeWrite: (sink) => record('delivering', sink) }).catch((error: unknown) => {
+    ctx.delivered = await deliverOutput(request, ctx, {
+      beforeWrite: (sink) => record((j, m, at) => recordFilePending(j, m, sink, at)),
+    }).catch((error: unknown) => {
       throw explainUndelivered(error, ctx);
     });
     checkpoint('after-output');
-    await record('delivered');
+    await record(recordFileDelivered);
     if (ctx.minted || ctx.certificate) checkpoint('after-delivery-journal');
   };
   const checkpoint = (name: Checkpoint) => reachCheckpoint(name, deps.env);
-  const saveJournal = (j: Journal) => writeJournal(journalFor(j.tenantId), j);
+  const saveJournal = (j: Journal) => journal.save(j);
   /** The secret step, or its certificate variant with rotate's minting (src/provision/certificate.ts). */
   const applyCredential = async (
     ctx: ProvisionContext,
@@ -165,7 +163,7 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
     {
       title: 'Read the tenant',
       task: async (ctx) => {
-        ctx.observed = await observe(graph, desired, { journalPathFor: journalFor });
+        ctx.observed = await observe(graph, desired, { openJournal: journal.open });
         ctx.journal = ctx.observed.journal ?? {
           version: 1,
           tenantId: ctx.observed.organization.id,
@@ -237,7 +235,22 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
     {
       title: 'Config output',
       skip: () => skipApply(),
-      task: (ctx) => deliver(ctx),
+      task: async (ctx) => {
+        await deliver(ctx);
+        const kept = (ctx.plan as ProvisionPlan).secret.kept;
+        const current = ctx.minted
+          ? { kind: 'secret' as const, keyId: ctx.minted.credential.keyId, outPath: request.output.outPath, minted: true }
+          : ctx.certificate && request.output.certificateOut
+            ? { kind: 'certificate' as const, keyId: ctx.certificate.keyId, outPath: request.output.certificateOut, minted: true }
+            : kept
+              ? { kind: 'secret' as const, keyId: kept.keyId, outPath: request.output.outPath, minted: false }
+              : undefined;
+        const save = async (j: Journal) => {
+          await journal.save(j);
+          return j;
+        };
+        ctx.journal = await retireAfterProvision({ graph, clock: deps.clock }, currentApp(ctx), ctx.journal as Journal, save, current);
+      },
     },
     {
       title: 'Exchange Online',
@@ -254,7 +267,16 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
     },
   ];
   const ctx: ProvisionContext = { desired };
-  return runTasks(tasks, ctx, { mode: chooseProgressMode({ json: request.json, stderr: deps.stderr }), stderr: deps.stderr });
+  try {
+    return await runTasks(tasks, ctx, { mode: chooseProgressMode({ json: request.json, stderr: deps.stderr }), stderr: deps.stderr });
+  } catch (error) {
+    // A step after minting failed (consent, a lost answer…): the new credential goes to its sink
+    // before the command fails, so no valid secret is left that nobody holds.
+    if ((ctx.minted || ctx.certificate) && !ctx.delivered && !request.dryRun) await deliver(ctx).catch(() => undefined);
+    throw error;
+  } finally {
+    await journal.release();
+  }
 }
 
 /**

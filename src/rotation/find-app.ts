@@ -5,17 +5,16 @@ import type { Application } from '../graph/types.ts';
 import { isModelName } from '../core/models.ts';
 import { MANAGED_TAG } from '../core/tags.ts';
 import type { ManagedApp } from '../credentials/types.ts';
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isGuid } from '../core/validate.ts';
 
 /**
  * The app `rotate --app` names: a GUID is its appId (client id), anything else its uniqueName.
  * Only an app carrying the tool's tag is rotated: an app the tool did not create is not its to touch.
  */
 export async function findManagedApplication(graph: GraphGateway, reference: string): Promise<Application> {
-  const app = GUID.test(reference) ? await findApplicationByAppId(graph, reference) : await findApplicationByUniqueName(graph, reference);
+  const app = isGuid(reference) ? await findApplicationByAppId(graph, reference) : await findApplicationByUniqueName(graph, reference);
   if (!app) {
-    throw new UsageError(`No app with ${GUID.test(reference) ? 'appId' : 'uniqueName'} '${reference}' in this tenant.`, {
+    throw new UsageError(`No app with ${isGuid(reference) ? 'appId' : 'uniqueName'} '${reference}' in this tenant.`, {
       flag: '--app',
       suggestion: 'Run `entra-mail status` to list the apps entra-mail manages.',
     });

@@ -1,8 +1,9 @@
 import { isEntraMailError, ExitCode } from '../core/errors.ts';
 import { getApplication } from '../graph/applications.ts';
 import { mapWithConcurrency } from '../credentials/pool.ts';
-import { rotateApplication, type RotateOptions } from './rotate.ts';
-import { readStatus } from './status.ts';
+import { journalPath, readJournal } from '../credentials/journal.ts';
+import { retirePastGrace, rotateApplication, type RotateOptions } from './rotate.ts';
+import { readStatus, type AppStatus } from './status.ts';
 import type { LifecycleDeps, RotateOutcome } from '../credentials/types.ts';
 
 /** Apps rotated at once by `rotate --all`: each rotation is a handful of writes plus token requests. */
@@ -17,10 +18,33 @@ export async function rotateAll(
   deps: LifecycleDeps,
   options: RotateOptions & { windowDays: number; concurrency?: number },
 ): Promise<RotateOutcome[]> {
-  const statuses = await readStatus(deps.graph, { nowMs: deps.clock.nowMs(), windowDays: options.windowDays });
-  const skipped: RotateOutcome[] = statuses
-    .filter((s) => !s.due)
-    .map((s) => ({ appId: s.appId, uniqueName: s.uniqueName, status: 'skipped', removedKeyIds: [], orphansRemoved: [], sinks: [] }));
+  const statuses = await readStatus(deps.graph, {
+    nowMs: deps.clock.nowMs(),
+    windowDays: options.windowDays,
+    journalFor: (uniqueName) => readJournal(journalPath(deps.env, deps.tenantId, uniqueName)),
+  });
+  // Apps not due still lose the credentials whose grace period ended (docs/credential-lifecycle.md).
+  const skipped = await mapWithConcurrency(
+    statuses.filter((s) => !s.due),
+    options.concurrency ?? ROTATE_ALL_CONCURRENCY,
+    async (status): Promise<RotateOutcome> => {
+      const outcome: RotateOutcome = {
+        appId: status.appId,
+        uniqueName: status.uniqueName,
+        status: 'skipped',
+        removedKeyIds: [],
+        orphansRemoved: [],
+        sinks: [],
+      };
+      try {
+        if (!(await hasPastGrace(deps, status))) return outcome;
+        const removed = await retirePastGrace(deps, await getApplication(deps.graph, status.id));
+        return { ...outcome, removedKeyIds: removed.map((c) => c.keyId) };
+      } catch (error) {
+        return failedOutcome(deps, status, error);
+      }
+    },
+  );
   const due = statuses.filter((s) => s.due);
   deps.log(`rotate --all: ${due.length} of ${statuses.length} managed app(s) due within ${options.windowDays} days`);
   const rotated = await mapWithConcurrency(due, options.concurrency ?? ROTATE_ALL_CONCURRENCY, async (status): Promise<RotateOutcome> => {
@@ -28,24 +52,37 @@ export async function rotateAll(
       const application = await getApplication(deps.graph, status.id);
       return (await rotateApplication(deps, application, options)).outcome;
     } catch (error) {
-      deps.log(`rotate ${status.uniqueName}: failed: ${isEntraMailError(error) ? error.message : 'unexpected error'}`);
-      return {
-        appId: status.appId,
-        uniqueName: status.uniqueName,
-        status: 'failed',
-        removedKeyIds: [],
-        orphansRemoved: [],
-        sinks: [],
-        error: isEntraMailError(error)
-          ? {
-              exitCode: error.exitCode,
-              ...(error.code ? { code: error.code } : {}),
-              message: error.message,
-              ...(error.suggestion ? { suggestion: error.suggestion } : {}),
-            }
-          : { exitCode: ExitCode.bug, message: error instanceof Error ? error.message : String(error) },
-      };
+      return failedOutcome(deps, status, error);
     }
   });
   return [...rotated, ...skipped];
+}
+
+function failedOutcome(deps: LifecycleDeps, status: Pick<AppStatus, 'appId' | 'uniqueName'>, error: unknown): RotateOutcome {
+  deps.log(`rotate ${status.uniqueName}: failed: ${isEntraMailError(error) ? error.message : 'unexpected error'}`);
+  return {
+    appId: status.appId,
+    uniqueName: status.uniqueName,
+    status: 'failed',
+    removedKeyIds: [],
+    orphansRemoved: [],
+    sinks: [],
+    error: isEntraMailError(error)
+      ? {
+          exitCode: error.exitCode,
+          ...(error.code ? { code: error.code } : {}),
+          message: error.message,
+          ...(error.suggestion ? { suggestion: error.suggestion } : {}),
+        }
+      : { exitCode: ExitCode.bug, message: error instanceof Error ? error.message : String(error) },
+  };
+}
+
+/** A local look first: only an app whose journal dates a credential it still has is locked and read again. */
+async function hasPastGrace(deps: LifecycleDeps, status: AppStatus): Promise<boolean> {
+  const journal = await readJournal(journalPath(deps.env, deps.tenantId, status.uniqueName)).catch(() => undefined);
+  const nowMs = deps.clock.nowMs();
+  return (journal?.credentials ?? []).some(
+    (e) => e.retireAfter !== undefined && Date.parse(e.retireAfter) <= nowMs && status.credentials.some((c) => c.keyId === e.keyId),
+  );
 }

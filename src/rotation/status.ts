@@ -7,6 +7,8 @@ import { resolvePermission } from '../provision/observe.ts';
 import { EXCHANGE_APP_ID, GRAPH_APP_ID } from '../core/well-known.ts';
 import { describeManagedApp, listManagedApplications } from './find-app.ts';
 import { mapWithConcurrency } from '../credentials/pool.ts';
+import { journalEntryOf } from '../credentials/grace.ts';
+import type { Journal } from '../credentials/journal.ts';
 import { credentialsOf, isToolCredential } from '../credentials/retire.ts';
 import type { CredentialKind, ManagedApp } from '../credentials/types.ts';
 
@@ -21,6 +23,8 @@ export interface CredentialStatus {
   expired: boolean;
   /** Expires within the window (and is the tool's). */
   due: boolean;
+  /** Superseded: kept for consumers that still use it, removed by the first rotate after this time. */
+  retireAfter?: string;
 }
 
 export interface AppStatus extends ManagedApp {
@@ -36,7 +40,7 @@ export interface AppStatus extends ManagedApp {
  * when none of the tool's credentials outlives `now + windowDays`: an old secret expiring next to
  * a fresh one is not a reason to rotate again. Reads only; a few apps at a time.
  */
-export async function readStatus(graph: GraphGateway, options: { nowMs: number; windowDays: number }): Promise<AppStatus[]> {
+export async function readStatus(graph: GraphGateway, options: StatusOptions): Promise<AppStatus[]> {
   const [apps, graphSp, exchangeSp] = await Promise.all([
     listManagedApplications(graph),
     findServicePrincipalByAppId(graph, GRAPH_APP_ID, 'read'),
@@ -48,14 +52,23 @@ export async function readStatus(graph: GraphGateway, options: { nowMs: number; 
   return mapWithConcurrency(apps, 4, (app) => describeStatus(graph, app, resources, options));
 }
 
+export interface StatusOptions {
+  nowMs: number;
+  windowDays: number;
+  /** This machine's journal for an app, where superseded credentials carry their grace period's end. */
+  journalFor?: (uniqueName: string) => Promise<Journal | undefined>;
+}
+
 export function statusOfCredentials(
   app: Application,
   options: { nowMs: number; windowDays: number },
+  journal?: Journal,
 ): { credentials: CredentialStatus[]; due: boolean } {
   const horizon = options.nowMs + options.windowDays * 86_400_000;
   const credentials = credentialsOf(app).map((c) => {
     const end = Date.parse(c.endDateTime);
     const mine = isToolCredential(c);
+    const retireAfter = mine && journal ? journalEntryOf(journal, c)?.retireAfter : undefined;
     return {
       kind: c.kind,
       keyId: c.keyId,
@@ -63,9 +76,11 @@ export function statusOfCredentials(
       endDateTime: c.endDateTime,
       expired: end <= options.nowMs,
       due: mine && end <= horizon,
+      ...(retireAfter ? { retireAfter } : {}),
     };
   });
-  const due = !credentials.some((c) => c.marker !== null && Date.parse(c.endDateTime) > horizon);
+  // A superseded credential is on its way out: it does not make the app not due.
+  const due = !credentials.some((c) => c.marker !== null && !c.retireAfter && Date.parse(c.endDateTime) > horizon);
   return { credentials, due };
 }
 
@@ -73,10 +88,11 @@ async function describeStatus(
   graph: GraphGateway,
   app: Application,
   resources: Record<string, ServicePrincipal>,
-  options: { nowMs: number; windowDays: number },
+  options: StatusOptions,
 ): Promise<AppStatus> {
   const managed = describeManagedApp(app);
-  const { credentials, due } = statusOfCredentials(app, options);
+  const journal = await options.journalFor?.(managed.uniqueName).catch(() => undefined);
+  const { credentials, due } = statusOfCredentials(app, options, journal);
   return { ...managed, consent: await readConsent(graph, managed, resources), credentials, due };
 }
 

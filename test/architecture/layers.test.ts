@@ -15,7 +15,8 @@ export const LAYERS: string[][] = [
   ['rotation'],
   ['provision'],
   ['credentials'],
-  ['graph', 'exchange', 'mail', 'profiles', 'preflight', 'auth'],
+  ['mail', 'profiles', 'preflight', 'auth'],
+  ['graph', 'exchange'],
   ['core'],
 ];
 

@@ -92,7 +92,10 @@ describe('provision --credential certificate against the sandbox', () => {
     const journal = await readJournal(journalPath(t.env, t.sandbox.settings.tenantId, 'cert-one'));
     const entry = journal?.credentials.find((c) => c.keyId === result.certificate.keyId);
     assert.equal(entry?.status, 'delivered');
-    assert.equal(entry?.sink?.path, pemPath);
+    assert.deepEqual(
+      entry?.sinks?.map((r) => [r.id, r.state]),
+      [[`file:${pemPath}`, 'confirmed']],
+    );
 
     // `verify` on its own signs in with the written PEM.
     const verify = await cli([

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { UsageError } from '../../src/core/errors.ts';
 import { renderExchangeRemovalScript, renderExchangeScript } from '../../src/exchange/script.ts';
-import { fillTemplate } from '../../src/exchange/template.ts';
+import { renderFragment } from '../../src/exchange/fragments.ts';
 import { findSyntaxError, parsePowerShell } from '../../src/sandbox/pwsh/grammar.ts';
 import { commandUses, decodeLikePowerShell, literalAssignments } from './ast.ts';
 import { GOLDEN_INPUTS } from './golden-inputs.ts';
@@ -178,10 +178,13 @@ describe('golden scripts', () => {
 describe('rendering rules', () => {
   const input = GOLDEN_INPUTS.smtp!;
 
-  it('fails on an unknown or an unused placeholder', () => {
-    assert.throws(() => fillTemplate('a {{x}} b', {}), /no value for placeholder \{\{x\}\}/);
-    assert.throws(() => fillTemplate('a {{x}} b', { x: '1', y: '2' }), /unused placeholder value\(s\): y/);
-    assert.equal(fillTemplate('a {{x}} b', { x: '{{y}}' }), 'a {{y}} b');
+  it('fails on a fragment slot without a value or a value without a slot', () => {
+    assert.throws(
+      () => renderFragment('smtp-auth', {}),
+      /\{\{smtpAuthMailboxes\}\}, which has no value in templates\/powershell\/smtp-auth/,
+    );
+    assert.throws(() => renderFragment('smtp-auth', { smtpAuthMailboxes: "@('a')", extra: '1' }), /a value for 'extra' was given/);
+    assert.match(renderFragment('smtp-auth', { smtpAuthMailboxes: "@('{{y}}')" }), /@\('\{\{y\}\}'\)/);
   });
 
   it('refuses the app id where the service principal id belongs', () => {

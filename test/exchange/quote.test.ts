@@ -43,18 +43,11 @@ describe('quotePowerShellLiteral', () => {
 
 describe('scope filter (a string inside a string)', () => {
   it('doubles apostrophes for OPATH, then again for PowerShell', () => {
-    const filter = buildScopeFilter({ mailboxes: ["o'neil@contoso.com", 'hr@contoso.com'] });
+    const filter = buildScopeFilter(["o'neil@contoso.com", 'hr@contoso.com']);
     assert.equal(filter, "PrimarySmtpAddress -eq 'o''neil@contoso.com' -or PrimarySmtpAddress -eq 'hr@contoso.com'");
     const literal = quotePowerShellLiteral(filter, '--mailbox');
     assert.equal(literal, "'PrimarySmtpAddress -eq ''o''''neil@contoso.com'' -or PrimarySmtpAddress -eq ''hr@contoso.com'''");
     assert.equal(decodeLikePowerShell(literal), filter);
-  });
-
-  it('scopes by group membership when a group is given', () => {
-    assert.equal(
-      buildScopeFilter({ mailboxes: [], group: "CN=Senders,OU=O'Brien,DC=contoso" }),
-      "MemberOfGroup -eq 'CN=Senders,OU=O''Brien,DC=contoso'",
-    );
   });
 
   it('refuses typographic quotes in OPATH values rather than guess how Exchange reads them', () => {

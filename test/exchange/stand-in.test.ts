@@ -131,15 +131,11 @@ describe('the pwsh stand-in against the sandbox', () => {
 
   it('reports pending, and never recreates the assignment, while the test cmdlet shows it out of scope (docs/reliability.md#exchange-propagation)', async () => {
     const ids = addEntraServicePrincipal(sandbox.ctx);
-    // The sandbox has no groups, so a group-scoped assignment is never in scope for the test mailbox.
-    const script = renderExchangeScript(
-      inputFor(ids, {
-        model: 'graph-rbac',
-        sendAs: undefined,
-        scopeGroup: 'CN=Mail senders,OU=Groups,DC=contoso',
-        mailboxes: ['noreply@contoso.com'],
-      }),
-    );
+    // A scope whose filter does not cover the test mailbox: the sandbox has no groups, so a
+    // group-membership filter is never in scope.
+    const rendered = renderExchangeScript(inputFor(ids, { model: 'graph-rbac', sendAs: undefined, mailboxes: ['noreply@contoso.com'] }));
+    const script = rendered.replace(/^\$ScopeFilter = .*$/m, "$ScopeFilter = 'MemberOfGroup -eq ''CN=Mail senders,OU=Groups,DC=contoso'''");
+    assert.notEqual(script, rendered);
     for (const name of ['pending-1', 'pending-2']) {
       const result = await run(name, script);
       assert.equal(result.status, 'pending');

@@ -76,6 +76,13 @@ test('554 5.2.252 SendAsDenied names Add-RecipientPermission with quoted address
   assert.equal(d.exitCode, ExitCode.permission);
 });
 
+test('a typographic apostrophe in the address is doubled too: PowerShell ends a single-quoted string at it', () => {
+  const d = run('smtp', smtp('554 5.2.252 SendAsDenied; STOREDRV.Submission.Exception:SendAsDeniedException'), {
+    from: 'o\u2019brien@contoso.com',
+  });
+  assert.match(d.fix, /-Identity 'o\u2019\u2019brien@contoso.com' -Trustee/);
+});
+
 test('535 5.7.3 in the smtp model: SP missing, FullAccess missing, mailbox unlicensed — each with its own cause', () => {
   const reply = smtp('535 5.7.3 Authentication unsuccessful [SRV]');
   const roles = ['SMTP.SendAsApp'];

@@ -80,6 +80,16 @@ test('a line break in a fact is refused with the flag that supplied it, in every
   }
 });
 
+test('a C1 control or a line separator in a value is refused like a line feed (YAML 1.1 reads U+0085 as a line break)', () => {
+  const profile = getProfile('generic-smtp', profiles);
+  for (const bad of ['x\u0085MailServer: evil.example', 'x\u2028y', 'x\u009by']) {
+    assert.throws(
+      () => renderOutput(profile, 'yaml', { ...factsFor(profile), senderName: bad }, { showSecret: false }),
+      (e: unknown) => e instanceof UsageError && e.flag === '--sender-name',
+    );
+  }
+});
+
 test('a secret with a control character is refused without echoing it', () => {
   const profile = getProfile('truechem', profiles);
   assert.throws(

@@ -47,7 +47,7 @@ test('status lists managed apps found by the tags/any filter, and --expiring-wit
 });
 
 test('rotate --all --expiring-within rotates every due app and reports each outcome', async () => {
-  const r = await t.cli(['rotate', '--all', '--expiring-within', '400d', '--out', '{uniqueName}.rotated.json', '--json']);
+  const r = await t.cli(['rotate', '--all', '--expiring-within', '400d', '--out', '{uniqueName}.rotated.json', '--json', '--grace', '0']);
   assert.equal(r.code, 0, r.stderr);
   const outcomes = (JSON.parse(r.stdout) as { outcomes: { uniqueName: string; status: string }[] }).outcomes;
   assert.deepEqual(
@@ -64,14 +64,24 @@ test('rotate --all --expiring-within rotates every due app and reports each outc
       [file.keyId],
     );
   }
-  const again = await t.cli(['rotate', '--all', '--expiring-within', '30d', '--out', '{uniqueName}.rotated.json', '--json']);
+  const again = await t.cli([
+    'rotate',
+    '--all',
+    '--expiring-within',
+    '30d',
+    '--out',
+    '{uniqueName}.rotated.json',
+    '--json',
+    '--grace',
+    '0',
+  ]);
   assert.ok((JSON.parse(again.stdout) as { outcomes: { status: string }[] }).outcomes.every((o) => o.status === 'skipped'));
 });
 
 test('Key Vault sink: the new secret becomes the current version, tagged with its keyId; a failed verification puts the old value back', async () => {
   await t.provision('kv-app');
   const vault = t.sandbox.settings.keyVaultUrl;
-  const r = await t.cli(['rotate', '--app', 'kv-app', '--key-vault', vault, '--key-vault-secret', 'kv-app-secret']);
+  const r = await t.cli(['rotate', '--app', 'kv-app', '--key-vault', vault, '--key-vault-secret', 'kv-app-secret', '--grace', '0']);
   assert.equal(r.code, 0, r.stderr);
   const { settings } = t.sandbox;
   const kv = new SecretClient(
@@ -116,7 +126,17 @@ test('Key Vault sink: the new secret becomes the current version, tagged with it
 
 test('--credential certificate: only the public part goes to Entra, the PEM is 0600, and verify signs in with it', async () => {
   await t.provision('cert-app');
-  const r = await t.cli(['rotate', '--app', 'cert-app', '--credential', 'certificate', '--certificate-out', 'cert-app.pem']);
+  const r = await t.cli([
+    'rotate',
+    '--app',
+    'cert-app',
+    '--credential',
+    'certificate',
+    '--certificate-out',
+    'cert-app.pem',
+    '--grace',
+    '0',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const pemPath = join(t.dir, 'cert-app.pem');
   assert.equal((await lstat(pemPath)).mode & 0o777, 0o600);
@@ -152,13 +172,23 @@ test('--credential certificate: only the public part goes to Entra, the PEM is 0
   ]);
   assert.equal(verify.code, 0, verify.stdout + verify.stderr);
   // A second certificate rotation replaces the first and keeps nothing else.
-  const again = await t.cli(['rotate', '--app', 'cert-app', '--credential', 'certificate', '--certificate-out', 'cert-app.pem']);
+  const again = await t.cli([
+    'rotate',
+    '--app',
+    'cert-app',
+    '--credential',
+    'certificate',
+    '--certificate-out',
+    'cert-app.pem',
+    '--grace',
+    '0',
+  ]);
   assert.equal(again.code, 0, again.stderr);
   assert.equal(t.app('cert-app').keyCredentials.length, 1);
   assert.notEqual(t.app('cert-app').keyCredentials[0]!.keyId, keys[0]!.keyId);
 });
 
-test('kill after addPassword, before delivery: the next run finds the orphan by the journal and removes it (row 12)', async () => {
+test('killed while its --on-rotate command ran: the command may hold the new secret, so the next run keeps it until its own is confirmed (row 12)', async () => {
   await t.provision('kill-app');
   const before = t.app('kill-app').passwordCredentials.map((c) => c.keyId);
   // The hook kills its parent: the secret was minted, delivery never finished.
@@ -172,14 +202,17 @@ test('kill after addPassword, before delivery: the next run finds the orphan by 
   });
   assert.equal(code, -9);
   const app = t.app('kill-app');
-  assert.equal(app.passwordCredentials.length, 2, 'an undelivered credential was left behind');
+  assert.equal(app.passwordCredentials.length, 2, 'the interrupted credential is still on the app');
   const journal = await readJournal(journalPath(t.env, t.sandbox.settings.tenantId, 'kill-app'));
   const orphan = app.passwordCredentials.find((c) => !before.includes(c.keyId))!;
-  assert.equal(journal?.credentials.find((c) => c.keyId === orphan.keyId)?.status, 'minted');
-  const r = await t.cli(['rotate', '--app', 'kill-app', '--out', 'kill-app.json', '--json']);
+  const entry = journal?.credentials.find((c) => c.keyId === orphan.keyId);
+  assert.equal(entry?.status, 'delivering');
+  assert.deepEqual(entry?.sinks, [{ id: 'command:sh', state: 'pending' }], 'journalled before the command started');
+  const r = await t.cli(['rotate', '--app', 'kill-app', '--out', 'kill-app.json', '--json', '--grace', '0']);
   assert.equal(r.code, 0, r.stderr);
-  const outcome = (JSON.parse(r.stdout) as { outcomes: { orphansRemoved: string[] }[] }).outcomes[0];
-  assert.deepEqual(outcome?.orphansRemoved, [orphan.keyId]);
+  const outcome = (JSON.parse(r.stdout) as { outcomes: { orphansRemoved: string[]; removedKeyIds: string[] }[] }).outcomes[0];
+  assert.deepEqual(outcome?.orphansRemoved, [], 'not revoked before the new secret was delivered and confirmed');
+  assert.deepEqual(outcome?.removedKeyIds.sort(), [...before, orphan.keyId].sort());
   const file = await readJson(join(t.dir, 'kill-app.json'));
   assert.deepEqual(
     t.app('kill-app').passwordCredentials.map((c) => c.keyId),

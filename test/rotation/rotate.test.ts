@@ -26,7 +26,7 @@ test('rotate adds, delivers to --out (0600), confirms, then removes only the old
       keyId: '11111111-1111-4111-8111-111111111111',
       displayName: 'made by hand',
     });
-  const r = await t.cli(['rotate', '--app', 'rot-basic', '--out', 'rot-basic.json']);
+  const r = await t.cli(['rotate', '--app', 'rot-basic', '--out', 'rot-basic.json', '--grace', '0']);
   assert.equal(r.code, 0, r.stderr);
   const file = await readJson(join(t.dir, 'rot-basic.json'));
   seen.add(String(file.clientSecret));
@@ -46,7 +46,7 @@ test('replication: the new secret is refused for 20 s, the old one stays until t
   try {
     const started = clock.nowMs();
     const since = t.sandbox.ctx.log.length;
-    const r = await t.cli(['rotate', '--app', 'rot-replication', '--out', 'rot-replication.json'], { clock });
+    const r = await t.cli(['rotate', '--app', 'rot-replication', '--out', 'rot-replication.json', '--grace', '0'], { clock });
     assert.equal(r.code, 0, r.stderr);
     assert.ok(clock.nowMs() - started >= 20_000, 'it waited for replication');
     assert.ok(clock.nowMs() - started <= 120_000, 'within the 2-minute bound');
@@ -66,7 +66,7 @@ test('replication: the new secret is refused for 20 s, the old one stays until t
 
 test('failed verification keeps the old secret and the old file, removes the new one, exits non-zero (row 16)', async () => {
   await t.provision('rot-fail');
-  await t.cli(['rotate', '--app', 'rot-fail', '--out', 'rot-fail.json']);
+  await t.cli(['rotate', '--app', 'rot-fail', '--out', 'rot-fail.json', '--grace', '0']);
   const good = await readFile(join(t.dir, 'rot-fail.json'), 'utf8');
   const goodKeyId = t.app('rot-fail').passwordCredentials.map((c) => c.keyId);
   t.sandbox.ctx.knobs.replicationMs = 3_600_000;
@@ -113,7 +113,7 @@ test('failed verification keeps the old secret and the old file, removes the new
 test('an ambiguous addPassword (committed, then 504) is not retried blindly: its credential is removed and one more is added (row 10)', async () => {
   await t.provision('rot-ambiguous');
   t.sandbox.ctx.faults.push({ method: 'POST', path: /\/addPassword$/, action: { type: 'status', status: 504, commit: true } });
-  const r = await t.cli(['rotate', '--app', 'rot-ambiguous', '--out', 'rot-ambiguous.json']);
+  const r = await t.cli(['rotate', '--app', 'rot-ambiguous', '--out', 'rot-ambiguous.json', '--grace', '0']);
   assert.equal(r.code, 0, r.stderr);
   const file = await readJson(join(t.dir, 'rot-ambiguous.json'));
   seen.add(String(file.clientSecret));
@@ -169,6 +169,8 @@ test('--profile re-renders the product output with the new secret; --show-secret
     '--out',
     'rot-profile.env',
     '--show-secret',
+    '--grace',
+    '0',
   ]);
   assert.equal(r.code, 0, r.stderr);
   const env = await readFile(join(t.dir, 'rot-profile.env'), 'utf8');

@@ -15,7 +15,12 @@ import type { CredentialKind } from '../../credentials/types.ts';
 import type { Connection } from '../../core/sign-in.ts';
 import type { TenantArgs } from '../shared/connection.ts';
 import { withTenantOptions } from '../shared/connection.ts';
-import { buildExchangeOptions, checkExchangeFiles } from '../shared/exchange-options.ts';
+import {
+  buildExchangeOptions,
+  checkExchangeFiles,
+  type ExchangeConnectArgs,
+  withExchangeConnectOptions,
+} from '../shared/exchange-options.ts';
 import {
   deriveUniqueName,
   parseLifetime,
@@ -26,7 +31,7 @@ import {
   validateUniqueName,
 } from '../../core/validate.ts';
 
-export interface ProvisionArgs extends TenantArgs {
+export interface ProvisionArgs extends TenantArgs, ExchangeConnectArgs {
   detailedExitcode?: boolean;
   profile?: string;
   model?: string;
@@ -37,10 +42,6 @@ export interface ProvisionArgs extends TenantArgs {
   secretLifetime?: string;
   exchange?: string;
   scriptOut?: string;
-  pwsh?: string;
-  exchangeAuth?: string;
-  exchangeAppId?: string;
-  exchangeCertificate?: string;
   format?: string;
   out?: string;
   showSecret?: boolean;
@@ -55,7 +56,7 @@ export interface ProvisionArgs extends TenantArgs {
 }
 
 export function withProvisionOptions<T>(yargs: Argv<T>): Argv<T & ProvisionArgs> {
-  return withTenantOptions(yargs)
+  return withExchangeConnectOptions(withTenantOptions(yargs))
     .option('profile', { type: 'string', describe: 'Product profile (entra-mail profiles); default generic-<model>' })
     .option('model', {
       type: 'string',
@@ -90,15 +91,6 @@ export function withProvisionOptions<T>(yargs: Argv<T>): Argv<T & ProvisionArgs>
       describe: 'Exchange step: write the script, run it, or skip',
     })
     .option('script-out', { type: 'string', describe: 'Where to write the Exchange script (default ./<unique-name>.exchange.ps1)' })
-    .option('pwsh', { type: 'string', describe: 'PowerShell 7 executable [env: ENTRA_MAIL_PWSH]' })
-    .option('exchange-auth', {
-      type: 'string',
-      choices: ['interactive', 'device', 'certificate'],
-      default: 'device',
-      describe: 'How the Exchange session signs in',
-    })
-    .option('exchange-app-id', { type: 'string', describe: 'certificate sign-in: the admin app id' })
-    .option('exchange-certificate', { type: 'string', describe: 'certificate sign-in: a .pfx file' })
     .option('format', { type: 'string', describe: "Output: the profile's own (default) or env, json, yaml …" })
     .option('out', { type: 'string', describe: 'Config file incl. the secret, written 0600 atomically (default ./<unique-name>.<format>)' })
     .option('show-secret', { type: 'boolean', default: false, describe: 'Print the secret on stdout' })

@@ -9,7 +9,8 @@ import { findManagedApplication } from '../../rotation/find-app.ts';
 import { rotateAll } from '../../rotation/rotate-all.ts';
 import { rotateApplication, type RotateOptions } from '../../rotation/rotate.ts';
 import { commandSink } from '../../credentials/sinks/command-sink.ts';
-import { fileSink } from '../../credentials/sinks/file-sink.ts';
+import { fileSink, readIfExists } from '../../credentials/sinks/file-sink.ts';
+import { checkConfigFile, configEditor } from '../../rotation/config-file.ts';
 import { keyVaultSink } from '../../credentials/sinks/key-vault-sink.ts';
 import { statusOfCredentials } from '../../rotation/status.ts';
 import type { LifecycleDeps, ManagedApp, RotateOutcome, Sink } from '../../credentials/types.ts';
@@ -17,6 +18,7 @@ import type { Connection } from '../../core/sign-in.ts';
 import { resolveConnection } from '../shared/connection.ts';
 import { openGraphSession } from '../shared/graph-session.ts';
 import type { CommandState } from '../shared/command-state.ts';
+import { canPrompt, confirmPlan, describeDeclined } from '../shared/confirm.ts';
 import {
   checkRotatePreconditions,
   forApp,
@@ -54,16 +56,22 @@ export function rotateCommand(deps: Deps, state: CommandState): CommandModule<ob
         endpoints: connection.endpoints,
         graphScope: connection.graphScope,
         log: args.json ? () => undefined : (line) => deps.stderr.write(`${line}\n`),
+        ...(deps.lockWaitMs !== undefined ? { lockWaitMs: deps.lockWaitMs } : {}),
       };
       const options: RotateOptions = {
         kind: plan.kind,
         lifetimeDays: plan.lifetimeDays,
         keep: plan.keep,
+        graceMs: plan.graceMs,
         confirmDeadlineMs: plan.confirmDeadlineMs,
         sinks: (app) => buildSinks(plan, app, { deps, connection, credential, tenantId }),
         ...(plan.render ? { render: plan.render } : {}),
       };
       if (plan.target.all) {
+        if (!args.dryRun && canPrompt(deps) && !args.yes) {
+          const due = (await planAll(lifecycle, plan.windowDays ?? 0)).filter((o) => o.status === 'rotated');
+          if (!(await confirmRotation(deps, tenantId, due, plan))) return;
+        }
         const outcomes = args.dryRun
           ? await planAll(lifecycle, plan.windowDays ?? 0)
           : await rotateAll(lifecycle, { ...options, windowDays: plan.windowDays ?? 0 });
@@ -107,6 +115,8 @@ export function rotateCommand(deps: Deps, state: CommandState): CommandModule<ob
         );
         return;
       }
+      const target = { appId: application.appId, uniqueName: application.uniqueName ?? application.appId };
+      if (canPrompt(deps) && !args.yes && !(await confirmRotation(deps, tenantId, [target], plan))) return;
       const { outcome, delivered } = await rotateApplication(lifecycle, application, options);
       if (args.json) {
         const value = plan.showSecret ? { value: delivered.credential.value.reveal() } : {};
@@ -119,6 +129,28 @@ export function rotateCommand(deps: Deps, state: CommandState): CommandModule<ob
   };
 }
 
+/** In a terminal, rotate shows what it will rotate and asks first (src/commands/shared/confirm.ts); `--yes` skips it. */
+async function confirmRotation(
+  deps: Deps,
+  tenantId: string,
+  apps: { appId: string; uniqueName: string }[],
+  plan: RotatePlanArgs,
+): Promise<boolean> {
+  if (apps.length === 0) return true;
+  const grace = plan.graceMs === 0 ? 'removed once the new one works' : `kept ${Math.round(plan.graceMs / 3_600_000)} h, then removed`;
+  const outcome = await confirmPlan(
+    {
+      plan: ['Plan:', ...apps.map((a) => `  ~ rotate ${a.uniqueName} (${a.appId}): a new ${plan.kind}; the current one is ${grace}`)],
+      question: `Rotate ${apps.length} app(s) in tenant ${tenantId}?`,
+      yes: false,
+    },
+    deps,
+  );
+  if (outcome !== 'declined') return true;
+  deps.stderr.write(describeDeclined(tenantId));
+  return false;
+}
+
 function buildSinks(
   plan: RotatePlanArgs,
   app: ManagedApp,
@@ -129,7 +161,12 @@ function buildSinks(
     const path = plan.certificateOut ? forApp(plan.certificateOut, app.uniqueName) : join(context.deps.cwd, `${app.uniqueName}.pem`);
     sinks.push(fileSink(path, (config) => config.credential.value.reveal()));
   }
-  if (plan.out) sinks.push(fileSink(forApp(plan.out, app.uniqueName), (config) => config.text.reveal()));
+  if (plan.out) {
+    // The file keeps its format: only its secret changes (src/rotation/config-file.ts).
+    const path = forApp(plan.out, app.uniqueName);
+    const sink = fileSink(path, configEditor(path, app, plan.render !== undefined));
+    sinks.push({ ...sink, prepare: async () => checkConfigFile(path, app, await readIfExists(path)) });
+  }
   if (plan.keyVault) {
     sinks.push(
       keyVaultSink({
@@ -168,12 +205,14 @@ function writeOutcomes(deps: Deps, json: boolean, tenantId: string, outcomes: Ro
     const status = dryRun ? (o.status === 'rotated' ? 'due' : 'not due') : o.status;
     const detail =
       o.status === 'rotated' && o.credential && !dryRun
-        ? `new ${o.credential.kind} ${o.credential.keyId} (expires ${o.credential.endDateTime.slice(0, 10)}), removed ${o.removedKeyIds.length} old, delivered to ${o.sinks.join('; ') || 'stdout'}`
+        ? `new ${o.credential.kind} ${o.credential.keyId} (expires ${o.credential.endDateTime.slice(0, 10)}), removed ${o.removedKeyIds.length} old, ${o.retiringKeyIds?.length ?? 0} kept for the grace period, delivered to ${o.sinks.join('; ') || 'stdout'}`
         : o.status === 'failed'
           ? `exit ${o.error?.exitCode}: ${o.error?.message ?? ''}`
           : dryRun
             ? ''
-            : 'not due; nothing changed';
+            : o.removedKeyIds.length > 0
+              ? `not due; removed ${o.removedKeyIds.length} credential(s) whose grace period ended`
+              : 'not due; nothing changed';
     return `${status.padEnd(8)} ${o.uniqueName} (${o.appId})${detail ? `: ${detail}` : ''}`;
   });
   deps.stdout.write(`${dryRun ? 'Plan (dry run, nothing changed):\n' : ''}${lines.join('\n')}\n`);

@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import { parseGrace } from '../../credentials/grace.ts';
 import { UsageError } from '../../core/errors.ts';
 import { checkOutputPath } from '../../core/output-path.ts';
 import { checkStateDirectory } from '../../credentials/journal.ts';
@@ -27,6 +28,7 @@ export interface RotateArgs extends TenantArgs {
   credential?: string;
   secretLifetime?: string;
   keep?: number;
+  grace?: string;
   out?: string;
   showSecret?: boolean;
   onRotate?: string;
@@ -58,6 +60,11 @@ export function withRotateOptions<T>(yargs: Argv<T>): Argv<T & RotateArgs> {
       describe: 'Lifetime of the new credential, e.g. 180d, 12mo (max 24 months)',
     })
     .option('keep', { type: 'number', default: 0, describe: 'Older entra-mail credentials to keep besides the new one' })
+    .option('grace', {
+      type: 'string',
+      default: '7d',
+      describe: 'How long the replaced credential stays valid for consumers still using it, e.g. 7d, 12h; 0 removes it at once',
+    })
     .option('out', { type: 'string', describe: 'Config file with the new secret, 0600, atomic; {uniqueName} is replaced with --all' })
     .option('show-secret', { type: 'boolean', default: false, describe: 'Print the new config, secret included, on stdout' })
     .option('on-rotate', { type: 'string', describe: 'Command that gets the new config as JSON on stdin (run without a shell)' })
@@ -86,6 +93,7 @@ export interface RotatePlanArgs {
   kind: 'secret' | 'certificate';
   lifetimeDays: number;
   keep: number;
+  graceMs: number;
   out?: string;
   showSecret: boolean;
   onRotate?: string;
@@ -108,6 +116,8 @@ export function validateRotateArgs(args: RotateArgs, cwd: string): RotatePlanArg
     throw new UsageError(`--credential: '${String(kind)}' is not secret or certificate.`, { flag: '--credential' });
   const keep = Number(args.keep ?? 0);
   if (!Number.isInteger(keep) || keep < 0 || keep > 10) throw new UsageError('--keep: a whole number from 0 to 10.', { flag: '--keep' });
+  const graceMs = parseGrace(String(args.grace ?? '7d'));
+  if (graceMs === undefined) throw new UsageError('--grace: 0, or days or hours up to 90 days, e.g. 7d or 12h.', { flag: '--grace' });
   const timeout = Number(args.verifyTimeout ?? 120);
   if (!Number.isFinite(timeout) || timeout < 1 || timeout > 3600)
     throw new UsageError('--verify-timeout: seconds, 1 to 3600.', { flag: '--verify-timeout' });
@@ -139,6 +149,7 @@ export function validateRotateArgs(args: RotateArgs, cwd: string): RotatePlanArg
     kind,
     lifetimeDays: parseLifetime(args.secretLifetime ?? '180d'),
     keep,
+    graceMs,
     ...(args.out !== undefined ? { out: resolve(cwd, args.out) } : {}),
     showSecret: Boolean(args.showSecret),
     ...(args.onRotate !== undefined ? { onRotate: args.onRotate } : {}),

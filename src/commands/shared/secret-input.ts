@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Deps } from '../../core/deps.ts';
 import { UsageError } from '../../core/errors.ts';
 import { Secret } from '../../core/secret.ts';
+import { hasControlCharacter } from '../../core/validate.ts';
 
 export interface SecretInputArgs {
   secretEnv?: string;
@@ -38,8 +39,7 @@ export async function readSecretInput(args: SecretInputArgs, deps: Pick<Deps, 'e
   }
   const trimmed = value?.trim();
   if (!trimmed) throw new UsageError('The app secret given is empty.', { flag: '--secret-file' });
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-  if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw new UsageError('The app secret contains control characters.', { flag: '--secret-file' });
+  if (hasControlCharacter(trimmed)) throw new UsageError('The app secret contains control characters.', { flag: '--secret-file' });
   return new Secret(trimmed);
 }
 

@@ -9,7 +9,8 @@ const TIMEOUT_MS = 120_000;
  * CMD is split into words and run without a shell, so nothing in it is expanded twice; a hook
  * that needs a shell says so itself (`sh -c '…'`). On a failed verification it runs again with
  * `{"event":"rollback", …}` naming the key ids to go back to. Its own output is not shown: it
- * may echo what it was given.
+ * may echo what it was given. Its environment is `hookEnvironment`'s short list, never the
+ * admin's credentials.
  */
 export function commandSink(
   command: string,
@@ -24,7 +25,7 @@ export function commandSink(
     const { execa } = await import('execa');
     const result = await execa(file, args, {
       input: payload,
-      env,
+      env: hookEnvironment(env),
       extendEnv: false,
       reject: false,
       timeout: TIMEOUT_MS,
@@ -45,8 +46,10 @@ export function commandSink(
     }
   };
   return {
+    id: `command:${file}`,
     describe: () => `command ${file}`,
-    async deliver(config) {
+    async deliver(config, beforeWrite) {
+      await beforeWrite({});
       delivered = config;
       await run(config.document.reveal(), 'rotated');
     },
@@ -67,6 +70,8 @@ export function commandSink(
     async commit() {
       delivered = undefined;
     },
+    // What the command did with the config is its own business: the tool cannot look.
+    holds: async () => undefined,
   };
 }
 
@@ -100,4 +105,34 @@ export function splitCommand(command: string): string[] {
   if (quote) throw new UsageError('--on-rotate: a quote is not closed.', { flag: '--on-rotate' });
   if (inWord) words.push(word);
   return words;
+}
+
+/** Variables a hook may need to run at all (locale, home, search path); nothing that signs in. */
+const HOOK_VARIABLES = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'LANG',
+  'LANGUAGE',
+  'TZ',
+  'TMPDIR',
+  'TMP',
+  'TEMP',
+  'SYSTEMROOT',
+  'COMSPEC',
+  'PATHEXT',
+];
+
+/**
+ * The `--on-rotate` command's environment: an allow-list, so the admin's `AZURE_CLIENT_SECRET`,
+ * tokens and anything else the tool itself was given never reach it. It gets what it needs
+ * on stdin.
+ */
+export function hookEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const kept: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && (HOOK_VARIABLES.includes(name.toUpperCase()) || name.startsWith('LC_'))) kept[name] = value;
+  }
+  return kept;
 }

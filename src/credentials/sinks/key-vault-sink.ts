@@ -25,25 +25,32 @@ export function keyVaultSink(options: { vaultUrl: string; secretName: string; cr
     }));
   const name = options.secretName;
   let previous: { version: string; tags?: Record<string, string>; contentType?: string } | undefined;
-  let written: string | undefined;
+  let attempted: DeliveredConfig | undefined;
   const where = `Key Vault secret '${name}' in ${options.vaultUrl}`;
+  /** The current version's properties, or undefined when the secret does not exist. */
+  const current = async () => {
+    const kv = await vault();
+    return guard(where, async () => {
+      try {
+        return (await kv.getSecret(name)).properties;
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+        throw error;
+      }
+    });
+  };
   return {
+    id: `keyvault:${options.vaultUrl}#${name}`,
     describe: () => `key vault ${options.vaultUrl} secret ${name}`,
-    async deliver(config: DeliveredConfig) {
+    async deliver(config: DeliveredConfig, beforeWrite) {
       const kv = await vault();
-      previous = await guard(where, async () => {
-        try {
-          const current = await kv.getSecret(name);
-          const p = current.properties;
-          return p.version
-            ? { version: p.version, ...(p.tags ? { tags: p.tags } : {}), ...(p.contentType ? { contentType: p.contentType } : {}) }
-            : undefined;
-        } catch (error) {
-          if ((error as { statusCode?: number }).statusCode === 404) return undefined;
-          throw error;
-        }
-      });
-      const set = await guard(where, () =>
+      const p = await current();
+      previous = p?.version
+        ? { version: p.version, ...(p.tags ? { tags: p.tags } : {}), ...(p.contentType ? { contentType: p.contentType } : {}) }
+        : undefined;
+      await beforeWrite({});
+      attempted = config;
+      await guard(where, () =>
         kv.setSecret(name, config.credential.value.reveal(), {
           contentType: config.credential.kind === 'certificate' ? 'application/x-pem-file' : 'text/plain',
           tags: {
@@ -54,13 +61,16 @@ export function keyVaultSink(options: { vaultUrl: string; secretName: string; cr
           },
         }),
       );
-      written = set.properties.version;
     },
     async rollback() {
-      if (!written) return;
+      if (!attempted) return;
+      // Looked up rather than remembered: a set whose answer was lost may still have landed.
+      const failedKeyId = attempted.credential.keyId;
+      const now = await current();
+      attempted = undefined;
+      if (now?.tags?.keyId !== failedKeyId || !now.version) return;
       const kv = await vault();
-      const failed = written;
-      written = undefined;
+      const failed = now.version;
       if (previous) {
         const old = previous;
         const value = await guard(where, async () => (await kv.getSecret(name, { version: old.version })).value);
@@ -74,8 +84,16 @@ export function keyVaultSink(options: { vaultUrl: string; secretName: string; cr
       }
       await guard(where, () => kv.updateSecretProperties(name, failed, { enabled: false }));
     },
+    async holds(_record, keyId) {
+      try {
+        const p = await current();
+        return p !== undefined && p.enabled !== false && p.tags?.keyId === keyId;
+      } catch {
+        return undefined;
+      }
+    },
     async commit() {
-      written = undefined;
+      attempted = undefined;
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { TenantState } from '../state.ts';
 import { aadsts } from './aadsts.ts';
+import { isGuid } from '../../core/validate.ts';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
 
 /**
@@ -11,7 +11,7 @@ const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9
  */
 export function resolveTenant(state: TenantState, segment: string, errorValue: 'invalid_request' | 'invalid_tenant'): void {
   const value = segment.toLowerCase();
-  if (GUID.test(value)) {
+  if (isGuid(value)) {
     if (value === state.tenant.id.toLowerCase()) return;
   } else if (DNS_NAME.test(value)) {
     if (state.tenant.domains.some((domain) => domain.toLowerCase() === value)) return;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { listPlaceholders, renderTemplate, TemplateError } from '../../src/profiles/render-template.ts';
+import { listPlaceholders, renderTemplate, TemplateError } from '../../src/core/template.ts';
 
 test('fills every placeholder, repeated ones too', () => {
   assert.equal(renderTemplate('{{a}}-{{b}}-{{a}}', { a: 'x', b: 'y' }), 'x-y-x');

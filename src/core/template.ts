@@ -1,6 +1,7 @@
 /**
- * The one template language: `{{name}}` placeholders, nothing else. Pure, and
- * strict both ways: a placeholder without a value and a value without a placeholder are both
+ * The one template language, for config outputs (templates/outputs) and PowerShell fragments
+ * (templates/powershell) alike: `{{name}}` placeholders, nothing else. Pure, and strict both ways:
+ * a placeholder without a value and a value without a placeholder are both
  * errors, so a template and the code feeding it cannot drift apart silently.
  */
 
@@ -51,7 +52,7 @@ export function listPlaceholders(template: string, where?: string): string[] {
 
 /**
  * Replaces every `{{name}}` with `values[name]` verbatim (escaping is the caller's job, per output
- * format: src/profiles/escape.ts). Throws a TemplateError on an unknown placeholder or an unused value.
+ * format: src/profiles/escape.ts; PowerShell quoting: src/exchange/quote.ts). Throws a TemplateError on an unknown placeholder or an unused value.
  */
 export function renderTemplate(template: string, values: Record<string, string>, where?: string): string {
   const used = listPlaceholders(template, where);

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { readSinkSecret, startHarness, type Harness } from '../../scripts/lib/harness.ts';
+import { journalPath } from '../../src/credentials/journal.ts';
+import { lockApp } from '../../src/credentials/lock.ts';
+
+const LOCK = fileURLToPath(new URL('../../src/credentials/lock.ts', import.meta.url));
+
+/** Two runs on one app never interleave (docs/credential-lifecycle.md "Locks"). */
+describe('the per-app lock', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(() => h.close());
+
+  const tenantId = () => h.sandbox.snapshot().tenant.id;
+  const provisionArgs = (name: string) => [
+    'provision',
+    ...h.common,
+    '--model',
+    'graph',
+    '--mailbox',
+    'noreply@contoso.com',
+    '--exchange',
+    'skip',
+    '--unique-name',
+    name,
+    '--out',
+    join(h.dir, `${name}.env`),
+    '--format',
+    'env',
+  ];
+  const addPasswords = (since: number) =>
+    h.sandbox.ctx.log.slice(since).filter((e) => e.method === 'POST' && e.path.endsWith('/addPassword')).length;
+
+  it('three provisions of one new app at once mint one secret, and the file holds it', async () => {
+    const since = h.sandbox.ctx.log.length;
+    const runs = await Promise.all([1, 2, 3].map(() => h.run(provisionArgs('lock-three'))));
+    for (const r of runs) assert.equal(r.code, 0, r.stderr);
+    assert.equal(addPasswords(since), 1);
+    const app = h.sandbox.snapshot().applications.filter((a) => a.uniqueName === 'lock-three');
+    assert.equal(app.length, 1);
+    assert.equal(app[0]?.passwordCredentials.length, 1);
+    assert.ok(await readSinkSecret(join(h.dir, 'lock-three.env'), h.minted));
+  });
+
+  it('a second run waits, then exits 5 naming the holder, having changed nothing', async () => {
+    assert.equal((await h.run(provisionArgs('lock-held'))).code, 0);
+    const lock = await lockApp(journalPath(h.env, tenantId(), 'lock-held'), { command: 'rotate', nowIso: () => new Date().toISOString() });
+    try {
+      const since = h.sandbox.ctx.log.length;
+      const r = await h.run(['rotate', ...h.common, '--app', 'lock-held', '--out', join(h.dir, 'lock-held.env')], { lockWaitMs: 300 });
+      assert.equal(r.code, 5, r.stderr);
+      assert.match(r.stderr, new RegExp(`entra-mail rotate \\(pid ${process.pid} on ${hostname()}`));
+      assert.equal(addPasswords(since), 0, 'nothing was minted');
+      const p = await h.run(provisionArgs('lock-held'), { lockWaitMs: 300 });
+      assert.equal(p.code, 5, p.stderr);
+    } finally {
+      await lock.release();
+    }
+    assert.equal(
+      (await h.run(['rotate', ...h.common, '--app', 'lock-held', '--out', join(h.dir, 'lock-held.env')])).code,
+      0,
+      'free again once released',
+    );
+  });
+
+  it('the lock of a run that was killed is taken over at once', async () => {
+    assert.equal((await h.run(provisionArgs('lock-dead'))).code, 0);
+    const path = journalPath(h.env, tenantId(), 'lock-dead');
+    // A process that takes the lock and dies with SIGKILL: no cleanup, its lock directory stays.
+    const code = `const { lockApp } = await import(${JSON.stringify(LOCK)}); await lockApp(${JSON.stringify(path)}, { command: 'rotate', nowIso: () => new Date().toISOString() }); process.kill(process.pid, 'SIGKILL');`;
+    const signal = await new Promise((resolve) =>
+      spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: 'ignore' }).on('close', (_c, s) => resolve(s)),
+    );
+    assert.equal(signal, 'SIGKILL');
+    // Far shorter than the staleness window (10 s): only the dead-holder check can free it in time.
+    const r = await h.run(['rotate', ...h.common, '--app', 'lock-dead', '--out', join(h.dir, 'lock-dead.env')], { lockWaitMs: 1000 });
+    assert.equal(r.code, 0, r.stderr);
+  });
+});
