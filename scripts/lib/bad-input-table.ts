@@ -187,6 +187,7 @@ const ROWS: BadInputRow[] = [
   row(R, '--credential', '--credential unknown', () => ['--credential', 'password']),
   row(R, '--secret-lifetime', '--secret-lifetime over 24 months', () => ['--secret-lifetime', '3y']),
   row(R, '--keep', '--keep out of range', () => ['--keep', '11']),
+  row(R, '--grace', '--grace not a duration', () => ['--grace', '5x']),
   row(R, '--out', '--out a directory', () => ['--out', 'a-directory']),
   row(R, '--out', '--out a symbolic link', () => ['--out', 'link.env']),
   row(R, '--out', '--out in a missing directory', () => ['--out', 'no-such-dir/x.env']),
