@@ -4,6 +4,7 @@ import type { Deps } from '../core/deps.ts';
 import { ConflictError } from '../core/errors.ts';
 import { renderExchangeRemovalScript } from '../exchange/script.ts';
 import { deleteApplication } from '../graph/applications.ts';
+import type { DeletedApplication } from '../graph/deleted-items.ts';
 import { getOrganization } from '../graph/organization.ts';
 import { deleteServicePrincipal, findServicePrincipalByAppId } from '../graph/service-principals.ts';
 import { isManagedApplication } from '../provision/application.ts';
@@ -18,7 +19,9 @@ import {
   withExchangeConnectOptions,
   type ExchangeConnectArgs,
 } from './shared/exchange-options.ts';
+import { describeRemovalScope, exchangeGrantsFor } from './shared/exchange-grants.ts';
 import { openGraphSession } from './shared/graph-session.ts';
+import { findSelectedDeleted, PURGE_WARNING, purgeAlreadyDeleted, purgeDeleted } from './deprovision-purge.ts';
 import { assertConfirmable, confirmPlan, describeDeclined, formatChanges } from './shared/confirm.ts';
 import type { CommandState } from './shared/command-state.ts';
 import { validateMailboxes } from '../core/validate.ts';
@@ -29,6 +32,7 @@ interface DeprovisionArgs extends TenantArgs, AppSelectorArgs, ExchangeConnectAr
   sendAs?: string[];
   exchange?: string;
   scriptOut?: string;
+  purge?: boolean;
 }
 
 /**
@@ -51,7 +55,13 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
           default: 'script',
           describe: 'Exchange removal: write it, run it, or skip',
         })
-        .option('script-out', { type: 'string', describe: 'Where to write the removal script' }) as never,
+        .option('script-out', { type: 'string', describe: 'Where to write the removal script' })
+        .option('purge', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'Then delete it permanently (no 30 days in deleted items; the unique name is free at once); also for an app already deleted',
+        }) as never,
     handler: async (args) => {
       state.json = Boolean(args.json);
       const connection = resolveConnection(args, deps);
@@ -63,7 +73,26 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       assertConfirmable(deps, { yes: Boolean(args.yes), dryRun: Boolean(args.dryRun), what: 'deprovision deletes the app' });
 
       const { graph } = await openGraphSession(connection, args, deps);
-      const [organization, app] = await Promise.all([getOrganization(graph), findSelectedApplication(graph, selector, 'deprovision')]);
+      const purge = Boolean(args.purge);
+      const [organization, app] = await Promise.all([
+        getOrganization(graph),
+        findSelectedApplication(graph, selector, 'deprovision').catch(async (error: unknown) => {
+          // Not live: with --purge, it may be waiting in deleted items from an earlier deprovision.
+          const deleted = purge && error instanceof ConflictError ? await findSelectedDeleted(graph, selector) : undefined;
+          if (!deleted) throw error;
+          return deleted;
+        }),
+      ]);
+      if ('deletedDateTime' in app && typeof app.deletedDateTime === 'string') {
+        const done = await purgeAlreadyDeleted(deps, graph, app as DeletedApplication, {
+          yes: Boolean(args.yes),
+          dryRun: Boolean(args.dryRun),
+          tenantId: organization.id,
+        });
+        if (!done) deps.stderr.write(describeDeclined(organization.id));
+        else writeChanges(deps, Boolean(args.json), { appId: app.appId, changes: done, dryRun: Boolean(args.dryRun) });
+        return;
+      }
       if (!isManagedApplication(app)) {
         throw new ConflictError(`App ${app.appId} ('${app.displayName}') was not created by entra-mail; it is left alone.`, {
           step: 'deprovision',
@@ -72,6 +101,7 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       }
       const sp = await findServicePrincipalByAppId(graph, app.appId, 'deprovision');
       const model = modelOf(app, args.model);
+      const grants = exchangeGrantsFor(app.tags, { mailboxes, sendAs }, 'removal');
       const exchangeMode = (args.exchange ?? 'script') as ExchangeOptions['mode'];
       const needsExchange = modelNeedsExchange(model) && exchangeMode !== 'skip' && sp !== undefined;
       const options = buildExchangeOptions(args, {
@@ -79,7 +109,7 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
         scriptPath: resolve(deps.cwd, args.scriptOut ?? `${app.uniqueName ?? app.appId}.exchange-removal.ps1`),
         connection,
         env: deps.env,
-        sendAs,
+        sendAs: grants.sendAs,
         enableSmtpAuth: false,
         organization,
       });
@@ -97,7 +127,9 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
         {
           step: 'application',
           action: 'remove',
-          summary: `delete app registration ${app.appId} ('${app.displayName}'); restorable for 30 days from deleted items`,
+          summary: purge
+            ? `delete app registration ${app.appId} ('${app.displayName}'), then permanently: it cannot be restored`
+            : `delete app registration ${app.appId} ('${app.displayName}'); restorable for 30 days from deleted items`,
         },
       ];
       if (args.dryRun) {
@@ -117,8 +149,9 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       const outcome = await confirmPlan(
         {
           plan: ['Plan:', ...formatChanges(changes)],
-          warnings,
-          question: `Delete app ${app.appId} ('${app.displayName}') and its service principal from tenant ${organization.id}?`,
+          warnings: purge ? [...warnings, PURGE_WARNING] : warnings,
+          question: `Delete app ${app.appId} ('${app.displayName}') and its service principal from tenant ${organization.id}${purge ? ' for good' : ''}?`,
+          ...(purge ? { expect: app.uniqueName ?? app.appId } : {}),
           yes: Boolean(args.yes),
         },
         deps,
@@ -129,7 +162,8 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       }
       let exchange: Awaited<ReturnType<typeof applyExchange>> | undefined;
       if (needsExchange && sp) {
-        const desired = { model, displayName: app.displayName, mailboxes } as Pick<
+        if (!args.json) deps.stderr.write(`${describeRemovalScope(grants)}\n`);
+        const desired = { model, displayName: app.displayName, mailboxes: grants.mailboxes } as Pick<
           Desired,
           'model' | 'displayName' | 'mailboxes'
         > as Desired;
@@ -140,6 +174,7 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       }
       if (sp) await deleteServicePrincipal(graph, sp.id);
       await deleteApplication(graph, app.id);
+      if (purge) await purgeDeleted(graph, app);
       if (app.uniqueName) await forgetCredentials(deps, organization.id, app.uniqueName);
       const result = {
         appId: app.appId,
@@ -151,6 +186,15 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       );
     },
   };
+}
+
+function writeChanges(deps: Deps, json: boolean, result: { appId: string; changes: Change[]; dryRun: boolean }): void {
+  const lines = result.changes.map((c) => `  ${c.action} ${c.step}: ${c.summary}`).join('\n');
+  if (json)
+    deps.stdout.write(
+      `${JSON.stringify(result.dryRun ? { dryRun: true, changes: result.changes } : { appId: result.appId, changes: result.changes }, null, 2)}\n`,
+    );
+  else deps.stdout.write(result.dryRun ? `Plan (dry run, nothing changed):\n${lines}\n` : `${lines}\n`);
 }
 
 /** The app is gone, so every credential in its journal is too. */

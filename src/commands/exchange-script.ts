@@ -23,6 +23,7 @@ import {
   withExchangeConnectOptions,
   type ExchangeConnectArgs,
 } from './shared/exchange-options.ts';
+import { describeRemovalScope, exchangeGrantsFor } from './shared/exchange-grants.ts';
 import { openGraphSession } from './shared/graph-session.ts';
 import type { CommandState } from './shared/command-state.ts';
 import { validateMailboxes } from '../core/validate.ts';
@@ -66,6 +67,7 @@ export function exchangeScriptCommand(deps: Deps, state: CommandState): CommandM
       const [organization, app] = await Promise.all([getOrganization(graph), findSelectedApplication(graph, selector, 'exchange')]);
       const sp = await readServicePrincipalByAppId(graph, app.appId);
       const model = modelOf(app, args.model);
+      const grants = exchangeGrantsFor(app.tags, { mailboxes, sendAs }, args.removal ? 'removal' : 'apply');
       const profile = profileArg ?? getProfile(profileOf(app) ?? `generic-${model}`);
       const name = app.uniqueName ?? app.appId;
       const options = buildExchangeOptions(args, {
@@ -73,7 +75,7 @@ export function exchangeScriptCommand(deps: Deps, state: CommandState): CommandM
         scriptPath: resolve(deps.cwd, args.scriptOut ?? `${name}${args.removal ? '.exchange-removal' : '.exchange'}.ps1`),
         connection,
         env: deps.env,
-        sendAs,
+        sendAs: grants.sendAs,
         enableSmtpAuth: MODELS[model].exchange.smtpAuth || profile.exchange.smtpAuth,
         organization,
       });
@@ -85,7 +87,11 @@ export function exchangeScriptCommand(deps: Deps, state: CommandState): CommandM
         );
         return;
       }
-      const desired = { model, displayName: app.displayName, mailboxes } as Pick<Desired, 'model' | 'displayName' | 'mailboxes'> as Desired;
+      const desired = { model, displayName: app.displayName, mailboxes: grants.mailboxes } as Pick<
+        Desired,
+        'model' | 'displayName' | 'mailboxes'
+      > as Desired;
+      if (args.removal && !args.json) deps.stderr.write(`${describeRemovalScope(grants)}\n`);
       const ids = { appId: app.appId, servicePrincipalId: sp.id, tenantId: organization.id };
       const script = args.removal
         ? renderExchangeRemovalScript(buildExchangeInput(desired, ids, options))

@@ -55,6 +55,9 @@ export function renderExchangeRemovalScript(input: ExchangeScriptInput): string 
     parts.push(renderFragment('remove-service-principal'));
   }
   steps.push('Leaves SMTP AUTH on the mailboxes as it is: other senders may rely on it.');
+  steps.push(
+    'Knows only the grants entra-mail recorded on the app or was given: FullAccess or SendAs granted any other way stays (check Get-MailboxPermission and Get-RecipientPermission).',
+  );
   parts.push(renderResult(steps));
   return renderHeader(input, 'Exchange Online removal', steps) + parts.join('');
 }

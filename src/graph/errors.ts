@@ -149,6 +149,15 @@ export function translateGraphFailure(failure: GraphFailure, context: ErrorConte
   if (failure.status === 409 || failure.hasCode('Request_MultipleObjectsWithSameKeyValue')) {
     return new ConflictError(what, ids);
   }
+  if (failure.status === 400 && failure.hasCode('ObjectConflict')) {
+    // A unique property (e.g. uniqueName) is taken, possibly by an app in deleted items, which
+    // keeps it for 30 days (docs/graph-applications.md "Delete, restore, purge").
+    return new ConflictError(`${what}. Another object, live or deleted in the last 30 days, already has that value.`, {
+      ...ids,
+      suggestion:
+        'If the app was deleted recently, run provision again with --restore-deleted, or delete it for good with entra-mail deprovision --purge.',
+    });
+  }
   if (failure.status === 400) {
     return new UsageError(`${what}`, { ...ids, suggestion: 'Graph refused the request as invalid; check the values given.' });
   }

@@ -1,4 +1,5 @@
 import { ExitCode } from '../core/errors.ts';
+import { fixCommands } from './fix-commands.ts';
 import { MODELS } from '../core/models.ts';
 import type { ModelName } from '../core/models.ts';
 import type { Diagnosis, FailureContext } from './types.ts';
@@ -14,8 +15,9 @@ export const FULL_ACCESS_PROPAGATION_MS = 30 * 60_000;
  * read it — the Exchange configuration tell "wrong" from "not yet" (docs/smtp-oauth.md#replies-and-their-causes, docs/diagnostics.md#propagation).
  */
 export function diagnoseExchangeRefusal(model: ModelName, context: FailureContext, reply: string): Diagnosis {
-  const { tenantId, mailbox, exchange } = context;
-  const script = `entra-mail exchange-script --tenant ${tenantId} --model ${model} --mailbox ${mailbox}`;
+  const { mailbox, exchange } = context;
+  const fixes = fixCommands(context, model);
+  const script = fixes.exchange;
   const definition = MODELS[model];
   const fail = (cause: string, explanation: string, fix = script): Diagnosis => ({
     cause,
@@ -29,7 +31,7 @@ export function diagnoseExchangeRefusal(model: ModelName, context: FailureContex
     return {
       cause,
       explanation: `${reply}: ${explanation} Retry after ${retryAfter.toISOString()}.`,
-      fix: `Wait, then: entra-mail verify --tenant ${tenantId} --model ${model} --mailbox ${mailbox}`,
+      fix: `Wait, then: ${fixes.verify}`,
       pending: true,
       retryAfter,
       exitCode: ExitCode.service,
@@ -68,11 +70,7 @@ export function diagnoseExchangeRefusal(model: ModelName, context: FailureContex
   }
   if (model === 'smtp' || (model === 'smtp-rbac' && context.roles.includes('SMTP.SendAsApp'))) {
     if (!context.roles.includes('SMTP.SendAsApp'))
-      return fail(
-        'roles-missing',
-        'the token has no SMTP.SendAsApp role: the Exchange permission is not consented.',
-        `entra-mail provision --tenant ${tenantId} --model ${model} --mailbox ${mailbox}`,
-      );
+      return fail('roles-missing', 'the token has no SMTP.SendAsApp role: the Exchange permission is not consented.', fixes.provision);
     if (exchange && !exchange.fullAccess) {
       const extra =
         model === 'smtp-rbac'
@@ -120,7 +118,7 @@ export function diagnoseExchangeRefusal(model: ModelName, context: FailureContex
     return fail(
       'roles-missing',
       'the token has no Mail.Send role: the Graph permission is not consented.',
-      `entra-mail provision --tenant ${tenantId} --model graph --mailbox ${mailbox}`,
+      `${fixes.provision} --model graph`,
     );
   }
   return fail('mailbox-out-of-scope', `${mailbox} is outside the app's access policy or RBAC scope in Exchange.`);

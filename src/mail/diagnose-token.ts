@@ -1,4 +1,5 @@
 import { ExitCode } from '../core/errors.ts';
+import { fixCommands } from './fix-commands.ts';
 import type { ModelName } from '../core/models.ts';
 import type { Diagnosis, FailureContext } from './types.ts';
 
@@ -21,8 +22,9 @@ export function diagnoseTokenFailure(aadsts: string | undefined, model: ModelNam
 }
 
 function tokenRows(model: ModelName, context: FailureContext): Record<string, Row> {
-  const { tenantId, clientId, mailbox } = context;
-  const newSecret = `entra-mail provision --tenant ${tenantId} --model ${model} --mailbox ${mailbox} --new-secret`;
+  const { tenantId, clientId } = context;
+  const fixes = fixCommands(context, model);
+  const newSecret = fixes.newSecret;
   return {
     '7000215': {
       cause: 'secret-invalid',
@@ -60,7 +62,7 @@ function tokenRows(model: ModelName, context: FailureContext): Record<string, Ro
       cause: 'certificate-not-registered',
       explanation:
         'AADSTS700027: the client assertion failed signature validation: the certificate is not registered on the app, or the key does not match it.',
-      fix: `Register the certificate on the app (keyCredentials) or use the matching private key, then: entra-mail verify --tenant ${tenantId} --model ${model} --mailbox ${mailbox}`,
+      fix: `Register the certificate on the app (keyCredentials) or use the matching private key, then: ${fixes.verify}`,
       exitCode: ExitCode.auth,
     },
     '90002': {
@@ -85,7 +87,7 @@ function tokenRows(model: ModelName, context: FailureContext): Record<string, Ro
       cause: 'resource-not-in-tenant',
       explanation:
         'AADSTS500011: the resource (Exchange Online or Graph) has no service principal in this tenant — no Exchange Online subscription, or the wrong tenant.',
-      fix: `Check the tenant's Exchange Online licence, or use --model graph: entra-mail provision --tenant ${tenantId} --model graph --mailbox ${mailbox}`,
+      fix: `Check the tenant's Exchange Online licence, or use --model graph: ${fixes.provision} --model graph`,
       exitCode: ExitCode.auth,
     },
     '53003': {

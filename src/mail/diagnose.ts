@@ -1,4 +1,5 @@
 import { ExitCode } from '../core/errors.ts';
+import { fixCommands } from './fix-commands.ts';
 import type { ModelName } from '../core/models.ts';
 import { diagnoseExchangeRefusal } from './diagnose-exchange.ts';
 import { diagnoseTokenFailure } from './diagnose-token.ts';
@@ -12,7 +13,7 @@ import { escapeSingleQuotes } from '../exchange/quote.ts';
  */
 export function diagnose(failure: MailFailure, model: ModelName): Diagnosis {
   const { context } = failure;
-  const { tenantId, mailbox } = context;
+  const { mailbox } = context;
   const casMailbox = `Set-CASMailbox -Identity '${escapeSingleQuotes(mailbox)}' -SmtpClientAuthenticationDisabled $false`;
   const row = (cause: string, explanation: string, fix: string, exitCode: ExitCode = ExitCode.permission): Diagnosis => ({
     cause,
@@ -21,7 +22,7 @@ export function diagnose(failure: MailFailure, model: ModelName): Diagnosis {
     pending: false,
     exitCode,
   });
-  const verify = `entra-mail verify --tenant ${tenantId} --model ${model} --mailbox ${mailbox}`;
+  const verify = fixCommands(context, model).verify;
 
   switch (failure.kind) {
     case 'token':
@@ -111,8 +112,7 @@ function diagnoseSendAs(reply: string, from: string, mailbox: string, verify: st
 }
 
 function diagnoseClaims(failure: Extract<MailFailure, { kind: 'claims' }>, model: ModelName): Diagnosis {
-  const { tenantId, mailbox } = failure.context;
-  const provision = `entra-mail provision --tenant ${tenantId} --model ${model} --mailbox ${mailbox}`;
+  const provision = fixCommands(failure.context, model).provision;
   const make = (cause: string, fix: string, exitCode: ExitCode): Diagnosis => ({
     cause,
     explanation: failure.detail,
@@ -143,7 +143,7 @@ function diagnoseClaims(failure: Extract<MailFailure, { kind: 'claims' }>, model
 function diagnoseGraph(failure: Extract<MailFailure, { kind: 'graph' }>, model: ModelName): Diagnosis {
   const { context } = failure;
   const reply = `${failure.status} ${failure.code}${failure.requestId ? ` (request-id ${failure.requestId})` : ''}`;
-  const provision = `entra-mail provision --tenant ${context.tenantId} --model ${model} --mailbox ${context.mailbox}`;
+  const provision = fixCommands(context, model).provision;
   const row = (cause: string, explanation: string, fix: string, exitCode: ExitCode = ExitCode.permission): Diagnosis => ({
     cause,
     explanation: `${reply}: ${explanation}`,
@@ -166,12 +166,7 @@ function diagnoseGraph(failure: Extract<MailFailure, { kind: 'graph' }>, model: 
         ExitCode.usage,
       );
     case 'ErrorSendAsDenied':
-      return diagnoseSendAs(
-        reply,
-        context.from ?? '',
-        context.mailbox,
-        `entra-mail verify --tenant ${context.tenantId} --model ${model} --mailbox ${context.mailbox}`,
-      );
+      return diagnoseSendAs(reply, context.from ?? '', context.mailbox, fixCommands(context, model).verify);
     case 'NoPermissionsInAccessToken':
       return model === 'graph-rbac'
         ? diagnoseExchangeRefusal(model, context, reply)

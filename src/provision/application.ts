@@ -2,7 +2,9 @@ import { ConflictError } from '../core/errors.ts';
 import { readApplicationByUniqueName, upsertApplication } from '../graph/applications.ts';
 import type { GraphGateway } from '../graph/gateway.ts';
 import type { Application, RequiredResourceAccess } from '../graph/types.ts';
-import { MANAGED_TAG, modelTag, profileTag } from '../core/tags.ts';
+import { exchangeGrantTags, MANAGED_TAG, mergeExchangeGrants, modelTag, profileTag, recordedExchangeGrants } from '../core/tags.ts';
+import type { DeletedApplication } from '../graph/deleted-items.ts';
+import { planRestore, restoreApplication } from './deleted-application.ts';
 import type { Change, Desired, Observed, ResolvedPermission } from './types.ts';
 
 /**
@@ -12,6 +14,8 @@ import type { Change, Desired, Observed, ResolvedPermission } from './types.ts';
  */
 export interface ApplicationPlan {
   change: Change;
+  /** `--restore-deleted`: the deleted app to bring back before the upsert. */
+  restore?: DeletedApplication;
   /** The full desired body; collections are replaced wholesale by PATCH (docs/graph-applications.md#update). */
   body: Record<string, unknown>;
 }
@@ -26,11 +30,20 @@ export function requiredResourceAccessFor(permissions: ResolvedPermission[]): Re
   return [...byResource.values()];
 }
 
-export function desiredApplicationBody(desired: Desired, permissions: ResolvedPermission[]): Record<string, unknown> {
+/**
+ * `recorded`: the app's tags as read. Exchange grants recorded by earlier runs are kept (a run never
+ * takes FullAccess or SendAs away, so removal must still know them), and this run's are added.
+ */
+export function desiredApplicationBody(
+  desired: Desired,
+  permissions: ResolvedPermission[],
+  recorded: readonly string[] = [],
+): Record<string, unknown> {
+  const grants = mergeExchangeGrants(recordedExchangeGrants(recorded), desired.exchangeGrants ?? { mailboxes: [], sendAs: [] });
   return {
     displayName: desired.displayName,
     signInAudience: desired.signInAudience,
-    tags: [MANAGED_TAG, modelTag(desired.model), profileTag(desired.profile)],
+    tags: [MANAGED_TAG, modelTag(desired.model), profileTag(desired.profile), ...exchangeGrantTags(grants)],
     notes: `Managed by entra-mail (model ${desired.model}, profile ${desired.profile}). Changes made by hand are reverted on the next run.`,
     web: { redirectUris: desired.redirectUris.web },
     publicClient: { redirectUris: desired.redirectUris.publicClient },
@@ -44,8 +57,10 @@ export function isManagedApplication(app: Application): boolean {
 
 /** Pure: what must change so the app matches `desired`. Throws ConflictError for a foreign app. */
 export function planApplication(desired: Desired, observed: Observed): ApplicationPlan {
-  const body = desiredApplicationBody(desired, observed.permissions);
+  const body = desiredApplicationBody(desired, observed.permissions, (observed.application ?? observed.deletedApplication)?.tags);
   const app = observed.application;
+  const deleted = observed.deletedApplication;
+  if (!app && deleted) return { change: planRestore(desired, deleted), body, restore: deleted };
   if (!app)
     return {
       change: {
@@ -100,6 +115,7 @@ export async function applyApplication(
   observed: Observed,
   plan: ApplicationPlan,
 ): Promise<Application> {
+  if (plan.restore) await restoreApplication(graph, plan.restore);
   const { application } = await upsertApplication(graph, desired.uniqueName, plan.body);
   if (application) return application;
   if (observed.application) return { ...observed.application, ...(plan.body as Partial<Application>) };

@@ -1,6 +1,7 @@
-import { ConflictError } from '../core/errors.ts';
+import { ConflictError, PermissionError } from '../core/errors.ts';
 import { findApplicationByUniqueName } from '../graph/applications.ts';
 import { findPermissionGrant, listAppRoleAssignments } from '../graph/consent.ts';
+import { findDeletedApplication, type DeletedApplication } from '../graph/deleted-items.ts';
 import type { GraphGateway } from '../graph/gateway.ts';
 import { getOrganization } from '../graph/organization.ts';
 import { findServicePrincipalByAppId } from '../graph/service-principals.ts';
@@ -12,8 +13,8 @@ import type { Desired, Observed, ResolvedPermission } from './types.ts';
 
 /**
  * The read phase: everything a plan needs, with independent reads in parallel. On an empty
- * tenant this is one round trip (organization, the app by uniqueName, both resource service
- * principals); the bench counts it.
+ * tenant this is two round trips (organization, the app by uniqueName, both resource service
+ * principals; then deleted items, for a deleted app holding the name); the bench counts them.
  */
 export async function observe(
   graph: GraphGateway,
@@ -52,7 +53,33 @@ export async function observe(
   const { journal, waited } = await journalRead;
   // Another run held the app's lock meanwhile and may have changed it: read the tenant again.
   if (waited) return observe(graph, desired, { openJournal: async () => ({ journal, waited: false }) });
-  return { organization, application, servicePrincipal, resources, permissions, assignments, grants, journal };
+  // Only on the create path: a deleted app keeps the unique name for 30 days (docs/graph-applications.md).
+  const deletedApplication = application ? undefined : await findDeletedApplicationIfAllowed(graph, desired.uniqueName);
+  return {
+    organization,
+    application,
+    ...(deletedApplication ? { deletedApplication } : {}),
+    servicePrincipal,
+    resources,
+    permissions,
+    assignments,
+    grants,
+    journal,
+  };
+}
+
+/**
+ * Listing deleted items needs Application.Read.All, which an identity with only
+ * Application.ReadWrite.OwnedBy lacks: then the create's own 400 (ObjectConflict on uniqueName)
+ * reports the held name instead (src/graph/errors.ts).
+ */
+async function findDeletedApplicationIfAllowed(graph: GraphGateway, uniqueName: string): Promise<DeletedApplication | undefined> {
+  try {
+    return await findDeletedApplication(graph, uniqueName);
+  } catch (error) {
+    if (error instanceof PermissionError) return undefined;
+    throw error;
+  }
 }
 
 /**

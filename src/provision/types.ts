@@ -1,7 +1,9 @@
 import type { ModelName, PermissionRequest } from '../core/models.ts';
+import type { ExchangeGrants } from '../core/tags.ts';
 import type { Application, AppRoleAssignment, OAuth2PermissionGrant, Organization, ServicePrincipal } from '../graph/types.ts';
 import type { CredentialKind } from '../credentials/types.ts';
 import type { Journal } from '../credentials/journal.ts';
+import type { DeletedApplication } from '../graph/deleted-items.ts';
 
 /**
  * What the admin asked for, after validation (src/core/validate.ts). A plain value: every plan
@@ -26,6 +28,10 @@ export interface Desired {
   permissions: PermissionRequest[];
   redirectUris: { web: string[]; publicClient: string[] };
   signInAudience: 'AzureADMyOrg' | 'AzureADMultipleOrgs';
+  /** `--restore-deleted`: bring back the deleted app that holds the unique name instead of stopping. */
+  restoreDeleted?: boolean;
+  /** What this run's Exchange step grants (none with `--exchange skip`), recorded on the app for removal. */
+  exchangeGrants?: ExchangeGrants;
 }
 
 /** A resource permission resolved against the tenant's resource service principal. */
@@ -40,6 +46,8 @@ export interface ResolvedPermission extends PermissionRequest {
 export interface Observed {
   organization: Organization;
   application?: Application;
+  /** When no live app has the unique name: the app in deleted items that holds it (30 days). */
+  deletedApplication?: DeletedApplication;
   servicePrincipal?: ServicePrincipal;
   /** Resource service principals by appId (Graph, Exchange). */
   resources: Record<string, ServicePrincipal>;

@@ -40,6 +40,19 @@ export interface TenantState {
   replicatedAt: Record<string, number>;
   /** appId of the sandbox's own admin app, so a reloaded `--state FILE` finds it again. */
   adminAppId?: string;
+  /** Deleted applications and service principals, restorable for 30 days (src/sandbox/graph/deleted-items.ts). */
+  deletedItems?: SandboxDeletedItem[];
+}
+
+/** One object in Entra's deleted items; a service principal keeps its assignments and grants while it waits. */
+export interface SandboxDeletedItem {
+  kind: 'application' | 'servicePrincipal';
+  /** When it was deleted (epoch ms, sandbox clock). */
+  deletedAt: number;
+  application?: SandboxApplication;
+  servicePrincipal?: SandboxServicePrincipal;
+  appRoleAssignments?: SandboxAppRoleAssignment[];
+  oauth2PermissionGrants?: SandboxOAuth2PermissionGrant[];
 }
 
 export interface SandboxPasswordCredential {

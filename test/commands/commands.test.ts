@@ -30,6 +30,8 @@ describe('verify, exchange-script and deprovision through the CLI', () => {
         'Mailer',
         '--mailbox',
         'hr@contoso.com',
+        '--send-as',
+        'alerts@contoso.com',
         '--exchange',
         'run',
         '--pwsh',
@@ -148,25 +150,17 @@ describe('verify, exchange-script and deprovision through the CLI', () => {
     assert.ok(!script.includes(app.id));
   });
 
-  it('deprovision needs --yes without a terminal, then removes app, service principal and Exchange objects', async () => {
+  it('deprovision needs --yes without a terminal, then removes app, service principal and what provision granted in Exchange', async () => {
     const refused = await runCli(['deprovision', ...t.common, '--app-id', appId], { env: t.env, cwd: t.dir });
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /--yes/);
+    const granted = t.sandbox.snapshot().exchange;
+    const spIdentity = granted.servicePrincipals.find((x) => x.appId === appId)?.identity;
+    assert.ok(granted.mailboxPermissions.some((p) => p.identity === 'hr@contoso.com' && p.user === spIdentity));
+    assert.ok(granted.recipientPermissions.some((p) => p.identity === 'alerts@contoso.com' && p.trustee === spIdentity));
+    // No --mailbox / --send-as: provision recorded them on the app (tags), so removal knows them.
     const r = await runCli(
-      [
-        'deprovision',
-        ...t.common,
-        '--app-id',
-        appId,
-        '--mailbox',
-        'hr@contoso.com',
-        '--exchange',
-        'run',
-        '--pwsh',
-        t.sandbox.settings.pwshPath,
-        '--yes',
-        '--json',
-      ],
+      ['deprovision', ...t.common, '--app-id', appId, '--exchange', 'run', '--pwsh', t.sandbox.settings.pwshPath, '--yes', '--json'],
       { env: t.env, cwd: t.dir },
     );
     assert.equal(r.code, 0, r.stderr);
@@ -174,7 +168,8 @@ describe('verify, exchange-script and deprovision through the CLI', () => {
     assert.equal(s.applications.filter((a) => a.appId === appId).length, 0);
     assert.equal(s.servicePrincipals.filter((x) => x.appId === appId).length, 0);
     assert.equal(s.exchange.servicePrincipals.filter((x) => x.appId === appId).length, 0);
-    assert.equal(s.exchange.mailboxPermissions.filter((p) => p.identity === 'hr@contoso.com').length, 0);
+    assert.equal(s.exchange.mailboxPermissions.filter((p) => p.user === spIdentity).length, 0);
+    assert.equal(s.exchange.recipientPermissions.filter((p) => p.trustee === spIdentity).length, 0);
   });
 });
 

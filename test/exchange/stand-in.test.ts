@@ -124,8 +124,13 @@ describe('the pwsh stand-in against the sandbox', () => {
       scope?.recipientRestrictionFilter,
       "PrimarySmtpAddress -eq 'noreply@contoso.com' -or PrimarySmtpAddress -eq 'o''neil@contoso.com'",
     );
+    // Exchange reads the filter back as RecipientFilter and may add parentheses and change spacing and
+    // case (docs/exchange-powershell.md): the script compares without them, so a re-run changes nothing.
+    if (scope)
+      scope.recipientRestrictionFilter =
+        "((PrimarySmtpAddress -eq 'NoReply@contoso.com') -or (PrimarySmtpAddress -eq 'o''neil@contoso.com'))";
     const second = await run('rbac-2', script);
-    assert.ok(second.changes.every((c) => c.action === 'none'));
+    assert.ok(second.changes.length > 0 && second.changes.every((c) => c.action === 'none'), JSON.stringify(second.changes));
     assert.equal(sandbox.ctx.state.exchange.roleAssignments.filter((a) => a.app === ids.servicePrincipalId).length, 1);
   });
 

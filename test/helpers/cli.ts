@@ -19,7 +19,16 @@ export interface CliRun {
 /** Runs the real CLI in-process with captured streams and the given environment. */
 export async function runCli(
   argv: string[],
-  options: { env: NodeJS.ProcessEnv; cwd: string; clock?: Clock; stdin?: string; stepDeadlineMs?: number; newId?: () => string },
+  options: {
+    env: NodeJS.ProcessEnv;
+    cwd: string;
+    clock?: Clock;
+    stdin?: string;
+    /** stdin and stderr are a terminal, so prompts are shown and answered (from `stdin`). */
+    tty?: boolean;
+    stepDeadlineMs?: number;
+    newId?: () => string;
+  },
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -31,8 +40,8 @@ export async function runCli(
     env: options.env,
     cwd: options.cwd,
     stdout: { write: (s: string) => (stdout += s), isTTY: false },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    stdin: Object.assign(stdin, { isTTY: false }),
+    stderr: { write: (s: string) => (stderr += s), isTTY: options.tty ?? false },
+    stdin: Object.assign(stdin, { isTTY: options.tty ?? false }),
     newId: options.newId ?? (() => `run${String(++n).padStart(5, '0')}`),
     random: () => 0.5,
     createAdminCredential,

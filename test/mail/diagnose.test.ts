@@ -95,7 +95,7 @@ test('535 5.7.3 in the smtp model: SP missing, FullAccess missing, mailbox unlic
   assert.match(wrongId.fix, /Remove-ServicePrincipal -Identity 'app-object-id'/);
   const fullAccess = run('smtp', reply, { roles, exchange: exo({ fullAccess: false }) });
   assert.equal(fullAccess.cause, 'full-access-missing');
-  assert.equal(fullAccess.fix, 'entra-mail exchange-script --tenant tid --model smtp --mailbox noreply@contoso.com');
+  assert.equal(fullAccess.fix, 'entra-mail exchange-script --tenant tid --app cid --model smtp --mailbox noreply@contoso.com --run');
   assert.equal(run('smtp', reply, { roles, exchange: exo({ mailbox: 'unlicensed' }) }).cause, 'mailbox-unlicensed');
   assert.equal(run('smtp', reply, { roles: [] }).cause, 'roles-missing');
   const unknown = run('smtp', reply, { roles });
@@ -157,7 +157,7 @@ test('AADSTS codes: cause, fix and exit code', () => {
   const secret = token('7000215');
   assert.equal(secret.cause, 'secret-invalid');
   assert.match(secret.explanation, /secret ID .* instead of the secret Value/);
-  assert.match(secret.fix, /entra-mail provision --tenant tid --model smtp --mailbox noreply@contoso.com --new-secret/);
+  assert.match(secret.fix, /entra-mail provision --tenant tid --app cid --mailbox noreply@contoso.com --new-secret/);
   assert.equal(secret.exitCode, ExitCode.auth);
   assert.equal(token('7000222').cause, 'secret-expired');
   assert.equal(token('700016').cause, 'app-not-found');
@@ -176,7 +176,7 @@ test('claims findings and transport failures', () => {
   assert.equal(claims('audience').exitCode, ExitCode.auth);
   assert.equal(
     claims('roles-missing').fix,
-    'Grant and consent the permission: entra-mail provision --tenant tid --model smtp --mailbox noreply@contoso.com',
+    'Grant and consent the permission: entra-mail provision --tenant tid --app cid --mailbox noreply@contoso.com',
   );
   assert.equal(claims('unexpected-role').cause, 'unexpected-role');
   assert.equal(run('smtp', { kind: 'network', transport: 'smtp', code: 'ECONNREFUSED' }).cause, 'smtp-unreachable');

@@ -90,7 +90,10 @@ test('smtp: FullAccess removed → 535 5.7.3 explained as full-access-missing, e
     assert.equal(send.status, 'fail');
     assert.equal(send.cause, 'full-access-missing');
     assert.match(send.detail, /^535 5\.7\.3 Authentication unsuccessful/);
-    assert.equal(send.fix, `entra-mail exchange-script --tenant ${sandbox.ctx.state.tenant.id} --model smtp --mailbox ${MAILBOX}`);
+    assert.equal(
+      send.fix,
+      `entra-mail exchange-script --tenant ${sandbox.ctx.state.tenant.id} --app ${app.clientId} --model smtp --mailbox ${MAILBOX} --run`,
+    );
     assert.equal(report.exitCode, ExitCode.permission);
     assert.equal(listMailRejections(sandbox.ctx).at(-1)?.reason, 'full-access-missing');
     assert.equal(sandbox.ctx.state.mail.delivered.length, 0);

@@ -9,7 +9,9 @@ import { validateMailbox } from '../../core/validate.ts';
 import { buildProvisionResult, type ProvisionResult } from '../../provision/result.ts';
 import { certificateSignIn } from '../../provision/certificate.ts';
 import { resolveConnection } from '../shared/connection.ts';
+import { checkStateDirectory } from '../../credentials/journal.ts';
 import { openGraphSession } from '../shared/graph-session.ts';
+import { argsForExistingApp, checkAppArgs } from './existing-app.ts';
 import { buildProvisionRequest, checkProvisionPreconditions, withProvisionOptions, type ProvisionArgs } from './options.ts';
 import { assertPrivileges, checkPrivileges, describeMissing, type PreflightReport } from '../../preflight/check-privileges.ts';
 
@@ -30,13 +32,20 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
       state.json = Boolean(args.json);
       state.verbose = Boolean(args.verbose);
       const connection = resolveConnection(args, deps);
-      const request = buildProvisionRequest(args, connection, deps.cwd, deps.env);
+      checkAppArgs(args);
+      // Without --app everything is validated before sign-in; with it, once the app is read.
+      const early = args.app === undefined ? buildProvisionRequest(args, connection, deps.cwd, deps.env) : undefined;
       // Validated before sign-in like every other value: a bad --to must not surface after the changes.
       const to = args.to !== undefined ? validateMailbox(args.to, '--to') : undefined;
-      if (args.detailedExitcode && !request.dryRun)
+      if (args.detailedExitcode && !args.dryRun)
         throw new UsageError('--detailed-exitcode goes with --dry-run: it reports pending changes.', { flag: '--detailed-exitcode' });
-      await checkProvisionPreconditions(request, deps.env);
+      // Files, pwsh and the state directory too (docs/local-safety.md); with --app the file names
+      // depend on the app, so its files are checked once it is read, still before any change.
+      if (early) await checkProvisionPreconditions(early, deps.env);
+      else await checkStateDirectory(deps.env);
       const { graph, token } = await openGraphSession(connection, args, deps);
+      const request = early ?? buildProvisionRequest(await argsForExistingApp(graph, args), connection, deps.cwd, deps.env);
+      if (!early) await checkProvisionPreconditions(request, deps.env);
       // Preflight before any change: a run that cannot finish stops here with exit 4; a
       // dry run shows the gaps as part of the plan instead.
       let preflight: PreflightReport = { identity: 'unknown', checked: false, missing: [] };

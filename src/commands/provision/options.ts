@@ -13,6 +13,7 @@ import type { ProvisionRequest } from '../../provision/pipeline.ts';
 import type { Desired } from '../../provision/types.ts';
 import type { CredentialKind } from '../../credentials/types.ts';
 import type { Connection } from '../../core/sign-in.ts';
+import type { ExchangeGrants } from '../../core/tags.ts';
 import type { TenantArgs } from '../shared/connection.ts';
 import { withTenantOptions } from '../shared/connection.ts';
 import {
@@ -53,6 +54,8 @@ export interface ProvisionArgs extends TenantArgs, ExchangeConnectArgs {
   sendAs?: string[];
   verify?: boolean;
   to?: string;
+  restoreDeleted?: boolean;
+  app?: string;
 }
 
 export function withProvisionOptions<T>(yargs: Argv<T>): Argv<T & ProvisionArgs> {
@@ -96,6 +99,15 @@ export function withProvisionOptions<T>(yargs: Argv<T>): Argv<T & ProvisionArgs>
     .option('show-secret', { type: 'boolean', default: false, describe: 'Print the secret on stdout' })
     .option('redirect-uri', { type: 'string', array: true, describe: 'Extra redirect URI (repeatable)' })
     .option('site-url', { type: 'string', describe: 'Site root (dnn)' })
+    .option('app', {
+      type: 'string',
+      describe: 'An app entra-mail manages (client id or unique name): its name, model, profile and mailboxes are the defaults',
+    })
+    .option('restore-deleted', {
+      type: 'boolean',
+      default: false,
+      describe: 'If a deleted app (kept 30 days) holds the unique name, restore it and bring it up to date',
+    })
     .option('send-as', {
       type: 'string',
       array: true,
@@ -138,6 +150,8 @@ export function buildProvisionRequest(args: ProvisionArgs, connection: Connectio
     permissions: resolvePermissions(profile, model),
     redirectUris,
     signInAudience: profile.signInAudience,
+    restoreDeleted: Boolean(args.restoreDeleted),
+    exchangeGrants: exchangeGrantsOf(model, exchangeMode, mailboxes, validateMailboxes(args.sendAs, '--send-as')),
   };
   const format = args.format ?? profile.outputs[0]?.name ?? 'env';
   const output = profile.outputs.find((o) => o.name === format);
@@ -173,6 +187,13 @@ export function buildProvisionRequest(args: ProvisionArgs, connection: Connectio
     dryRun: Boolean(args.dryRun),
     json: Boolean(args.json),
   };
+}
+
+/** What the Exchange step will grant: the mailboxes (FullAccess, or the RBAC scope) and SendAs; nothing when skipped. */
+function exchangeGrantsOf(model: ModelName, mode: ExchangeMode, mailboxes: string[], sendAs: string[]): ExchangeGrants {
+  if (mode === 'skip' || !modelNeedsExchange(model)) return { mailboxes: [], sendAs: [] };
+  const x = MODELS[model].exchange;
+  return { mailboxes: x.fullAccess || x.rbacRole !== undefined ? mailboxes : [], sendAs };
 }
 
 function readCredentialKind(args: ProvisionArgs): CredentialKind {

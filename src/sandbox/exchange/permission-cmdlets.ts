@@ -1,5 +1,6 @@
 import type { CmdletTable } from './cmdlet-table.ts';
 import { badRequest } from './cmdlet-error.ts';
+import { describeMailboxPermission, describeRecipientPermission } from './describe.ts';
 import type { CmdletParameters } from './params.ts';
 import { resolveMailbox, resolvePrincipal } from './resolve.ts';
 
@@ -26,7 +27,7 @@ export const permissionCmdlets: CmdletTable = {
       const user = userParam === undefined ? undefined : resolvePrincipal(exchange, userParam);
       const aces = exchange.mailboxPermissions.filter((p) => p.identity === mailbox.address && (user === undefined || p.user === user));
       return {
-        value: aces.map((p) => ({ Identity: p.identity, User: p.user, AccessRights: [p.accessRights], IsInherited: false, Deny: false })),
+        value: aces.map((p) => describeMailboxPermission(p.identity, p.user, p.accessRights)),
       };
     },
   },
@@ -37,7 +38,7 @@ export const permissionCmdlets: CmdletTable = {
       const mailbox = resolveMailbox(exchange, params.string('Identity'));
       const user = resolvePrincipal(exchange, params.string('User'));
       requireRight(params, 'FullAccess', true);
-      const row = { Identity: mailbox.address, User: user, AccessRights: ['FullAccess'], IsInherited: false, Deny: false };
+      const row = describeMailboxPermission(mailbox.address, user, 'FullAccess');
       if (exchange.mailboxPermissions.some((p) => p.identity === mailbox.address && p.user === user)) {
         return {
           value: [row],
@@ -79,15 +80,7 @@ export const permissionCmdlets: CmdletTable = {
       const grants = exchange.recipientPermissions.filter(
         (p) => p.identity === mailbox.address && (trustee === undefined || p.trustee === trustee),
       );
-      return {
-        value: grants.map((p) => ({
-          Identity: p.identity,
-          Trustee: p.trustee,
-          AccessControlType: 'Allow',
-          AccessRights: [p.accessRights],
-          IsInherited: false,
-        })),
-      };
+      return { value: grants.map((p) => describeRecipientPermission(p.identity, p.trustee, p.accessRights)) };
     },
   },
   'Add-RecipientPermission': {
@@ -97,7 +90,7 @@ export const permissionCmdlets: CmdletTable = {
       const mailbox = resolveMailbox(exchange, params.string('Identity'));
       const trustee = resolvePrincipal(exchange, params.string('Trustee'));
       requireRight(params, 'SendAs', true);
-      const row = { Identity: mailbox.address, Trustee: trustee, AccessControlType: 'Allow', AccessRights: ['SendAs'], IsInherited: false };
+      const row = describeRecipientPermission(mailbox.address, trustee, 'SendAs');
       if (exchange.recipientPermissions.some((p) => p.identity === mailbox.address && p.trustee === trustee)) {
         return {
           value: [row],

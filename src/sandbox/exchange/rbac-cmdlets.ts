@@ -1,5 +1,6 @@
 import type { CmdletTable } from './cmdlet-table.ts';
 import { badRequest, objectNotFound } from './cmdlet-error.ts';
+import { describeAssignment, describeScope } from './describe.ts';
 import { isMailboxInScope, parseOpathFilter } from './opath.ts';
 import { resolveMailbox, resolveServicePrincipal } from './resolve.ts';
 
@@ -46,14 +47,7 @@ export const rbacCmdlets: CmdletTable = {
       const identity = params.optionalString('Identity');
       const scopes = ctx.state.exchange.managementScopes.filter((s) => identity === undefined || same(s.name, identity));
       if (identity !== undefined && scopes.length === 0) throw objectNotFound(identity);
-      return {
-        value: scopes.map((s) => ({
-          Name: s.name,
-          Identity: s.name,
-          RecipientRestrictionFilter: s.recipientRestrictionFilter,
-          ScopeRestrictionType: 'RecipientScope',
-        })),
-      };
+      return { value: scopes.map(describeScope) };
     },
   },
   'New-ManagementScope': {
@@ -70,7 +64,7 @@ export const rbacCmdlets: CmdletTable = {
       }
       ctx.state.exchange.managementScopes.push({ name, recipientRestrictionFilter: filter });
       return {
-        value: [{ Name: name, Identity: name, RecipientRestrictionFilter: filter, ScopeRestrictionType: 'RecipientScope' }],
+        value: [describeScope({ name, recipientRestrictionFilter: filter })],
         mutated: true,
       };
     },
@@ -116,17 +110,7 @@ export const rbacCmdlets: CmdletTable = {
           (role === undefined || same(a.role, role)),
       );
       if (identity !== undefined && rows.length === 0) throw objectNotFound(identity);
-      return {
-        value: rows.map((a) => ({
-          Name: a.name,
-          Identity: a.name,
-          Role: a.role,
-          RoleAssignee: a.app,
-          App: a.app,
-          RoleAssigneeType: 'ServicePrincipal',
-          CustomResourceScope: a.customResourceScope,
-        })),
-      };
+      return { value: rows.map(describeAssignment) };
     },
   },
   'New-ManagementRoleAssignment': {
@@ -151,17 +135,7 @@ export const rbacCmdlets: CmdletTable = {
       const assignment = { name: finalName, app, role, customResourceScope: scope.name, createdAt: ctx.clock.nowMs() };
       exchange.roleAssignments.push(assignment);
       return {
-        value: [
-          {
-            Name: finalName,
-            Identity: finalName,
-            Role: role,
-            RoleAssignee: app,
-            App: app,
-            RoleAssigneeType: 'ServicePrincipal',
-            CustomResourceScope: scope.name,
-          },
-        ],
+        value: [describeAssignment(assignment)],
         mutated: true,
       };
     },

@@ -1,7 +1,8 @@
 import { X509Certificate, randomUUID } from 'node:crypto';
 import type { SandboxContext } from '../context.ts';
 import type { SandboxApplication, SandboxKeyCredential } from '../state.ts';
-import { GraphRequestError, badRequest } from './errors.ts';
+import { badRequest } from './errors.ts';
+import { isUniqueNameHeld, uniqueNameConflict } from './soft-delete.ts';
 import { graphDate } from './odata.ts';
 import { GRAPH_TYPE_PROPERTIES } from './schema-properties.ts';
 import { asObject, invalidValue, optionalString, rejectReadOnly, rejectUnknownProperties, stringArray } from './validate.ts';
@@ -111,16 +112,9 @@ export function applyApplicationChanges(ctx: SandboxContext, app: SandboxApplica
   const uniqueName = optionalString(body, 'uniqueName');
   if (uniqueName !== undefined && uniqueName !== app.uniqueName) {
     if (app.uniqueName !== null) throw badRequest("Property 'uniqueName' is read-only and cannot be changed once set.");
-    if (uniqueName !== null && ctx.state.applications.some((a) => a !== app && a.uniqueName?.toLowerCase() === uniqueName.toLowerCase())) {
-      throw new GraphRequestError(
-        409,
-        'Request_MultipleObjectsWithSameKeyValue',
-        'Another object with the same value for property uniqueName already exists.',
-        {
-          details: [{ code: 'ObjectConflict', target: 'uniqueName' }],
-        },
-      );
-    }
+    const taken = (name: string) => ctx.state.applications.some((a) => a !== app && a.uniqueName?.toLowerCase() === name.toLowerCase());
+    // Taken by a live app or by one in deleted items: Graph answers 400 with an ObjectConflict detail.
+    if (uniqueName !== null && (taken(uniqueName) || isUniqueNameHeld(ctx, uniqueName))) throw uniqueNameConflict();
     app.uniqueName = uniqueName;
   }
   const displayName = optionalString(body, 'displayName');

@@ -2,7 +2,8 @@ import type { Route, SandboxContext, SandboxRequest } from '../context.ts';
 import type { GraphAuthorizer } from './auth.ts';
 import { resourceNotFound } from './errors.ts';
 import { APPLICATION_SELECTABLE, applyApplicationChanges, createApplication, serializeApplication } from './application-model.ts';
-import { addressPattern, findApplicationRaw, readAddress, removeServicePrincipal, requireApplication } from './lookup.ts';
+import { isUniqueNameHeld, softDeleteApplication, uniqueNameConflict } from './soft-delete.ts';
+import { addressPattern, findApplicationRaw, readAddress, requireApplication } from './lookup.ts';
 import { collection, entity, matchesFilter, parseFilter, parseSelect } from './odata.ts';
 import { asObject } from './validate.ts';
 
@@ -80,6 +81,8 @@ export function applicationRoutes(ctx: SandboxContext, authorize: GraphAuthorize
           throw resourceNotFound(address.value);
         }
         delete body['uniqueName'];
+        // A deleted app keeps its uniqueName for its 30 days in deleted items.
+        if (isUniqueNameHeld(ctx, address.value)) throw uniqueNameConflict();
         const app = createApplication(ctx, body, address.value);
         ctx.state.applications.push(app);
         ctx.markCreated(app.id);
@@ -92,10 +95,8 @@ export function applicationRoutes(ctx: SandboxContext, authorize: GraphAuthorize
       path: ONE,
       handle: async (req, match) => {
         await authorize(req, 'write-applications');
-        const app = requireApplication(ctx, readAddress(match));
-        // Deleting the app removes its service principal in the home tenant too (soft delete in Entra).
-        ctx.state.applications = ctx.state.applications.filter((a) => a !== app);
-        for (const sp of ctx.state.servicePrincipals.filter((s) => s.appId === app.appId)) removeServicePrincipal(ctx, sp);
+        // A soft delete: the app (and its service principal) wait 30 days in deleted items.
+        softDeleteApplication(ctx, requireApplication(ctx, readAddress(match)));
         return { status: 204 };
       },
     },

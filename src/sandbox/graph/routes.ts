@@ -4,6 +4,7 @@ import { appRoleAssignmentRoutes } from './app-role-assignments.ts';
 import { applicationCredentialRoutes } from './application-credentials.ts';
 import { applicationRoutes } from './applications.ts';
 import { createGraphAuthorizer } from './auth.ts';
+import { deletedItemRoutes } from './deleted-items.ts';
 import { organizationRoutes } from './organization.ts';
 import { permissionGrantRoutes } from './permission-grants.ts';
 import { servicePrincipalRoutes } from './service-principals.ts';
@@ -18,5 +19,6 @@ export function graphRoutes(ctx: SandboxContext, key: SigningKey): Route[] {
     ...servicePrincipalRoutes(ctx, authorize),
     ...appRoleAssignmentRoutes(ctx, authorize),
     ...permissionGrantRoutes(ctx, authorize),
+    ...deletedItemRoutes(ctx, authorize),
   ];
 }

@@ -4,7 +4,8 @@ import type { SandboxServicePrincipal } from '../state.ts';
 import { wantsCreate } from './applications.ts';
 import type { GraphAuthorizer } from './auth.ts';
 import { GraphRequestError, badRequest, resourceNotFound } from './errors.ts';
-import { addressPattern, findServicePrincipalRaw, readAddress, removeServicePrincipal, requireServicePrincipal } from './lookup.ts';
+import { softDeleteServicePrincipal } from './soft-delete.ts';
+import { addressPattern, findServicePrincipalRaw, readAddress, requireServicePrincipal } from './lookup.ts';
 import { collection, entity, matchesFilter, parseFilter, parseSelect } from './odata.ts';
 import { GRAPH_TYPE_PROPERTIES } from './schema-properties.ts';
 import { asObject, optionalString, rejectReadOnly, rejectUnknownProperties, stringArray } from './validate.ts';
@@ -101,7 +102,7 @@ export function servicePrincipalRoutes(ctx: SandboxContext, authorize: GraphAuth
       path: ONE,
       handle: async (req, match) => {
         await authorize(req, 'write-applications');
-        removeServicePrincipal(ctx, requireServicePrincipal(ctx, readAddress(match)));
+        softDeleteServicePrincipal(ctx, requireServicePrincipal(ctx, readAddress(match)));
         return { status: 204 };
       },
     },

@@ -162,10 +162,23 @@ async function comparison(interp: Interpreter, node: Node): Promise<PSValue> {
     const found = enumerate(a ?? []).some((item) => areEqual(item, b));
     return operator === '-contains' ? found : !found;
   }
+  if (operator === '-replace') return replace(a, b);
   const test = scalarTest(operator);
   // An array on the left filters (PowerShell's comparison semantics for collections).
   if (Array.isArray(a)) return a.filter((item) => test(item, b));
   return test(a, b);
+}
+
+/**
+ * `-replace <pattern>[, <replacement>]`: a case-insensitive regular expression replacement on the
+ * text of the left side (each element of an array); `$null` becomes ''. PowerShell uses .NET
+ * regular expressions; the patterns the generated scripts use mean the same in JavaScript.
+ */
+function replace(value: PSValue, operand: PSValue): PSValue {
+  const [pattern, replacement] = Array.isArray(operand) ? operand : [operand, ''];
+  const regex = new RegExp(toDisplayString(pattern ?? ''), 'gi');
+  const one = (item: PSValue) => toDisplayString(item).replace(regex, toDisplayString(replacement ?? ''));
+  return Array.isArray(value) ? value.map(one) : one(value);
 }
 
 function scalarTest(operator: string): (a: PSValue, b: PSValue) => boolean {

@@ -7,7 +7,8 @@
 #   3. Removes the app's 'Application SMTP.SendAsApp' role assignment and then its management scope $ScopeName.
 #   4. Removes the service principal from Exchange Online (the Entra app is removed through Graph).
 #   5. Leaves SMTP AUTH on the mailboxes as it is: other senders may rely on it.
-#   6. Signs out and prints one line starting with ENTRA-MAIL-RESULT: what changed, as JSON.
+#   6. Knows only the grants entra-mail recorded on the app or was given: FullAccess or SendAs granted any other way stays (check Get-MailboxPermission and Get-RecipientPermission).
+#   7. Signs out and prints one line starting with ENTRA-MAIL-RESULT: what changed, as JSON.
 #
 # Safe to run again: each object is looked up first, so a second run changes nothing.
 # Every value below is a single-quoted literal: nothing in a name or an address is ever run as code.

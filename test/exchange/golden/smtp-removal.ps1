@@ -8,7 +8,8 @@
 #   4. Removes the SendAs permissions on the addresses in $SendAsIdentities.
 #   5. Removes the service principal from Exchange Online (the Entra app is removed through Graph).
 #   6. Leaves SMTP AUTH on the mailboxes as it is: other senders may rely on it.
-#   7. Signs out and prints one line starting with ENTRA-MAIL-RESULT: what changed, as JSON.
+#   7. Knows only the grants entra-mail recorded on the app or was given: FullAccess or SendAs granted any other way stays (check Get-MailboxPermission and Get-RecipientPermission).
+#   8. Signs out and prints one line starting with ENTRA-MAIL-RESULT: what changed, as JSON.
 #
 # Safe to run again: each object is looked up first, so a second run changes nothing.
 # Every value below is a single-quoted literal: nothing in a name or an address is ever run as code.
