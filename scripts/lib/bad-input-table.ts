@@ -117,6 +117,9 @@ const ROWS: BadInputRow[] = [
   ...TENANT_COMMANDS.flatMap(tenantRows),
   row(P, '--profile', '--profile unknown', () => ['--profile', '../profiles/dnn']),
   row(P, '--model', '--model unknown', () => ['--model', 'smtp2']),
+  row(P, '--app', '--app with a space', () => ['--app', 'a b']),
+  row(P, '--app', '--app and --unique-name together', () => ['--app', 'a', '--unique-name', 'b']),
+  row(P, '--restore-deleted', '--restore-deleted with a value', () => ['--restore-deleted=maybe']),
   row(P, '--name', '--name with a newline', () => ['--name', 'Mailer\n; Remove-Mailbox -Identity x']),
   row(P, '--name', '--name too long', () => ['--name', 'x'.repeat(121)]),
   row(P, '--name', '--name with a right-to-left override', () => ['--name', 'Mailer \u202eexe.fdp']),
@@ -286,6 +289,7 @@ const ROWS: BadInputRow[] = [
   row(X, '--removal', '--removal with a value', () => ['--removal=maybe']),
   row(X, '--run', '--run with a value', () => ['--run=maybe']),
   row(D, '--exchange', '--exchange unknown', () => ['--exchange', 'later']),
+  row(D, '--purge', '--purge with a value', () => ['--purge=maybe']),
 
   row(S, '--port', '--port out of range', () => ['--port', '70000']),
   row(S, '--smtp-port', '--smtp-port negative', () => ['--smtp-port', '-1']),
