@@ -5,7 +5,7 @@ import { renderExchangeRemovalScript } from '../exchange/script.ts';
 import { getOrganization } from '../graph/organization.ts';
 import { readServicePrincipalByAppId } from '../graph/service-principals.ts';
 import { MODELS } from '../core/models.ts';
-import { getProfile } from '../profiles/load.ts';
+import { getProfile } from '../profiles/get-profile.ts';
 import { applyExchange, buildExchangeInput, modelNeedsExchange, renderScriptFor } from '../provision/exchange.ts';
 import type { Desired } from '../provision/types.ts';
 import {

@@ -10,9 +10,9 @@ export function profilesCommand(deps: Deps, state: CommandState): CommandModule<
     builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'JSON on stdout' }) as never,
     handler: async (args) => {
       state.json = Boolean(args.json);
-      const { loadProfiles } = await import('../profiles/load.ts');
+      const { readShippedProfiles } = await import('../profiles/shipped.ts');
       const { formatProfilesList, profilesJson } = await import('../profiles/profiles-list.ts');
-      const profiles = loadProfiles();
+      const profiles = readShippedProfiles();
       deps.stdout.write(args.json ? `${JSON.stringify(profilesJson(profiles), null, 2)}\n` : formatProfilesList(profiles));
     },
   };

@@ -15,6 +15,7 @@ interface SandboxArgs {
   replicationMs?: number;
   throttleEvery?: number;
   failRate?: number;
+  filler?: number;
   json?: boolean;
   showSecret?: boolean;
 }
@@ -44,6 +45,7 @@ export function sandboxCommand(deps: Deps, state: CommandState): CommandModule<o
         .option('replication-ms', { type: 'number', default: 0, describe: 'How long new objects stay invisible' })
         .option('throttle-every', { type: 'number', default: 0, describe: 'Every Nth Graph request answers 429 with Retry-After' })
         .option('fail-rate', { type: 'number', default: 0, describe: 'Share (0..1) of Graph reads that answer 503' })
+        .option('filler', { type: 'number', default: 0, describe: 'Start the tenant with N other apps, each with a service principal' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the settings as JSON' })
         .option('show-secret', {
           type: 'boolean',
@@ -60,12 +62,14 @@ export function sandboxCommand(deps: Deps, state: CommandState): CommandModule<o
       };
       const port = nonNegative(args.port, '--port', 65535);
       const smtpPort = nonNegative(args.smtpPort, '--smtp-port', 65535);
+      const filler = nonNegative(args.filler, '--filler', 100_000);
       const { startSandbox } = await import('../sandbox/index.ts');
       const sandbox = await startSandbox({
         port,
         smtpPort,
         dir: args.dir,
         statePath: args.state,
+        filler,
         knobs: Object.fromEntries(Object.entries(knobs).filter(([, v]) => v !== undefined)),
       });
       const envFile = await writeAdminEnvFile(sandbox.settings);

@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { UsageError } from '../core/errors.ts';
 import { MODEL_NAMES } from '../core/models.ts';
 import { parseProfile } from './parse-profile.ts';
 import { ProfileError } from './profile-error.ts';
@@ -36,16 +35,6 @@ export function loadProfiles(sources: ProfileSources = SHIPPED_PROFILE_SOURCES):
     return parseProfile(document, file, readTemplate);
   });
   return profiles.sort(compareProfiles);
-}
-
-/** The profile for `--profile NAME`; an unknown name is a UsageError listing the valid ones. */
-export function getProfile(name: string, profiles: Profile[] = loadProfiles()): Profile {
-  const found = profiles.find((p) => p.name === name);
-  if (found) return found;
-  throw new UsageError(`unknown profile '${name}'; valid names: ${profiles.map((p) => p.name).join(', ')}`, {
-    flag: '--profile',
-    suggestion: 'run `entra-mail profiles` to see what each one sets up',
-  });
 }
 
 function compareProfiles(a: Profile, b: Profile): number {

@@ -3,7 +3,7 @@ import { parseDocument, stringify } from 'yaml';
 import { ConflictError } from '../core/errors.ts';
 import type { DeliveredConfig, ManagedApp } from '../credentials/types.ts';
 import { escapeValue } from '../profiles/escape.ts';
-import { getProfile } from '../profiles/load.ts';
+import { getProfile } from '../profiles/get-profile.ts';
 
 type FileFormat = 'env' | 'json' | 'yaml';
 

@@ -8,6 +8,7 @@ import type { Secret } from '../core/secret.ts';
 import { DEFAULT_ADMIN_GRAPH_ROLES, ensureAdminApp } from './admin-app.ts';
 import type { RequestLogEntry, SandboxContext, SandboxKnobs } from './context.ts';
 import { createSandboxContext } from './create-context.ts';
+import { addFiller } from './filler.ts';
 import { resolveKnobs } from './knobs.ts';
 import { startSandboxSmtp, type SandboxSmtp } from './smtp/server.ts';
 import { writePwshStandIn } from './pwsh/install.ts';
@@ -32,6 +33,8 @@ export interface SandboxOptions {
   tenantId?: string;
   /** Graph app roles of the sandbox admin app (default: DEFAULT_ADMIN_GRAPH_ROLES). */
   adminGraphRoles?: string[];
+  /** Unmanaged applications (each with its service principal) added to a new tenant (src/sandbox/filler.ts). */
+  filler?: number;
   /** Test hook: the secret text addPassword mints (default: 40 random characters); see SandboxContext. */
   secretGenerator?: () => string;
 }
@@ -82,6 +85,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const loaded = statePath ? await readStateFile(statePath) : undefined;
   const state = loaded ?? createInitialState({ tenantId: options.tenantId, now: clock.now() });
   const admin = ensureAdminApp(state, options.adminGraphRoles ?? DEFAULT_ADMIN_GRAPH_ROLES, clock.now());
+  if (!loaded && options.filler) addFiller(state, options.filler, clock.now());
 
   const [certificates, signingKey] = await Promise.all([createSandboxCertificates(clock.now()), createSigningKey()]);
   const ctx = createSandboxContext({ state, clock, knobs: resolveKnobs(options.knobs), signingKey, ...(statePath ? { statePath } : {}) });

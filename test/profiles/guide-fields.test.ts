@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { renderOutput } from '../../src/profiles/render.ts';
-import { getProfile, loadProfiles } from '../../src/profiles/load.ts';
+import { getProfile } from '../../src/profiles/get-profile.ts';
+import { loadProfiles } from '../../src/profiles/load.ts';
 import { CANARY, CLIENT_ID, factsFor, TENANT_ID } from './fixtures/facts.ts';
 
 /**

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UsageError } from '../../src/core/errors.ts';
 import { EXCHANGE_APP_ID, GRAPH_APP_ID } from '../../src/core/well-known.ts';
-import { getProfile, loadProfiles } from '../../src/profiles/load.ts';
+import { getProfile } from '../../src/profiles/get-profile.ts';
+import { loadProfiles } from '../../src/profiles/load.ts';
 import { resolvePermissions, resolveRedirectUris } from '../../src/profiles/resolve.ts';
 
 const profiles = loadProfiles();

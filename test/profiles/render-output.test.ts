@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { parse } from 'yaml';
 import { UsageError } from '../../src/core/errors.ts';
 import { renderOutput } from '../../src/profiles/render.ts';
-import { getProfile, loadProfiles } from '../../src/profiles/load.ts';
+import { getProfile } from '../../src/profiles/get-profile.ts';
+import { loadProfiles } from '../../src/profiles/load.ts';
 import { Secret } from '../../src/core/secret.ts';
 import { CANARY, factsFor } from './fixtures/facts.ts';
 

@@ -5,7 +5,7 @@ import { checkOutputPath } from '../../core/output-path.ts';
 import { checkStateDirectory } from '../../credentials/journal.ts';
 import { MODEL_NAMES, MODELS, isModelName, type ModelName } from '../../core/models.ts';
 import { certificateProfile } from '../../profiles/certificate-outputs.ts';
-import { getProfile } from '../../profiles/load.ts';
+import { getProfile } from '../../profiles/get-profile.ts';
 import type { Profile } from '../../profiles/profile.ts';
 import { resolvePermissions, resolveRedirectUris } from '../../profiles/resolve.ts';
 import { EXCHANGE_MODES, type ExchangeMode, modelNeedsExchange } from '../../provision/exchange.ts';

@@ -5,7 +5,7 @@ import { UsageError } from '../../core/errors.ts';
 import { checkOutputPath } from '../../core/output-path.ts';
 import { checkStateDirectory } from '../../credentials/journal.ts';
 import type { RenderRequest } from '../../rotation/delivered-config.ts';
-import { getProfile } from '../../profiles/load.ts';
+import { getProfile } from '../../profiles/get-profile.ts';
 import type { TenantArgs } from '../shared/connection.ts';
 import { withTenantOptions } from '../shared/connection.ts';
 import {

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Language, Parser } from 'web-tree-sitter';
 import type { Node, Tree } from 'web-tree-sitter';
 
@@ -13,8 +15,11 @@ let loading: Promise<Parser> | undefined;
 export function loadPowerShellParser(): Promise<Parser> {
   loading ??= (async () => {
     await Parser.init();
-    const require = createRequire(import.meta.url);
-    const wasmPath = require.resolve('tree-sitter-powershell/tree-sitter-powershell.wasm');
+    // The bundle carries the grammar beside this module as built (scripts/build.ts); a checkout has the package.
+    const bundled = new URL('./tree-sitter-powershell.wasm', import.meta.url);
+    const wasmPath = existsSync(bundled)
+      ? fileURLToPath(bundled)
+      : createRequire(import.meta.url).resolve('tree-sitter-powershell/tree-sitter-powershell.wasm');
     const language = await Language.load(wasmPath);
     const parser = new Parser();
     parser.setLanguage(language);

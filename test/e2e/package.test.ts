@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
+import { type InstalledPackage, packAndInstall } from '../helpers/package.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
-const bin = join(root, 'bin', 'entra-mail.js');
+const checkoutBin = join(root, 'bin', 'entra-mail.js');
 
 /** Reads `export KEY='value'` lines of the sandbox's admin.env. */
 async function readEnvFile(path: string): Promise<Record<string, string>> {
@@ -20,13 +21,16 @@ async function readEnvFile(path: string): Promise<Record<string, string>> {
   return env;
 }
 
-describe('the built bin against `entra-mail sandbox` in a child process', () => {
+describe('the packaged CLI (npm pack, npm install -g into a clean prefix) against `entra-mail sandbox` in a child process', () => {
+  let installed: InstalledPackage;
+  let bin: string;
   let sandbox: ChildProcess;
   let settings: { caFile: string; dir: string; admin: { envFile: string }; tenantId: string };
   let work: string;
 
   before(async () => {
-    assert.ok(existsSync(join(root, 'dist', 'main.js')), 'npm test builds dist/ before the tests run');
+    installed = await packAndInstall(root);
+    bin = installed.bin;
     work = await mkdtemp(join(tmpdir(), 'entra-mail-e2e-'));
     sandbox = spawn(process.execPath, [bin, 'sandbox', '--json', '--dir', join(work, 'sandbox')], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -47,6 +51,30 @@ describe('the built bin against `entra-mail sandbox` in a child process', () => 
     sandbox.kill('SIGTERM');
     await new Promise((resolve) => sandbox.once('exit', resolve));
     await rm(work, { recursive: true, force: true });
+    await rm(installed.work, { recursive: true, force: true });
+  });
+
+  it('installs without run-time dependencies and runs the bundle, not sources', async () => {
+    assert.ok(existsSync(join(installed.packageDir, 'dist', 'main.js')));
+    assert.ok(!existsSync(join(installed.packageDir, 'src')), 'the package ships no sources');
+    assert.ok(!existsSync(join(installed.packageDir, 'node_modules')), 'every dependency is bundled (scripts/build.ts)');
+    assert.ok((await readdir(installed.packageDir)).includes('LICENSE'));
+  });
+
+  it('runs `entra-mail demo` from the clean prefix: provision, Exchange through the pwsh stand-in, a real test mail', async () => {
+    const env = { PATH: `${installed.binDir}:${process.env.PATH ?? ''}`, HOME: work };
+    const r = await execa('entra-mail', ['demo'], { env, cwd: work, reject: false, extendEnv: false });
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /The app can send mail/);
+    assert.match(r.stderr, /delivered over smtp/);
+  });
+
+  it('prints the same help and profiles as the sources (the bundle changes no output)', async () => {
+    for (const args of [['--help'], ['provision', '--help'], ['profiles', '--json']]) {
+      const packaged = await execa(process.execPath, [bin, ...args]);
+      const source = await execa(process.execPath, [checkoutBin, ...args]);
+      assert.equal(packaged.stdout, source.stdout, args.join(' '));
+    }
   });
 
   it('--version answers from package.json', async () => {

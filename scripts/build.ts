@@ -1,0 +1,79 @@
+/**
+ * `npm run build` (and so `npm pack`): bundles the CLI into dist/ with esbuild.
+ *
+ * - One ESM entry for the CLI (dist/main.js) and one for the sandbox's pwsh stand-in; code used by
+ *   only some commands (the sandbox, the Azure SDKs, listr2, nodemailer …) lands in chunks that are
+ *   loaded by the dynamic `import()` already in the sources, so a command loads only what it runs.
+ * - Dependencies are bundled, so the installed package resolves and compiles a few files instead of
+ *   thousands. Whatever stays in package.json "dependencies" is left external (for a package that
+ *   cannot be bundled, e.g. one with a native addon); everything else is a devDependency.
+ * - The shipped profiles are parsed and validated here, once, and embedded (src/profiles/shipped.ts).
+ * - WebAssembly the sandbox needs is copied next to the code that loads it.
+ *
+ * Type checking is `npm run typecheck`; this only transforms.
+ */
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { build } from 'esbuild';
+import { collectLicenses } from './build/licenses.ts';
+import { deferModules, importMetaUrlAsBuilt, shippedProfiles } from './build/plugins.ts';
+
+const root = new URL('..', import.meta.url);
+const dist = new URL('dist/', root);
+const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8')) as { dependencies?: Record<string, string> };
+
+await rm(dist, { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: root.pathname,
+  entryPoints: [
+    { in: 'src/main.ts', out: 'main' },
+    { in: 'src/sandbox/pwsh/main.ts', out: 'pwsh-stand-in' },
+  ],
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  // A package's ES module build where it has one: `await import('pkg')` of a CommonJS build would
+  // give the bundle only a default export where Node gives named ones (checked below).
+  mainFields: ['module', 'main'],
+  chunkNames: 'chunk-[hash]',
+  external: Object.keys(pkg.dependencies ?? {}),
+  // CommonJS dependencies call require() for Node's built-ins; an ES module has none of its own.
+  banner: {
+    js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);",
+  },
+  minifySyntax: process.env.ENTRA_MAIL_BUILD_MIN !== '0',
+  minifyWhitespace: process.env.ENTRA_MAIL_BUILD_MIN !== '0',
+  // Every bundled package's license goes to dist/THIRD-PARTY-LICENSES.txt instead (scripts/build/licenses.ts).
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+  plugins: [importMetaUrlAsBuilt(new URL('src/', root)), shippedProfiles(new URL('src/profiles/shipped.ts', root)), deferModules()],
+});
+
+// `import('pkg')` of a CommonJS module gets only a default export from esbuild where Node also gives
+// named ones: such an import must read `.default` only.
+for (const [importer, input] of Object.entries(result.metafile.inputs)) {
+  for (const record of input.imports) {
+    if (record.kind !== 'dynamic-import' || result.metafile.inputs[record.path]?.format !== 'cjs') continue;
+    const source = await readFile(new URL(importer, root), 'utf8');
+    const specifier = (record.original ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    if (!new RegExp(`\\(await import\\((['"])${specifier}\\1\\)\\)\\.default\\b`).test(source)) {
+      throw new Error(`${importer} loads CommonJS ${record.path} with import(): read only its .default, the one export a bundle has`);
+    }
+  }
+}
+
+// The stand-in's wrapper runs dist/sandbox/pwsh/main.js (src/sandbox/pwsh/install.ts, as built).
+await mkdir(new URL('sandbox/pwsh/', dist), { recursive: true });
+await writeFile(new URL('sandbox/pwsh/main.js', dist), "import '../../pwsh-stand-in.js';\n");
+// web-tree-sitter finds its runtime next to the chunk that holds it; the grammar is looked up next to grammar.js as built.
+await copyFile(new URL('node_modules/web-tree-sitter/web-tree-sitter.wasm', root), new URL('web-tree-sitter.wasm', dist));
+await copyFile(
+  new URL('node_modules/tree-sitter-powershell/tree-sitter-powershell.wasm', root),
+  new URL('sandbox/pwsh/tree-sitter-powershell.wasm', dist),
+);
+const licenses = await collectLicenses(root.pathname, Object.keys(result.metafile.inputs), ['web-tree-sitter', 'tree-sitter-powershell']);
+await writeFile(new URL('THIRD-PARTY-LICENSES.txt', dist), licenses);
+if (process.env.ENTRA_MAIL_BUILD_META) await writeFile(process.env.ENTRA_MAIL_BUILD_META, JSON.stringify(result.metafile));

@@ -1,0 +1,100 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'esbuild';
+
+/**
+ * Inside a bundle every module's `import.meta.url` would be its chunk's. The sources locate files
+ * relative to themselves (`new URL('../../templates/…', import.meta.url)`), so each module of src/
+ * gets the URL it would have as dist/<same path>.js: what works in src/ works in dist/ unchanged.
+ */
+export function importMetaUrlAsBuilt(srcDir: URL): Plugin {
+  const src = fileURLToPath(srcDir);
+  return {
+    name: 'import-meta-url-as-built',
+    setup(build) {
+      build.onLoad({ filter: /\.ts$/ }, async (args) => {
+        if (!args.path.startsWith(src)) return undefined;
+        const text = await readFile(args.path, 'utf8');
+        if (!text.includes('import.meta.url')) return undefined;
+        // Chunks and entries live in dist/ itself, so `./<path>` from the chunk is dist/<path>.
+        const asBuilt = `./${relative(src, args.path).replace(/\.ts$/, '.js')}`;
+        return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(asBuilt)}, import.meta.url).href`), loader: 'ts' };
+      });
+    },
+  };
+}
+
+/**
+ * src/profiles/shipped.ts reads and validates templates/profiles/*.yaml on every call in a
+ * checkout; in the bundle it returns what that call returned at build time, so a run parses no
+ * YAML. The build fails if a shipped profile is invalid, as every command would.
+ */
+export function shippedProfiles(module: URL): Plugin {
+  const path = fileURLToPath(module);
+  return {
+    name: 'shipped-profiles',
+    setup(build) {
+      build.onLoad({ filter: /shipped\.ts$/ }, async (args) => {
+        if (args.path !== path) return undefined;
+        const { readShippedProfiles } = (await import(module.href)) as { readShippedProfiles: () => unknown };
+        const text = JSON.stringify(JSON.stringify(readShippedProfiles()));
+        return { contents: `const TEXT = ${text};\nexport function readShippedProfiles() { return JSON.parse(TEXT); }\n`, loader: 'js' };
+      });
+    },
+  };
+}
+
+/** Modules whose evaluation waits for their first call, with the function exports the sources import. */
+const DEFERRED: Record<string, string[]> = {
+  // Builds Unicode tables on import (an Intl.Segmenter and `\p{RGI_Emoji}` expressions, some 70 ms); yargs imports it.
+  'string-width': ['default'],
+  // Only some outputs and config files need it (src/profiles/escape.ts, src/rotation/config-file.ts).
+  yaml: ['parse', 'parseDocument', 'stringify'],
+};
+
+/**
+ * Each import of a module in DEFERRED gets functions that evaluate the real module on first use
+ * (esbuild initialises a bundled module when it is first required). string-width's stand-in also
+ * answers, without the real module, text made only of characters one column wide in every version
+ * in use (printable ASCII, Latin-1 but © ® and the soft hyphen, common punctuation, arrows);
+ * test/e2e/package.test.ts checks the packaged help text is byte for byte the source's. Importing
+ * any other export fails the build.
+ */
+export function deferModules(): Plugin {
+  const names = Object.keys(DEFERRED).join('|');
+  const narrow = String.raw`^[\x20-\x7E\xA0-\xA8\xAA-\xAC\xAF-\xFF\u2010-\u2027\u2030-\u203B\u203D-\u2048\u204A-\u205E\u2190-\u2193\u2212\u2264\u2265]*$`;
+  return {
+    name: 'defer-modules',
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^(${names})$`) }, async (args) => {
+        if (args.pluginData === 'deferred') return undefined;
+        const real = await build.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: 'deferred',
+        });
+        if (real.errors.length > 0) return { errors: real.errors };
+        return { path: real.path, namespace: 'deferred', pluginData: args.path };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'deferred' }, (args) => {
+        const lines = ['let real;', `const load = () => (real ??= require(${JSON.stringify(args.path)}));`];
+        if (args.pluginData === 'string-width') {
+          lines.push(
+            `const NARROW = new RegExp(${JSON.stringify(narrow)});`,
+            'export default function stringWidth(text, options) {',
+            "  if (typeof text === 'string' && options?.ambiguousIsNarrow !== false && NARROW.test(text)) return text.length;",
+            '  return load().default(text, options);',
+            '}',
+          );
+        } else {
+          for (const name of DEFERRED[args.pluginData as string] ?? []) {
+            lines.push(`export function ${name}(...args) { return load().${name}(...args); }`);
+          }
+        }
+        return { contents: lines.join('\n'), loader: 'js', resolveDir: dirname(args.path) };
+      });
+    },
+  };
+}
