@@ -16,6 +16,7 @@ import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 import { collectLicenses } from './build/licenses.ts';
 import { deferModules, importMetaUrlAsBuilt, shippedProfiles } from './build/plugins.ts';
+import { assertLoadedOnDemand } from './build/startup-closure.ts';
 
 const root = new URL('..', import.meta.url);
 const dist = new URL('dist/', root);
@@ -51,6 +52,8 @@ const result = await build({
   metafile: true,
   plugins: [importMetaUrlAsBuilt(new URL('src/', root)), shippedProfiles(new URL('src/profiles/shipped.ts', root)), deferModules()],
 });
+
+assertLoadedOnDemand(result.metafile, 'dist/main.js');
 
 // `import('pkg')` of a CommonJS module gets only a default export from esbuild where Node also gives
 // named ones: such an import must read `.default` only.

@@ -146,6 +146,7 @@ const ROWS: BadInputRow[] = [
     code: 6,
   }),
   row(P, '--exchange-auth', '--exchange-auth unknown', () => ['--exchange-auth', 'password']),
+  row(P, '--exchange-timeout', '--exchange-timeout not a duration', () => ['--exchange-timeout', 'soon']),
   row(P, '--exchange-auth', '--exchange-auth certificate without its files', () => ['--exchange-auth', 'certificate']),
   row(P, '--exchange-app-id', '--exchange-app-id not a GUID', () => [
     '--exchange-auth',
@@ -281,6 +282,7 @@ const ROWS: BadInputRow[] = [
       { names: 'no-pwsh', code: 6 },
     ),
     row(c, '--model', '--model unknown', () => ['--model', 'bogus']),
+    row(c, '--exchange-timeout', '--exchange-timeout zero', () => ['--exchange-timeout', '0s']),
     row(c, '--mailbox', '--mailbox malformed', () => ['--mailbox', 'x']),
     row(c, '--send-as', '--send-as malformed', () => ['--send-as', 'x']),
     row(c, '--script-out', '--script-out a directory', () => ['--script-out', 'a-directory']),
@@ -299,6 +301,7 @@ const ROWS: BadInputRow[] = [
   row(S, '--state', '--state a directory', (h) => ['--state', join(h.dir, 'a-directory')]),
   row(S, '--state', '--state truncated', (h) => ['--state', join(h.dir, 'truncated-state.json')]),
   row(S, '--latency-ms', '--latency-ms negative', () => ['--latency-ms', '-1']),
+  row(S, '--filler', '--filler negative', () => ['--filler', '-5']),
   row(S, '--replication-ms', '--replication-ms not a number', () => ['--replication-ms', 'abc']),
   row(S, '--throttle-every', '--throttle-every negative', () => ['--throttle-every', '-3']),
   row(S, '--fail-rate', '--fail-rate above 1', () => ['--fail-rate', '2']),

@@ -5,7 +5,7 @@ import { ConflictError } from '../core/errors.ts';
 import { renderExchangeRemovalScript } from '../exchange/script.ts';
 import { deleteApplication } from '../graph/applications.ts';
 import type { DeletedApplication } from '../graph/deleted-items.ts';
-import { getOrganization } from '../graph/organization.ts';
+import { readTenant } from '../graph/organization.ts';
 import { deleteServicePrincipal, findServicePrincipalByAppId } from '../graph/service-principals.ts';
 import { isManagedApplication } from '../provision/application.ts';
 import { applyExchange, buildExchangeInput, modelNeedsExchange, type ExchangeOptions } from '../provision/exchange.ts';
@@ -21,6 +21,7 @@ import {
 } from './shared/exchange-options.ts';
 import { describeRemovalScope, exchangeGrantsFor } from './shared/exchange-grants.ts';
 import { openGraphSession } from './shared/graph-session.ts';
+import { needsTenantDomains as needsDomains } from './shared/exchange-options.ts';
 import { findSelectedDeleted, PURGE_WARNING, purgeAlreadyDeleted, purgeDeleted } from './deprovision-purge.ts';
 import { assertConfirmable, confirmPlan, describeDeclined, formatChanges } from './shared/confirm.ts';
 import type { CommandState } from './shared/command-state.ts';
@@ -72,10 +73,10 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       await checkStateDirectory(deps.env);
       assertConfirmable(deps, { yes: Boolean(args.yes), dryRun: Boolean(args.dryRun), what: 'deprovision deletes the app' });
 
-      const { graph } = await openGraphSession(connection, args, deps);
+      const { graph, token } = await openGraphSession(connection, args, deps);
       const purge = Boolean(args.purge);
       const [organization, app] = await Promise.all([
-        getOrganization(graph),
+        readTenant(graph, token, { domains: needsDomains(args) }),
         findSelectedApplication(graph, selector, 'deprovision').catch(async (error: unknown) => {
           // Not live: with --purge, it may be waiting in deleted items from an earlier deprovision.
           const deleted = purge && error instanceof ConflictError ? await findSelectedDeleted(graph, selector) : undefined;
@@ -112,6 +113,7 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
         sendAs: grants.sendAs,
         enableSmtpAuth: false,
         organization,
+        interactive: Boolean(deps.stdin.isTTY),
       });
       const changes: Change[] = [
         ...(needsExchange
@@ -170,7 +172,7 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
         const script = renderExchangeRemovalScript(
           buildExchangeInput(desired, { appId: app.appId, servicePrincipalId: sp.id, tenantId: organization.id }, options),
         );
-        exchange = await applyExchange(script, options);
+        exchange = await applyExchange(script, options, (line) => deps.stderr.write(`${line}\n`));
       }
       if (sp) await deleteServicePrincipal(graph, sp.id);
       await deleteApplication(graph, app.id);

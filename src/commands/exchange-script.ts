@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../core/deps.ts';
 import { renderExchangeRemovalScript } from '../exchange/script.ts';
-import { getOrganization } from '../graph/organization.ts';
+import { readTenant } from '../graph/organization.ts';
 import { readServicePrincipalByAppId } from '../graph/service-principals.ts';
 import { MODELS } from '../core/models.ts';
 import { getProfile } from '../profiles/get-profile.ts';
@@ -25,6 +25,7 @@ import {
 } from './shared/exchange-options.ts';
 import { describeRemovalScope, exchangeGrantsFor } from './shared/exchange-grants.ts';
 import { openGraphSession } from './shared/graph-session.ts';
+import { needsTenantDomains as needsDomains } from './shared/exchange-options.ts';
 import type { CommandState } from './shared/command-state.ts';
 import { validateMailboxes } from '../core/validate.ts';
 
@@ -63,8 +64,11 @@ export function exchangeScriptCommand(deps: Deps, state: CommandState): CommandM
       const sendAs = validateMailboxes(args.sendAs, '--send-as');
       const profileArg = args.profile !== undefined ? getProfile(args.profile) : undefined;
       await checkExchangeCommand(args, { mode: args.run ? 'run' : 'script', cwd: deps.cwd, env: deps.env });
-      const { graph } = await openGraphSession(connection, args, deps);
-      const [organization, app] = await Promise.all([getOrganization(graph), findSelectedApplication(graph, selector, 'exchange')]);
+      const { graph, token } = await openGraphSession(connection, args, deps);
+      const [organization, app] = await Promise.all([
+        readTenant(graph, token, { domains: needsDomains(args) }),
+        findSelectedApplication(graph, selector, 'exchange'),
+      ]);
       const sp = await readServicePrincipalByAppId(graph, app.appId);
       const model = modelOf(app, args.model);
       const grants = exchangeGrantsFor(app.tags, { mailboxes, sendAs }, args.removal ? 'removal' : 'apply');
@@ -78,6 +82,7 @@ export function exchangeScriptCommand(deps: Deps, state: CommandState): CommandM
         sendAs: grants.sendAs,
         enableSmtpAuth: MODELS[model].exchange.smtpAuth || profile.exchange.smtpAuth,
         organization,
+        interactive: Boolean(deps.stdin.isTTY),
       });
       if (!modelNeedsExchange(model)) {
         deps.stdout.write(
@@ -102,7 +107,7 @@ export function exchangeScriptCommand(deps: Deps, state: CommandState): CommandM
         );
         return;
       }
-      const outcome = await applyExchange(script, options);
+      const outcome = await applyExchange(script, options, (line) => deps.stderr.write(`${line}\n`));
       const result = {
         model,
         appId: app.appId,

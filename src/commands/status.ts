@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../core/deps.ts';
 import { ExitCode } from '../core/errors.ts';
-import { getOrganization } from '../graph/organization.ts';
+import { readTenant } from '../graph/organization.ts';
 import { journalPath, readJournal } from '../credentials/journal.ts';
 import { readStatus, type AppStatus } from '../rotation/status.ts';
 import { resolveConnection, withTenantOptions, type TenantArgs } from './shared/connection.ts';
@@ -31,8 +31,8 @@ export function statusCommand(deps: Deps, state: CommandState): CommandModule<ob
       state.json = Boolean(args.json);
       const connection = resolveConnection(args, deps);
       const windowDays = args.expiringWithin !== undefined ? parseWindowDays(args.expiringWithin, '--expiring-within') : undefined;
-      const { graph } = await openGraphSession(connection, args, deps);
-      const tenantId = (await getOrganization(graph)).id;
+      const { graph, token } = await openGraphSession(connection, args, deps);
+      const tenantId = (await readTenant(graph, token, { domains: false })).id;
       const apps = await readStatus(graph, {
         nowMs: deps.clock.nowMs(),
         windowDays: windowDays ?? 0,

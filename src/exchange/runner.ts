@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { ExternalToolError } from '../core/errors.ts';
 import { redactTokens } from './redact.ts';
 import type { ExchangeScriptResult } from './result.ts';
-import { parseExchangeResult } from './result.ts';
+import { parseExchangeResult, RESULT_PREFIX } from './result.ts';
 
 /** How to get pwsh and the Exchange module, shown when pwsh cannot be started (docs/exchange-powershell.md#module-and-powershell-version). */
 export const PWSH_INSTALL_HINT =
@@ -24,11 +24,22 @@ export interface RunExchangeScriptOptions {
    * someone changed (or swapped) after it was written is never run.
    */
   expectedSha256?: string;
+  /**
+   * Each line pwsh prints (stdout and stderr, tokens redacted, the result line left out), as it
+   * comes: `Connect-ExchangeOnline -Device` prints the code the admin must enter, so it cannot wait
+   * until pwsh exits.
+   */
+  onLine?: (line: string) => void;
+  /** Hand pwsh the terminal's stdin (interactive sign-in may ask); otherwise it gets none. */
+  interactive?: boolean;
+  /** Stop pwsh after this long (`--exchange-timeout`): ExternalToolError, exit 6. */
+  timeoutMs?: number;
 }
 
 /**
- * Runs a generated script with `pwsh -NoProfile -NonInteractive -File <script>` (no shell, stdin
- * ignored) and returns its parsed result line. Every failure is an ExternalToolError (exit 6, step
+ * Runs a generated script with `pwsh -NoProfile [-NonInteractive] -File <script>` (no shell; with a
+ * terminal, pwsh gets its stdin and may prompt; without one, -NonInteractive and no stdin), relays its output as it comes, stops it after `timeoutMs`, and returns its
+ * parsed result line. Every failure is an ExternalToolError (exit 6, step
  * 'exchange'): pwsh missing (with how to install it), a non-zero exit (with the script's own error
  * text, tokens redacted) or output without a valid result line.
  */
@@ -36,10 +47,13 @@ export async function runExchangeScript(opts: RunExchangeScriptOptions): Promise
   if (opts.expectedSha256 !== undefined) await checkScriptUnchanged(opts.scriptPath, opts.expectedSha256);
   // Loaded on first use: commands that never need it start without it (cold start).
   const { execa } = await import('execa');
-  const result = await execa(opts.pwshPath, ['-NoProfile', '-NonInteractive', '-File', opts.scriptPath], {
+  // Interactive (browser) sign-in cannot work under -NonInteractive (docs/exchange-powershell.md#connecting).
+  const args = opts.interactive ? ['-NoProfile', '-File', opts.scriptPath] : ['-NoProfile', '-NonInteractive', '-File', opts.scriptPath];
+  const subprocess = execa(opts.pwshPath, args, {
     reject: false,
     shell: false,
-    stdin: 'ignore',
+    stdin: opts.interactive ? 'inherit' : 'ignore',
+    ...(opts.timeoutMs === undefined ? {} : { timeout: opts.timeoutMs }),
     all: false,
     stripFinalNewline: true,
     // The script needs no credential of ours: the admin's secret variables are not handed down
@@ -48,7 +62,19 @@ export async function runExchangeScript(opts: RunExchangeScriptOptions): Promise
     extendEnv: false,
     ...(opts.signal === undefined ? {} : { cancelSignal: opts.signal }),
   });
+  if (opts.onLine) relayLines(subprocess, opts.onLine);
+  const result = await subprocess;
   const object = `script ${opts.scriptPath}`;
+  if (result.timedOut) {
+    throw new ExternalToolError(
+      `the Exchange script did not finish within ${Math.round((opts.timeoutMs ?? 0) / 1000)} s and was stopped (a sign-in not completed, or Exchange not answering)`,
+      {
+        step: 'exchange',
+        object,
+        suggestion: `complete the sign-in it printed, or raise --exchange-timeout; the script is safe to re-run (${opts.scriptPath})`,
+      },
+    );
+  }
   if (result.isCanceled) throw new ExternalToolError('the Exchange script was cancelled', { step: 'exchange', object });
   const code = (result.cause as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT' || code === 'EACCES') {
@@ -77,6 +103,25 @@ export async function runExchangeScript(opts: RunExchangeScriptOptions): Promise
     return parseExchangeResult(String(result.stdout ?? ''));
   } catch (error) {
     throw error instanceof ExternalToolError ? error.withContext({ step: 'exchange', object }) : error;
+  }
+}
+
+/** Relays pwsh's output line by line while it runs (both streams; the result line stays internal). */
+function relayLines(
+  subprocess: { stdout: NodeJS.ReadableStream | null; stderr: NodeJS.ReadableStream | null },
+  onLine: (line: string) => void,
+): void {
+  for (const stream of [subprocess.stdout, subprocess.stderr]) {
+    if (!stream) continue;
+    let pending = '';
+    stream.on('data', (chunk: Buffer | string) => {
+      const lines = (pending + String(chunk)).split(/\r?\n/);
+      pending = lines.pop() ?? '';
+      for (const line of lines) if (line.trim() !== '' && !line.startsWith(RESULT_PREFIX)) onLine(redactTokens(line));
+    });
+    stream.on('end', () => {
+      if (pending.trim() !== '' && !pending.startsWith(RESULT_PREFIX)) onLine(redactTokens(pending));
+    });
   }
 }
 

@@ -117,7 +117,7 @@ const ROLE_HINTS: Record<string, string> = {
     'AppRoleAssignment.ReadWrite.All + Application.Read.All (app), or Global Administrator / Privileged Role Administrator to consent to Graph application permissions',
   'delegated-consent': 'DelegatedPermissionGrant.ReadWrite.All (app), or Global Administrator / Privileged Role Administrator',
   secret: 'Application.ReadWrite.All (app) or the Application Administrator role',
-  read: 'Application.Read.All (app) or a directory reader role',
+  read: 'Application.Read.All (app) or the Application Administrator / Cloud Application Administrator role',
 };
 
 /** Graph failure → our error tree (translate where caught, by code, never by English text). */
@@ -128,7 +128,10 @@ export function translateGraphFailure(failure: GraphFailure, context: ErrorConte
     return new AuthError(`${what}`, { ...ids, suggestion: 'Sign in again (the admin token was rejected or expired).' });
   }
   if (failure.status === 403) {
-    const needed = ROLE_HINTS[context.step ?? 'read'] ?? ROLE_HINTS.read;
+    // Reading the organization needs a permission of its own (docs/permissions.md).
+    const needed = context.object?.startsWith('organization')
+      ? 'Organization.Read.All or Directory.Read.All (app), or any signed-in user'
+      : (ROLE_HINTS[context.step ?? 'read'] ?? ROLE_HINTS.read);
     return new PermissionError(`${what}. The signed-in identity lacks a permission this step needs: ${needed}.`, {
       ...ids,
       suggestion: `Sign in with an identity that has ${needed}, or ask an administrator to run this step.`,

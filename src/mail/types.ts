@@ -29,6 +29,14 @@ export interface VerifyInput {
    * propagation window a refusal is reported as pending, not as a wrong setup.
    */
   exchangeAppliedAt?: Date;
+  /**
+   * When this run granted the app's Entra consent (provision knows it). A new app role assignment
+   * reaches the token only once it has replicated: inside the window a missing role is "not yet"
+   * (pending, exit 7), never "not consented" (exit 4).
+   */
+  consentAppliedAt?: Date;
+  /** How long verify itself waits for the role to appear before it reports pending (default 120 s). */
+  consentWaitMs?: number;
 }
 
 export type CheckStatus = 'pass' | 'fail' | 'pending' | 'skipped';

@@ -7,6 +7,7 @@ import { diagnose } from './diagnose.ts';
 import { sendTestMessageGraph } from './send-graph.ts';
 import type { SendOutcome } from './send-outcome.ts';
 import { sendTestMessageSmtp } from './send-smtp.ts';
+import { fixCommands } from './fix-commands.ts';
 import type { Diagnosis, ExchangeObservation, FailureContext, MailFailure, VerifyCheck, VerifyInput, VerifyReport } from './types.ts';
 
 export interface VerifyDeps {
@@ -82,11 +83,34 @@ export async function verifyApp(input: VerifyInput, deps: VerifyDeps): Promise<V
   }
   checks.push({ id: 'token', title: tokenTitle, status: 'pass', detail: `Token issued after ${token.attempts} attempt(s).` });
 
-  const claims = checkClaims(token.accessToken, { model: input.model, resource, tenantId: input.tenantId, clientId: input.clientId });
+  let claims = checkClaims(token.accessToken, { model: input.model, resource, tenantId: input.tenantId, clientId: input.clientId });
+  const consentWait = await waitForConsent(input, resource, claims, deps);
+  if (consentWait.claims) claims = consentWait.claims;
+  // The token that carries the role, when a new one had to be asked for.
+  const accessToken = consentWait.accessToken ?? token.accessToken;
   context.roles = claims.claims.roles;
   const claimsTitle = `Claims match model ${input.model}`;
-  if (claims.ok) checks.push({ id: 'claims', title: claimsTitle, status: 'pass', detail: claims.detail });
-  else failed('claims', claimsTitle, { kind: 'claims', problem: claims.problem, detail: claims.detail });
+  if (claims.ok) checks.push({ id: 'claims', title: claimsTitle, status: 'pass', detail: `${claims.detail}${consentWait.note}` });
+  else if (consentWait.pending) {
+    const retryAfter = consentWait.pending;
+    checks.push({
+      id: 'claims',
+      title: claimsTitle,
+      status: 'pending',
+      detail: `${claims.detail} The consent was granted at ${input.consentAppliedAt?.toISOString()} and has not reached the app's tokens yet (it replicates); retry after ${retryAfter.toISOString()}.`,
+      cause: 'consent-propagating',
+      fix: `Wait, then: ${fixCommands(context, input.model).verify}`,
+      retryAfter: retryAfter.toISOString(),
+    });
+    diagnoses.push({
+      cause: 'consent-propagating',
+      explanation: claims.detail,
+      fix: '',
+      pending: true,
+      retryAfter,
+      exitCode: ExitCode.service,
+    });
+  } else failed('claims', claimsTitle, { kind: 'claims', problem: claims.problem, detail: claims.detail });
 
   const sendTitle = `Test message ${model.transport === 'smtp' ? 'over SMTP XOAUTH2' : 'through Graph sendMail'} from ${from} to ${input.to}`;
   if (!input.sendTestMessage) skip('send', sendTitle, 'Not asked for.');
@@ -103,12 +127,12 @@ export async function verifyApp(input: VerifyInput, deps: VerifyDeps): Promise<V
     deps.log?.(`verify: sending a test message from ${from} to ${input.to}`);
     const sent: SendOutcome =
       model.transport === 'smtp'
-        ? await sendTestMessageSmtp(input.endpoints.smtpHost, token.accessToken, message)
-        : await sendTestMessageGraph(input.endpoints.graphEndpoint, token.accessToken, message);
+        ? await sendTestMessageSmtp(input.endpoints.smtpHost, accessToken, message)
+        : await sendTestMessageGraph(input.endpoints.graphEndpoint, accessToken, message);
     if (sent.ok) checks.push({ id: 'send', title: sendTitle, status: 'pass', detail: sent.detail });
     else {
       if (deps.observeExchange && isExchangeRefusal(sent.failure)) {
-        const { appId, oid } = decodeAppToken(token.accessToken);
+        const { appId, oid } = decodeAppToken(accessToken);
         const observed = await deps.observeExchange({ appId, servicePrincipalObjectId: oid, mailbox: input.mailbox });
         if (observed) context.exchange = observed;
       }
@@ -130,4 +154,41 @@ function summarize(checks: VerifyCheck[], diagnoses: Diagnosis[], exitCode?: num
   const pending = diagnoses.some((d) => d.pending);
   const code = exitCode ?? firstFailure?.exitCode ?? (pending ? ExitCode.service : ExitCode.ok);
   return { ok: code === ExitCode.ok, pending: pending && !firstFailure, checks, exitCode: code };
+}
+
+/** After a consent, how long a missing role counts as "still replicating" (docs/diagnostics.md#propagation). */
+export const CONSENT_PROPAGATION_MS = 10 * 60_000;
+
+/**
+ * A role this run just consented to may be missing from the first tokens: the assignment has to
+ * replicate first (docs/graph-service-principals-and-consent.md). Within the window, ask for a new
+ * token with backoff for up to `consentWaitMs`; if the role is still missing, report pending with
+ * the time to retry, never "not consented".
+ */
+async function waitForConsent(
+  input: VerifyInput,
+  resource: string,
+  first: ReturnType<typeof checkClaims>,
+  deps: VerifyDeps,
+): Promise<{ claims?: ReturnType<typeof checkClaims>; accessToken?: string; pending?: Date; note: string }> {
+  const since = input.consentAppliedAt;
+  if (first.ok || first.problem !== 'roles-missing' || since === undefined) return { note: '' };
+  const windowEnd = since.getTime() + CONSENT_PROPAGATION_MS;
+  if (deps.clock.nowMs() >= windowEnd) return { note: '' };
+  const deadline = Math.min(windowEnd, deps.clock.nowMs() + (input.consentWaitMs ?? 120_000));
+  let delay = 2_000;
+  let claims: ReturnType<typeof checkClaims> = first;
+  while (deps.clock.nowMs() + delay <= deadline) {
+    deps.log?.(`verify: the consent is not in the token yet; asking again in ${Math.round(delay / 1000)} s`);
+    await deps.clock.sleep(delay);
+    delay = Math.min(delay * 2, 30_000);
+    const token = await acquireAppToken(input, `${resource}/.default`, deps);
+    if (!token.ok) break;
+    claims = checkClaims(token.accessToken, { model: input.model, resource, tenantId: input.tenantId, clientId: input.clientId });
+    if (claims.ok || claims.problem !== 'roles-missing') {
+      const waited = Math.round((deps.clock.nowMs() - since.getTime()) / 1000);
+      return { claims, accessToken: token.accessToken, note: ` (the new consent reached the token ${waited} s after it was granted)` };
+    }
+  }
+  return { claims, pending: new Date(windowEnd), note: '' };
 }

@@ -24,11 +24,16 @@ export interface PreflightReport {
  * its token and list what the run needs but the identity lacks — before any change, so a run
  * that cannot finish does not create half the objects first (docs/reliability.md#missing-privilege).
  */
-export function checkPrivileges(token: string, permissions: PermissionRequest[], writesApplication = true): PreflightReport {
+export function checkPrivileges(
+  token: string,
+  permissions: PermissionRequest[],
+  writesApplication = true,
+  readsOrganization = false,
+): PreflightReport {
   const identity = readTokenIdentity(token);
   if (identity.kind === 'unknown') return { identity: identity.kind, checked: false, missing: [] };
   const missing: MissingPrivilege[] = [];
-  for (const requirement of requirementsFor(permissions, writesApplication)) {
+  for (const requirement of requirementsFor(permissions, writesApplication, readsOrganization)) {
     const needed = identity.kind === 'app' ? missingForApp(requirement, identity) : missingForUser(requirement, identity);
     if (needed) missing.push({ step: requirement.step, purpose: requirement.purpose, needed });
   }

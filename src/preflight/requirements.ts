@@ -11,7 +11,7 @@ export type DirectoryRoleName = keyof typeof DIRECTORY_ROLES;
  * Cloud Application Administrator suffice for other resources such as Exchange Online).
  */
 export interface Requirement {
-  step: 'application' | 'consent';
+  step: 'read' | 'application' | 'consent';
   /** What the run does with it, e.g. "consent to Mail.Send (Microsoft Graph)". */
   purpose: string;
   appPermissions: string[];
@@ -33,8 +33,19 @@ const AS_USER = 'Directory.AccessAsUser.All';
  * Pure: the privileges a provision run needs for the consents it will make (`permissions`) and,
  * when `writesApplication`, for writing the app, its service principal or its credential.
  */
-export function requirementsFor(permissions: PermissionRequest[], writesApplication = true): Requirement[] {
+export function requirementsFor(permissions: PermissionRequest[], writesApplication = true, readsOrganization = false): Requirement[] {
   const requirements: Requirement[] = [];
+  if (readsOrganization) {
+    // GET /organization/{id}: Organization.Read.All is the least privileged app permission; any
+    // signed-in user may read it (User.Read). docs/permissions.md
+    requirements.push({
+      step: 'read',
+      purpose: "read the tenant's domains (app-only Exchange sign-in needs its *.onmicrosoft.com domain)",
+      appPermissions: ['Organization.Read.All', 'Directory.Read.All', 'Organization.ReadWrite.All', 'Directory.ReadWrite.All'],
+      delegatedScopes: ['User.Read', 'Organization.Read.All', 'Directory.Read.All', AS_USER],
+      directoryRoles: [],
+    });
+  }
   if (writesApplication) {
     requirements.push({
       step: 'application',

@@ -19,6 +19,10 @@ export interface ExchangeOptions {
   sendAsIdentities: string[];
   enableSmtpAuth: boolean;
   generatedBy: string;
+  /** `--exchange-timeout` in ms (pwsh is stopped after it, exit 6). */
+  timeoutMs?: number;
+  /** stdin is a terminal, so pwsh may use it. */
+  interactive?: boolean;
 }
 
 /** Does the model have anything to do in Exchange (README.md#authorization-models---model)? */
@@ -63,11 +67,20 @@ export function planExchange(desired: Desired, options: ExchangeOptions): Change
         : `model ${desired.model} needs nothing in Exchange`,
     };
   }
-  const verb = options.mode === 'run' ? 'write and run' : 'write';
+  // Writing the script is a file here, not a change to the tenant: `--dry-run --detailed-exitcode`
+  // exits 0 on a converged app with --exchange script. Running it may change Exchange, which only
+  // the script's own checks can tell, so a run counts as a change.
+  if (options.mode === 'script') {
+    return {
+      step: 'exchange',
+      action: 'none',
+      summary: `write the Exchange Online script ${options.scriptPath} (no change to the tenant)`,
+    };
+  }
   return {
     step: 'exchange',
     action: 'update',
-    summary: `${verb} the Exchange Online script ${options.scriptPath} (it checks before it creates)`,
+    summary: `write and run the Exchange Online script ${options.scriptPath} (it checks before it creates)`,
   };
 }
 
@@ -82,11 +95,23 @@ export interface ExchangeOutcome {
  * Apply: write the script (not secret, but written atomically so a half script never runs), and
  * with `--exchange run` run exactly that file.
  */
-export async function applyExchange(script: string | undefined, options: ExchangeOptions): Promise<ExchangeOutcome> {
+/** `onLine` gets pwsh's output as it comes (the device-code sign-in prints what the admin must do). */
+export async function applyExchange(
+  script: string | undefined,
+  options: ExchangeOptions,
+  onLine?: (line: string) => void,
+): Promise<ExchangeOutcome> {
   if (script === undefined) return { mode: options.mode, status: 'skipped', scriptPath: null };
   const sha256 = await writeScriptFile(options.scriptPath, script);
   if (options.mode !== 'run') return { mode: options.mode, status: 'generated', scriptPath: options.scriptPath };
-  const result = await runExchangeScript({ pwshPath: options.pwshPath, scriptPath: options.scriptPath, expectedSha256: sha256 });
+  const result = await runExchangeScript({
+    pwshPath: options.pwshPath,
+    scriptPath: options.scriptPath,
+    expectedSha256: sha256,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    interactive: options.interactive ?? false,
+    ...(onLine ? { onLine } : {}),
+  });
   return { mode: options.mode, status: result.status === 'pending' ? 'pending' : 'applied', scriptPath: options.scriptPath, result };
 }
 

@@ -3,7 +3,7 @@ import { findApplicationByUniqueName } from '../graph/applications.ts';
 import { findPermissionGrant, listAppRoleAssignments } from '../graph/consent.ts';
 import { findDeletedApplication, type DeletedApplication } from '../graph/deleted-items.ts';
 import type { GraphGateway } from '../graph/gateway.ts';
-import { getOrganization } from '../graph/organization.ts';
+import { readTenantById } from '../graph/organization.ts';
 import { findServicePrincipalByAppId } from '../graph/service-principals.ts';
 import type { OAuth2PermissionGrant, ServicePrincipal } from '../graph/types.ts';
 import type { PermissionRequest } from '../core/models.ts';
@@ -19,10 +19,14 @@ import type { Desired, Observed, ResolvedPermission } from './types.ts';
 export async function observe(
   graph: GraphGateway,
   desired: Desired,
-  options: { openJournal: (tenantId: string) => Promise<{ journal: Journal | undefined; waited: boolean }> },
+  options: {
+    openJournal: (tenantId: string) => Promise<{ journal: Journal | undefined; waited: boolean }>;
+    /** The admin token's `tid`, and whether the tenant's domains are needed (src/graph/organization.ts). */
+    tenant?: { id: string | undefined; domains: boolean };
+  },
 ): Promise<Observed> {
   const [organization, application, graphSp, exchangeSp] = await Promise.all([
-    getOrganization(graph),
+    readTenantById(graph, options.tenant?.id, { domains: options.tenant?.domains ?? true }),
     findApplicationByUniqueName(graph, desired.uniqueName),
     findServicePrincipalByAppId(graph, GRAPH_APP_ID, 'read'),
     findServicePrincipalByAppId(graph, EXCHANGE_APP_ID, 'read'),
@@ -52,7 +56,7 @@ export async function observe(
   }
   const { journal, waited } = await journalRead;
   // Another run held the app's lock meanwhile and may have changed it: read the tenant again.
-  if (waited) return observe(graph, desired, { openJournal: async () => ({ journal, waited: false }) });
+  if (waited) return observe(graph, desired, { ...options, openJournal: async () => ({ journal, waited: false }) });
   // Only on the create path: a deleted app keeps the unique name for 30 days (docs/graph-applications.md).
   const deletedApplication = application ? undefined : await findDeletedApplicationIfAllowed(graph, desired.uniqueName);
   return {

@@ -31,6 +31,8 @@ export interface ProvisionRequest {
   output: OutputOptions;
   dryRun: boolean;
   json: boolean;
+  /** The admin token's `tid` (the tenant's id without reading /organization; docs/permissions.md). */
+  tenantId?: string;
   /**
    * Called with the finished plan, before any change: the preflight (src/preflight) checks the
    * signed-in identity against what this plan will actually do, and throws to stop the run.
@@ -163,7 +165,10 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
     {
       title: 'Read the tenant',
       task: async (ctx) => {
-        ctx.observed = await observe(graph, desired, { openJournal: journal.open });
+        ctx.observed = await observe(graph, desired, {
+          openJournal: journal.open,
+          tenant: { id: request.tenantId, domains: needsTenantDomains(request.exchange) },
+        });
         ctx.journal = ctx.observed.journal ?? {
           version: 1,
           tenantId: ctx.observed.organization.id,
@@ -255,13 +260,17 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
     {
       title: 'Exchange Online',
       skip: () => skipApply() || request.exchange.mode === 'skip',
-      task: async (ctx) => {
+      // pwsh's lines (the device code to enter, above all) show under the task as they come, and stay.
+      rendererOptions: { persistentOutput: true, outputBar: Number.POSITIVE_INFINITY },
+      task: async (ctx, task) => {
         const app = currentApp(ctx);
         const sp = ctx.servicePrincipal as ServicePrincipal;
         const observed = ctx.observed as Observed;
         const options = exchangeOptionsFor(request, observed);
         ctx.script = renderScriptFor(desired, { appId: app.appId, servicePrincipalId: sp.id, tenantId: observed.organization.id }, options);
-        ctx.exchange = await applyExchange(ctx.script, options);
+        ctx.exchange = await applyExchange(ctx.script, options, (line) => {
+          task.output = line;
+        });
         checkpoint('after-exchange');
       },
     },
@@ -299,6 +308,11 @@ function explainUndelivered(error: unknown, ctx: ProvisionContext): unknown {
       suggestion: 'Fix the path (or choose another --out) and run the same command again.',
     },
   );
+}
+
+/** App-only Exchange sign-in without a given organization needs the tenant's initial domain. */
+export function needsTenantDomains(exchange: ExchangeOptions): boolean {
+  return exchange.mode !== 'skip' && exchange.connect.mode === 'certificate' && !exchange.connect.organization;
 }
 
 function currentApp(ctx: ProvisionContext): Application {

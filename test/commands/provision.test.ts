@@ -36,7 +36,7 @@ describe('provision against the sandbox (in-process CLI, real SDKs over real soc
     assert.equal(result.model, 'smtp');
     assert.deepEqual(
       result.changes.map((c: { step: string; action: string }) => `${c.step}:${c.action}`),
-      ['application:create', 'service-principal:create', 'consent:create', 'secret:create', 'exchange:update'],
+      ['application:create', 'service-principal:create', 'consent:create', 'secret:create', 'exchange:none'],
     );
     const state = t.sandbox.snapshot();
     const [app] = appsNamed(t, 'create-test');
@@ -72,6 +72,9 @@ describe('provision against the sandbox (in-process CLI, real SDKs over real soc
     );
     assert.deepEqual(t.sandbox.mutatingRequests(since), []);
     assert.equal(appsNamed(t, 'create-test')[0]!.passwordCredentials.length, 1, 'no new secret without --new-secret');
+    // Converged: writing the Exchange script is no change to the tenant, so no drift is reported.
+    const drift = await runCli([...base('Create Test'), '--dry-run', '--detailed-exitcode'], { env: t.env, cwd: t.dir });
+    assert.equal(drift.code, 0, drift.stdout + drift.stderr);
   });
 
   it('--dry-run reads and plans but changes nothing', async () => {

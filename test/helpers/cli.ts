@@ -26,6 +26,8 @@ export async function runCli(
     stdin?: string;
     /** stdin and stderr are a terminal, so prompts are shown and answered (from `stdin`). */
     tty?: boolean;
+    /** Sees stderr as it is written (e.g. to act on a prompt while the command runs). */
+    onStderr?: (text: string) => void;
     stepDeadlineMs?: number;
     newId?: () => string;
   },
@@ -40,7 +42,14 @@ export async function runCli(
     env: options.env,
     cwd: options.cwd,
     stdout: { write: (s: string) => (stdout += s), isTTY: false },
-    stderr: { write: (s: string) => (stderr += s), isTTY: options.tty ?? false },
+    stderr: {
+      write: (s: string) => {
+        stderr += s;
+        options.onStderr?.(s);
+        return true;
+      },
+      isTTY: options.tty ?? false,
+    },
     stdin: Object.assign(stdin, { isTTY: options.tty ?? false }),
     newId: options.newId ?? (() => `run${String(++n).padStart(5, '0')}`),
     random: () => 0.5,

@@ -8,6 +8,10 @@ import { ADD_PASSWORD, APP_UPSERT, ASSIGN, SP_UPSERT, assertConverged, provision
  * real HTTPS, a virtual clock shared with the sandbox so minutes of replication cost nothing.
  * Every case ends with the tenant converged, and the whole describe with a canary scan.
  */
+
+/** The first read of every provision: the app by its unique name (the tenant id comes from the token). */
+const FIRST_READ = /^\/v1\.0\/applications\(uniqueName=/;
+
 describe('faults on reads and writes: the run survives and converges', () => {
   let h: Harness;
   const sinks: string[] = [];
@@ -112,7 +116,7 @@ describe('faults on reads and writes: the run survives and converges', () => {
     const sleepsBefore = h.clock.sleeps.length;
     h.sandbox.ctx.faults.push({
       method: 'GET',
-      path: /^\/v1\.0\/organization/,
+      path: FIRST_READ,
       action: { type: 'status', status: 429, headers: { 'Retry-After': '7' } },
     });
     const r = await provision('retry-after-7');
@@ -180,12 +184,12 @@ describe('faults on reads and writes: the run survives and converges', () => {
       const since = h.sandbox.ctx.log.length;
       h.sandbox.ctx.faults.push({
         method: 'GET',
-        path: /^\/v1\.0\/organization/,
+        path: FIRST_READ,
         action: { type: 'status', status, code: status === 403 ? 'Authorization_RequestDenied' : 'Request_BadRequest' },
       });
       const r = await provision(`read-no-retry-${status}`);
       assert.notEqual(r.code, 0);
-      assert.equal(requestsTo(h, 'GET', /^\/v1\.0\/organization/, since), 1);
+      assert.equal(requestsTo(h, 'GET', FIRST_READ, since), 1);
       assert.equal(h.sandbox.mutatingRequests().filter((e) => e.path.includes(`read-no-retry-${status}`)).length, 0);
       if (status === 403) assert.equal(r.code, 4);
     });
@@ -257,7 +261,7 @@ describe('faults on reads and writes: the run survives and converges', () => {
     const since = h.sandbox.ctx.log.length;
     h.sandbox.ctx.faults.push({
       method: 'GET',
-      path: /^\/v1\.0\/organization/,
+      path: FIRST_READ,
       times: 2,
       action: { type: 'status', status: 401, code: 'InvalidAuthenticationToken' },
     });

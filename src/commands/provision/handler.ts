@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../../core/deps.ts';
 import { ExitCode, UsageError } from '../../core/errors.ts';
-import { privilegesOf, provision, type ProvisionContext, type ProvisionRequest } from '../../provision/pipeline.ts';
+import { needsTenantDomains, privilegesOf, provision, type ProvisionContext, type ProvisionRequest } from '../../provision/pipeline.ts';
 import type { VerifyReport } from '../../mail/types.ts';
 import type { CommandState } from '../shared/command-state.ts';
 import { formatVerifyReport } from '../shared/verify-report.ts';
@@ -11,6 +11,7 @@ import { certificateSignIn } from '../../provision/certificate.ts';
 import { resolveConnection } from '../shared/connection.ts';
 import { checkStateDirectory } from '../../credentials/journal.ts';
 import { openGraphSession } from '../shared/graph-session.ts';
+import { tenantIdOf } from '../../graph/organization.ts';
 import { argsForExistingApp, checkAppArgs } from './existing-app.ts';
 import { buildProvisionRequest, checkProvisionPreconditions, withProvisionOptions, type ProvisionArgs } from './options.ts';
 import { assertPrivileges, checkPrivileges, describeMissing, type PreflightReport } from '../../preflight/check-privileges.ts';
@@ -46,12 +47,14 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
       const { graph, token } = await openGraphSession(connection, args, deps);
       const request = early ?? buildProvisionRequest(await argsForExistingApp(graph, args), connection, deps.cwd, deps.env);
       if (!early) await checkProvisionPreconditions(request, deps.env);
+      request.exchange.interactive = Boolean(deps.stdin.isTTY);
+      request.tenantId = tenantIdOf(token);
       // Preflight before any change: a run that cannot finish stops here with exit 4; a
       // dry run shows the gaps as part of the plan instead.
       let preflight: PreflightReport = { identity: 'unknown', checked: false, missing: [] };
       request.onPlan = (plan, observed) => {
         const { consents, writesApplication } = privilegesOf(plan, observed);
-        preflight = checkPrivileges(token, consents, writesApplication);
+        preflight = checkPrivileges(token, consents, writesApplication, needsTenantDomains(request.exchange));
         if (!request.dryRun) assertPrivileges(preflight, { tenant: connection.tenant });
       };
       const ctx = await provision(request, deps, graph);
@@ -122,6 +125,8 @@ async function verifyProvisioned(
       sendTestMessage: true,
       secretPropagationDeadlineMs: 180_000,
       exchangeAppliedAt: ctx.exchange?.status === 'applied' || ctx.exchange?.status === 'pending' ? deps.clock.now() : undefined,
+      // This run consented: a role missing from the first tokens is still replicating, not missing.
+      consentAppliedAt: (ctx.plan?.consent.changes ?? []).some((c) => c.action !== 'none') ? deps.clock.now() : undefined,
     },
     { clock: deps.clock },
   );

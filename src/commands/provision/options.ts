@@ -56,6 +56,7 @@ export interface ProvisionArgs extends TenantArgs, ExchangeConnectArgs {
   to?: string;
   restoreDeleted?: boolean;
   app?: string;
+  exchangeTimeout?: string;
 }
 
 export function withProvisionOptions<T>(yargs: Argv<T>): Argv<T & ProvisionArgs> {

@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import type { TokenCredential } from '@azure/identity';
 import type { Deps } from '../../core/deps.ts';
 import { ExitCode } from '../../core/errors.ts';
-import { getOrganization } from '../../graph/organization.ts';
+import { readTenant } from '../../graph/organization.ts';
 import type { GraphGateway } from '../../graph/gateway.ts';
 import { findManagedApplication } from '../../rotation/find-app.ts';
 import { rotateAll } from '../../rotation/rotate-all.ts';
@@ -45,8 +45,8 @@ export function rotateCommand(deps: Deps, state: CommandState): CommandModule<ob
       const connection = resolveConnection(args, deps);
       const plan = validateRotateArgs(args, deps.cwd);
       await checkRotatePreconditions(plan, deps.cwd, deps.env);
-      const { graph, credential } = await openGraphSession(connection, args, deps);
-      const tenantId = (await getOrganization(graph)).id;
+      const { graph, credential, token } = await openGraphSession(connection, args, deps);
+      const tenantId = (await readTenant(graph, token, { domains: false })).id;
       const lifecycle: LifecycleDeps = {
         graph,
         clock: deps.clock,

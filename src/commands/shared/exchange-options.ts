@@ -18,6 +18,24 @@ export interface ExchangeConnectArgs {
   exchangeAppId?: string;
   exchangeCertificate?: string;
   pwsh?: string;
+  exchangeTimeout?: string;
+}
+
+/** `--exchange-timeout`: how long pwsh may run, sign-in included. */
+export const EXCHANGE_TIMEOUT_OPTION = {
+  type: 'string',
+  default: '15m',
+  describe: 'Stop the Exchange script (sign-in included) after this long, e.g. 15m, 90s (exit 6)',
+} as const;
+
+/** `15m`, `90s`, `1h` (a bare number is seconds) → milliseconds; UsageError naming the flag. */
+export function parseExchangeTimeout(value: string | undefined): number {
+  const match = /^(\d+)\s*(s|m|h)?$/i.exec((value ?? '15m').trim());
+  const amount = Number(match?.[1] ?? Number.NaN);
+  if (!match || !(amount > 0)) {
+    throw new UsageError(`--exchange-timeout: '${value}' is not a duration such as 15m or 90s.`, { flag: '--exchange-timeout' });
+  }
+  return amount * { s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's').toLowerCase() as 's' | 'm' | 'h'];
 }
 
 export function withExchangeConnectOptions<T>(yargs: Argv<T>): Argv<T & ExchangeConnectArgs> {
@@ -30,7 +48,13 @@ export function withExchangeConnectOptions<T>(yargs: Argv<T>): Argv<T & Exchange
     })
     .option('exchange-app-id', { type: 'string', describe: 'certificate sign-in: the admin app id' })
     .option('exchange-certificate', { type: 'string', describe: 'certificate sign-in: a .pfx file' })
-    .option('pwsh', { type: 'string', describe: 'PowerShell 7 executable [env: ENTRA_MAIL_PWSH]' }) as Argv<T & ExchangeConnectArgs>;
+    .option('pwsh', { type: 'string', describe: 'PowerShell 7 executable [env: ENTRA_MAIL_PWSH]' })
+    .option('exchange-timeout', EXCHANGE_TIMEOUT_OPTION) as Argv<T & ExchangeConnectArgs>;
+}
+
+/** App-only (certificate) Exchange sign-in needs the tenant's initial domain, so the tenant must be read. */
+export function needsTenantDomains(args: ExchangeConnectArgs & { exchange?: string }): boolean {
+  return (args.exchangeAuth ?? 'device') === 'certificate' && args.exchange !== 'skip';
 }
 
 /** How the generated script signs in to Exchange Online (docs/exchange-powershell.md#connecting). */
@@ -67,6 +91,8 @@ export function buildExchangeOptions(
     sendAs: string[];
     enableSmtpAuth: boolean;
     organization?: Organization;
+    /** stdin is a terminal: pwsh may read it (interactive sign-in). */
+    interactive?: boolean;
   },
 ): ExchangeOptions {
   return {
@@ -78,6 +104,8 @@ export function buildExchangeOptions(
     sendAsIdentities: input.sendAs,
     enableSmtpAuth: input.enableSmtpAuth,
     generatedBy: `entra-mail ${VERSION}`,
+    timeoutMs: parseExchangeTimeout(args.exchangeTimeout),
+    interactive: input.interactive ?? false,
   };
 }
 
@@ -121,6 +149,7 @@ export async function checkExchangeCommand(
   if (args.model !== undefined && !isModelName(args.model))
     throw new UsageError(`--model: '${args.model}' is not one of ${MODEL_NAMES.join(', ')}.`, { flag: '--model' });
   const connect = parseExchangeConnect(args);
+  parseExchangeTimeout(args.exchangeTimeout);
   if (input.mode === 'skip') return;
   const explicit = args.scriptOut !== undefined;
   await checkOutputPath(resolve(input.cwd, args.scriptOut ?? 'app.exchange.ps1'), '--script-out', { directoryOnly: !explicit });

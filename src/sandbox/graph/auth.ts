@@ -31,7 +31,15 @@ const ALLOWED: Record<Exclude<GraphAccess, 'authenticated'>, string[]> = {
     'Directory.ReadWrite.All',
   ],
   'write-grants': ['DelegatedPermissionGrant.ReadWrite.All'],
-  'read-organization': ['Organization.Read.All', 'Directory.Read.All', 'Application.ReadWrite.All', 'Organization.ReadWrite.All'],
+  // Organization get/list (docs/permissions.md): an app needs Organization.Read.All or a Directory
+  // permission (Application.ReadWrite.All is not enough); any signed-in user may read it (User.Read).
+  'read-organization': [
+    'Organization.Read.All',
+    'Directory.Read.All',
+    'Organization.ReadWrite.All',
+    'Directory.ReadWrite.All',
+    'User.Read',
+  ],
 };
 
 /** Graph accepts both forms of its own audience (docs/token-endpoint.md#claims-the-tool-looks-at). */

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { Argument, BoundArguments } from './commands.ts';
 import { ScriptBlock } from './commands.ts';
 import type { Interpreter } from './interpreter.ts';
@@ -60,6 +62,7 @@ export const BUILTINS: Record<string, { parameters: string[]; run: Builtin }> = 
       if (args.named.has('appid') && !args.named.has('organization')) {
         throw new PSRuntimeError('App-only sign-in needs -Organization <tenant>.onmicrosoft.com.', { cmdlet: 'Connect-ExchangeOnline' });
       }
+      if (args.named.has('device')) await waitForDeviceSignIn(interp);
       interp.connected = true;
       interp.host.stderr(`PS> Connect-ExchangeOnline (sandbox session as ${interp.host.session.userPrincipalName})`);
       return [];
@@ -121,4 +124,20 @@ async function whereObject(interp: Interpreter, args: BoundArguments, input: PSV
   }
   interp.setVariable('_', previous);
   return kept;
+}
+
+/**
+ * `Connect-ExchangeOnline -Device` prints a URL and a code and waits until the admin has signed in
+ * in a browser (docs/exchange-powershell.md#connecting). The stand-in prints the same kind of line;
+ * with ENTRA_MAIL_PWSH_DEVICE_SIGN_IN set to a file path it waits until that file exists (the
+ * sign-in completing), else it goes on at once, as the sandbox approves its own admin.
+ */
+async function waitForDeviceSignIn(interp: Interpreter): Promise<void> {
+  const code = randomBytes(5).toString('hex').toUpperCase().slice(0, 9);
+  interp.host.stdout(
+    `To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code ${code} to authenticate.`,
+  );
+  const signedIn = process.env.ENTRA_MAIL_PWSH_DEVICE_SIGN_IN;
+  if (!signedIn) return;
+  while (!existsSync(signedIn)) await new Promise((resolve) => setTimeout(resolve, 50));
 }

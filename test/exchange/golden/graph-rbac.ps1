@@ -62,7 +62,7 @@ if ($sp) {
 # --- Management scope: exactly the mailboxes the app may send as ---------------------------------
 # The filter is set with -RecipientRestrictionFilter but read back as RecipientFilter, and Exchange
 # may add parentheses or change spacing: both sides are compared without them (PowerShell's -ne
-# ignores case). See docs/exchange-powershell.md.
+# ignores case). See https://learn.microsoft.com/powershell/module/exchange/get-managementscope
 $ScopeName = 'entra-mail-0b6f3b3e-8f5e-4c1a-9a51-7d2f1c0e4a10'
 $ScopeFilter = 'PrimarySmtpAddress -eq ''noreply@contoso.com'' -or PrimarySmtpAddress -eq ''o''''neil@contoso.com'''
 $scope = Get-ManagementScope -Identity $ScopeName -ErrorAction SilentlyContinue
