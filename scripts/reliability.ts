@@ -100,6 +100,7 @@ if (values.json) {
       ['  killed at a random moment', killed.killedByTimer],
       ['  killed by their --on-rotate hook', killed.killedInHook],
       ['  killed while their hook blocked', killed.killedWhileHookBlocked],
+      ['  killed at a request (tenant changed)', killed.killedAtRequest],
       ['  finished before the kill', killed.finishedBeforeKill],
       ['secrets lost', killed.secretsLost],
       ['sinks holding a revoked secret', killed.sinksHoldingRevoked],

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { startHarness, type Harness } from './harness.ts';
 import { KILL_HOOK, runChild, type KillMode } from './kill-run.ts';
+import { provisionKillPoints, rotateKillPoints, type KillPoint } from './request-kills.ts';
 import { checkHoldings, readHoldings, readRetiring, type AppSinks } from './sink-holdings.ts';
 import { summarizeApp } from './tenant-invariants.ts';
 import { createPrng } from './virtual-clock.ts';
@@ -11,6 +12,7 @@ export interface KillFigures {
   killedByTimer: number;
   killedInHook: number;
   killedWhileHookBlocked: number;
+  killedAtRequest: number;
   finishedBeforeKill: number;
   secretsLost: number;
   sinksHoldingRevoked: number;
@@ -34,7 +36,8 @@ const SHAPES = [
 
 /**
  * `rotate` and `provision` with file, hook and Key Vault sinks, each run killed (SIGKILL of its
- * process group at a random moment, or by its own `--on-rotate` hook, or while that hook blocks),
+ * process group at a random moment, by its own `--on-rotate` hook, while that hook blocks, or at a
+ * request the sandbox just handled: scripts/lib/request-kills.ts),
  * then run again until it succeeds; after each, every sink and the tenant are checked.
  */
 export async function runKillCampaign(options: {
@@ -51,6 +54,7 @@ export async function runKillCampaign(options: {
     killedByTimer: 0,
     killedInHook: 0,
     killedWhileHookBlocked: 0,
+    killedAtRequest: 0,
     finishedBeforeKill: 0,
     secretsLost: 0,
     sinksHoldingRevoked: 0,
@@ -110,14 +114,25 @@ async function oneRun(
       ? rotateArgs(h, target, grace)
       : provisionArgs(h, target.uniqueName, target.file, command === 'provision' && random() < 0.5);
   let mode: KillMode = { kind: 'timer', afterMs: random() * 1.1 * (command === 'rotate' ? durations.rotate : durations.provision) };
-  if (command === 'rotate' && target.hookStore && random() < 0.4) {
+  const roll = random();
+  if (command === 'rotate' && target.hookStore && roll < 0.3) {
     const orders = ['kill-before', 'kill-after', 'block'] as const;
     mode = { kind: 'hook', order: orders[Math.floor(random() * orders.length)] as (typeof orders)[number], store: target.hookStore };
+  } else if (roll > 0.65) {
+    const points = command === 'rotate' ? rotateKillPoints(h, target) : provisionKillPoints(h, target.uniqueName);
+    mode = { kind: 'request', point: points[Math.floor(random() * points.length)] as KillPoint };
   }
-  const label = `#${n} ${command} ${target.uniqueName} grace ${grace} ${mode.kind === 'hook' ? mode.order : `timer ${Math.round(mode.kind === 'timer' ? mode.afterMs : 0)} ms`}`;
+  const how =
+    mode.kind === 'hook'
+      ? mode.order
+      : mode.kind === 'request'
+        ? `at ${mode.point.name}`
+        : `timer ${Math.round(mode.kind === 'timer' ? mode.afterMs : 0)} ms`;
+  const label = `#${n} ${command} ${target.uniqueName} grace ${grace} ${how}`;
   const first = await runChild(h, argv, mode);
   if (!first.killed) figures.finishedBeforeKill += 1;
   else if (mode.kind === 'timer') figures.killedByTimer += 1;
+  else if (mode.kind === 'request') figures.killedAtRequest += 1;
   else if (mode.kind === 'hook' && mode.order === 'block') figures.killedWhileHookBlocked += 1;
   else figures.killedInHook += 1;
   if (!first.killed && first.code !== 0) figures.failures.push(`${label}: exit ${first.code} without a kill: ${lastLine(first.stderr)}`);

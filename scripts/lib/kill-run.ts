@@ -4,6 +4,7 @@ import { access, rm, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Harness } from './harness.ts';
+import { watchRequests, type KillPoint } from './request-kills.ts';
 
 // The shipped code: the bundle's entry when built (npm run reliability builds first; a checkout's
 // bin/entra-mail.js always runs the sources), else the sources through the bin.
@@ -15,6 +16,7 @@ export const KILL_HOOK = fileURLToPath(new URL('./kill-hook.ts', import.meta.url
 export type KillMode =
   | { kind: 'timer'; afterMs: number }
   | { kind: 'hook'; order: 'kill-before' | 'kill-after' | 'block' | 'fail'; store: string }
+  | { kind: 'request'; point: KillPoint }
   | { kind: 'none' };
 
 export interface ChildRun {
@@ -51,6 +53,13 @@ export async function runChild(h: Harness, argv: string[], mode: KillMode): Prom
       // Already gone.
     }
   };
+  let unwatch: () => void = () => undefined;
+  if (mode.kind === 'request') {
+    let seen = 0;
+    unwatch = watchRequests(h, (entry) => {
+      if (mode.point.matches(entry) && ++seen === mode.point.nth) killGroup();
+    });
+  }
   if (mode.kind === 'timer') {
     await Promise.race([exited, delay(mode.afterMs)]);
     killGroup();
@@ -68,6 +77,7 @@ export async function runChild(h: Harness, argv: string[], mode: KillMode): Prom
     await rm(blocked, { force: true });
   }
   const { code, signal } = await exited;
+  unwatch();
   if (mode.kind === 'hook') await rm(`${mode.store}.order`, { force: true });
   // A hook told to kill its parent leaves the CLI dead; reap anything left in the group too.
   killGroup();

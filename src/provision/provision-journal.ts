@@ -86,13 +86,15 @@ export async function retireAfterProvision(
   const entry = current ? journalEntryOf(latest, { keyId: current.keyId, displayName: null }) : undefined;
   const fileHoldsIt = current?.minted || (entry !== undefined && (await anyHolds(sinksOf(entry), outFile, entry.keyId, probe)));
   if (current && fileHoldsIt) {
+    // Sinks that took `current` (an interrupted rotation wrote it to the vault too) hold it, not the older ones.
+    const tookCurrent = (entry ? sinksOf(entry) : []).filter((r) => r.state === 'written' || r.state === 'confirmed').map((r) => r.id);
     const superseded = await supersede(app, latest, {
       kind: current.kind,
       newKeyId: current.keyId,
       keep: 0,
       graceMs: DEFAULT_GRACE_MS,
       nowMs,
-      replaced: [outFile],
+      replaced: [outFile, ...tookCurrent],
       probe,
     });
     if (superseded.journal !== latest) latest = await save(superseded.journal);

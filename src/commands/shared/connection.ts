@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import tls from 'node:tls';
 import type { Argv } from 'yargs';
 import type { TokenCredential } from '@azure/identity';
 import { AUTH_MODES, type AuthMode, type Connection } from '../../core/sign-in.ts';
@@ -81,6 +80,8 @@ export async function trustCaFile(path: string | undefined): Promise<void> {
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----'))
     throw new UsageError(`--ca-file: '${path}' holds no PEM certificate.`, { flag: '--ca-file' });
+  // node:tls (and node:net under it) loads only for --ca-file, not on every command's start.
+  const tls = await import('node:tls');
   const current = tls.getCACertificates('default');
   if (!current.includes(pem)) tls.setDefaultCACertificates([...current, pem]);
 }
