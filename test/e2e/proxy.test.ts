@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { createProxy } from 'proxy';
 import { startTestTenant } from '../helpers/cli.ts';
 
-const root = new URL('../../', import.meta.url).pathname;
-const bin = join(root, 'bin', 'entra-mail.js');
+// The sources, not dist/: another test packs the package meanwhile, and packing rebuilds dist/.
+const main = new URL('../../src/main.ts', import.meta.url).pathname;
 
 /**
  * Behind a corporate proxy (docs/local-safety.md#behind-a-proxy): HTTPS_PROXY and NO_PROXY hold
@@ -25,7 +23,6 @@ describe('behind a CONNECT proxy', () => {
   let closeProxy: () => Promise<void>;
 
   before(async () => {
-    assert.ok(existsSync(join(root, 'dist', 'main.js')), 'npm test builds dist/ before the tests run');
     t = await startTestTenant();
     const server = createProxy(createServer());
     server.localAddress = '127.0.0.2';
@@ -44,7 +41,7 @@ describe('behind a CONNECT proxy', () => {
   });
 
   const cli = (argv: string[], env: Record<string, string>) =>
-    execa(process.execPath, [bin, ...argv, ...t.common], { env: { ...t.env, ...env }, cwd: t.dir, reject: false, extendEnv: false });
+    execa(process.execPath, [main, ...argv, ...t.common], { env: { ...t.env, ...env }, cwd: t.dir, reject: false, extendEnv: false });
 
   it('sends token, Graph and Key Vault requests through HTTPS_PROXY, none around it', async () => {
     const since = t.sandbox.ctx.log.length;
