@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { ROTATE_ALL_CONCURRENCY } from '../src/rotation/rotate-all.ts';
+import { measureExchangeStep } from './bench/exchange.ts';
 import { measureFleet } from './bench/fleet.ts';
 import { packAndInstall } from './bench/install.ts';
 import { canMeasureCpu, sampleWhole } from './bench/measure.ts';
@@ -126,5 +127,20 @@ printSection(`1,000 managed apps, 100 due, --latency-ms ${LATENCY_MS} (one run e
     mb(large.rotate.rssMb),
     `≤ 10 apps + 20 MB = ${mb(small.rotate.rssMb + 20)}`,
     canMeasureCpu ? large.rotate.rssMb <= small.rotate.rssMb + 20 : undefined,
+  ),
+]);
+
+const exchange = await measureExchangeStep(bin, { latencyMs: LATENCY_MS, runs: 3 });
+const exchangeRow = (name: string, r: typeof exchange.api.first) => figure(name, ms(r.wallMs), `${r.calls} Exchange calls`, undefined);
+printSection(`the Exchange step (model smtp) as exchange-script, --latency-ms ${LATENCY_MS}, a new tenant each run (median of 3)`, [
+  exchangeRow('--exchange api (experimental): first run', exchange.api.first),
+  exchangeRow('--exchange api: converged re-run', exchange.api.rerun),
+  exchangeRow('--exchange run (script through the pwsh stand-in): first run', exchange.run.first),
+  exchangeRow('--exchange run: converged re-run', exchange.run.rerun),
+  figure(
+    'api vs run, first run',
+    `${(exchange.api.first.wallMs / exchange.run.first.wallMs).toFixed(2)}×`,
+    'the stand-in starts a PowerShell interpreter; real pwsh with the module is slower still',
+    undefined,
   ),
 ]);

@@ -8,7 +8,7 @@ import type { DeletedApplication } from '../graph/deleted-items.ts';
 import { readTenant } from '../graph/organization.ts';
 import { deleteServicePrincipal, findServicePrincipalByAppId } from '../graph/service-principals.ts';
 import { isManagedApplication } from '../provision/application.ts';
-import { applyExchange, buildExchangeInput, modelNeedsExchange, type ExchangeOptions } from '../provision/exchange.ts';
+import { applyExchange, applyExchangeApi, buildExchangeInput, modelNeedsExchange, type ExchangeOptions } from '../provision/exchange.ts';
 import { checkStateDirectory, journalPath, readJournal, writeJournal } from '../credentials/journal.ts';
 import type { Change, Desired } from '../provision/types.ts';
 import { findSelectedApplication, modelOf, parseAppSelector, withAppSelector, type AppSelectorArgs } from './shared/app-selector.ts';
@@ -19,6 +19,7 @@ import {
   withExchangeConnectOptions,
   type ExchangeConnectArgs,
 } from './shared/exchange-options.ts';
+import { resolveExchangeEndpoint, withExchangeApi } from './shared/exchange-api.ts';
 import { describeRemovalScope, exchangeGrantsFor } from './shared/exchange-grants.ts';
 import { openGraphSession } from './shared/graph-session.ts';
 import { needsTenantDomains as needsDomains } from './shared/exchange-options.ts';
@@ -52,9 +53,9 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
         .option('send-as', { type: 'string', array: true, describe: 'Send As grants to take away' })
         .option('exchange', {
           type: 'string',
-          choices: ['script', 'run', 'skip'],
+          choices: ['script', 'run', 'api', 'skip'],
           default: 'script',
-          describe: 'Exchange removal: write it, run it, or skip',
+          describe: 'Exchange removal: write it, run it, call the admin API (api, experimental), or skip',
         })
         .option('script-out', { type: 'string', describe: 'Where to write the removal script' })
         .option('purge', {
@@ -73,7 +74,8 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       await checkStateDirectory(deps.env);
       assertConfirmable(deps, { yes: Boolean(args.yes), dryRun: Boolean(args.dryRun), what: 'deprovision deletes the app' });
 
-      const { graph, token } = await openGraphSession(connection, args, deps);
+      const exchangeEndpoint = resolveExchangeEndpoint(args.exchangeEndpoint, connection, deps.env);
+      const { graph, token, credential } = await openGraphSession(connection, args, deps);
       const purge = Boolean(args.purge);
       const [organization, app] = await Promise.all([
         readTenant(graph, token, { domains: needsDomains(args) }),
@@ -105,23 +107,29 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       const grants = exchangeGrantsFor(app.tags, { mailboxes, sendAs }, 'removal');
       const exchangeMode = (args.exchange ?? 'script') as ExchangeOptions['mode'];
       const needsExchange = modelNeedsExchange(model) && exchangeMode !== 'skip' && sp !== undefined;
-      const options = buildExchangeOptions(args, {
-        mode: exchangeMode,
-        scriptPath: resolve(deps.cwd, args.scriptOut ?? `${app.uniqueName ?? app.appId}.exchange-removal.ps1`),
-        connection,
-        env: deps.env,
-        sendAs: grants.sendAs,
-        enableSmtpAuth: false,
-        organization,
-        interactive: Boolean(deps.stdin.isTTY),
-      });
+      const options = withExchangeApi(
+        buildExchangeOptions(args, {
+          mode: exchangeMode,
+          scriptPath: resolve(deps.cwd, args.scriptOut ?? `${app.uniqueName ?? app.appId}.exchange-removal.ps1`),
+          connection,
+          env: deps.env,
+          sendAs: grants.sendAs,
+          enableSmtpAuth: false,
+          organization,
+          interactive: Boolean(deps.stdin.isTTY),
+        }),
+        { credential, connection, endpoint: exchangeEndpoint, verbose: Boolean(args.verbose), deps },
+      );
       const changes: Change[] = [
         ...(needsExchange
           ? [
               {
                 step: 'exchange' as const,
                 action: 'remove' as const,
-                summary: `${exchangeMode === 'run' ? 'run' : 'write'} the Exchange removal script ${options.scriptPath}`,
+                summary:
+                  exchangeMode === 'api'
+                    ? 'remove the Exchange Online objects through the admin API (experimental): each is read before it is removed'
+                    : `${exchangeMode === 'run' ? 'run' : 'write'} the Exchange removal script ${options.scriptPath}`,
               },
             ]
           : []),
@@ -169,10 +177,11 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
           Desired,
           'model' | 'displayName' | 'mailboxes'
         > as Desired;
-        const script = renderExchangeRemovalScript(
-          buildExchangeInput(desired, { appId: app.appId, servicePrincipalId: sp.id, tenantId: organization.id }, options),
-        );
-        exchange = await applyExchange(script, options, (line) => deps.stderr.write(`${line}\n`));
+        const input = buildExchangeInput(desired, { appId: app.appId, servicePrincipalId: sp.id, tenantId: organization.id }, options);
+        exchange =
+          exchangeMode === 'api'
+            ? await applyExchangeApi(input, options, deps.clock, { removal: true })
+            : await applyExchange(renderExchangeRemovalScript(input), options, (line) => deps.stderr.write(`${line}\n`));
       }
       if (sp) await deleteServicePrincipal(graph, sp.id);
       await deleteApplication(graph, app.id);
@@ -181,7 +190,9 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       const result = {
         appId: app.appId,
         changes,
-        exchange: exchange ? { status: exchange.status, scriptPath: exchange.scriptPath } : { status: 'skipped', scriptPath: null },
+        exchange: exchange
+          ? { status: exchange.status, scriptPath: exchange.scriptPath, ...(exchange.result ? { changes: exchange.result.changes } : {}) }
+          : { status: 'skipped', scriptPath: null },
       };
       deps.stdout.write(
         args.json ? `${JSON.stringify(result, null, 2)}\n` : `${changes.map((c) => `  ${c.action} ${c.step}: ${c.summary}`).join('\n')}\n`,

@@ -6,7 +6,16 @@ import { readTenant } from '../graph/organization.ts';
 import { readServicePrincipalByAppId } from '../graph/service-principals.ts';
 import { MODELS } from '../core/models.ts';
 import { getProfile } from '../profiles/get-profile.ts';
-import { applyExchange, buildExchangeInput, modelNeedsExchange, renderScriptFor } from '../provision/exchange.ts';
+import {
+  applyExchange,
+  applyExchangeApi,
+  buildExchangeInput,
+  type ExchangeOutcome,
+  modelNeedsExchange,
+  renderScriptFor,
+} from '../provision/exchange.ts';
+import { formatExchangeCalls } from './shared/exchange-calls.ts';
+import { resolveExchangeEndpoint, withExchangeApi } from './shared/exchange-api.ts';
 import type { Desired } from '../provision/types.ts';
 import {
   findSelectedApplication,
@@ -37,6 +46,7 @@ interface ExchangeScriptArgs extends TenantArgs, AppSelectorArgs, ExchangeConnec
   scriptOut?: string;
   removal?: boolean;
   run?: boolean;
+  exchange?: string;
 }
 
 /**
@@ -55,7 +65,12 @@ export function exchangeScriptCommand(deps: Deps, state: CommandState): CommandM
         .option('send-as', { type: 'string', array: true, describe: 'Mailboxes the app may send as (repeatable)' })
         .option('script-out', { type: 'string', describe: 'Where to write it (default ./<app>.exchange.ps1)' })
         .option('removal', { type: 'boolean', default: false, describe: 'Write the removal script instead' })
-        .option('run', { type: 'boolean', default: false, describe: 'Also run it with pwsh' }) as never,
+        .option('run', { type: 'boolean', default: false, describe: 'Also run it with pwsh (same as --exchange run)' })
+        .option('exchange', {
+          type: 'string',
+          choices: ['script', 'run', 'api'],
+          describe: 'Write the script, run it, or call the admin API instead (api, experimental)',
+        }) as never,
     handler: async (args) => {
       state.json = Boolean(args.json);
       const connection = resolveConnection(args, deps);
@@ -63,8 +78,10 @@ export function exchangeScriptCommand(deps: Deps, state: CommandState): CommandM
       const mailboxes = validateMailboxes(args.mailbox);
       const sendAs = validateMailboxes(args.sendAs, '--send-as');
       const profileArg = args.profile !== undefined ? getProfile(args.profile) : undefined;
-      await checkExchangeCommand(args, { mode: args.run ? 'run' : 'script', cwd: deps.cwd, env: deps.env });
-      const { graph, token } = await openGraphSession(connection, args, deps);
+      const mode = (args.exchange ?? (args.run ? 'run' : 'script')) as 'script' | 'run' | 'api';
+      await checkExchangeCommand(args, { mode, cwd: deps.cwd, env: deps.env });
+      const exchangeEndpoint = resolveExchangeEndpoint(args.exchangeEndpoint, connection, deps.env);
+      const { graph, token, credential } = await openGraphSession(connection, args, deps);
       const [organization, app] = await Promise.all([
         readTenant(graph, token, { domains: needsDomains(args) }),
         findSelectedApplication(graph, selector, 'exchange'),
@@ -74,8 +91,8 @@ export function exchangeScriptCommand(deps: Deps, state: CommandState): CommandM
       const grants = exchangeGrantsFor(app.tags, { mailboxes, sendAs }, args.removal ? 'removal' : 'apply');
       const profile = profileArg ?? getProfile(profileOf(app) ?? `generic-${model}`);
       const name = app.uniqueName ?? app.appId;
-      const options = buildExchangeOptions(args, {
-        mode: args.run ? 'run' : 'script',
+      const built = buildExchangeOptions(args, {
+        mode,
         scriptPath: resolve(deps.cwd, args.scriptOut ?? `${name}${args.removal ? '.exchange-removal' : '.exchange'}.ps1`),
         connection,
         env: deps.env,
@@ -84,6 +101,7 @@ export function exchangeScriptCommand(deps: Deps, state: CommandState): CommandM
         organization,
         interactive: Boolean(deps.stdin.isTTY),
       });
+      const options = withExchangeApi(built, { credential, connection, endpoint: exchangeEndpoint, verbose: Boolean(args.verbose), deps });
       if (!modelNeedsExchange(model)) {
         deps.stdout.write(
           args.json
@@ -98,6 +116,16 @@ export function exchangeScriptCommand(deps: Deps, state: CommandState): CommandM
       > as Desired;
       if (args.removal && !args.json) deps.stderr.write(`${describeRemovalScope(grants)}\n`);
       const ids = { appId: app.appId, servicePrincipalId: sp.id, tenantId: organization.id };
+      if (mode === 'api') {
+        const outcome = await applyExchangeApi(buildExchangeInput(desired, ids, options), options, deps.clock, {
+          removal: Boolean(args.removal),
+          dryRun: Boolean(args.dryRun),
+        });
+        const { result: reported, ...rest } = outcome;
+        const result = { model, appId: app.appId, servicePrincipalId: sp.id, exchange: { ...rest, ...(reported ?? {}) } };
+        deps.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : formatApiOutcome(app.appId, model, outcome));
+        return;
+      }
       const script = args.removal
         ? renderExchangeRemovalScript(buildExchangeInput(desired, ids, options))
         : renderScriptFor(desired, ids, options);
@@ -121,4 +149,13 @@ export function exchangeScriptCommand(deps: Deps, state: CommandState): CommandM
       );
     },
   };
+}
+
+/** The text report of `--exchange api`: each object and what was (or, with --dry-run, would be) done. */
+function formatApiOutcome(appId: string, model: string, outcome: ExchangeOutcome): string {
+  const lines = [`Exchange Online for app ${appId} (${model}) through the admin API (experimental): ${outcome.status}`];
+  for (const change of outcome.result?.changes ?? []) lines.push(`  ${change.action.padEnd(6)} ${change.object}`);
+  if (outcome.calls) lines.push(...formatExchangeCalls(outcome.calls));
+  for (const warning of outcome.result?.warnings ?? []) lines.push(`warning: ${warning}`);
+  return `${lines.join('\n')}\n`;
 }

@@ -92,6 +92,7 @@ export function sandboxSettingsJson(s: SandboxSettings, envFile: string, showSec
     authorityHost: s.authorityHost,
     graphEndpoint: s.graphEndpoint,
     smtpHost: s.smtpHost,
+    exchangeEndpoint: s.exchangeEndpoint,
     caFile: s.caFile,
     pwsh: s.pwshPath,
     dir: s.dir,
@@ -113,6 +114,7 @@ export function adminEnvironment(s: SandboxSettings): Record<string, string> {
     AZURE_AUTHORITY_HOST: s.authorityHost,
     ENTRA_MAIL_GRAPH_ENDPOINT: s.graphEndpoint,
     ENTRA_MAIL_SMTP_HOST: s.smtpHost,
+    ENTRA_MAIL_EXCHANGE_ENDPOINT: s.exchangeEndpoint,
     ENTRA_MAIL_PWSH: s.pwshPath,
   };
 }
@@ -134,6 +136,7 @@ export function formatSandboxSettings(s: SandboxSettings, envFile: string, showS
     `  authority host  ${s.authorityHost}`,
     `  Graph endpoint  ${s.graphEndpoint}`,
     `  SMTP host       ${s.smtpHost}`,
+    `  Exchange admin  ${s.exchangeEndpoint}`,
     `  CA to trust     ${s.caFile}`,
     `  pwsh stand-in   ${s.pwshPath}`,
     `  admin app       ${s.adminClientId}${showSecret ? ` secret ${s.adminClientSecret.reveal()}` : ''}`,

@@ -3,10 +3,11 @@ import { writeSecretFile } from '../core/write-secret-file.ts';
 import type { ExchangeConnectOptions, ExchangeScriptInput, ExchangeScriptResult } from '../exchange/script.ts';
 import { renderExchangeScript } from '../exchange/script.ts';
 import { runExchangeScript } from '../exchange/runner.ts';
+import type { Clock } from '../core/clock.ts';
 import { MODELS, type ModelName } from '../core/models.ts';
 import type { Change, Desired } from './types.ts';
 
-export const EXCHANGE_MODES = ['script', 'run', 'skip'] as const;
+export const EXCHANGE_MODES = ['script', 'run', 'api', 'skip'] as const;
 export type ExchangeMode = (typeof EXCHANGE_MODES)[number];
 
 export interface ExchangeOptions {
@@ -23,6 +24,17 @@ export interface ExchangeOptions {
   timeoutMs?: number;
   /** stdin is a terminal, so pwsh may use it. */
   interactive?: boolean;
+  /** `--exchange api` (experimental): where and as whom the admin endpoint is called; set after sign-in. */
+  api?: ExchangeApiAccess;
+}
+
+/** What `--exchange api` needs from the command: the endpoint and a token for the Exchange resource. */
+export interface ExchangeApiAccess {
+  endpoint: string;
+  getToken: () => Promise<string>;
+  /** `--verbose`: one line per call (cmdlet, status, request-id). */
+  onRequest?: (line: string) => void;
+  deadlineMs: number;
 }
 
 /** Does the model have anything to do in Exchange (README.md#authorization-models---model)? */
@@ -67,6 +79,13 @@ export function planExchange(desired: Desired, options: ExchangeOptions): Change
         : `model ${desired.model} needs nothing in Exchange`,
     };
   }
+  if (options.mode === 'api') {
+    return {
+      step: 'exchange',
+      action: 'update',
+      summary: 'converge the Exchange Online objects through the admin API (experimental): each is read before it is changed',
+    };
+  }
   // Writing the script is a file here, not a change to the tenant: `--dry-run --detailed-exitcode`
   // exits 0 on a converged app with --exchange script. Running it may change Exchange, which only
   // the script's own checks can tell, so a run counts as a change.
@@ -86,9 +105,11 @@ export function planExchange(desired: Desired, options: ExchangeOptions): Change
 
 export interface ExchangeOutcome {
   mode: ExchangeMode;
-  status: 'generated' | 'applied' | 'skipped' | 'pending';
+  status: 'generated' | 'applied' | 'skipped' | 'pending' | 'planned';
   scriptPath: string | null;
   result?: ExchangeScriptResult;
+  /** `--exchange api --dry-run`: the writes a run would send, in order. */
+  calls?: { cmdlet: string; parameters: Record<string, unknown> }[];
 }
 
 /**
@@ -115,12 +136,44 @@ export async function applyExchange(
   return { mode: options.mode, status: result.status === 'pending' ? 'pending' : 'applied', scriptPath: options.scriptPath, result };
 }
 
+/**
+ * `--exchange api` (experimental): the script's objects through the admin endpoint, one call per
+ * cmdlet; `removal` for deprovision. With `dryRun` the reads run and the writes are only listed.
+ */
+export async function applyExchangeApi(
+  input: ExchangeScriptInput,
+  options: ExchangeOptions,
+  clock: Clock,
+  direction: { removal?: boolean; dryRun?: boolean } = {},
+): Promise<ExchangeOutcome> {
+  const access = options.api;
+  if (!access) throw new Error('--exchange api needs the admin endpoint and token (set after sign-in)');
+  const [{ ExchangeAdminApi }, { applyExchangeViaApi }, { removeExchangeViaApi }] = await Promise.all([
+    import('../exchange/admin-api/client.ts'),
+    import('../exchange/admin-api/apply.ts'),
+    import('../exchange/admin-api/remove.ts'),
+  ]);
+  const deadlineAt = clock.nowMs() + access.deadlineMs;
+  const api = new ExchangeAdminApi({
+    endpoint: access.endpoint,
+    tenantId: input.tenantId,
+    getToken: access.getToken,
+    clock,
+    deadlineAt,
+    dryRun: direction.dryRun === true,
+    ...(access.onRequest ? { onRequest: access.onRequest } : {}),
+  });
+  const result = direction.removal ? await removeExchangeViaApi(input, api) : await applyExchangeViaApi(input, api, clock, deadlineAt);
+  if (direction.dryRun) return { mode: 'api', status: 'planned', scriptPath: null, result, calls: api.plannedWrites };
+  return { mode: 'api', status: result.status === 'pending' ? 'pending' : 'applied', scriptPath: null, result };
+}
+
 export function renderScriptFor(
   desired: Desired,
   ids: { appId: string; servicePrincipalId: string; tenantId: string },
   options: ExchangeOptions,
 ): string | undefined {
-  if (!modelNeedsExchange(desired.model) || options.mode === 'skip') return undefined;
+  if (!modelNeedsExchange(desired.model) || options.mode === 'skip' || options.mode === 'api') return undefined;
   return renderExchangeScript(buildExchangeInput(desired, ids, options));
 }
 

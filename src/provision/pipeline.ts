@@ -9,7 +9,17 @@ import type { Profile } from '../profiles/profile.ts';
 import type { PermissionRequest } from '../core/models.ts';
 import { applyApplication, planApplication, type ApplicationPlan } from './application.ts';
 import { applyConsent, managedResourceIds, planConsent, type ConsentPlan } from './consent.ts';
-import { applyExchange, KNOWN_AFTER_APPLY, planExchange, renderScriptFor, type ExchangeOptions, type ExchangeOutcome } from './exchange.ts';
+import {
+  applyExchange,
+  applyExchangeApi,
+  buildExchangeInput,
+  KNOWN_AFTER_APPLY,
+  modelNeedsExchange,
+  planExchange,
+  renderScriptFor,
+  type ExchangeOptions,
+  type ExchangeOutcome,
+} from './exchange.ts';
 import type { Journal } from '../credentials/journal.ts';
 import { provisionJournal, recordFileDelivered, recordFilePending, retireAfterProvision } from './provision-journal.ts';
 import { observe } from './observe.ts';
@@ -258,15 +268,26 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
       },
     },
     {
-      title: 'Exchange Online',
-      skip: () => skipApply() || request.exchange.mode === 'skip',
+      title: request.exchange.mode === 'api' ? 'Exchange Online (admin API, experimental)' : 'Exchange Online',
+      // --exchange api lists its writes in a dry run: its reads are the plan (like the script's Get- checks).
+      skip: () => (skipApply() && request.exchange.mode !== 'api') || request.exchange.mode === 'skip',
       // pwsh's lines (the device code to enter, above all) show under the task as they come, and stay.
       rendererOptions: { persistentOutput: true, outputBar: Number.POSITIVE_INFINITY },
       task: async (ctx, task) => {
-        const app = currentApp(ctx);
-        const sp = ctx.servicePrincipal as ServicePrincipal;
         const observed = ctx.observed as Observed;
         const options = exchangeOptionsFor(request, observed);
+        if (options.mode === 'api') {
+          if (!modelNeedsExchange(desired.model)) return;
+          const ids = {
+            appId: ctx.application?.appId ?? observed.application?.appId ?? KNOWN_AFTER_APPLY.appId,
+            servicePrincipalId: ctx.servicePrincipal?.id ?? observed.servicePrincipal?.id ?? KNOWN_AFTER_APPLY.servicePrincipalId,
+            tenantId: observed.organization.id,
+          };
+          ctx.exchange = await applyExchangeApi(buildExchangeInput(desired, ids, options), options, deps.clock, { dryRun: request.dryRun });
+          return;
+        }
+        const app = currentApp(ctx);
+        const sp = ctx.servicePrincipal as ServicePrincipal;
         ctx.script = renderScriptFor(desired, { appId: app.appId, servicePrincipalId: sp.id, tenantId: observed.organization.id }, options);
         ctx.exchange = await applyExchange(ctx.script, options, (line) => {
           task.output = line;

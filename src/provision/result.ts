@@ -20,6 +20,8 @@ export interface ProvisionResult {
     scriptPath: string | null;
     changes?: { object: string; action: string }[];
     warnings?: string[];
+    /** `--exchange api --dry-run`: the cmdlets a run would call, in order. */
+    calls?: { cmdlet: string; parameters: Record<string, unknown> }[];
   };
   changes: Change[];
   config: Record<string, string>;
@@ -82,8 +84,11 @@ export function buildProvisionResult(request: ProvisionRequest, ctx: ProvisionCo
     exchange: {
       mode: request.exchange.mode,
       status: ctx.exchange?.status ?? (request.exchange.mode === 'skip' ? 'skipped' : request.dryRun ? 'planned' : 'skipped'),
-      scriptPath: ctx.exchange?.scriptPath ?? (request.exchange.mode === 'skip' ? null : request.exchange.scriptPath),
+      scriptPath:
+        ctx.exchange?.scriptPath ??
+        (request.exchange.mode === 'skip' || request.exchange.mode === 'api' ? null : request.exchange.scriptPath),
       ...(ctx.exchange?.result ? { changes: ctx.exchange.result.changes, warnings: ctx.exchange.result.warnings } : {}),
+      ...(ctx.exchange?.calls ? { calls: ctx.exchange.calls } : {}),
     },
     changes: plan?.changes ?? [],
     config: ctx.delivered?.fields ?? {},

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { blankApplication } from './graph/application-model.ts';
-import { DIRECTORY_ROLES, GRAPH_APP_ID } from '../core/well-known.ts';
+import { DIRECTORY_ROLES, EXCHANGE_APP_ID, GRAPH_APP_ID } from '../core/well-known.ts';
 import { Secret } from '../core/secret.ts';
 import type { TenantState } from './state.ts';
 import { sandboxAdminUser } from './token/device-code.ts';
@@ -55,6 +55,7 @@ export function ensureAdminApp(state: TenantState, roles: string[], now: Date): 
     state.servicePrincipals.push(sp);
   }
   syncGraphRoles(state, sp.id, sp.displayName, roles, created);
+  ensureExchangeAdministration(state, sp.id, sp.displayName, created);
   ensureGlobalAdministrator(state);
 
   const secretText = randomBytes(30).toString('base64url');
@@ -97,6 +98,37 @@ function syncGraphRoles(state: TenantState, principalId: string, principalName: 
       resourceDisplayName: graph.displayName,
       createdDateTime: created,
     });
+  }
+}
+
+/**
+ * App-only Exchange administration as Microsoft documents it for the V3 module
+ * (https://learn.microsoft.com/powershell/exchange/app-only-auth-powershell-v2): the
+ * Exchange.ManageAsApp application permission, consented, and the Exchange Administrator role.
+ */
+function ensureExchangeAdministration(state: TenantState, principalId: string, principalName: string, created: string): void {
+  const exchange = state.servicePrincipals.find((s) => s.appId === EXCHANGE_APP_ID);
+  const manageAsApp = exchange?.appRoles.find((r) => r.value === 'Exchange.ManageAsApp');
+  if (exchange && manageAsApp) {
+    const held = state.appRoleAssignments.some(
+      (a) => a.principalId === principalId && a.resourceId === exchange.id && a.appRoleId === manageAsApp.id,
+    );
+    if (!held) {
+      state.appRoleAssignments.push({
+        id: randomBytes(32).toString('base64url'),
+        appRoleId: manageAsApp.id,
+        principalId,
+        principalType: 'ServicePrincipal',
+        principalDisplayName: principalName,
+        resourceId: exchange.id,
+        resourceDisplayName: exchange.displayName,
+        createdDateTime: created,
+      });
+    }
+  }
+  const roleTemplateId = DIRECTORY_ROLES['Exchange Administrator'];
+  if (!state.directoryRoleAssignments.some((r) => r.principalId === principalId && r.roleTemplateId === roleTemplateId)) {
+    state.directoryRoleAssignments.push({ principalId, roleTemplateId });
   }
 }
 

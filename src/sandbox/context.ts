@@ -90,6 +90,8 @@ export interface RequestLogEntry {
   requestId: string;
   /** The app id (appid claim) of the caller, when a bearer token was presented. */
   caller?: string;
+  /** Exchange requests: the cmdlet InvokeCommand ran. */
+  cmdlet?: string;
 }
 
 /**

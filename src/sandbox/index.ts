@@ -177,7 +177,10 @@ async function writeClientFiles(input: {
     snapshot: () => structuredClone(ctx.state),
     mutatingRequests: (since = 0) =>
       ctx.log.filter(
-        (e) => e.at >= since && (e.kind === 'graph' || e.kind === 'exchange') && ['POST', 'PATCH', 'PUT', 'DELETE'].includes(e.method),
+        (e) =>
+          e.at >= since &&
+          ['POST', 'PATCH', 'PUT', 'DELETE'].includes(e.method) &&
+          (e.kind === 'graph' || (e.kind === 'exchange' && !/^(Get|Test)-/i.test(e.cmdlet ?? ''))),
       ),
     close: async () => {
       await Promise.all([https.close(), smtp?.close()]);

@@ -74,6 +74,7 @@ async function handle(
     requestId: req.requestId,
     ...(caller ? { caller } : {}),
     ...(message.socket.remoteAddress ? { remoteAddress: message.socket.remoteAddress } : {}),
+    ...(kind === 'exchange' ? { cmdlet: cmdletOf(req) } : {}),
   });
   if (MUTATING.has(req.method) && kind !== 'token' && kind !== 'unmatched') await ctx.persist();
   if (outcome === 'reset') {
@@ -92,7 +93,8 @@ async function dispatch(
   found: FoundRoute,
 ): Promise<Outcome> {
   const now = () => ctx.clock.now();
-  if ((kind === 'graph' || kind === 'token') && ctx.knobs.latencyMs > 0) await ctx.clock.sleep(ctx.knobs.latencyMs);
+  // Every service call pays the network's latency: Graph, token and the Exchange admin endpoint alike.
+  if ((kind === 'graph' || kind === 'token' || kind === 'exchange') && ctx.knobs.latencyMs > 0) await ctx.clock.sleep(ctx.knobs.latencyMs);
   const fault = takeFault(ctx, { kind, method: req.method, path: req.path });
   if (fault && !fault.commit) return faultOutcome(req, fault, now());
   if (kind === 'graph') {
@@ -204,4 +206,14 @@ function writeResponse(res: ServerResponse, req: SandboxRequest, kind: RouteKind
   if (payload) headers['content-length'] = String(payload.length);
   res.writeHead(response.status, headers);
   res.end(payload);
+}
+
+/** The cmdlet an InvokeCommand request runs (every Exchange call is a POST; the cmdlet tells reads from writes). */
+function cmdletOf(req: SandboxRequest): string {
+  try {
+    const name = (req.json() as { CmdletInput?: { CmdletName?: unknown } })?.CmdletInput?.CmdletName;
+    return typeof name === 'string' ? name : '';
+  } catch {
+    return '';
+  }
 }

@@ -10,6 +10,8 @@ import { buildProvisionResult, type ProvisionResult } from '../../provision/resu
 import { certificateSignIn } from '../../provision/certificate.ts';
 import { resolveConnection } from '../shared/connection.ts';
 import { checkStateDirectory } from '../../credentials/journal.ts';
+import { resolveExchangeEndpoint, withExchangeApi } from '../shared/exchange-api.ts';
+import { formatExchangeCalls } from '../shared/exchange-calls.ts';
 import { openGraphSession } from '../shared/graph-session.ts';
 import { tenantIdOf } from '../../graph/organization.ts';
 import { argsForExistingApp, checkAppArgs } from './existing-app.ts';
@@ -44,11 +46,19 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
       // depend on the app, so its files are checked once it is read, still before any change.
       if (early) await checkProvisionPreconditions(early, deps.env);
       else await checkStateDirectory(deps.env);
-      const { graph, token } = await openGraphSession(connection, args, deps);
+      const exchangeEndpoint = resolveExchangeEndpoint(args.exchangeEndpoint, connection, deps.env);
+      const { graph, token, credential } = await openGraphSession(connection, args, deps);
       const request = early ?? buildProvisionRequest(await argsForExistingApp(graph, args), connection, deps.cwd, deps.env);
       if (!early) await checkProvisionPreconditions(request, deps.env);
       request.exchange.interactive = Boolean(deps.stdin.isTTY);
       request.tenantId = tenantIdOf(token);
+      request.exchange = withExchangeApi(request.exchange, {
+        credential,
+        connection,
+        endpoint: exchangeEndpoint,
+        verbose: state.verbose,
+        deps,
+      });
       // Preflight before any change: a run that cannot finish stops here with exit 4; a
       // dry run shows the gaps as part of the plan instead.
       let preflight: PreflightReport = { identity: 'unknown', checked: false, missing: [] };
@@ -145,6 +155,7 @@ export function formatProvisionSummary(result: ProvisionResult, shown: string | 
   for (const c of result.changes) lines.push(`  ${c.action.padEnd(6)} ${c.step.padEnd(17)} ${c.summary}`);
   if (result.dryRun) {
     if (result.script) lines.push('', 'Exchange Online script that will be written:', '', result.script.trimEnd());
+    if (result.exchange.calls) lines.push('', ...formatExchangeCalls(result.exchange.calls));
     return `${lines.join('\n')}\n`;
   }
   if (result.application)
@@ -156,6 +167,10 @@ export function formatProvisionSummary(result: ProvisionResult, shown: string | 
       `Certificate: keyId ${result.certificate.keyId}, thumbprint ${result.certificate.thumbprint ?? 'unknown'}, expires ${result.certificate.endDateTime.slice(0, 10)}`,
     );
   if (result.exchange.scriptPath) lines.push(`Exchange script: ${result.exchange.scriptPath} (${result.exchange.status})`);
+  else if (result.exchange.mode === 'api' && result.exchange.changes) {
+    lines.push(`Exchange Online (admin API, experimental): ${result.exchange.status}`);
+    for (const c of result.exchange.changes) lines.push(`  ${c.action.padEnd(6)} ${c.object}`);
+  }
   if (shown) lines.push('', 'Config:', '', shown.trimEnd());
   if (result.certificate !== undefined) {
     if (result.certificate?.writtenTo) {

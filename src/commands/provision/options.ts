@@ -92,7 +92,7 @@ export function withProvisionOptions<T>(yargs: Argv<T>): Argv<T & ProvisionArgs>
       type: 'string',
       choices: EXCHANGE_MODES as unknown as string[],
       default: 'script',
-      describe: 'Exchange step: write the script, run it, or skip',
+      describe: 'Exchange step: write the script, run it, call the admin API (api, experimental), or skip',
     })
     .option('script-out', { type: 'string', describe: 'Where to write the Exchange script (default ./<unique-name>.exchange.ps1)' })
     .option('format', { type: 'string', describe: "Output: the profile's own (default) or env, json, yaml …" })
@@ -232,7 +232,7 @@ function extensionFor(format: string): string {
 export async function checkProvisionPreconditions(request: ProvisionRequest, env: NodeJS.ProcessEnv): Promise<void> {
   await checkOutputPath(request.output.outPath, '--out');
   if (request.output.certificateOut !== undefined) await checkOutputPath(request.output.certificateOut, '--certificate-out');
-  if (modelNeedsExchange(request.desired.model) && request.exchange.mode !== 'skip') {
+  if (modelNeedsExchange(request.desired.model) && request.exchange.mode !== 'skip' && request.exchange.mode !== 'api') {
     await checkOutputPath(request.exchange.scriptPath, '--script-out');
     await checkExchangeFiles(request.exchange, env);
   }

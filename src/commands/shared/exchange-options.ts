@@ -18,6 +18,7 @@ export interface ExchangeConnectArgs {
   exchangeAppId?: string;
   exchangeCertificate?: string;
   pwsh?: string;
+  exchangeEndpoint?: string;
   exchangeTimeout?: string;
 }
 
@@ -49,6 +50,11 @@ export function withExchangeConnectOptions<T>(yargs: Argv<T>): Argv<T & Exchange
     .option('exchange-app-id', { type: 'string', describe: 'certificate sign-in: the admin app id' })
     .option('exchange-certificate', { type: 'string', describe: 'certificate sign-in: a .pfx file' })
     .option('pwsh', { type: 'string', describe: 'PowerShell 7 executable [env: ENTRA_MAIL_PWSH]' })
+    .option('exchange-endpoint', {
+      type: 'string',
+      describe: "--exchange api: the admin endpoint's origin (default: the cloud's Exchange host) [env: ENTRA_MAIL_EXCHANGE_ENDPOINT]",
+    })
+
     .option('exchange-timeout', EXCHANGE_TIMEOUT_OPTION) as Argv<T & ExchangeConnectArgs>;
 }
 
@@ -150,7 +156,8 @@ export async function checkExchangeCommand(
     throw new UsageError(`--model: '${args.model}' is not one of ${MODEL_NAMES.join(', ')}.`, { flag: '--model' });
   const connect = parseExchangeConnect(args);
   parseExchangeTimeout(args.exchangeTimeout);
-  if (input.mode === 'skip') return;
+  // `api` writes no script and starts no pwsh.
+  if (input.mode === 'skip' || input.mode === 'api') return;
   const explicit = args.scriptOut !== undefined;
   await checkOutputPath(resolve(input.cwd, args.scriptOut ?? 'app.exchange.ps1'), '--script-out', { directoryOnly: !explicit });
   await checkExchangeFiles({ mode: input.mode, pwshPath: args.pwsh ?? input.env.ENTRA_MAIL_PWSH ?? 'pwsh', connect }, input.env);

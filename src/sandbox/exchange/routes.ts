@@ -61,10 +61,15 @@ async function invokeCommand(ctx: SandboxContext, req: SandboxRequest, tenant: s
     const params = new CmdletParameters(cmdletName, body.CmdletInput?.Parameters, [...cmdlet.parameters, ...COMMON_PARAMETERS]);
     const outcome = cmdlet.run(ctx, params);
     if (outcome.mutated) await ctx.persist();
+    const page = pageOf(req, outcome.value);
     const answer: Record<string, unknown> = {
       '@odata.context': `${ctx.origin}/adminapi/beta/${tenant}/$metadata#Collection(Exchange.GenericHashTable)`,
-      value: outcome.value,
+      value: page.value,
     };
+    // The next page is the same body POSTed to this link (docs/exchange-invoke-command.md).
+    if (page.next !== undefined && !outcome.mutated) {
+      answer['@odata.nextLink'] = `${ctx.origin}/adminapi/beta/${tenant}/InvokeCommand?$skiptoken=${page.next}`;
+    }
     if (outcome.warnings && outcome.warnings.length > 0) answer['@adminapi.warnings'] = outcome.warnings;
     return {
       status: 200,
@@ -105,8 +110,10 @@ async function authorize(ctx: SandboxContext, req: SandboxRequest, tenant: strin
       req.requestId,
     );
   }
-  const isAdmin =
-    (claims.wids ?? []).some((wid) => ADMIN_ROLE_TEMPLATES.includes(wid)) || (claims.roles ?? []).includes('Exchange.ManageAsApp');
+  // Delegated: an Exchange-capable admin role. App-only: Exchange.ManageAsApp AND such a role
+  // (https://learn.microsoft.com/powershell/exchange/app-only-auth-powershell-v2).
+  const holdsRole = (claims.wids ?? []).some((wid) => ADMIN_ROLE_TEMPLATES.includes(wid));
+  const isAdmin = claims.idtyp === 'app' ? holdsRole && (claims.roles ?? []).includes('Exchange.ManageAsApp') : holdsRole;
   if (!isAdmin) {
     return cmdletErrorResponse(
       new ExchangeCmdletError(
@@ -118,4 +125,13 @@ async function authorize(ctx: SandboxContext, req: SandboxRequest, tenant: strin
     );
   }
   return undefined;
+}
+
+/** The page the client asked for: `Prefer: odata.maxpagesize=N` (the module sends 1000), `$skiptoken` from our own next link. */
+function pageOf(req: SandboxRequest, value: unknown[]): { value: unknown[]; next: number | undefined } {
+  const prefer = /odata\.maxpagesize=(\d+)/i.exec(String(req.headers.prefer ?? ''))?.[1];
+  const size = Math.max(1, Math.min(1000, prefer === undefined ? 1000 : Number(prefer)));
+  const skip = Number(req.url.searchParams.get('$skiptoken') ?? '0') || 0;
+  const end = skip + size;
+  return { value: value.slice(skip, end), next: end < value.length ? end : undefined };
 }

@@ -49,6 +49,8 @@ export function rolesFor(ctx: SandboxContext, principalId: string, resourceSp: S
 export async function issueAppToken(ctx: SandboxContext, client: AuthenticatedClient, resource: TokenResource): Promise<TokenGrant> {
   const resourceSp = findResourceServicePrincipal(ctx, resource);
   const roles = rolesFor(ctx, client.servicePrincipal.id, resourceSp);
+  // Directory roles held by the service principal travel as `wids`, as in a user's token.
+  const wids = ctx.state.directoryRoleAssignments.filter((r) => r.principalId === client.servicePrincipal.id).map((r) => r.roleTemplateId);
   const accessToken = await ctx.signToken({
     aud: resource.audience,
     tid: ctx.state.tenant.id,
@@ -59,6 +61,7 @@ export async function issueAppToken(ctx: SandboxContext, client: AuthenticatedCl
     idtyp: 'app',
     appidacr: client.appidacr,
     ...(roles.length > 0 ? { roles } : {}),
+    ...(wids.length > 0 ? { wids } : {}),
     lifetimeSeconds: TOKEN_LIFETIME_SECONDS,
   });
   return {

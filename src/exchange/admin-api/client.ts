@@ -1,0 +1,295 @@
+import type { Clock } from '../../core/clock.ts';
+import { AuthError, ExternalToolError, PermissionError, ServiceError } from '../../core/errors.ts';
+
+/**
+ * Exchange Online's admin endpoint as the ExchangeOnlineManagement V3 module calls it: one
+ * `POST {endpoint}/adminapi/beta/{tenant}/InvokeCommand` per cmdlet (docs/exchange-invoke-command.md).
+ * Microsoft does not support calling it directly, so `--exchange api` is experimental; the
+ * generated PowerShell stays the default.
+ */
+export interface CmdletCall {
+  cmdlet: string;
+  parameters: Record<string, unknown>;
+}
+
+/** One cmdlet's output objects, as the endpoint's `value` array holds them. */
+export type CmdletOutput = Record<string, unknown>[];
+
+/** What a write came to: `unknown` when the answer was lost (5xx, dropped connection): read, then decide. */
+export type WriteOutcome = { kind: 'done'; value: CmdletOutput; warnings: string[] } | { kind: 'unknown'; reason: string };
+
+/** A non-2xx answer: the reason is the text after the last `|` of `error.details[].message`. */
+export class CmdletFailure extends Error {
+  readonly status: number;
+  readonly cmdlet: string;
+  /** e.g. `Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException`. */
+  readonly exceptionType?: string;
+  readonly requestId?: string;
+  readonly retryAfter?: string;
+
+  constructor(init: { status: number; cmdlet: string; message: string; exceptionType?: string; requestId?: string; retryAfter?: string }) {
+    super(init.message);
+    this.name = 'CmdletFailure';
+    this.status = init.status;
+    this.cmdlet = init.cmdlet;
+    this.exceptionType = init.exceptionType;
+    this.requestId = init.requestId;
+    this.retryAfter = init.retryAfter;
+  }
+
+  /** The object does not exist (404, ManagementObjectNotFoundException). */
+  get notFound(): boolean {
+    return this.status === 404 || /ManagementObjectNotFound|ObjectNotFound/i.test(this.exceptionType ?? '');
+  }
+
+  get alreadyExists(): boolean {
+    return /AlreadyExists/i.test(this.exceptionType ?? '') || /already exists/i.test(this.message);
+  }
+}
+
+export interface AdminApiOptions {
+  /** The admin endpoint's origin: the cloud's Exchange host, or the sandbox. */
+  endpoint: string;
+  tenantId: string;
+  /** A bearer token for the Exchange resource (`https://outlook.office365.com/.default`). */
+  getToken: () => Promise<string>;
+  /** `X-AnchorMailbox`; by default taken from the token: `UPN:<admin>` delegated, the system mailbox app-only. */
+  anchorMailbox?: string;
+  clock: Clock;
+  /** Epoch ms by which the Exchange step must be done. */
+  deadlineAt: number;
+  /** `--verbose`: one line per request, never a body or a token. */
+  onRequest?: (line: string) => void;
+  /** `--dry-run`: reads run, writes are only recorded. */
+  dryRun?: boolean;
+}
+
+/**
+ * The routing hint every public client of the endpoint sends (docs/exchange-invoke-command.md):
+ * the signed-in admin (`UPN:`) for a delegated token, Exchange's system mailbox for an app-only one.
+ * Read from the token's payload without verifying it: it only routes, it authorises nothing.
+ */
+export function anchorFromToken(token: string, tenantId: string): string {
+  let claims: { upn?: unknown; preferred_username?: unknown; tid?: unknown } = {};
+  try {
+    claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+  } catch {
+    // not a JWT: fall back to the app-only anchor
+  }
+  const user = typeof claims.upn === 'string' ? claims.upn : typeof claims.preferred_username === 'string' ? claims.preferred_username : '';
+  if (user.includes('@')) return `UPN:${user}`;
+  return `APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${typeof claims.tid === 'string' ? claims.tid : tenantId}`;
+}
+
+const TRANSIENT = new Set([500, 502, 503, 504]);
+const MAX_ATTEMPTS = 6;
+/** What the module asks for (`Prefer: odata.maxpagesize=1000`); the server may send less. */
+const PAGE_SIZE = 1000;
+/** A bound on a runaway next-link chain: 100 pages of 1,000 objects. */
+const MAX_PAGES = 100;
+
+export class ExchangeAdminApi {
+  /** Writes `--dry-run` would have sent, in order. */
+  readonly plannedWrites: CmdletCall[] = [];
+  private readonly options: AdminApiOptions;
+
+  constructor(options: AdminApiOptions) {
+    this.options = options;
+  }
+
+  get dryRun(): boolean {
+    return this.options.dryRun === true;
+  }
+
+  /** A Get- cmdlet: retried on throttling, 5xx and lost connections; a missing object is `[]`. */
+  async read(call: CmdletCall): Promise<CmdletOutput> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.send(call)).value;
+      } catch (error) {
+        if (error instanceof CmdletFailure && error.notFound) return [];
+        await this.waitBeforeRetry(error, attempt, call, true);
+      }
+    }
+  }
+
+  /**
+   * A New-/Add-/Set-/Remove- cmdlet. Throttling means it was not run, so it is sent again; a 5xx
+   * or a lost connection may have run it, so the caller reads before deciding (never a blind retry).
+   */
+  async write(call: CmdletCall): Promise<WriteOutcome> {
+    if (this.options.dryRun) {
+      this.plannedWrites.push(call);
+      return { kind: 'done', value: [], warnings: [] };
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return { kind: 'done', ...(await this.send(call)) };
+      } catch (error) {
+        if (isAmbiguous(error)) return { kind: 'unknown', reason: describe(error) };
+        await this.waitBeforeRetry(error, attempt, call, false);
+      }
+    }
+  }
+
+  /** One cmdlet, every page: the next page is the same body POSTed to `@odata.nextLink`. */
+  private async send(call: CmdletCall): Promise<{ value: CmdletOutput; warnings: string[] }> {
+    const { endpoint, tenantId } = this.options;
+    let url: string | undefined = `${endpoint.replace(/\/+$/, '')}/adminapi/beta/${encodeURIComponent(tenantId)}/InvokeCommand`;
+    const value: CmdletOutput = [];
+    const warnings: string[] = [];
+    for (let page = 1; url !== undefined && page <= MAX_PAGES; page++) {
+      const answer = await this.sendPage(url, call);
+      value.push(...answer.value);
+      warnings.push(...answer.warnings);
+      url = answer.nextLink === undefined ? undefined : this.checkNextLink(answer.nextLink);
+    }
+    return { value, warnings };
+  }
+
+  /** A next link leads to the same endpoint, never elsewhere: the token goes nowhere else. */
+  private checkNextLink(link: string): string {
+    const next = new URL(link, this.options.endpoint);
+    if (next.origin !== new URL(this.options.endpoint).origin) {
+      throw new ExternalToolError(`Exchange Online answered with a next page on another host (${next.origin}); not followed.`, {
+        step: 'exchange',
+      });
+    }
+    return next.href;
+  }
+
+  private async sendPage(
+    url: string,
+    call: CmdletCall,
+  ): Promise<{ value: CmdletOutput; warnings: string[]; nextLink: string | undefined }> {
+    const { tenantId } = this.options;
+    const token = await this.options.getToken();
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'x-anchormailbox': this.options.anchorMailbox ?? anchorFromToken(token, tenantId),
+          'x-cmdletname': call.cmdlet,
+          'x-clientapplication': 'entra-mail',
+          'x-responseformat': 'json',
+          prefer: `odata.maxpagesize=${PAGE_SIZE}`,
+        },
+        body: JSON.stringify({ CmdletInput: { CmdletName: call.cmdlet, Parameters: call.parameters } }),
+        signal: AbortSignal.timeout(Math.max(1000, Math.min(120_000, this.options.deadlineAt - this.options.clock.nowMs()))),
+      });
+    } catch (error) {
+      this.options.onRequest?.(`POST InvokeCommand ${call.cmdlet} → no answer (${(error as Error).name})`);
+      throw new NetworkFailure(call.cmdlet, error);
+    }
+    const requestId = response.headers.get('request-id') ?? undefined;
+    this.options.onRequest?.(`POST InvokeCommand ${call.cmdlet} → ${response.status}${requestId ? ` request-id ${requestId}` : ''}`);
+    const body = await readJson(response);
+    if (!response.ok) throw toFailure(call.cmdlet, response, body, requestId);
+    const value = Array.isArray(body?.value) ? (body.value as CmdletOutput) : [];
+    const warnings = Array.isArray(body?.['@adminapi.warnings']) ? (body['@adminapi.warnings'] as unknown[]).map(String) : [];
+    const nextLink = typeof body?.['@odata.nextLink'] === 'string' ? body['@odata.nextLink'] : undefined;
+    return { value, warnings, nextLink };
+  }
+
+  private async waitBeforeRetry(error: unknown, attempt: number, call: CmdletCall, idempotent: boolean): Promise<void> {
+    const retryable =
+      error instanceof NetworkFailure
+        ? idempotent
+        : error instanceof CmdletFailure && (error.status === 429 || TRANSIENT.has(error.status));
+    if (!retryable || (error instanceof CmdletFailure && !idempotent && error.status !== 429)) throw mapFailure(error, call);
+    const now = this.options.clock.nowMs();
+    const retryAfter = error instanceof CmdletFailure ? parseSeconds(error.retryAfter) : undefined;
+    const delay = retryAfter ?? Math.min(16_000, 500 * 2 ** (attempt - 1));
+    if (attempt >= MAX_ATTEMPTS || now + delay > this.options.deadlineAt) {
+      throw new ServiceError(`Exchange Online kept refusing ${call.cmdlet} (${describe(error)}) after ${attempt} attempts.`, {
+        step: 'exchange',
+        object: call.cmdlet,
+        requestId: error instanceof CmdletFailure ? error.requestId : undefined,
+        cause: error,
+        suggestion: 'Run the same command again later; every Exchange object is read before it is changed.',
+      });
+    }
+    await this.options.clock.sleep(delay);
+  }
+}
+
+/** A request that got no HTTP answer at all. */
+class NetworkFailure extends Error {
+  readonly cmdlet: string;
+  constructor(cmdlet: string, cause: unknown) {
+    super(`no answer from Exchange Online (${(cause as Error)?.message ?? String(cause)})`, { cause });
+    this.name = 'NetworkFailure';
+    this.cmdlet = cmdlet;
+  }
+}
+
+function isAmbiguous(error: unknown): boolean {
+  return error instanceof NetworkFailure || (error instanceof CmdletFailure && TRANSIENT.has(error.status));
+}
+
+function describe(error: unknown): string {
+  if (error instanceof CmdletFailure) return `${error.status} ${error.message}`;
+  return (error as Error)?.message ?? String(error);
+}
+
+/** Refusals that say what is wrong: the caller's role (4), its token (3), anything else as the script's failure (6). */
+export function mapFailure(error: unknown, call: CmdletCall): Error {
+  if (!(error instanceof CmdletFailure)) return error as Error;
+  const context = { step: 'exchange', object: call.cmdlet, requestId: error.requestId, code: error.exceptionType, cause: error };
+  if (error.status === 401) {
+    return new AuthError(`Exchange Online refused the admin token for ${call.cmdlet}: ${error.message}`, {
+      ...context,
+      suggestion: 'Sign in again; a role granted minutes ago can take up to an hour to reach Exchange Online.',
+    });
+  }
+  if (error.status === 403) {
+    return new PermissionError(`Exchange Online denied ${call.cmdlet}: ${error.message}`, {
+      ...context,
+      suggestion:
+        'Sign in as an Exchange Administrator (or Global Administrator); an app-only admin needs Exchange.ManageAsApp and the Exchange Administrator role.',
+    });
+  }
+  return new ExternalToolError(`Exchange Online refused ${call.cmdlet}: ${error.message}`, {
+    ...context,
+    suggestion: 'Fix the cause above and run again; every Exchange object is read before it is changed.',
+  });
+}
+
+function toFailure(cmdlet: string, response: Response, body: ErrorBody | undefined, requestId: string | undefined): CmdletFailure {
+  const detail = body?.error?.details?.find((d) => typeof d?.message === 'string')?.message;
+  const parts = typeof detail === 'string' ? detail.split('|') : [];
+  const message = parts.at(-1) ?? (typeof body?.error?.message === 'string' ? body.error.message : `HTTP ${response.status}`);
+  return new CmdletFailure({
+    status: response.status,
+    cmdlet,
+    message: message.slice(0, 500),
+    exceptionType: parts.length >= 3 ? parts.at(-2) : undefined,
+    requestId,
+    retryAfter: response.headers.get('retry-after') ?? undefined,
+  });
+}
+
+interface ErrorBody {
+  value?: unknown;
+  '@adminapi.warnings'?: unknown;
+  '@odata.nextLink'?: unknown;
+  error?: { message?: unknown; details?: { message?: unknown }[] };
+}
+
+/** The body as JSON, or undefined (an empty or non-JSON answer, e.g. the bare 403 for an unknown cmdlet). */
+async function readJson(response: Response): Promise<ErrorBody | undefined> {
+  const text = await response.text().catch(() => '');
+  try {
+    return text === '' ? undefined : (JSON.parse(text) as ErrorBody);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseSeconds(value: string | undefined): number | undefined {
+  return value !== undefined && /^\d+$/.test(value.trim()) ? Number(value.trim()) * 1000 : undefined;
+}
