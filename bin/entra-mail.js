@@ -1,13 +1,20 @@
 #!/usr/bin/env node
-// Entry point. A checkout (src/ beside bin/) runs the TypeScript sources directly, so what runs is
-// always what is on disk; the installed package has no src/ and runs the bundle `npm pack` built
-// (dist/, see scripts/build.ts), with V8's compiled code cached between runs (Node's module compile
-// cache). `--version` answers from package.json without loading either.
+// Entry point. The Node.js floor is checked first (bin/check-node.js): an older Node.js gets one
+// line saying what it found, what is needed and where to get it, and exit 2. A checkout (src/
+// beside bin/) runs the TypeScript sources directly, so what runs is always what is on disk; the
+// installed package has no src/ and runs the bundle `npm pack` built (dist/, see scripts/build.ts),
+// with V8's compiled code cached between runs (Node's module compile cache). `--version` answers
+// from package.json without loading either.
 import { existsSync, readFileSync } from 'node:fs';
 import module from 'node:module';
+import { checkNode, NODE_TOO_OLD_EXIT_CODE } from './check-node.js';
 
 const args = process.argv.slice(2);
-if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+const tooOld = checkNode(process.version, process.execPath);
+if (tooOld) {
+  process.stderr.write(`${tooOld}\n`);
+  process.exitCode = NODE_TOO_OLD_EXIT_CODE;
+} else if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.version}\n`);
 } else {

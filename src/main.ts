@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { run } from './commands/index.ts';
+import { createActivity, SIGNAL_EXIT_CODES } from './core/activity.ts';
 import { systemClock } from './core/clock.ts';
 import type { Deps } from './core/deps.ts';
 import { configureProxy, PROXY_UNSUPPORTED_NOTE } from './core/proxy.ts';
@@ -17,7 +18,24 @@ async function createProcessDeps(): Promise<Deps> {
     newId: () => randomUUID().slice(0, 8),
     random: Math.random,
     createAdminCredential,
+    activity,
   };
+}
+
+const activity = createActivity();
+
+/**
+ * Ctrl-C and SIGTERM: say what state the tenant is in (src/core/activity.ts), give back the cursor
+ * a live task list hid, and exit 130 / 143 (README "Exit codes").
+ */
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    // A command that stops on a signal by itself (the sandbox shuts down its servers) is left to do so.
+    if (activity.signalsClaimed) return;
+    if (process.stderr.isTTY) process.stderr.write('\x1b[?25h\n');
+    process.stderr.write(`${activity.describeInterruption(signal)}\n`);
+    process.exit(SIGNAL_EXIT_CODES[signal]);
+  });
 }
 
 /**

@@ -103,6 +103,17 @@ function tenantRows(command: string): BadInputRow[] {
     row(command, '--dry-run', '--dry-run with a value', () => ['--dry-run=maybe']),
     row(command, '--yes', '--yes with a value', () => ['--yes=maybe']),
     row(command, '--verbose', '--verbose with a value', () => ['--verbose=loud']),
+    row(command, '--token-cache', '--token-cache with a value', () => ['--token-cache=maybe']),
+    row(command, '--no-token-cache', '--no-token-cache with a value', () => ['--no-token-cache=maybe'], { names: 'token-cache' }),
+    ...globalRows(command),
+  ];
+}
+
+/** The options every command takes. */
+function globalRows(command: string): BadInputRow[] {
+  return [
+    row(command, '--output', '--output unknown', () => ['--output', 'xml']),
+    row(command, '--quiet', '--quiet with a value', () => ['--quiet=maybe']),
   ];
 }
 
@@ -320,6 +331,7 @@ const ROWS: BadInputRow[] = [
   row('demo', '--json', '--json with a value', () => ['--json=maybe']),
   row('demo', '--verbose', '--verbose with a value', () => ['--verbose=loud']),
   row('profiles', '--json', '--json with a value', () => ['--json=maybe']),
+  ...['sandbox', 'demo', 'profiles'].flatMap(globalRows),
 ];
 
 export function badInputRows(): BadInputRow[] {

@@ -14,6 +14,7 @@ export async function createAdminCredential(signIn: AdminSignIn): Promise<TokenC
   const common = {
     authorityHost: signIn.authorityHost,
     disableInstanceDiscovery: !isMicrosoftAuthorityHost(signIn.authorityHost),
+    ...(signIn.trail ? { additionalPolicies: [{ policy: trailPolicy(signIn.trail), position: 'perRetry' as const }] } : {}),
   };
   switch (signIn.mode) {
     case 'env': {
@@ -36,10 +37,16 @@ export async function createAdminCredential(signIn: AdminSignIn): Promise<TokenC
       return new identity.ClientCertificateCredential(signIn.tenant, clientId, { certificate: pem }, common);
     }
     case 'browser':
-      return new identity.InteractiveBrowserCredential({ ...common, tenantId: signIn.tenant, clientId: signIn.clientId });
+      return new identity.InteractiveBrowserCredential({
+        ...common,
+        ...(await remembered(signIn)),
+        tenantId: signIn.tenant,
+        clientId: signIn.clientId,
+      });
     case 'device-code':
       return new identity.DeviceCodeCredential({
         ...common,
+        ...(await remembered(signIn)),
         tenantId: signIn.tenant,
         clientId: signIn.clientId,
         userPromptCallback: (info) => signIn.prompt(info.message),
@@ -51,4 +58,47 @@ export async function createAdminCredential(signIn: AdminSignIn): Promise<TokenC
         ? new identity.ManagedIdentityCredential({ clientId: signIn.env.AZURE_CLIENT_ID })
         : new identity.ManagedIdentityCredential();
   }
+}
+
+/**
+ * --verbose: each HTTP exchange of the sign-in, as method, URL, status and Entra's request id.
+ * A pipeline policy sees the request before the body is sent and the response after; it never
+ * reads either body (they carry secrets and tokens).
+ */
+function trailPolicy(trail: (line: string) => void) {
+  return {
+    name: 'entra-mail-trail',
+    async sendRequest<
+      Req extends { method: string; url: string },
+      Res extends { status: number; headers: { get(name: string): string | undefined } },
+    >(request: Req, next: (request: Req) => Promise<Res>): Promise<Res> {
+      const url = request.url.split('?')[0];
+      try {
+        const response = await next(request);
+        const id = response.headers.get('x-ms-request-id') ?? response.headers.get('request-id');
+        trail(`${request.method} ${url} → ${response.status}${id ? ` (request-id ${id})` : ''}`);
+        return response;
+      } catch (error) {
+        trail(`${request.method} ${url} → ${(error as { code?: string }).code ?? 'failed'}`);
+        throw error;
+      }
+    },
+  };
+}
+
+/** The persistent token cache and the remembered account, for the interactive credentials. */
+async function remembered(signIn: AdminSignIn): Promise<Record<string, unknown>> {
+  if (!signIn.tokenCache) return {};
+  const { registerFileTokenCache } = await import('./token-cache.ts');
+  await registerFileTokenCache();
+  const identity = await import('@azure/identity');
+  return {
+    // No `name`: @azure/identity then names the two caches msal.cache.nocae and msal.cache.cae (in our own directory).
+    tokenCachePersistenceOptions: {
+      enabled: true,
+      unsafeAllowUnencryptedStorage: true,
+      directory: signIn.tokenCache.directory,
+    },
+    ...(signIn.tokenCache.record ? { authenticationRecord: identity.deserializeAuthenticationRecord(signIn.tokenCache.record) } : {}),
+  };
 }

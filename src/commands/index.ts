@@ -1,4 +1,4 @@
-import yargs, { type Argv } from 'yargs';
+import yargs, { type Argv, type CommandModule } from 'yargs';
 import type { Deps } from '../core/deps.ts';
 import { UsageError } from '../core/errors.ts';
 import { terminalSafe } from '../core/terminal-text.ts';
@@ -6,6 +6,8 @@ import { VERSION } from '../core/version.ts';
 import { provisionCommand } from './provision/handler.ts';
 import type { CommandState } from './shared/command-state.ts';
 import { reportError } from './shared/report.ts';
+import { asksForJson, groupHelp, withGlobalOptions } from './shared/cli-conventions.ts';
+import { EXAMPLES } from './shared/examples.ts';
 import { sandboxCommand } from './sandbox.ts';
 import { demoCommand } from './demo.ts';
 import { profilesCommand } from './profiles.ts';
@@ -14,52 +16,67 @@ import { rotateCommand } from './rotate/handler.ts';
 import { statusCommand } from './status.ts';
 import { exchangeScriptCommand } from './exchange-script.ts';
 import { deprovisionCommand } from './deprovision.ts';
+import { doctorCommand } from './doctor.ts';
+import { loginCommand, logoutCommand } from './login.ts';
+import { whoamiCommand } from './whoami.ts';
 
 /**
  * Parse argv with the real yargs parser and run one command; returns the exit code. Tests call
  * this in-process with their own Deps.
  */
-export async function run(argv: string[], given: Deps): Promise<number> {
-  const state: CommandState = { exitCode: 0, json: argv.includes('--json'), verbose: argv.includes('--verbose') };
+export async function run(given: string[], unsafe: Deps): Promise<number> {
+  // No arguments: the help, as git, gh and az do, rather than an error.
+  const argv = given.length === 0 ? ['--help'] : given;
+  const state: CommandState = { exitCode: 0, json: asksForJson(argv), verbose: argv.includes('--verbose') };
   const deps: Deps = {
-    ...given,
+    ...unsafe,
     // Everything the commands print passes through one escape (src/core/terminal-text.ts).
-    stdout: terminalSafe(given.stdout),
-    stderr: terminalSafe(given.stderr),
+    stdout: terminalSafe(unsafe.stdout),
+    stderr: terminalSafe(unsafe.stderr),
     createAdminCredential: async (signIn) => {
-      const credential = await given.createAdminCredential(signIn);
+      const credential = await unsafe.createAdminCredential(signIn);
       state.contacted = true;
       return credential;
     },
   };
-  const parser: Argv = yargs(argv)
+  const commands = [
+    provisionCommand(deps, state),
+    sandboxCommand(deps, state),
+    demoCommand(deps, state, run),
+    profilesCommand(deps, state),
+    verifyCommand(deps, state),
+    rotateCommand(deps, state),
+    statusCommand(deps, state),
+    exchangeScriptCommand(deps, state),
+    deprovisionCommand(deps, state),
+    loginCommand(deps, state),
+    logoutCommand(deps, state),
+    whoamiCommand(deps, state),
+    doctorCommand(deps, state),
+  ].map((command) => withHelpConventions(command as CommandModule));
+  const parser: Argv = withGlobalOptions(yargs(argv))
     .scriptName('entra-mail')
     .usage(
       '$0 <command> [options]\n\nRegister and maintain the Entra app a business application needs to send mail through Exchange Online with OAuth2.',
     )
-    .command([
-      provisionCommand(deps, state),
-      sandboxCommand(deps, state),
-      demoCommand(deps, state, run),
-      profilesCommand(deps, state),
-      verifyCommand(deps, state),
-      rotateCommand(deps, state),
-      statusCommand(deps, state),
-      exchangeScriptCommand(deps, state),
-      deprovisionCommand(deps, state),
-    ] as never)
+    .command(commands as never)
+    .completion('completion', 'Print a shell completion script: entra-mail completion >> ~/.bashrc (or ~/.zshrc)')
     .middleware(
       (parsed) => refuseMalformedSwitches(argv, parsed, (parser as unknown as { getOptions(): ParserOptions }).getOptions()),
       true,
     )
     .demandCommand(1, 'Name a command (entra-mail --help lists them).')
+    .recommendCommands()
     .strict()
     .exitProcess(false)
     .version(VERSION)
     .help()
+    .alias('h', 'help')
     .wrap(Math.min(110, (deps.stdout as { columns?: number }).columns ?? 100))
     .fail((message, error) => {
       if (error) throw error;
+      // recommendCommands: "Did you mean provision?" — say which word was not understood, too.
+      if (message?.startsWith('Did you mean')) throw new UsageError(`Unknown command '${argv[0]}'. ${message}`);
       throw new UsageError(message ?? 'bad arguments');
     });
   try {
@@ -100,4 +117,19 @@ function refuseMalformedSwitches(argv: string[], parsed: Record<string, unknown>
     if (Array.isArray(parsed[name]) && !lists.has(name))
       throw new UsageError(`--${dashed(name)}: given more than once.`, { flag: `--${dashed(name)}` });
   }
+}
+
+/** Each command's help: its examples (src/commands/shared/examples.ts) and its options in groups. */
+function withHelpConventions(command: CommandModule): CommandModule {
+  const name = String(command.command).split(' ')[0] as string;
+  const builder = command.builder;
+  return {
+    ...command,
+    builder: (y: Argv) => {
+      const built = (typeof builder === 'function' ? builder(y) : builder ? y.options(builder) : y) as Argv;
+      let withExamples = built;
+      for (const [example, description] of EXAMPLES[name] ?? []) withExamples = withExamples.example(example, description);
+      return groupHelp(withExamples);
+    },
+  };
 }

@@ -151,7 +151,7 @@ export function formatSandboxSettings(s: SandboxSettings, envFile: string, showS
 }
 
 function waitForStop(deps: Deps): Promise<void> {
-  void deps;
+  deps.activity?.claimSignals();
   return new Promise((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);

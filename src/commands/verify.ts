@@ -1,3 +1,4 @@
+import { paletteFor } from '../core/style.ts';
 import { readFile } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../core/deps.ts';
@@ -7,6 +8,7 @@ import { Secret } from '../core/secret.ts';
 import { resolveConnection, trustCaFile, withTenantOptions, type TenantArgs } from './shared/connection.ts';
 import type { CommandState } from './shared/command-state.ts';
 import { formatVerifyReport } from './shared/verify-report.ts';
+import { readConfigDefaults } from './shared/secret-file.ts';
 import { readSecretInput, type SecretInputArgs } from './shared/secret-input.ts';
 import { validateGuid, validateMailbox } from '../core/validate.ts';
 
@@ -42,13 +44,25 @@ export function verifyCommand(deps: Deps, state: CommandState): CommandModule<ob
           type: 'string',
           describe: 'Environment variable holding the app secret (default ENTRA_MAIL_CLIENT_SECRET)',
         })
-        .option('secret-file', { type: 'string', describe: 'File whose first line is the app secret' })
+        .option('secret-file', {
+          type: 'string',
+          describe:
+            'File with the app secret: the secret alone, or a config file entra-mail wrote (KEY=value; comments skipped), which also gives --client-id, --tenant and --mailbox',
+        })
         .option('secret-stdin', { type: 'boolean', describe: 'Read the app secret from stdin' })
         .option('certificate', { type: 'string', describe: 'Certificate PEM (instead of a secret)' })
         .option('private-key', { type: 'string', describe: 'Private key PEM file for --certificate' })
         .option('send', { type: 'boolean', default: true, describe: 'Send the test message (--no-send checks the token only)' }) as never,
-    handler: async (args) => {
-      state.json = Boolean(args.json);
+    handler: async (given) => {
+      state.json = Boolean(given.json);
+      // A config file entra-mail wrote also names the app, its tenant and its mailbox: flags win.
+      const fromFile = given.secretFile !== undefined ? readConfigDefaults(await readFile(given.secretFile, 'utf8').catch(() => '')) : {};
+      const args = {
+        ...given,
+        tenant: given.tenant ?? fromFile.tenantId,
+        clientId: given.clientId ?? fromFile.clientId,
+        mailbox: given.mailbox ?? fromFile.mailbox,
+      };
       const connection = resolveConnection({ ...args, auth: args.auth ?? 'env' }, deps);
       if (args.model !== undefined && !isModelName(args.model))
         throw new UsageError(`--model: '${args.model}' is not a model.`, { flag: '--model' });
@@ -74,11 +88,13 @@ export function verifyCommand(deps: Deps, state: CommandState): CommandModule<ob
           endpoints: connection.endpoints,
           graphScope: connection.graphScope,
           sendTestMessage: args.send !== false,
-          secretPropagationDeadlineMs: 120_000,
+          // A secret given to verify is usually not minutes old: a wrong one fails at the first
+          // answer instead of being retried for two minutes as a replicating one would be.
+          secretPropagationDeadlineMs: 0,
         },
         { clock: deps.clock, log: args.verbose ? (line) => deps.stderr.write(`  ${line}\n`) : undefined },
       );
-      deps.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(report));
+      deps.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(report, paletteFor(deps.stdout, deps.env)));
       state.exitCode = report.exitCode;
     },
   };

@@ -1,3 +1,4 @@
+import type { Activity } from './activity.ts';
 import type { TokenCredential } from '@azure/identity';
 import type { Clock } from './clock.ts';
 import type { AdminSignIn } from './sign-in.ts';
@@ -12,6 +13,8 @@ export interface OutputStream {
  * real ones; tests build their own with captured streams, a sandbox and a fixed environment.
  */
 export interface Deps {
+  /** What the command is doing now, for the message a signal prints (src/core/activity.ts). */
+  activity?: Activity;
   clock: Clock;
   env: NodeJS.ProcessEnv;
   cwd: string;

@@ -13,6 +13,13 @@ export interface AdminSignIn {
   prompt: (message: string) => void;
   /** Public client id for browser / device-code sign-in (default: @azure/identity's own). */
   clientId?: string;
+  /** --verbose: one line per HTTP exchange with the token endpoint (method, URL, status, request-id). */
+  trail?: (line: string) => void;
+  /**
+   * device-code / browser: remember the sign-in between commands (src/auth/token-cache.ts): the
+   * cache directory and, when one was saved, the serialized AuthenticationRecord of the account.
+   */
+  tokenCache?: { directory: string; record?: string };
 }
 
 /** The resolved connection flags (src/commands/shared/connection.ts builds it; exit 2 before anything is sent). */

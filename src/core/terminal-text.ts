@@ -25,6 +25,18 @@ export function escapeForTerminal(text: string): string {
   return text.replace(UNSAFE, escapeChar);
 }
 
+/** A colour sequence (SGR, `ESC [ … m`): it changes colours only, never the screen, the cursor or the title. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const COLOUR = /(\u001b\[[0-9;]*m)/;
+
+/** For the streams: like escapeForTerminal, but the colours src/core/style.ts adds pass. */
+function escapeKeepingColour(text: string): string {
+  return text
+    .split(COLOUR)
+    .map((part, i) => (i % 2 === 1 ? part : escapeForTerminal(part)))
+    .join('');
+}
+
 /** One value on one line: a line break is escaped too, so it cannot fake a second line of output. */
 export function escapeInline(text: string): string {
   return text.replace(UNSAFE_INLINE, escapeChar);
@@ -46,7 +58,7 @@ export interface SafeOutputStream extends OutputStream {
 export function terminalSafe(stream: OutputStream): SafeOutputStream {
   if ((stream as Partial<SafeOutputStream>).raw) return stream as SafeOutputStream;
   return {
-    write: (chunk: string) => stream.write(escapeForTerminal(String(chunk))),
+    write: (chunk: string) => stream.write(escapeKeepingColour(String(chunk))),
     get isTTY() {
       return stream.isTTY;
     },

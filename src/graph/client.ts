@@ -7,6 +7,7 @@ import {
   TelemetryHandler,
   type AuthenticationProvider,
 } from '@microsoft/microsoft-graph-client';
+import { classifyNetworkFailure } from '../core/network-failure.ts';
 import { GraphNetworkFailure, parseGraphFailure } from './errors.ts';
 
 export interface GraphRequest {
@@ -41,7 +42,13 @@ const REFRESH_CLAIMS = JSON.stringify({ access_token: { nbf: { essential: true }
  * the SDK, but not its RetryHandler, which retries POSTs on 503/504 and can create duplicates
  * (docs/sdk-behaviour.md#microsoftmicrosoft-graph-client-3x). Retries live in src/graph/retry.ts, where idempotence is known.
  */
-export function createGraphTransport(options: { credential: TokenCredential; graphEndpoint: string; scope: string }): GraphTransport {
+export function createGraphTransport(options: {
+  credential: TokenCredential;
+  graphEndpoint: string;
+  scope: string;
+  /** --verbose: one line per request (method, URL, status, request-id); never a body or a token. */
+  trail?: (line: string) => void;
+}): GraphTransport {
   const authProvider: AuthenticationProvider = {
     getAccessToken: async () => {
       const token = await options.credential.getToken(options.scope);
@@ -91,8 +98,13 @@ export function createGraphTransport(options: { credential: TokenCredential; gra
             break;
         }
       } catch (error) {
+        options.trail?.(`${request.method} ${origin.origin}/v1.0${request.path} → ${classifyNetworkFailure(error)?.code ?? 'failed'}`);
         throw new GraphNetworkFailure(request.method, pathOnly, error);
       }
+      const requestId = response.headers.get('request-id');
+      options.trail?.(
+        `${request.method} ${origin.origin}/v1.0${request.path} → ${response.status}${requestId ? ` (request-id ${requestId})` : ''}`,
+      );
       if (!response.ok) throw await parseGraphFailure(response, request.method, pathOnly);
       const text = await response.text();
       return {

@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.ts';
 import { isEntraMailError, ServiceError } from '../core/errors.ts';
+import { classifyNetworkFailure, describeNetworkFailure } from '../core/network-failure.ts';
 import { GraphFailure, GraphNetworkFailure, translateGraphFailure } from './errors.ts';
 import { classifyGraphError, withRetry, type RetryDecision } from './retry.ts';
 import type { GraphRequest, GraphResponse, GraphTransport } from './client.ts';
@@ -20,6 +21,8 @@ export interface GatewayOptions {
   /** Per-step deadline for replication and throttling waits (default 5 min, docs/reliability.md#replication-never-completes). */
   stepDeadlineMs: number;
   random?: () => number;
+  /** The Graph host, for messages that name it (e.g. an untrusted certificate). */
+  host?: string;
   onRetry?: (info: { step: string; object: string; attempt: number; delayMs: number; reason: string }) => void;
   /** Counts every request sent, for --verbose and the benchmark. */
   onRequest?: (request: GraphRequest) => void;
@@ -119,6 +122,17 @@ export class GraphGateway {
   translate(error: unknown, context: CallContext): unknown {
     if (error instanceof GraphFailure) return translateGraphFailure(error, context);
     if (error instanceof GraphNetworkFailure) {
+      const failure = classifyNetworkFailure(error);
+      if (failure) {
+        const { message, suggestion } = describeNetworkFailure(failure, this.#options.host ?? 'Microsoft Graph');
+        return new ServiceError(`${context.step}: ${context.object}: ${message}.`, {
+          step: context.step,
+          object: context.object,
+          cause: error,
+          code: failure.code,
+          suggestion,
+        });
+      }
       return new ServiceError(`${context.step}: ${context.object}: ${error.message}`, {
         step: context.step,
         object: context.object,

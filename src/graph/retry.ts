@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.ts';
 import { ServiceError } from '../core/errors.ts';
+import { classifyNetworkFailure, isPermanentNetworkFailure } from '../core/network-failure.ts';
 import { GraphFailure, GraphNetworkFailure } from './errors.ts';
 
 /**
@@ -35,7 +36,9 @@ const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
 
 /** The default classification: by status and Graph error code, never by message text alone. */
 export function classifyGraphError(error: unknown): RetryDecision {
-  if (error instanceof GraphNetworkFailure) return { kind: 'transient' };
+  // An untrusted or misnamed certificate does not change by asking again: report it at once.
+  if (error instanceof GraphNetworkFailure)
+    return isPermanentNetworkFailure(classifyNetworkFailure(error)) ? { kind: 'fail' } : { kind: 'transient' };
   if (!(error instanceof GraphFailure)) return { kind: 'fail' };
   if (error.status === 429) return { kind: 'throttled', retryAfterMs: undefined };
   if (error.status === 503 && error.retryAfter !== undefined) return { kind: 'throttled', retryAfterMs: undefined };

@@ -30,8 +30,8 @@ function tokenRows(model: ModelName, context: FailureContext): Record<string, Ro
       cause: 'secret-invalid',
       explanation:
         'AADSTS7000215: the client secret is not valid. Usually the secret ID (a GUID) was pasted instead of the secret Value, ' +
-        'or the secret is only minutes old and not replicated yet (the wait for that has already run out).',
-      fix: `Use the secret's Value, not its ID; or mint a new one: ${newSecret}`,
+        'or the secret is only minutes old and not replicated yet.',
+      fix: `Use the secret's Value, not its ID (a secret created in the last minutes may need one more minute: run verify again); or mint a new one: ${newSecret}`,
       exitCode: ExitCode.auth,
     },
     '7000222': {

@@ -29,6 +29,7 @@ import { planSecret, type SecretStepPlan } from './secret.ts';
 import { applyCertificate, planCertificate, type CertificatePlan, type MintedCertificate } from './certificate.ts';
 import { applyServicePrincipal, planServicePrincipal } from './service-principal.ts';
 import { reachCheckpoint, type Checkpoint } from './checkpoint.ts';
+import { paletteFor } from '../core/style.ts';
 import { chooseProgressMode, runTasks } from './task-runner.ts';
 import type { Change, Desired, Observed } from './types.ts';
 
@@ -41,6 +42,8 @@ export interface ProvisionRequest {
   output: OutputOptions;
   dryRun: boolean;
   json: boolean;
+  /** --quiet: no progress on stderr. */
+  quiet?: boolean;
   /** The admin token's `tid` (the tenant's id without reading /organization; docs/permissions.md). */
   tenantId?: string;
   /**
@@ -48,6 +51,11 @@ export interface ProvisionRequest {
    * signed-in identity against what this plan will actually do, and throws to stop the run.
    */
   onPlan?: (plan: ProvisionPlan, observed: Observed) => void;
+  /**
+   * Called after the plan and before the first change when the plan changes the tenant (plan,
+   * then ask: src/commands/shared/confirm.ts). Resolves false to stop with nothing changed.
+   */
+  confirm?: (plan: ProvisionPlan, observed: Observed) => Promise<boolean>;
 }
 
 /** The listr2 context: facts only. */
@@ -64,6 +72,8 @@ export interface ProvisionContext {
   script?: string;
   exchange?: ExchangeOutcome;
   delivered?: DeliveredOutput;
+  /** The admin answered no to the plan: nothing was changed. */
+  declined?: boolean;
 }
 
 export interface ProvisionPlan {
@@ -296,9 +306,21 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
       },
     },
   ];
+  // Read and plan, then (outside any task list, so the question is not drawn over) ask, then apply.
   const ctx: ProvisionContext = { desired };
+  const progress = {
+    mode: chooseProgressMode({ json: request.json, quiet: request.quiet, stderr: deps.stderr }),
+    stderr: deps.stderr,
+    palette: paletteFor(deps.stderr, deps.env),
+    ...(deps.activity ? { activity: deps.activity } : {}),
+  };
   try {
-    return await runTasks(tasks, ctx, { mode: chooseProgressMode({ json: request.json, stderr: deps.stderr }), stderr: deps.stderr });
+    await runTasks(tasks.slice(0, 2), ctx, progress);
+    const plan = ctx.plan as ProvisionPlan;
+    if (!request.dryRun && request.confirm && changesTenant(plan, request.exchange)) {
+      if (!(await request.confirm(plan, ctx.observed as Observed))) return { ...ctx, declined: true };
+    }
+    return await runTasks(tasks.slice(2), ctx, { ...progress, changes: !request.dryRun });
   } catch (error) {
     // A step after minting failed (consent, a lost answer…): the new credential goes to its sink
     // before the command fails, so no valid secret is left that nobody holds.
@@ -329,6 +351,11 @@ function explainUndelivered(error: unknown, ctx: ProvisionContext): unknown {
       suggestion: 'Fix the path (or choose another --out) and run the same command again.',
     },
   );
+}
+
+/** Writing the Exchange script is a local file, not a tenant change; running it is one. */
+export function changesTenant(plan: ProvisionPlan, exchange: ExchangeOptions): boolean {
+  return plan.changes.some((c) => changed(c) && (c.step !== 'exchange' || exchange.mode === 'run'));
 }
 
 /** App-only Exchange sign-in without a given organization needs the tenant's initial domain. */

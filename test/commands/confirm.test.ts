@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
+import { stripVTControlCharacters } from 'node:util';
 import { assertConfirmable, confirmPlan, formatChanges } from '../../src/commands/shared/confirm.ts';
 import { UsageError } from '../../src/core/errors.ts';
 
@@ -10,7 +11,7 @@ function terminal(answer: string | undefined, tty = true) {
   const stdin = Object.assign(new PassThrough(), { isTTY: tty });
   if (answer !== undefined) stdin.end(answer);
   else stdin.end();
-  const stderr = { write: (s: string) => (shown += s), isTTY: tty };
+  const stderr = { write: (s: string) => (shown += stripVTControlCharacters(s)), isTTY: tty };
   return { deps: { stdin, stderr }, shown: () => shown };
 }
 

@@ -1,3 +1,4 @@
+import { paletteFor } from '../../core/style.ts';
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../../core/deps.ts';
 import { ExitCode, UsageError } from '../../core/errors.ts';
@@ -16,6 +17,8 @@ import { openGraphSession } from '../shared/graph-session.ts';
 import { tenantIdOf } from '../../graph/organization.ts';
 import { argsForExistingApp, checkAppArgs } from './existing-app.ts';
 import { buildProvisionRequest, checkProvisionPreconditions, withProvisionOptions, type ProvisionArgs } from './options.ts';
+import { planWarnings } from '../../provision/warnings.ts';
+import { confirmPlan, describeDeclined, formatChanges } from '../shared/confirm.ts';
 import { assertPrivileges, checkPrivileges, describeMissing, type PreflightReport } from '../../preflight/check-privileges.ts';
 
 export function provisionCommand(deps: Deps, state: CommandState): CommandModule<object, ProvisionArgs> {
@@ -62,14 +65,35 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
       // Preflight before any change: a run that cannot finish stops here with exit 4; a
       // dry run shows the gaps as part of the plan instead.
       let preflight: PreflightReport = { identity: 'unknown', checked: false, missing: [] };
+      let warnings: string[] = [];
       request.onPlan = (plan, observed) => {
         const { consents, writesApplication } = privilegesOf(plan, observed);
         preflight = checkPrivileges(token, consents, writesApplication, needsTenantDomains(request.exchange));
+        warnings = planWarnings(plan, observed);
         if (!request.dryRun) assertPrivileges(preflight, { tenant: connection.tenant });
       };
+      // Plan, then ask (in a terminal, unless --yes): nothing changes before the answer is yes.
+      request.confirm = async (plan) => {
+        const count = plan.changes.filter((c) => c.action !== 'none').length;
+        const question = `Apply ${count} ${count === 1 ? 'change' : 'changes'} to tenant ${connection.tenant}?`;
+        const outcome = await confirmPlan(
+          { plan: ['Plan:', ...formatChanges(plan.changes)], warnings, question, yes: Boolean(args.yes) },
+          deps,
+        );
+        return outcome !== 'declined';
+      };
       const ctx = await provision(request, deps, graph);
+      if (ctx.declined) {
+        deps.stderr.write(describeDeclined(connection.tenant));
+        if (args.json)
+          deps.stdout.write(
+            `${JSON.stringify({ declined: true, tenantId: ctx.observed?.organization.id, changes: ctx.plan?.changes ?? [], warnings }, null, 2)}\n`,
+          );
+        return;
+      }
       const result = {
         ...buildProvisionResult(request, ctx),
+        warnings,
         ...(request.dryRun ? { preflight: { identity: preflight.identity, checked: preflight.checked, missing: preflight.missing } } : {}),
       };
       const verification = args.verify && !request.dryRun ? await verifyProvisioned(request, ctx, to, deps) : undefined;
@@ -78,7 +102,8 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
         deps.stdout.write(
           formatProvisionSummary(result, ctx.delivered?.shown, ctx.delivered?.kept ?? false, ctx.delivered?.writtenTo ?? undefined),
         );
-        if (verification) deps.stdout.write(`\nVerify:\n${formatVerifyReport(verification)}`);
+        if (warnings.length > 0) deps.stdout.write(`\n${warnings.map((w) => `Warning: ${w}`).join('\n')}\n`);
+        if (verification) deps.stdout.write(`\nVerify:\n${formatVerifyReport(verification, paletteFor(deps.stdout, deps.env))}`);
         if (request.dryRun) deps.stdout.write(formatPreflight(describeMissing(preflight)));
       }
       if (request.dryRun && preflight.missing.length > 0) {

@@ -187,6 +187,7 @@ export function buildProvisionRequest(args: ProvisionArgs, connection: Connectio
     output: { format, outPath, showSecret: Boolean(args.showSecret), siteUrl, ...(certificateOut !== undefined ? { certificateOut } : {}) },
     dryRun: Boolean(args.dryRun),
     json: Boolean(args.json),
+    quiet: Boolean((args as { quiet?: boolean }).quiet),
   };
 }
 

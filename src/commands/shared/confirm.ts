@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { Deps } from '../../core/deps.ts';
 import { UsageError } from '../../core/errors.ts';
+import { paletteFor, type Palette } from '../../core/style.ts';
 import type { Change } from '../../provision/types.ts';
 
 /**
@@ -48,11 +49,16 @@ export function assertConfirmable(deps: Pick<Deps, 'stdin' | 'stderr'>, options:
 }
 
 /** Shows the plan and asks (see the interface above); never prompts without a terminal. */
-export async function confirmPlan(request: ConfirmRequest, deps: Pick<Deps, 'stdin' | 'stderr'>): Promise<ConfirmOutcome> {
+export async function confirmPlan(
+  request: ConfirmRequest,
+  deps: Pick<Deps, 'stdin' | 'stderr'> & { env?: NodeJS.ProcessEnv },
+): Promise<ConfirmOutcome> {
   if (request.yes) return 'yes-flag';
   if (!canPrompt(deps)) return 'no-terminal';
-  const warnings = (request.warnings ?? []).map((w) => `Warning: ${w}`);
-  deps.stderr.write(`${[...request.plan, ...(warnings.length > 0 ? ['', ...warnings] : [])].join('\n')}\n\n`);
+  const palette = paletteFor(deps.stderr, deps.env ?? {});
+  const plan = request.plan.map((line) => paintPlanLine(line, palette));
+  const warnings = (request.warnings ?? []).map((w) => `${palette.warn('Warning:')} ${w}`);
+  deps.stderr.write(`${[...plan, ...(warnings.length > 0 ? ['', ...warnings] : [])].join('\n')}\n\n`);
   const hint = request.expect !== undefined ? `type '${request.expect}' to confirm` : 'y/N';
   const answer = await ask(deps, `${request.question} [${hint}] `);
   const approved = request.expect !== undefined ? answer === request.expect : /^y(es)?$/i.test(answer);
@@ -71,6 +77,12 @@ export function formatChanges(changes: Change[]): string[] {
   return changes
     .filter((c) => c.action !== 'none')
     .map((c) => `  ${SYMBOL[c.action]} ${c.action.padEnd(6)} ${c.step.padEnd(17)} ${c.summary}`);
+}
+
+/** `+` lines green, `~` yellow, `-` red, as Terraform colours its plan. */
+function paintPlanLine(line: string, palette: Palette): string {
+  const symbol = line.trimStart()[0];
+  return symbol === '+' ? palette.ok(line) : symbol === '~' ? palette.warn(line) : symbol === '-' ? palette.bad(line) : line;
 }
 
 async function ask(deps: Pick<Deps, 'stdin' | 'stderr'>, question: string): Promise<string> {

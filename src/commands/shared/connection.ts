@@ -9,6 +9,7 @@ import { validateHostPort, validateHttpsUrl, validateTenant } from '../../core/v
 
 /** The options every tenant command takes (README.md#signing-in---auth). */
 export interface TenantArgs {
+  tokenCache?: boolean;
   tenant?: string;
   auth?: string;
   cloud?: string;
@@ -38,7 +39,11 @@ export function withTenantOptions<T>(yargs: Argv<T>): Argv<T & TenantArgs> {
     .option('json', { type: 'boolean', default: false, describe: 'One JSON document on stdout; progress off' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'Read everything, change nothing, print the plan' })
     .option('yes', { type: 'boolean', default: false, describe: 'No prompts' })
-    .option('verbose', { type: 'boolean', default: false, describe: 'More detail on stderr (never a secret)' }) as Argv<T & TenantArgs>;
+    .option('verbose', { type: 'boolean', default: false, describe: 'More detail on stderr (never a secret)' })
+    .option('token-cache', {
+      type: 'boolean',
+      describe: 'Remember a device-code/browser sign-in between commands (default on; --no-token-cache, or ENTRA_MAIL_TOKEN_CACHE=off)',
+    }) as Argv<T & TenantArgs>;
 }
 
 /** Pure validation of the connection flags: exit 2 before anything is sent. */
@@ -57,8 +62,28 @@ export function resolveConnection(args: TenantArgs, deps: Pick<Deps, 'env' | 'st
   const authMode = (args.auth ?? (deps.stdin.isTTY ? 'device-code' : 'env')) as AuthMode;
   if (!(AUTH_MODES as readonly string[]).includes(authMode))
     throw new UsageError(`--auth: '${authMode}' is not one of ${AUTH_MODES.join(', ')}.`, { flag: '--auth' });
+  if (authMode === 'browser' && !hasBrowser(deps.env)) {
+    throw new UsageError(
+      '--auth browser needs a desktop browser, and this machine has no display to open one on (no DISPLAY or WAYLAND_DISPLAY).',
+      {
+        flag: '--auth',
+        suggestion: 'Use --auth device-code: it prints a code to enter at https://microsoft.com/devicelogin on any device with a browser.',
+      },
+    );
+  }
   const graphScope = `${resolveEndpoints(cloud).graphEndpoint}/.default`;
   return { tenant, cloud, endpoints, authMode, graphScope };
+}
+
+/**
+ * Can InteractiveBrowserCredential open a browser here? It starts one through the desktop (xdg-open
+ * on Linux), which needs a display; over SSH or in a container there is none, and the credential
+ * would wait on its loopback redirect for ever. macOS and Windows always have one; $BROWSER and WSL
+ * name their own.
+ */
+export function hasBrowser(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): boolean {
+  if (platform !== 'linux' && platform !== 'freebsd' && platform !== 'openbsd') return true;
+  return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY || env.BROWSER || env.WSL_DISTRO_NAME);
 }
 
 function optional<T>(value: string | undefined, validate: (v: string) => T): T | undefined {
@@ -87,37 +112,92 @@ export async function trustCaFile(path: string | undefined): Promise<void> {
 }
 
 /**
- * Sign in before any task list starts (listr2 overwrote prompt output),
- * and get the first Graph token now so a wrong credential fails fast with exit 3.
+ * Sign in before any task list starts (listr2 overwrote prompt output), and get the first Graph
+ * token now so a wrong credential fails fast with exit 3. The authority is probed at the same
+ * time (src/auth/diagnose-sign-in.ts): an untrusted certificate, an endpoint that cannot be
+ * reached or an unknown tenant is reported at once, by name, not after MSAL's retries.
  */
-export async function signIn(connection: Connection, deps: Deps): Promise<{ credential: TokenCredential; token: string }> {
+export async function signIn(
+  connection: Connection,
+  deps: Deps,
+  options: { trail?: (line: string) => void; tokenCache?: boolean } = {},
+): Promise<{ credential: TokenCredential; token: string }> {
+  const cache = await openTokenCache(connection, deps, options.tokenCache);
   const credential = await deps.createAdminCredential({
     mode: connection.authMode,
     tenant: connection.tenant,
     authorityHost: connection.endpoints.authorityHost,
     env: deps.env,
     prompt: (message) => deps.stderr.write(`${message}\n`),
+    ...(options.trail ? { trail: options.trail } : {}),
+    ...(cache ? { tokenCache: { directory: cache.directory, ...(cache.record ? { record: cache.record } : {}) } } : {}),
   });
   const { AuthError } = await import('../../core/errors.ts');
+  const { explainAdminAadsts, probeAuthority, readAadsts } = await import('../../auth/diagnose-sign-in.ts');
+  const abort = new AbortController();
+  // Managed identity and the Azure CLI sign in elsewhere (IMDS, az); the others start at the authority.
+  const probe = ['env', 'device-code', 'browser'].includes(connection.authMode)
+    ? probeAuthority(connection.endpoints.authorityHost, connection.tenant, { trail: options.trail })
+    : Promise.resolve(undefined);
+  const tokenRequest = credential.getToken(connection.graphScope, { abortSignal: abort.signal });
+  tokenRequest.catch(() => undefined);
+  const probeFailure = probe.then((failure) => {
+    if (failure) throw failure;
+    return tokenRequest;
+  });
   try {
-    const token = await credential.getToken(connection.graphScope);
+    const token = await Promise.race([tokenRequest, probeFailure]);
     if (!token) throw new Error('no token');
+    if (cache && !cache.record) await cache.remember(credential, connection.graphScope);
     return { credential, token: token.token };
   } catch (error) {
-    throw new AuthError(`Admin sign-in (${connection.authMode}) to tenant ${connection.tenant} failed: ${describeAuthFailure(error)}`, {
-      step: 'sign-in',
-      object: `tenant ${connection.tenant}`,
-      code: aadstsCode(error),
-      suggestion:
-        connection.authMode === 'env'
-          ? 'Check AZURE_CLIENT_ID / AZURE_CLIENT_SECRET and --tenant.'
-          : 'Sign in again with an administrator account of that tenant.',
-    });
+    // A device-code or browser flow still waiting for the admin must not keep the process alive.
+    abort.abort();
+    if (error instanceof Error && 'exitCode' in error) throw error;
+    const explained = await probe;
+    if (explained) throw explained;
+    const code = readAadsts(error);
+    const known = code !== undefined ? explainAdminAadsts(code, { tenant: connection.tenant, mode: connection.authMode }) : undefined;
+    throw new AuthError(
+      known?.message ?? `Admin sign-in (${connection.authMode}) to tenant ${connection.tenant} failed: ${describeAuthFailure(error)}`,
+      {
+        step: 'sign-in',
+        object: `tenant ${connection.tenant}`,
+        code: code !== undefined ? `AADSTS${code}` : undefined,
+        suggestion:
+          known?.suggestion ??
+          (connection.authMode === 'env'
+            ? 'Check AZURE_CLIENT_ID / AZURE_CLIENT_SECRET and --tenant.'
+            : 'Sign in again with an administrator account of that tenant.'),
+      },
+    );
   }
 }
 
-function aadstsCode(error: unknown): string | undefined {
-  return /AADSTS\d+/.exec(String((error as Error)?.message ?? ''))?.[0];
+/**
+ * device-code and browser sign-ins are remembered between commands (src/auth/token-cache.ts), unless
+ * --no-token-cache or ENTRA_MAIL_TOKEN_CACHE=off. The account to use silently is the one this
+ * authority and tenant last signed in with.
+ */
+async function openTokenCache(connection: Connection, deps: Deps, flag: boolean | undefined) {
+  if (connection.authMode !== 'device-code' && connection.authMode !== 'browser') return undefined;
+  const cacheModule = await import('../../auth/token-cache.ts');
+  if (!cacheModule.tokenCacheEnabled(deps.env, flag)) return undefined;
+  const directory = cacheModule.cacheDirectory(deps.env);
+  const path = cacheModule.recordPath(directory, connection.endpoints.authorityHost, connection.tenant);
+  const record = await cacheModule.readRecordText(path);
+  return {
+    directory,
+    record,
+    /** After the first interactive sign-in: the account's record, so the next command signs in silently. */
+    async remember(credential: TokenCredential, scope: string): Promise<void> {
+      const interactive = credential as TokenCredential & { authenticate?: (scopes: string) => Promise<unknown> };
+      if (!interactive.authenticate) return;
+      const { serializeAuthenticationRecord } = await import('@azure/identity');
+      const account = await interactive.authenticate(scope);
+      if (account) await cacheModule.writeRecordText(path, serializeAuthenticationRecord(account as never));
+    },
+  };
 }
 
 /** The first line of an MSAL/identity error, with anything token-like removed. */

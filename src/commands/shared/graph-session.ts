@@ -15,14 +15,21 @@ export async function openGraphSession(
   deps: Deps,
 ): Promise<{ graph: GraphGateway; token: string; credential: TokenCredential }> {
   await trustCaFile(args.caFile);
-  const { credential, token } = await signIn(connection, deps);
+  const trail = args.verbose ? (line: string) => deps.stderr.write(`  http: ${line}\n`) : undefined;
+  const { credential, token } = await signIn(connection, deps, { trail, tokenCache: args.tokenCache });
   // The Graph SDK loads only for commands that talk to Graph (cold start).
   const { createGraphTransport } = await import('../../graph/client.ts');
-  const transport = createGraphTransport({ credential, graphEndpoint: connection.endpoints.graphEndpoint, scope: connection.graphScope });
+  const transport = createGraphTransport({
+    credential,
+    graphEndpoint: connection.endpoints.graphEndpoint,
+    scope: connection.graphScope,
+    ...(trail ? { trail } : {}),
+  });
   const graph = new GraphGateway(transport, {
     clock: deps.clock,
     stepDeadlineMs: deps.stepDeadlineMs ?? 300_000,
     random: deps.random,
+    host: new URL(connection.endpoints.graphEndpoint).host,
     onRetry: args.verbose
       ? (info) => deps.stderr.write(`  retry ${info.step} (${info.object}): ${info.reason}; waiting ${Math.round(info.delayMs)} ms\n`)
       : undefined,

@@ -1,4 +1,5 @@
 import type { Deps } from '../../core/deps.ts';
+import { paletteFor } from '../../core/style.ts';
 import { describeContext, ExitCode, isEntraMailError, UsageError } from '../../core/errors.ts';
 
 /**
@@ -7,12 +8,13 @@ import { describeContext, ExitCode, isEntraMailError, UsageError } from '../../c
  */
 export function reportError(
   error: unknown,
-  deps: Pick<Deps, 'stdout' | 'stderr'>,
+  deps: Pick<Deps, 'stdout' | 'stderr'> & { env?: NodeJS.ProcessEnv },
   options: { json: boolean; verbose: boolean; contacted?: boolean },
 ): number {
+  const palette = paletteFor(deps.stderr, deps.env ?? {});
   if (isEntraMailError(error)) {
     const where = describeContext(error);
-    const lines = [`entra-mail: ${error.message}`];
+    const lines = [`${palette.bad('entra-mail:')} ${error.message}`];
     if (where) lines.push(`  (${where})`);
     if (error.suggestion) lines.push(`  next: ${error.suggestion}`);
     // Exit 2 promises that nothing was sent. A usage error found once the tenant had been
@@ -28,7 +30,7 @@ export function reportError(
   }
   const message = error instanceof Error ? error.message : String(error);
   deps.stderr.write(
-    `entra-mail: unexpected error: ${message}\n  This is a bug; please report it with the command you ran${options.verbose ? '' : ' (add --verbose for the stack)'}.\n`,
+    `${palette.bad('entra-mail:')} unexpected error: ${message}\n  This is a bug; please report it with the command you ran${options.verbose ? '' : ' (add --verbose for the stack)'}.\n`,
   );
   if (options.verbose && error instanceof Error && error.stack) deps.stderr.write(`${error.stack}\n`);
   if (options.json) deps.stdout.write(`${JSON.stringify({ error: 'UnexpectedError', exitCode: ExitCode.bug, message }, null, 2)}\n`);

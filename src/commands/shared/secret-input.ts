@@ -3,6 +3,7 @@ import type { Deps } from '../../core/deps.ts';
 import { UsageError } from '../../core/errors.ts';
 import { Secret } from '../../core/secret.ts';
 import { hasControlCharacter } from '../../core/validate.ts';
+import { assertNotSecretId, readSecretFromFile } from './secret-file.ts';
 
 export interface SecretInputArgs {
   secretEnv?: string;
@@ -23,8 +24,9 @@ export async function readSecretInput(args: SecretInputArgs, deps: Pick<Deps, 'e
   let value: string | undefined;
   if (args.secretFile !== undefined) {
     try {
-      value = (await readFile(args.secretFile, 'utf8')).split(/\r?\n/)[0];
-    } catch {
+      value = readSecretFromFile(await readFile(args.secretFile, 'utf8'), args.secretFile);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
       throw new UsageError(`--secret-file: cannot read '${args.secretFile}'.`, { flag: '--secret-file' });
     }
   } else if (args.secretStdin) {
@@ -40,6 +42,7 @@ export async function readSecretInput(args: SecretInputArgs, deps: Pick<Deps, 'e
   const trimmed = value?.trim();
   if (!trimmed) throw new UsageError('The app secret given is empty.', { flag: '--secret-file' });
   if (hasControlCharacter(trimmed)) throw new UsageError('The app secret contains control characters.', { flag: '--secret-file' });
+  assertNotSecretId(trimmed);
   return new Secret(trimmed);
 }
 
