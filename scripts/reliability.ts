@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
+import { runBadInputTable } from './lib/bad-input-table.ts';
 import { runCampaign } from './lib/campaign.ts';
+import { startHarness } from './lib/harness.ts';
 import { runKillCampaign, type KillFigures } from './lib/kill-campaign.ts';
 
 /**
  * The reliability figures in one command (docs/reliability.md#headline-figures):
  *
- *   node scripts/reliability.ts [--runs 200] [--kills 40] [--seed 1] [--json]   (RELIABILITY_TRACE=1: stderr of failing runs)
+ *   node scripts/reliability.ts [--runs 200] [--kills 40] [--seed 1] [--json] [--skip-bad-input]   (RELIABILITY_TRACE=1: stderr of failing runs)
  *
  * A randomized fault campaign against the sandbox: every run draws faults from the scenarios of
  * docs/reliability.md that apply, provisions, reruns clean, and checks the tenant and every output. Then the kill
@@ -20,6 +22,8 @@ const { values } = parseArgs({
     kills: { type: 'string', default: '40' },
     seed: { type: 'string', default: '1' },
     json: { type: 'boolean', default: false },
+    // npm test runs the bad-input table itself (test/reliability/bad-input.test.ts).
+    'skip-bad-input': { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
@@ -36,6 +40,7 @@ const figures = await runCampaign({
   seed,
   onProgress: (done) => done % 50 === 0 && process.stderr.write(`  ${done}/${runs} runs\n`),
 });
+const badInput = values['skip-bad-input'] ? { rows: 0, flags: 0, uncovered: [], clean: 0, failures: [] } : await runBadInput();
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 const killStarted = performance.now();
 const killed: KillFigures | undefined =
@@ -59,11 +64,13 @@ const mustBeZero = [
   figures.canaryHits,
   figures.exitsWithoutStepOrObject,
   figures.notConverged,
+  badInput.uncovered.length,
+  badInput.rows - badInput.clean,
 ];
 
 if (values.json) {
   const kill = killed ? { kill: { seconds: Number(killSeconds), ...killed } } : {};
-  process.stdout.write(`${JSON.stringify({ seed, seconds: Number(seconds), ...figures, ...kill }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ seed, seconds: Number(seconds), ...figures, badInput, ...kill }, null, 2)}\n`);
 } else {
   const rows: [string, number][] = [
     ['runs', figures.runs],
@@ -76,9 +83,17 @@ if (values.json) {
     ['canary hits', figures.canaryHits],
     ['non-zero exits without step/object', figures.exitsWithoutStepOrObject],
     ['runs not converged on rerun', figures.notConverged],
+    ['bad-input rows (every flag of every command)', badInput.rows],
+    ['  flags covered', badInput.flags],
+    ['  flags without a row', badInput.uncovered.length],
+    ['  answered with exit 2, flag named, 0 requests', badInput.clean],
   ];
   process.stdout.write(`Reliability campaign (seed ${seed}, ${seconds} s)\n${rows.map(([k, v]) => `  ${k.padEnd(36)} ${v}`).join('\n')}\n`);
-  for (const failure of figures.failures.slice(0, 20)) process.stdout.write(`  ! ${failure}\n`);
+  for (const failure of [...figures.failures, ...badInput.failures, ...badInput.uncovered.map((f) => `no bad-input row for ${f}`)].slice(
+    0,
+    20,
+  ))
+    process.stdout.write(`  ! ${failure}\n`);
   if (killed) {
     const killRows: [string, number][] = [
       ['runs killed and run again', killed.runs],
@@ -101,3 +116,8 @@ if (values.json) {
   }
 }
 process.exitCode = mustBeZero.every((n) => n === 0) ? 0 : 1;
+
+async function runBadInput(): Promise<Awaited<ReturnType<typeof runBadInputTable>>> {
+  const harness = await startHarness();
+  return runBadInputTable(harness).finally(() => harness.close());
+}

@@ -3,6 +3,7 @@ import { run } from './commands/index.ts';
 import { createActivity, SIGNAL_EXIT_CODES } from './core/activity.ts';
 import { systemClock } from './core/clock.ts';
 import type { Deps } from './core/deps.ts';
+import { configureProxy, PROXY_UNSUPPORTED_NOTE } from './core/proxy.ts';
 
 /** The real effects: the process's streams, environment, clock and the admin's @azure/identity credential. */
 async function createProcessDeps(): Promise<Deps> {
@@ -41,5 +42,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
  * Composition root: builds the real dependencies, runs the CLI and sets the exit code. The only
  * place that touches process.exitCode.
  */
+if (configureProxy(process.env) === 'unsupported' && !process.env.NODE_USE_ENV_PROXY) process.stderr.write(PROXY_UNSUPPORTED_NOTE);
 const deps = await createProcessDeps();
 process.exitCode = await run(process.argv.slice(2), deps);

@@ -9,13 +9,13 @@ import { readTenant } from '../graph/organization.ts';
 import { deleteServicePrincipal, findServicePrincipalByAppId } from '../graph/service-principals.ts';
 import { isManagedApplication } from '../provision/application.ts';
 import { applyExchange, applyExchangeApi, buildExchangeInput, modelNeedsExchange, type ExchangeOptions } from '../provision/exchange.ts';
-import { journalPath, readJournal, writeJournal } from '../credentials/journal.ts';
+import { checkStateDirectory, journalPath, readJournal, writeJournal } from '../credentials/journal.ts';
 import type { Change, Desired } from '../provision/types.ts';
 import { findSelectedApplication, modelOf, parseAppSelector, withAppSelector, type AppSelectorArgs } from './shared/app-selector.ts';
 import { resolveConnection, withTenantOptions, type TenantArgs } from './shared/connection.ts';
 import {
   buildExchangeOptions,
-  parseExchangeConnect,
+  checkExchangeCommand,
   withExchangeConnectOptions,
   type ExchangeConnectArgs,
 } from './shared/exchange-options.ts';
@@ -70,7 +70,8 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       const selector = parseAppSelector(args);
       const mailboxes = validateMailboxes(args.mailbox);
       const sendAs = validateMailboxes(args.sendAs, '--send-as');
-      parseExchangeConnect(args);
+      await checkExchangeCommand(args, { mode: (args.exchange ?? 'script') as ExchangeOptions['mode'], cwd: deps.cwd, env: deps.env });
+      await checkStateDirectory(deps.env);
       assertConfirmable(deps, { yes: Boolean(args.yes), dryRun: Boolean(args.dryRun), what: 'deprovision deletes the app' });
 
       const exchangeEndpoint = resolveExchangeEndpoint(args.exchangeEndpoint, connection, deps.env);

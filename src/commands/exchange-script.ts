@@ -28,7 +28,7 @@ import {
 import { resolveConnection, withTenantOptions, type TenantArgs } from './shared/connection.ts';
 import {
   buildExchangeOptions,
-  parseExchangeConnect,
+  checkExchangeCommand,
   withExchangeConnectOptions,
   type ExchangeConnectArgs,
 } from './shared/exchange-options.ts';
@@ -78,8 +78,8 @@ export function exchangeScriptCommand(deps: Deps, state: CommandState): CommandM
       const mailboxes = validateMailboxes(args.mailbox);
       const sendAs = validateMailboxes(args.sendAs, '--send-as');
       const profileArg = args.profile !== undefined ? getProfile(args.profile) : undefined;
-      parseExchangeConnect(args); // validate before any request
       const mode = (args.exchange ?? (args.run ? 'run' : 'script')) as 'script' | 'run' | 'api';
+      await checkExchangeCommand(args, { mode, cwd: deps.cwd, env: deps.env });
       const exchangeEndpoint = resolveExchangeEndpoint(args.exchangeEndpoint, connection, deps.env);
       const { graph, token, credential } = await openGraphSession(connection, args, deps);
       const [organization, app] = await Promise.all([

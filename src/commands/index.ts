@@ -1,6 +1,7 @@
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import type { Deps } from '../core/deps.ts';
 import { UsageError } from '../core/errors.ts';
+import { terminalSafe } from '../core/terminal-text.ts';
 import { VERSION } from '../core/version.ts';
 import { provisionCommand } from './provision/handler.ts';
 import type { CommandState } from './shared/command-state.ts';
@@ -23,10 +24,21 @@ import { whoamiCommand } from './whoami.ts';
  * Parse argv with the real yargs parser and run one command; returns the exit code. Tests call
  * this in-process with their own Deps.
  */
-export async function run(given: string[], deps: Deps): Promise<number> {
+export async function run(given: string[], unsafe: Deps): Promise<number> {
   // No arguments: the help, as git, gh and az do, rather than an error.
   const argv = given.length === 0 ? ['--help'] : given;
   const state: CommandState = { exitCode: 0, json: asksForJson(argv), verbose: argv.includes('--verbose') };
+  const deps: Deps = {
+    ...unsafe,
+    // Everything the commands print passes through one escape (src/core/terminal-text.ts).
+    stdout: terminalSafe(unsafe.stdout),
+    stderr: terminalSafe(unsafe.stderr),
+    createAdminCredential: async (signIn) => {
+      const credential = await unsafe.createAdminCredential(signIn);
+      state.contacted = true;
+      return credential;
+    },
+  };
   const commands = [
     provisionCommand(deps, state),
     sandboxCommand(deps, state),
@@ -49,6 +61,10 @@ export async function run(given: string[], deps: Deps): Promise<number> {
     )
     .command(commands as never)
     .completion('completion', 'Print a shell completion script: entra-mail completion >> ~/.bashrc (or ~/.zshrc)')
+    .middleware(
+      (parsed) => refuseMalformedSwitches(argv, parsed, (parser as unknown as { getOptions(): ParserOptions }).getOptions()),
+      true,
+    )
     .demandCommand(1, 'Name a command (entra-mail --help lists them).')
     .recommendCommands()
     .strict()
@@ -72,6 +88,34 @@ export async function run(given: string[], deps: Deps): Promise<number> {
     return state.exitCode;
   } catch (error) {
     return reportError(error, deps, state);
+  }
+}
+
+interface ParserOptions {
+  boolean: string[];
+  array: string[];
+  string: string[];
+  number: string[];
+}
+
+/**
+ * Two things yargs lets pass quietly: `--verbose=loud` (read as false) and a single-value flag given
+ * twice (`--out a --out b` becomes a list the command never expects). Both are usage errors, like
+ * every other bad value.
+ */
+function refuseMalformedSwitches(argv: string[], parsed: Record<string, unknown>, options: ParserOptions): void {
+  const dashed = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  const switches = new Set(options.boolean.flatMap((b) => [b, dashed(b)]));
+  for (const token of argv) {
+    const match = /^--(?:no-)?([^=]+)=(.*)$/s.exec(token);
+    if (match && switches.has(match[1] as string) && !/^(true|false)$/.test(match[2] as string)) {
+      throw new UsageError(`--${match[1]} is a switch: give it no value (or =true / =false).`, { flag: `--${match[1]}` });
+    }
+  }
+  const lists = new Set(options.array);
+  for (const name of [...options.string, ...options.number, ...options.boolean]) {
+    if (Array.isArray(parsed[name]) && !lists.has(name))
+      throw new UsageError(`--${dashed(name)}: given more than once.`, { flag: `--${dashed(name)}` });
   }
 }
 

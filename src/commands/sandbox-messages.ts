@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../core/deps.ts';
 import { UsageError } from '../core/errors.ts';
+import { validateMailbox } from '../core/validate.ts';
 import type { DeliveredMessage } from '../sandbox/state.ts';
 import { trustCaFile } from './shared/connection.ts';
 import type { CommandState } from './shared/command-state.ts';
@@ -28,6 +29,7 @@ export function sandboxMessagesCommand(deps: Deps, state: CommandState): Command
         .option('json', { type: 'boolean', default: false, describe: 'JSON on stdout' }) as never,
     handler: async (args) => {
       state.json = Boolean(args.json);
+      const to = args.to !== undefined ? validateMailbox(args.to, '--to') : undefined;
       const settingsPath = join(args.dir as string, 'settings.json');
       let settings: { graphEndpoint: string; caFile: string };
       try {
@@ -39,7 +41,7 @@ export function sandboxMessagesCommand(deps: Deps, state: CommandState): Command
       }
       await trustCaFile(settings.caFile);
       const url = new URL('/_sandbox/messages', settings.graphEndpoint);
-      if (args.to) url.searchParams.set('to', args.to);
+      if (to) url.searchParams.set('to', to);
       const response = await fetch(url).catch(() => {
         throw new UsageError(`--dir: the sandbox at ${settings.graphEndpoint} does not answer; is it still running?`, { flag: '--dir' });
       });

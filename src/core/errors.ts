@@ -1,3 +1,5 @@
+import { escapeForTerminal, escapeInline } from './terminal-text.ts';
+
 /**
  * One error tree, one exit-code table (README.md#exit-codes).
  * Errors are translated where they are caught (src/graph/errors.ts, src/exchange/runner.ts, …);
@@ -47,24 +49,26 @@ export abstract class EntraMailError extends Error {
   readonly code?: string;
 
   constructor(message: string, options: EntraMailErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Messages quote names, codes and ids from the tenant, servers and argv: escaped here, once,
+    // so no control or bidi character of theirs reaches a terminal (src/core/terminal-text.ts).
+    super(escapeForTerminal(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
-    this.step = options.step;
-    this.object = options.object;
-    this.requestId = options.requestId;
-    this.clientRequestId = options.clientRequestId;
-    this.suggestion = options.suggestion;
-    this.code = options.code;
+    this.step = inline(options.step);
+    this.object = inline(options.object);
+    this.requestId = inline(options.requestId);
+    this.clientRequestId = inline(options.clientRequestId);
+    this.suggestion = options.suggestion === undefined ? undefined : escapeForTerminal(options.suggestion);
+    this.code = inline(options.code);
   }
 
   /** A copy that carries the step/object when the thrower did not know them. */
   withContext(context: ErrorContext): this {
     const copy = Object.create(Object.getPrototypeOf(this) as object) as this;
     Object.assign(copy, this, {
-      step: this.step ?? context.step,
-      object: this.object ?? context.object,
-      requestId: this.requestId ?? context.requestId,
-      clientRequestId: this.clientRequestId ?? context.clientRequestId,
+      step: this.step ?? inline(context.step),
+      object: this.object ?? inline(context.object),
+      requestId: this.requestId ?? inline(context.requestId),
+      clientRequestId: this.clientRequestId ?? inline(context.clientRequestId),
     });
     copy.message = this.message;
     copy.stack = this.stack;
@@ -112,6 +116,13 @@ export class ConflictError extends EntraMailError {
   readonly exitCode = ExitCode.conflict;
 }
 
+/**
+ * Local state the tool cannot trust or use, found after the tenant was contacted: a damaged or
+ * newer journal, a state directory another user owns or others can write, an output file that
+ * became unwritable after changes. Exit 5, like any other conflict: nothing is guessed.
+ */
+export class LocalStateError extends ConflictError {}
+
 /** pwsh missing, failed, or returned nonsense. */
 export class ExternalToolError extends EntraMailError {
   readonly exitCode = ExitCode.externalTool;
@@ -120,6 +131,10 @@ export class ExternalToolError extends EntraMailError {
 /** Graph / Exchange / SMTP kept failing past the deadline (throttling, 5xx, replication). */
 export class ServiceError extends EntraMailError {
   readonly exitCode = ExitCode.service;
+}
+
+function inline(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : escapeInline(text);
 }
 
 export function isEntraMailError(error: unknown): error is EntraMailError {

@@ -1,4 +1,5 @@
 import { UsageError } from './errors.ts';
+import { hasBidiControl } from './terminal-text.ts';
 
 /**
  * Input validation: every bad value fails here with exit 2, naming the flag, before any request
@@ -152,6 +153,10 @@ export function requireText(value: unknown, flag: string): string {
   if (value === undefined || value === null || value === '') throw new UsageError(`${flag}: a value is required.`, { flag });
   const text = String(value);
   if (CONTROL.test(text)) throw new UsageError(`${flag}: control characters (newlines, tabs, …) are not allowed.`, { flag });
+  // Bidirectional controls make text display in another order than it is stored ("Trojan Source",
+  // https://trojansource.codes/): a name shown in a plan, the portal or a script must read as it is.
+  if (hasBidiControl(text))
+    throw new UsageError(`${flag}: bidirectional text controls (U+202A–U+202E, U+2066–U+2069, …) are not allowed.`, { flag });
   return text;
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UsageError } from './errors.ts';
+import { LocalStateError } from './errors.ts';
 
 /**
  * Secret-safe file writing for `--out` (docs/reliability.md#secret-file-safety, docs/reliability.md#crash-during-file-write): the file
@@ -13,19 +13,31 @@ const TEMP_MARKER = '.entra-mail-tmp-';
 // O_NOFOLLOW where the platform has it: a planted symlink at the temp name must not be followed.
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
-/** Writes `content` to `path` atomically with mode 0600. Refuses a symlink or non-file target. */
-export async function writeSecretFile(path: string, content: string): Promise<void> {
+export interface WriteFileOptions {
+  /** How messages name the file, e.g. `--out` or `the journal` (default `--out`). */
+  what?: string;
+  /** The file's mode (default 0600); the Exchange script and the sandbox's wrapper use this writer too. */
+  mode?: number;
+}
+
+/**
+ * Writes `content` to `path` atomically with mode 0600. Refuses a symlink or non-file target.
+ * Failures are exit 5 (LocalStateError), not usage errors: by the time a file is written the tenant
+ * may have changed; the commands check every path before their first request (src/core/output-path.ts).
+ */
+export async function writeSecretFile(path: string, content: string, options: WriteFileOptions = {}): Promise<void> {
   const target = resolve(path);
-  await refuseUnsafeTarget(target);
+  const what = options.what ?? '--out';
+  await refuseUnsafeTarget(target, what);
   await removeStaleTempFiles(target);
-  const temp = await writeTempFile(target, content);
+  const temp = await writeTempFile(target, content, options);
   try {
     // rename(2) replaces the directory entry itself: a symlink swapped in after the check is
     // replaced, not followed, and an existing 0644 file is replaced by the 0600 one.
     await fs.rename(temp, target);
   } catch (error) {
     await fs.rm(temp, { force: true });
-    throw toUsageError(error, target);
+    throw toFileError(error, target, what);
   }
   await syncDirectory(dirname(target));
 }
@@ -34,23 +46,25 @@ export async function writeSecretFile(path: string, content: string): Promise<vo
  * Creates the temp file next to the target (same file system, so the rename is atomic), writes and
  * fsyncs it, and returns its path. Exported so a test can crash between this and the rename.
  */
-export async function writeTempFile(target: string, content: string): Promise<string> {
+export async function writeTempFile(target: string, content: string, options: WriteFileOptions = {}): Promise<string> {
+  const mode = options.mode ?? 0o600;
+  const what = options.what ?? '--out';
   const temp = join(dirname(target), `${tempPrefix(target)}${process.pid}-${randomBytes(6).toString('hex')}`);
   let handle: fs.FileHandle;
   try {
-    handle = await fs.open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | NOFOLLOW, 0o600);
+    handle = await fs.open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | NOFOLLOW, mode & 0o700);
   } catch (error) {
-    throw toUsageError(error, target);
+    throw toFileError(error, target, what);
   }
   try {
-    // The open mode is already 0600 minus the umask; fchmod makes it exactly 0600 whatever the umask.
-    await handle.chmod(0o600);
+    // The open mode is already owner-only minus the umask; fchmod makes it exactly `mode` whatever the umask.
+    await handle.chmod(mode);
     await handle.writeFile(content, 'utf8');
     await handle.sync();
   } catch (error) {
     await handle.close();
     await fs.rm(temp, { force: true });
-    throw toUsageError(error, target);
+    throw toFileError(error, target, what);
   }
   await handle.close();
   return temp;
@@ -68,32 +82,42 @@ export async function removeStaleTempFiles(path: string): Promise<string[]> {
     entries = await fs.readdir(dirname(target));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw toUsageError(error, target);
+    throw toFileError(error, target, '--out');
   }
   const stale = entries.filter((name) => name.startsWith(prefix));
-  for (const name of stale) await fs.rm(join(dirname(target), name), { force: true });
-  return stale;
+  const removed: string[] = [];
+  for (const name of stale) {
+    // A leftover that cannot be removed (another user's file in a shared directory, a directory
+    // planted there) is left alone: temp names are random, so it can never be the one written.
+    const gone = await fs.rm(join(dirname(target), name), { force: true }).then(
+      () => true,
+      () => false,
+    );
+    if (gone) removed.push(name);
+  }
+  return removed;
 }
 
 function tempPrefix(target: string): string {
   return `.${basename(target)}${TEMP_MARKER}`;
 }
 
-async function refuseUnsafeTarget(target: string): Promise<void> {
+async function refuseUnsafeTarget(target: string, what: string): Promise<void> {
   let stat: import('node:fs').Stats;
   try {
     stat = await fs.lstat(target);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw toUsageError(error, target);
+    throw toFileError(error, target, what);
   }
   if (stat.isSymbolicLink()) {
-    throw new UsageError(`--out ${target} is a symbolic link; refusing to write a secret through it`, {
-      flag: '--out',
+    throw new LocalStateError(`${what} ${target} is a symbolic link; refusing to write through it`, {
+      object: target,
+      code: 'ELOOP',
       suggestion: 'pass the real path of the file, or a new file name',
     });
   }
-  if (!stat.isFile()) throw new UsageError(`--out ${target} exists and is not a regular file`, { flag: '--out' });
+  if (!stat.isFile()) throw new LocalStateError(`${what} ${target} exists and is not a regular file`, { object: target, code: 'EISDIR' });
 }
 
 /** fsync the directory so the rename itself survives a power loss; not possible on every platform. */
@@ -111,8 +135,8 @@ async function syncDirectory(dir: string): Promise<void> {
 }
 
 /** File-system failures name the path and the errno code only: never the content. */
-function toUsageError(error: unknown, target: string): Error {
+function toFileError(error: unknown, target: string, what: string): Error {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === undefined) return error as Error;
-  return new UsageError(`cannot write --out ${target}: ${code}`, { flag: '--out', code, cause: error });
+  return new LocalStateError(`cannot write ${what} ${target}: ${code}`, { object: target, code, cause: error });
 }

@@ -1,6 +1,8 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { LocalStateError, UsageError } from '../core/errors.ts';
+import { describeDirectoryProblem, ensurePrivateDirectory } from '../core/private-directory.ts';
 import { writeSecretFile } from '../core/write-secret-file.ts';
 
 /**
@@ -59,20 +61,100 @@ export function journalPath(env: NodeJS.ProcessEnv, tenantId: string, uniqueName
   return join(stateDirectory(env), safe(tenantId), `${safe(uniqueName)}.journal.json`);
 }
 
+/** The journal format this version reads and writes; a newer one is refused, never overwritten. */
+export const JOURNAL_VERSION = 1;
+const STATUSES = new Set(['minting', 'minted', 'delivering', 'delivered', 'removed']);
+
+/**
+ * Reads a journal; undefined when there is none yet. Anything else that is not a journal of this
+ * version — empty, truncated, binary, a directory, a symbolic link, another user's file, a newer
+ * format — stops the run with exit 5 naming the path and what to do: guessing could revoke a
+ * secret a product holds, and writing over it would lose what a newer version recorded.
+ */
 export async function readJournal(path: string): Promise<Journal | undefined> {
+  let text: string;
   try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as Journal;
-    if (parsed?.version !== 1 || !Array.isArray(parsed.credentials)) return undefined;
-    return parsed;
+    const stat = await lstat(path);
+    if (stat.isSymbolicLink()) throw damagedJournal(path, 'it is a symbolic link');
+    if (stat.isDirectory()) throw damagedJournal(path, 'it is a directory');
+    if (!stat.isFile()) throw damagedJournal(path, 'it is not a regular file');
+    const uid = process.getuid?.();
+    if (uid !== undefined && stat.uid !== uid) throw damagedJournal(path, `it belongs to another user (uid ${stat.uid})`);
+    text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    if (error instanceof LocalStateError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw damagedJournal(path, `it cannot be read (${code ?? 'error'})`);
   }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw damagedJournal(path, text.trim() === '' ? 'it is empty' : 'it is not JSON: truncated, or overwritten with something else');
+  }
+  const journal = parsed as Partial<Journal> | null;
+  if (typeof journal?.version === 'number' && journal.version > JOURNAL_VERSION) {
+    throw new LocalStateError(
+      `The journal ${path} was written by a newer entra-mail (format ${journal.version}; this one reads ${JOURNAL_VERSION}); it was left as it is.`,
+      {
+        step: 'journal',
+        object: path,
+        suggestion: 'Run the newer entra-mail that wrote it (npm install -g entra-mail@latest).',
+      },
+    );
+  }
+  if (!isJournal(journal)) throw damagedJournal(path, 'it is JSON, but not a journal of this tool');
+  return journal;
 }
 
+function isJournal(value: Partial<Journal> | null): value is Journal {
+  return (
+    value?.version === JOURNAL_VERSION &&
+    typeof value.tenantId === 'string' &&
+    typeof value.uniqueName === 'string' &&
+    Array.isArray(value.credentials) &&
+    value.credentials.every((c) => typeof c?.marker === 'string' && STATUSES.has(c.status) && typeof c.at === 'string')
+  );
+}
+
+function damagedJournal(path: string, why: string): LocalStateError {
+  return new LocalStateError(
+    `The journal ${path} cannot be used: ${why}. It records which credentials entra-mail minted for this app and whether they reached their config, so the run stopped instead of guessing.`,
+    {
+      step: 'journal',
+      object: path,
+      suggestion: `Move it aside and run again: mv '${path}' '${path}.damaged'. Without a journal nothing is taken for undelivered, so no secret a product holds is revoked.`,
+    },
+  );
+}
+
+/**
+ * Creates the directory for a journal, 0700, and refuses one another user owns or others can
+ * write: whoever can write there can plant a journal that makes the next run revoke a secret in use.
+ */
 export async function writeJournal(path: string, journal: Journal): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  await writeSecretFile(path, `${JSON.stringify(journal, null, 2)}\n`);
+  await requirePrivateDirectory(
+    dirname(path),
+    (message, suggestion) => new LocalStateError(message, { step: 'journal', object: dirname(path), suggestion }),
+  );
+  await writeSecretFile(path, `${JSON.stringify(journal, null, 2)}\n`, { what: 'the journal' });
+}
+
+/**
+ * The state directory, checked before the first request: created 0700 if missing; refused (exit 2,
+ * nothing sent) when it is not a directory, another user owns it or others can write to it.
+ */
+export async function checkStateDirectory(env: NodeJS.ProcessEnv): Promise<void> {
+  const flag = env.ENTRA_MAIL_STATE_DIR ? 'ENTRA_MAIL_STATE_DIR' : 'the state directory';
+  await requirePrivateDirectory(stateDirectory(env), (message, suggestion) => new UsageError(`${flag}: ${message}`, { flag, suggestion }));
+}
+
+async function requirePrivateDirectory(dir: string, fail: (message: string, suggestion: string) => Error): Promise<void> {
+  const problem = await ensurePrivateDirectory(dir);
+  if (!problem) return;
+  const { message, suggestion } = describeDirectoryProblem(dir, problem);
+  throw fail(`${message}; entra-mail keeps its journal of minted credentials there.`, suggestion);
 }
 
 /** A copy with the entry for `marker` replaced or appended. */

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { lstat, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ExternalToolError } from '../core/errors.ts';
 import { redactTokens } from './redact.ts';
 import type { ExchangeScriptResult } from './result.ts';
@@ -16,6 +19,11 @@ export interface RunExchangeScriptOptions {
   /** Extra environment (e.g. ENTRA_MAIL_CERTIFICATE_PASSWORD); secrets travel here, never in argv. */
   env?: Record<string, string>;
   signal?: AbortSignal;
+  /**
+   * The SHA-256 of the script as the tool wrote it: checked just before pwsh starts, so a script
+   * someone changed (or swapped) after it was written is never run.
+   */
+  expectedSha256?: string;
   /**
    * Each line pwsh prints (stdout and stderr, tokens redacted, the result line left out), as it
    * comes: `Connect-ExchangeOnline -Device` prints the code the admin must enter, so it cannot wait
@@ -36,6 +44,7 @@ export interface RunExchangeScriptOptions {
  * text, tokens redacted) or output without a valid result line.
  */
 export async function runExchangeScript(opts: RunExchangeScriptOptions): Promise<ExchangeScriptResult> {
+  if (opts.expectedSha256 !== undefined) await checkScriptUnchanged(opts.scriptPath, opts.expectedSha256);
   // Loaded on first use: commands that never need it start without it (cold start).
   const { execa } = await import('execa');
   // Interactive (browser) sign-in cannot work under -NonInteractive (docs/exchange-powershell.md#connecting).
@@ -138,4 +147,20 @@ function describeFailure(stderr: string, stdout: string): string {
     .filter((line) => line.trim() !== '');
   const text = redactTokens(lines.slice(-12).join('\n')).slice(-3000);
   return text === '' ? 'no error text' : text;
+}
+
+/** The file pwsh will open is a regular file (no symlink) holding exactly what the tool wrote. */
+async function checkScriptUnchanged(path: string, expected: string): Promise<void> {
+  const stat = await lstat(path).catch(() => undefined);
+  const content = stat?.isFile() ? await readFile(path).catch(() => undefined) : undefined;
+  const actual = content === undefined ? undefined : createHash('sha256').update(content).digest('hex');
+  if (actual === expected) return;
+  throw new ExternalToolError(
+    `the Exchange script ${path} is not the one entra-mail wrote (${content === undefined ? 'it is gone or no longer a regular file' : 'its content changed'}); it was not run.`,
+    {
+      step: 'exchange',
+      object: `script ${path}`,
+      suggestion: `check who else can write to ${dirname(path)}; write the script to a directory only you can write (--script-out) and run again`,
+    },
+  );
 }

@@ -1,5 +1,5 @@
-import { writeFile, rename, open } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { writeSecretFile } from '../core/write-secret-file.ts';
 import type { ExchangeConnectOptions, ExchangeScriptInput, ExchangeScriptResult } from '../exchange/script.ts';
 import { renderExchangeScript } from '../exchange/script.ts';
 import { runExchangeScript } from '../exchange/runner.ts';
@@ -123,11 +123,12 @@ export async function applyExchange(
   onLine?: (line: string) => void,
 ): Promise<ExchangeOutcome> {
   if (script === undefined) return { mode: options.mode, status: 'skipped', scriptPath: null };
-  await writeScriptFile(options.scriptPath, script);
+  const sha256 = await writeScriptFile(options.scriptPath, script);
   if (options.mode !== 'run') return { mode: options.mode, status: 'generated', scriptPath: options.scriptPath };
   const result = await runExchangeScript({
     pwshPath: options.pwshPath,
     scriptPath: options.scriptPath,
+    expectedSha256: sha256,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     interactive: options.interactive ?? false,
     ...(onLine ? { onLine } : {}),
@@ -176,11 +177,12 @@ export function renderScriptFor(
   return renderExchangeScript(buildExchangeInput(desired, ids, options));
 }
 
-async function writeScriptFile(path: string, content: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  await writeFile(temp, content, { mode: 0o644 });
-  const handle = await open(temp, 'r');
-  await handle.sync();
-  await handle.close();
-  await rename(temp, path);
+/**
+ * The script holds no secret, but it runs with the admin's Exchange rights: it is written like a
+ * secret (an exclusive temp file with an unpredictable name that follows no symlink, 0600, then a
+ * rename), and its SHA-256 goes to the runner, which refuses to start pwsh on anything else.
+ */
+async function writeScriptFile(path: string, content: string): Promise<string> {
+  await writeSecretFile(path, content, { what: '--script-out' });
+  return createHash('sha256').update(content, 'utf8').digest('hex');
 }

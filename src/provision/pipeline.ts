@@ -1,6 +1,7 @@
 import type { ListrTask } from 'listr2';
 import type { Connection } from '../core/sign-in.ts';
 import type { Deps } from '../core/deps.ts';
+import { LocalStateError } from '../core/errors.ts';
 import type { GraphGateway } from '../graph/gateway.ts';
 import { initialDomain } from '../graph/organization.ts';
 import type { Application, ServicePrincipal } from '../graph/types.ts';
@@ -139,7 +140,11 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
       ctx.journal = change(ctx.journal, marker, deps.clock.now().toISOString());
       await journal.save(ctx.journal);
     };
-    ctx.delivered = await deliverOutput(request, ctx, { beforeWrite: (sink) => record((j, m, at) => recordFilePending(j, m, sink, at)) });
+    ctx.delivered = await deliverOutput(request, ctx, {
+      beforeWrite: (sink) => record((j, m, at) => recordFilePending(j, m, sink, at)),
+    }).catch((error: unknown) => {
+      throw explainUndelivered(error, ctx);
+    });
     await record(recordFileDelivered);
   };
   const saveJournal = (j: Journal) => journal.save(j);
@@ -308,6 +313,28 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
   } finally {
     await journal.release();
   }
+}
+
+/**
+ * A config that could not be written after the tenant changed: the message says what is in place
+ * and where the new credential is (nowhere), keeping the file error's own exit code.
+ */
+function explainUndelivered(error: unknown, ctx: ProvisionContext): unknown {
+  const keyId = ctx.minted?.credential.keyId ?? ctx.certificate?.keyId;
+  if (!(error instanceof LocalStateError) || keyId === undefined) return error;
+  const app = ctx.application ?? ctx.observed?.application;
+  const done = (ctx.plan?.changes ?? []).filter((c) => c.action !== 'none' && c.step !== 'exchange').map((c) => c.step);
+  return new LocalStateError(
+    `${error.message}. In the tenant now: ${done.length > 0 ? done.join(', ') : 'nothing new'}${app ? ` (app ${app.appId})` : ''}; ` +
+      `the new credential ${keyId} is in no file: the journal records it as undelivered, and the next run removes it and mints another.`,
+    {
+      step: 'config',
+      object: error.object,
+      code: error.code,
+      cause: error,
+      suggestion: 'Fix the path (or choose another --out) and run the same command again.',
+    },
+  );
 }
 
 /** Writing the Exchange script is a local file, not a tenant change; running it is one. */

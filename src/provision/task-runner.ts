@@ -1,6 +1,7 @@
 import type { ListrTask } from 'listr2';
 import type { Activity } from '../core/activity.ts';
 import type { OutputStream } from '../core/deps.ts';
+import { rawStream } from '../core/terminal-text.ts';
 import { createPalette, type Palette } from '../core/style.ts';
 
 export type ProgressMode = 'default' | 'simple' | 'silent';
@@ -30,7 +31,10 @@ export async function runTasks<Ctx extends object>(
   },
 ): Promise<Ctx> {
   const { createWritable, Listr, ListrLogger, ProcessOutput } = await import('listr2');
-  const stream = createWritable((chunk) => options.stderr.write(String(chunk))) as unknown as NodeJS.WriteStream;
+  // The renderer's own cursor and colour sequences must pass: it writes to the stream under the
+  // escaping one (task titles are the tool's own text; errors are escaped where they are made).
+  const stderr = rawStream(options.stderr);
+  const stream = createWritable((chunk) => stderr.write(String(chunk))) as unknown as NodeJS.WriteStream;
   const color = stateColors(options.palette ?? createPalette(false));
   const logger = new ListrLogger({
     processOutput: new ProcessOutput(stream, stream),

@@ -87,6 +87,8 @@ export interface SandboxKnobs {
 }
 
 export interface RequestLogEntry {
+  /** The peer's address: a test tells requests that came through a proxy (bound to another loopback address) from direct ones. */
+  remoteAddress?: string;
   /** When the request arrived (epoch ms, sandbox clock). */
   startedAt?: number;
   /** When the answer was ready. */

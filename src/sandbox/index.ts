@@ -1,7 +1,9 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { systemClock, type Clock } from '../core/clock.ts';
+import { UsageError } from '../core/errors.ts';
+import { describeDirectoryProblem, ensurePrivateDirectory } from '../core/private-directory.ts';
 import type { Secret } from '../core/secret.ts';
 import { DEFAULT_ADMIN_GRAPH_ROLES, ensureAdminApp } from './admin-app.ts';
 import type { FaultRule, RequestLogEntry, SandboxContext, SandboxKnobs } from './context.ts';
@@ -79,7 +81,13 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const clock = options.clock ?? systemClock;
   const dir = resolve(options.dir ?? (await mkdtemp(join(tmpdir(), 'entra-mail-sandbox-'))));
-  await mkdir(dir, { recursive: true });
+  // The directory holds the pwsh wrapper that clients execute and an admin token: 0700, and never
+  // one another user owns or can write (an attacker's wrapper would run as whoever uses the sandbox).
+  const problem = await ensurePrivateDirectory(dir);
+  if (problem) {
+    const { message, suggestion } = describeDirectoryProblem(dir, problem);
+    throw new UsageError(`--dir: ${message}.`, { flag: '--dir', suggestion });
+  }
   const statePath = options.statePath ? resolve(options.statePath) : undefined;
   const loaded = statePath ? await readStateFile(statePath) : undefined;
   const state = loaded ?? createInitialState({ tenantId: options.tenantId, now: clock.now() });
@@ -96,7 +104,31 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     { key: certificates.keyPem, cert: certificates.certPem },
     options.port ?? 0,
   );
-  await ctx.persist();
+  // Nothing may keep the server open if the rest of the start fails (an unwritable --state would
+  // otherwise leave the process hanging after its error).
+  try {
+    return await finishStart({ options, ctx, https, certificates, state, admin, dir });
+  } catch (error) {
+    await https.close();
+    throw error;
+  }
+}
+
+async function finishStart(input: {
+  options: SandboxOptions;
+  ctx: SandboxContext;
+  https: Awaited<ReturnType<typeof startHttpsServer>>;
+  certificates: Awaited<ReturnType<typeof createSandboxCertificates>>;
+  state: TenantState;
+  admin: ReturnType<typeof ensureAdminApp>;
+  dir: string;
+}): Promise<Sandbox> {
+  const { options, ctx, https, certificates, state, admin, dir } = input;
+  await ctx.persist().catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`--state: cannot write ${options.statePath ?? 'the state file'} (${error.code ?? error.message}).`, {
+      flag: '--state',
+    });
+  });
 
   let smtp: SandboxSmtp | undefined;
   try {
@@ -114,11 +146,31 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     try {
       proxy = await startSandboxProxy(https.server, options.proxyPort);
     } catch (error) {
-      await Promise.all([https.close(), smtp?.close()]);
+      await smtp?.close();
       throw error;
     }
   }
 
+  try {
+    return await writeClientFiles({ ctx, https, smtp, proxy, certificates, state, admin, dir });
+  } catch (error) {
+    await Promise.all([smtp?.close(), proxy?.close()]);
+    throw error;
+  }
+}
+
+/** ca.pem, the pwsh stand-in and settings.json: what a client of the sandbox reads. */
+async function writeClientFiles(input: {
+  ctx: SandboxContext;
+  https: Awaited<ReturnType<typeof startHttpsServer>>;
+  smtp: SandboxSmtp | undefined;
+  proxy: SandboxProxy | undefined;
+  certificates: Awaited<ReturnType<typeof createSandboxCertificates>>;
+  state: TenantState;
+  admin: ReturnType<typeof ensureAdminApp>;
+  dir: string;
+}): Promise<Sandbox> {
+  const { ctx, https, smtp, proxy, certificates, state, admin, dir } = input;
   const caFile = join(dir, 'ca.pem');
   await writeFile(caFile, certificates.caPem, { mode: 0o644 });
   const settings: SandboxSettings = {

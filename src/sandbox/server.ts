@@ -86,6 +86,7 @@ async function handle(
     status: dropped ? 0 : outcome.status,
     requestId: req.requestId,
     ...(caller ? { caller } : {}),
+    ...(message.socket.remoteAddress ? { remoteAddress: message.socket.remoteAddress } : {}),
     ...(kind === 'exchange' ? { cmdlet: cmdletOf(req) } : {}),
   });
   if (MUTATING.has(req.method) && kind !== 'token' && kind !== 'unmatched') await ctx.persist();

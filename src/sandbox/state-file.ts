@@ -1,26 +1,52 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { UsageError } from '../core/errors.ts';
 import type { TenantState } from './state.ts';
 
-/** Reads `--state FILE`; undefined when it does not exist yet. */
+/**
+ * Reads `--state FILE`; undefined when it does not exist yet (its directory must, and be writable:
+ * the sandbox saves there after every change). Anything that is not a state file of this version is
+ * a usage error naming the flag, before the sandbox starts: never a crash, never a hang.
+ */
 export async function readStateFile(path: string): Promise<TenantState | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') throw stateError(path, code === 'EISDIR' ? 'it is a directory' : `it cannot be read (${code})`);
+    const writable = await access(dirname(path), constants.W_OK | constants.X_OK).then(
+      () => true,
+      () => false,
+    );
+    if (!writable) throw stateError(path, `its directory ${dirname(path)} does not exist or cannot be written`);
+    return undefined;
   }
-  const state = JSON.parse(text) as TenantState;
-  if (state.version !== 1) throw new Error(`sandbox state file ${path} has unsupported version ${String(state.version)}`);
+  let state: TenantState;
+  try {
+    state = JSON.parse(text) as TenantState;
+  } catch {
+    throw stateError(path, text.trim() === '' ? 'it is empty' : 'it is not JSON (truncated, or not a state file)');
+  }
+  if (typeof state?.version === 'number' && state.version > 1)
+    throw stateError(path, `it was written by a newer entra-mail (format ${state.version})`);
+  if (state?.version !== 1 || typeof state.tenant?.id !== 'string') throw stateError(path, 'it is not a sandbox state file');
   return state;
+}
+
+function stateError(path: string, why: string): UsageError {
+  return new UsageError(`--state: ${path} cannot be used: ${why}.`, {
+    flag: '--state',
+    suggestion: 'Name a new file in a directory you can write (the sandbox creates it), or move the old one aside.',
+  });
 }
 
 /**
  * Writes the state atomically: a 0600 temp file created with O_EXCL next to the target, fsync,
  * then rename — a crash leaves the old or the new file, never a partial one.
- * The file holds no secret text (only SHA-256 hashes), but 0600 costs nothing.
+ * Secrets are kept as SHA-256 hashes, but the Key Vault's secret values are in it as given: 0600.
  */
 export async function writeStateFile(path: string, state: TenantState): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);

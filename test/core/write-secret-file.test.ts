@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { UsageError } from '../../src/core/errors.ts';
+import { LocalStateError } from '../../src/core/errors.ts';
 import { removeStaleTempFiles, writeSecretFile } from '../../src/core/write-secret-file.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'secret-file-'));
@@ -38,7 +38,7 @@ test('an existing 0644 target ends up 0600 with the new content, and no temp fil
   assert.deepEqual(readdirSync(dir), ['config.env']);
 });
 
-test('a symlink target is refused (UsageError naming --out) and what it points at is untouched', async () => {
+test('a symlink target is refused (exit 5, naming --out: the write may come after changes) and what it points at is untouched', async () => {
   const dir = freshDir();
   const victim = join(dir, 'victim');
   writeFileSync(victim, 'keep\n', { mode: 0o644 });
@@ -46,7 +46,7 @@ test('a symlink target is refused (UsageError naming --out) and what it points a
   symlinkSync(victim, link);
   await assert.rejects(
     writeSecretFile(link, 'SECRET=abc\n'),
-    (e: unknown) => e instanceof UsageError && e.flag === '--out' && e.exitCode === 2,
+    (e: unknown) => e instanceof LocalStateError && e.message.startsWith('--out ') && e.exitCode === 5,
   );
   assert.equal(readFileSync(victim, 'utf8'), 'keep\n');
   assert.equal(mode(victim), 0o644);
@@ -55,13 +55,13 @@ test('a symlink target is refused (UsageError naming --out) and what it points a
 
 test('a directory as target is refused', async () => {
   const dir = freshDir();
-  await assert.rejects(writeSecretFile(dir, 'x'), (e: unknown) => e instanceof UsageError && e.flag === '--out');
+  await assert.rejects(writeSecretFile(dir, 'x'), (e: unknown) => e instanceof LocalStateError && e.message.startsWith('--out '));
 });
 
-test('a missing directory is a UsageError that does not echo the content', async () => {
+test('a missing directory is an error that names the code and does not echo the content', async () => {
   await assert.rejects(
     writeSecretFile(join(root, 'no-such-dir', 'f'), 'CANARY-content'),
-    (e: unknown) => e instanceof UsageError && e.code === 'ENOENT' && !e.message.includes('CANARY'),
+    (e: unknown) => e instanceof LocalStateError && e.code === 'ENOENT' && !e.message.includes('CANARY'),
   );
 });
 
@@ -73,6 +73,16 @@ test('stray temp files of this target are removed on the next write; other files
   await writeSecretFile(file, 'new\n');
   assert.deepEqual(readdirSync(dir).sort(), ['.other.env.entra-mail-tmp-123-abc', 'config.env']);
   assert.deepEqual(await removeStaleTempFiles(join(dir, 'other.env')), ['.other.env.entra-mail-tmp-123-abc']);
+});
+
+test('a planted leftover that cannot be removed (a directory at the temp prefix) does not stop the write', async () => {
+  const dir = freshDir();
+  const file = join(dir, 'config.env');
+  mkdirSync(join(dir, '.config.env.entra-mail-tmp-planted'));
+  writeFileSync(join(dir, '.config.env.entra-mail-tmp-planted', 'x'), 'x');
+  await writeSecretFile(file, 'new\n');
+  assert.equal(readFileSync(file, 'utf8'), 'new\n');
+  assert.equal(mode(file), 0o600);
 });
 
 test('a crash between temp write and rename leaves the old file complete; the next write cleans up', async () => {

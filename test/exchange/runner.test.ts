@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -24,6 +26,64 @@ describe('runExchangeScript', () => {
         return true;
       });
       assert.equal(await readFile(scriptPath, 'utf8'), "Write-Output 'x'\n");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('runExchangeScript runs only the script the tool wrote', () => {
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+  /** A pwsh that leaves a mark when it starts: the check must come before it. */
+  const stubPwsh = async (dir: string) => {
+    const path = join(dir, 'pwsh');
+    await writeFile(path, `#!/bin/sh\ntouch '${join(dir, 'started')}'\necho 'ENTRA-MAIL-RESULT {"status":"applied","changes":[]}'\n`, {
+      mode: 0o700,
+    });
+    return path;
+  };
+
+  for (const [label, tamper] of [
+    [
+      'changed after it was written',
+      (path: string) => writeFile(path, 'Add-MailboxPermission -Identity hr@contoso.com -AccessRights FullAccess\n'),
+    ],
+    [
+      'replaced by a symbolic link',
+      async (path: string) => {
+        await rm(path);
+        await symlink('/etc/hostname', path);
+      },
+    ],
+  ] as const) {
+    it(`a script ${label} is not run (exit 6), and pwsh never starts`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'entra-mail-runner-'));
+      try {
+        const scriptPath = join(dir, 'exchange.ps1');
+        const written = "Write-Output 'x'\n";
+        await writeFile(scriptPath, written);
+        await tamper(scriptPath);
+        const pwshPath = await stubPwsh(dir);
+        await assert.rejects(runExchangeScript({ pwshPath, scriptPath, expectedSha256: sha(written) }), (error: unknown) => {
+          assert.ok(error instanceof ExternalToolError);
+          assert.match(error.message, /not the one entra-mail wrote/);
+          return true;
+        });
+        assert.equal(existsSync(join(dir, 'started')), false);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it('the script as written runs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'entra-mail-runner-'));
+    try {
+      const scriptPath = join(dir, 'exchange.ps1');
+      await writeFile(scriptPath, "Write-Output 'x'\n");
+      const result = await runExchangeScript({ pwshPath: await stubPwsh(dir), scriptPath, expectedSha256: sha("Write-Output 'x'\n") });
+      assert.equal(result.status, 'applied');
+      assert.equal(existsSync(join(dir, 'started')), true);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -52,9 +52,9 @@ function inputFor(ids: { appId: string; servicePrincipalId: string }, overrides:
 }
 
 describe('the pwsh stand-in against the sandbox', () => {
-  it('is an executable wrapper with a 0600 session file and no token in its argv', async () => {
+  it('is an owner-only executable wrapper (0700) with a 0600 session file and no token in its argv', async () => {
     const wrapper = await readFile(sandbox.settings.pwshPath, 'utf8');
-    assert.equal((await stat(sandbox.settings.pwshPath)).mode & 0o777, 0o755);
+    assert.equal((await stat(sandbox.settings.pwshPath)).mode & 0o777, 0o700);
     assert.equal((await stat(join(sandbox.settings.dir, 'pwsh-session.json'))).mode & 0o777, 0o600);
     assert.doesNotMatch(wrapper, /eyJ/);
   });

@@ -1,7 +1,7 @@
 import { paletteFor } from '../../core/style.ts';
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../../core/deps.ts';
-import { ExitCode } from '../../core/errors.ts';
+import { ExitCode, UsageError } from '../../core/errors.ts';
 import { needsTenantDomains, privilegesOf, provision, type ProvisionContext, type ProvisionRequest } from '../../provision/pipeline.ts';
 import type { VerifyReport } from '../../mail/types.ts';
 import type { CommandState } from '../shared/command-state.ts';
@@ -10,12 +10,13 @@ import { validateMailbox } from '../../core/validate.ts';
 import { buildProvisionResult, type ProvisionResult } from '../../provision/result.ts';
 import { certificateSignIn } from '../../provision/certificate.ts';
 import { resolveConnection } from '../shared/connection.ts';
+import { checkStateDirectory } from '../../credentials/journal.ts';
 import { resolveExchangeEndpoint, withExchangeApi } from '../shared/exchange-api.ts';
 import { formatExchangeCalls } from '../shared/exchange-calls.ts';
 import { openGraphSession } from '../shared/graph-session.ts';
 import { tenantIdOf } from '../../graph/organization.ts';
 import { argsForExistingApp, checkAppArgs } from './existing-app.ts';
-import { buildProvisionRequest, withProvisionOptions, type ProvisionArgs } from './options.ts';
+import { buildProvisionRequest, checkProvisionPreconditions, withProvisionOptions, type ProvisionArgs } from './options.ts';
 import { planWarnings } from '../../provision/warnings.ts';
 import { confirmPlan, describeDeclined, formatChanges } from '../shared/confirm.ts';
 import { assertPrivileges, checkPrivileges, describeMissing, type PreflightReport } from '../../preflight/check-privileges.ts';
@@ -39,12 +40,19 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
       const connection = resolveConnection(args, deps);
       checkAppArgs(args);
       // Without --app everything is validated before sign-in; with it, once the app is read.
-      if (args.app === undefined) buildProvisionRequest(args, connection, deps.cwd, deps.env);
+      const early = args.app === undefined ? buildProvisionRequest(args, connection, deps.cwd, deps.env) : undefined;
       // Validated before sign-in like every other value: a bad --to must not surface after the changes.
       const to = args.to !== undefined ? validateMailbox(args.to, '--to') : undefined;
+      if (args.detailedExitcode && !args.dryRun)
+        throw new UsageError('--detailed-exitcode goes with --dry-run: it reports pending changes.', { flag: '--detailed-exitcode' });
+      // Files, pwsh and the state directory too (docs/local-safety.md); with --app the file names
+      // depend on the app, so its files are checked once it is read, still before any change.
+      if (early) await checkProvisionPreconditions(early, deps.env);
+      else await checkStateDirectory(deps.env);
       const exchangeEndpoint = resolveExchangeEndpoint(args.exchangeEndpoint, connection, deps.env);
       const { graph, token, credential } = await openGraphSession(connection, args, deps);
-      const request = buildProvisionRequest(await argsForExistingApp(graph, args), connection, deps.cwd, deps.env);
+      const request = early ?? buildProvisionRequest(await argsForExistingApp(graph, args), connection, deps.cwd, deps.env);
+      if (!early) await checkProvisionPreconditions(request, deps.env);
       request.exchange.interactive = Boolean(deps.stdin.isTTY);
       request.tenantId = tenantIdOf(token);
       request.exchange = withExchangeApi(request.exchange, {
@@ -107,7 +115,7 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
       }
       if (verification && verification.exitCode !== 0) state.exitCode = verification.exitCode;
       const pending = result.changes.some((c) => c.action !== 'none');
-      if (request.dryRun && (args as { detailedExitcode?: boolean }).detailedExitcode && pending) state.exitCode = ExitCode.attention;
+      if (request.dryRun && args.detailedExitcode && pending) state.exitCode = ExitCode.attention;
     },
   };
 }

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../core/errors.ts';
+import { checkOutputPath } from '../../core/output-path.ts';
+import { checkStateDirectory } from '../../credentials/journal.ts';
 import { MODEL_NAMES, MODELS, isModelName, type ModelName } from '../../core/models.ts';
 import { certificateProfile } from '../../profiles/certificate-outputs.ts';
 import { getProfile } from '../../profiles/get-profile.ts';
@@ -14,7 +16,12 @@ import type { Connection } from '../../core/sign-in.ts';
 import type { ExchangeGrants } from '../../core/tags.ts';
 import type { TenantArgs } from '../shared/connection.ts';
 import { withTenantOptions } from '../shared/connection.ts';
-import { buildExchangeOptions, type ExchangeConnectArgs, withExchangeConnectOptions } from '../shared/exchange-options.ts';
+import {
+  buildExchangeOptions,
+  checkExchangeFiles,
+  type ExchangeConnectArgs,
+  withExchangeConnectOptions,
+} from '../shared/exchange-options.ts';
 import {
   deriveUniqueName,
   parseLifetime,
@@ -26,6 +33,7 @@ import {
 } from '../../core/validate.ts';
 
 export interface ProvisionArgs extends TenantArgs, ExchangeConnectArgs {
+  detailedExitcode?: boolean;
   profile?: string;
   model?: string;
   name?: string;
@@ -215,4 +223,19 @@ function requireCertificateProfile(profile: Profile, model: ModelName): Profile 
 
 function extensionFor(format: string): string {
   return format === 'text' ? 'txt' : format === 'js' ? 'js' : format;
+}
+
+/**
+ * The local side of a provision, checked before sign-in (exit 2, nothing sent): every file the run
+ * may write, the Exchange certificate a local run reads, and the state directory. Found only after
+ * the secret was minted, any of these would leave a secret no file holds.
+ */
+export async function checkProvisionPreconditions(request: ProvisionRequest, env: NodeJS.ProcessEnv): Promise<void> {
+  await checkOutputPath(request.output.outPath, '--out');
+  if (request.output.certificateOut !== undefined) await checkOutputPath(request.output.certificateOut, '--certificate-out');
+  if (modelNeedsExchange(request.desired.model) && request.exchange.mode !== 'skip' && request.exchange.mode !== 'api') {
+    await checkOutputPath(request.exchange.scriptPath, '--script-out');
+    await checkExchangeFiles(request.exchange, env);
+  }
+  await checkStateDirectory(env);
 }

@@ -19,7 +19,15 @@ import { resolveConnection } from '../shared/connection.ts';
 import { openGraphSession } from '../shared/graph-session.ts';
 import type { CommandState } from '../shared/command-state.ts';
 import { canPrompt, confirmPlan, describeDeclined } from '../shared/confirm.ts';
-import { forApp, validateRotateArgs, vaultSecretName, withRotateOptions, type RotateArgs, type RotatePlanArgs } from './options.ts';
+import {
+  checkRotatePreconditions,
+  forApp,
+  validateRotateArgs,
+  vaultSecretName,
+  withRotateOptions,
+  type RotateArgs,
+  type RotatePlanArgs,
+} from './options.ts';
 
 /**
  * `entra-mail rotate`: add → deliver → confirm → remove old (src/rotation/rotate.ts), for one app
@@ -36,6 +44,7 @@ export function rotateCommand(deps: Deps, state: CommandState): CommandModule<ob
       state.verbose = Boolean(args.verbose);
       const connection = resolveConnection(args, deps);
       const plan = validateRotateArgs(args, deps.cwd);
+      await checkRotatePreconditions(plan, deps.cwd, deps.env);
       const { graph, credential, token } = await openGraphSession(connection, args, deps);
       const tenantId = (await readTenant(graph, token, { domains: false })).id;
       const lifecycle: LifecycleDeps = {
@@ -165,7 +174,6 @@ function buildSinks(
         secretName: vaultSecretName(plan.keyVault.secretName, app.uniqueName),
         credential: context.credential,
         appId: app.appId,
-        authorityHost: context.connection.endpoints.authorityHost,
       }),
     );
   }

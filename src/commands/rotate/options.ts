@@ -1,12 +1,25 @@
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { parseGrace } from '../../credentials/grace.ts';
 import { UsageError } from '../../core/errors.ts';
+import { checkOutputPath } from '../../core/output-path.ts';
+import { checkStateDirectory } from '../../credentials/journal.ts';
 import type { RenderRequest } from '../../rotation/delivered-config.ts';
 import { getProfile } from '../../profiles/get-profile.ts';
 import type { TenantArgs } from '../shared/connection.ts';
 import { withTenantOptions } from '../shared/connection.ts';
-import { parseLifetime, parseWindowDays, validateDisplayName, validateHttpsUrl, validateMailbox } from '../../core/validate.ts';
+import {
+  isGuid,
+  parseLifetime,
+  parseWindowDays,
+  requireText,
+  validateDisplayName,
+  validateHttpsUrl,
+  validateMailbox,
+  validateUniqueName,
+} from '../../core/validate.ts';
+import { splitCommand } from '../../credentials/sinks/command-sink.ts';
+import { validateVaultUrl } from '../../credentials/sinks/vault-credential.ts';
 
 export interface RotateArgs extends TenantArgs {
   app?: string;
@@ -120,6 +133,10 @@ export function validateRotateArgs(args: RotateArgs, cwd: string): RotatePlanArg
     throw new UsageError("--show-secret prints one app's secret; it cannot be combined with --all.", { flag: '--show-secret' });
   if (args.keyVaultSecret !== undefined && args.keyVault === undefined)
     throw new UsageError('--key-vault-secret needs --key-vault URL.', { flag: '--key-vault-secret' });
+  // Every sink is checked here, before sign-in: one found wrong after minting leaves a secret nobody holds.
+  if (args.onRotate !== undefined && splitCommand(String(args.onRotate)).length === 0)
+    throw new UsageError('--on-rotate: give a command to run.', { flag: '--on-rotate' });
+  if (args.keyVaultSecret !== undefined) vaultSecretName(String(args.keyVaultSecret), 'app');
   if (kind === 'secret' && !args.out && !args.showSecret && !args.onRotate && !args.keyVault) {
     throw new UsageError(
       'Say where the new secret goes: --out FILE, --key-vault URL, --on-rotate CMD or --show-secret. A secret nobody receives would only be removed again.',
@@ -127,7 +144,7 @@ export function validateRotateArgs(args: RotateArgs, cwd: string): RotatePlanArg
     );
   }
   return {
-    target: many ? { all: true } : { all: false, reference: String(args.app) },
+    target: many ? { all: true } : { all: false, reference: validateAppReference(args.app) },
     ...(windowDays !== undefined ? { windowDays } : {}),
     kind,
     lifetimeDays: parseLifetime(args.secretLifetime ?? '180d'),
@@ -139,7 +156,7 @@ export function validateRotateArgs(args: RotateArgs, cwd: string): RotatePlanArg
     ...(args.keyVault !== undefined
       ? {
           keyVault: {
-            url: validateHttpsUrl(args.keyVault, '--key-vault'),
+            url: validateVaultUrl(args.keyVault),
             ...(args.keyVaultSecret !== undefined ? { secretName: args.keyVaultSecret } : {}),
           },
         }
@@ -166,16 +183,41 @@ function buildRender(args: RotateArgs): RenderRequest {
   };
 }
 
+/** `--app`: a client id (GUID) or a uniqueName, checked before it goes into a Graph filter. */
+function validateAppReference(value: unknown): string {
+  const text = requireText(value, '--app');
+  return isGuid(text) ? text.toLowerCase() : validateUniqueName(text, '--app');
+}
+
 /** `{uniqueName}` in a path or vault secret name; vault names allow only letters, digits and '-'. */
 export function forApp(template: string, uniqueName: string): string {
   return template.replaceAll('{uniqueName}', uniqueName);
 }
 
 export function vaultSecretName(template: string | undefined, uniqueName: string): string {
-  const name = template !== undefined ? forApp(template, uniqueName) : uniqueName.replace(/[^0-9A-Za-z-]/g, '-');
+  // A uniqueName may hold '.' and '_', which vault names do not: they become '-' in a template too,
+  // so a template that is valid before sign-in stays valid for every app.
+  const safe = uniqueName.replace(/[^0-9A-Za-z-]/g, '-');
+  const name = template !== undefined ? forApp(template, safe) : safe;
   if (!/^[0-9A-Za-z-]{1,127}$/.test(name))
     throw new UsageError(`--key-vault-secret: '${name}' is not a Key Vault name (letters, digits and '-').`, {
       flag: '--key-vault-secret',
     });
   return name;
+}
+
+/**
+ * The local side of a rotation, checked before sign-in (exit 2, nothing sent): the files it will
+ * write and the state directory. A name that depends on the app (`{uniqueName}`) is checked for
+ * its directory only.
+ */
+export async function checkRotatePreconditions(plan: RotatePlanArgs, cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const files: [string, string][] = [];
+  if (plan.out) files.push([plan.out, '--out']);
+  if (plan.kind === 'certificate') files.push([plan.certificateOut ?? join(cwd, '{uniqueName}.pem'), '--certificate-out']);
+  for (const [path, flag] of files) {
+    if (dirname(path).includes('{uniqueName}')) continue;
+    await checkOutputPath(path, flag, { directoryOnly: path.includes('{uniqueName}') });
+  }
+  await checkStateDirectory(env);
 }

@@ -3,4 +3,6 @@ export interface CommandState {
   exitCode: number;
   json: boolean;
   verbose: boolean;
+  /** Set once the admin's credential exists: from then on a request may have been sent, so exit 2 no longer holds. */
+  contacted?: boolean;
 }

@@ -1,9 +1,15 @@
+import { constants, promises as fs } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import type { ExchangeConnectOptions } from '../../exchange/script.ts';
 import type { ExchangeMode, ExchangeOptions } from '../../provision/exchange.ts';
 import { VERSION } from '../../core/version.ts';
 import type { Connection } from '../../core/sign-in.ts';
-import { UsageError } from '../../core/errors.ts';
+import { ExternalToolError, UsageError } from '../../core/errors.ts';
+import { MODEL_NAMES, isModelName } from '../../core/models.ts';
+import { checkOutputPath } from '../../core/output-path.ts';
+import { PWSH_INSTALL_HINT } from '../../exchange/runner.ts';
+import { requireText, validateGuid } from '../../core/validate.ts';
 import { initialDomain } from '../../graph/organization.ts';
 import type { Organization } from '../../graph/types.ts';
 
@@ -70,8 +76,9 @@ export function parseExchangeConnect(args: ExchangeConnectArgs, organization?: O
   }
   return {
     mode,
-    appId: args.exchangeAppId,
-    certificatePath: args.exchangeCertificate,
+    // The admin app's client id goes into Connect-ExchangeOnline -AppId: a GUID, checked before sign-in.
+    appId: validateGuid(args.exchangeAppId, '--exchange-app-id'),
+    certificatePath: requireText(args.exchangeCertificate, '--exchange-certificate'),
     organization: organization ? initialDomain(organization) : undefined,
   };
 }
@@ -107,3 +114,76 @@ export function buildExchangeOptions(
     interactive: input.interactive ?? false,
   };
 }
+
+/**
+ * `--exchange run` needs pwsh, and with certificate sign-in the .pfx it reads: both checked before
+ * sign-in, so a missing one stops the run before anything changes rather than at its last step.
+ */
+export async function checkExchangeFiles(
+  options: Pick<ExchangeOptions, 'mode' | 'pwshPath' | 'connect'>,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  if (options.mode !== 'run') return;
+  if (!(await findExecutable(options.pwshPath, env))) {
+    throw new ExternalToolError(
+      `cannot find '${options.pwshPath}': PowerShell 7 is needed to run the Exchange step; nothing was changed.`,
+      {
+        step: 'exchange',
+        object: `pwsh ${options.pwshPath}`,
+        code: 'ENOENT',
+        suggestion: `${PWSH_INSTALL_HINT}; or use --exchange script to write the script without running it`,
+      },
+    );
+  }
+  if (options.connect.mode !== 'certificate') return;
+  const path = options.connect.certificatePath ?? '';
+  const stat = await fs.stat(path).catch(() => undefined);
+  if (!stat?.isFile() || !(await isAccessible(path, constants.R_OK))) {
+    throw new UsageError(`--exchange-certificate: cannot read the file '${path}'.`, { flag: '--exchange-certificate' });
+  }
+}
+
+/**
+ * What exchange-script and deprovision need locally, checked before sign-in: a known --model, a
+ * script path that can be written (the default one's directory: the app's name is not known yet),
+ * and for `run` pwsh and the certificate.
+ */
+export async function checkExchangeCommand(
+  args: ExchangeConnectArgs & { model?: string; scriptOut?: string },
+  input: { mode: ExchangeMode; cwd: string; env: NodeJS.ProcessEnv },
+): Promise<void> {
+  if (args.model !== undefined && !isModelName(args.model))
+    throw new UsageError(`--model: '${args.model}' is not one of ${MODEL_NAMES.join(', ')}.`, { flag: '--model' });
+  const connect = parseExchangeConnect(args);
+  parseExchangeTimeout(args.exchangeTimeout);
+  // `api` writes no script and starts no pwsh.
+  if (input.mode === 'skip' || input.mode === 'api') return;
+  const explicit = args.scriptOut !== undefined;
+  await checkOutputPath(resolve(input.cwd, args.scriptOut ?? 'app.exchange.ps1'), '--script-out', { directoryOnly: !explicit });
+  await checkExchangeFiles({ mode: input.mode, pwshPath: args.pwsh ?? input.env.ENTRA_MAIL_PWSH ?? 'pwsh', connect }, input.env);
+}
+
+/** A path with a slash is used as it is; a bare name is looked up on PATH, as execa will. */
+async function findExecutable(command: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  // Windows finds `pwsh` as pwsh.exe through PATHEXT.
+  const extensions = process.platform === 'win32' ? ['', ...(env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';')] : [''];
+  const bases =
+    command.includes('/') || command.includes('\\')
+      ? [command]
+      : (env.PATH ?? '')
+          .split(delimiter)
+          .filter(Boolean)
+          .map((dir) => join(dir, command));
+  const candidates = bases.flatMap((base) => extensions.map((ext) => `${base}${ext}`));
+  for (const candidate of candidates) {
+    const stat = await fs.stat(candidate).catch(() => undefined);
+    if (stat?.isFile() && (await isAccessible(candidate, constants.X_OK))) return true;
+  }
+  return false;
+}
+
+const isAccessible = (path: string, mode: number): Promise<boolean> =>
+  fs.access(path, mode).then(
+    () => true,
+    () => false,
+  );

@@ -9,7 +9,7 @@ import { describeContext, ExitCode, isEntraMailError, UsageError } from '../../c
 export function reportError(
   error: unknown,
   deps: Pick<Deps, 'stdout' | 'stderr'> & { env?: NodeJS.ProcessEnv },
-  options: { json: boolean; verbose: boolean },
+  options: { json: boolean; verbose: boolean; contacted?: boolean },
 ): number {
   const palette = paletteFor(deps.stderr, deps.env ?? {});
   if (isEntraMailError(error)) {
@@ -17,10 +17,16 @@ export function reportError(
     const lines = [`${palette.bad('entra-mail:')} ${error.message}`];
     if (where) lines.push(`  (${where})`);
     if (error.suggestion) lines.push(`  next: ${error.suggestion}`);
-    if (error instanceof UsageError) lines.push('  nothing was sent to any service.');
+    // Exit 2 promises that nothing was sent. A usage error found once the tenant had been
+    // contacted cannot keep that promise: it exits 5 and says so.
+    const late = error instanceof UsageError && options.contacted === true;
+    if (error instanceof UsageError && !late) lines.push('  nothing was sent to any service.');
+    if (late)
+      lines.push('  found after entra-mail had contacted the tenant (exit 5, not 2); the lines above say what was changed, if anything.');
     deps.stderr.write(`${lines.join('\n')}\n`);
-    if (options.json) deps.stdout.write(`${JSON.stringify(error.toJSON(), null, 2)}\n`);
-    return error.exitCode;
+    const exitCode = late ? ExitCode.conflict : error.exitCode;
+    if (options.json) deps.stdout.write(`${JSON.stringify({ ...error.toJSON(), exitCode }, null, 2)}\n`);
+    return exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
   deps.stderr.write(

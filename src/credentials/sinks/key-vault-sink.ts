@@ -1,8 +1,8 @@
 import type { TokenCredential } from '@azure/identity';
 import type { SecretClient } from '@azure/keyvault-secrets';
-import { isMicrosoftAuthorityHost } from '../../core/cloud.ts';
-import { PermissionError, ServiceError } from '../../core/errors.ts';
+import { isEntraMailError, PermissionError, ServiceError } from '../../core/errors.ts';
 import type { DeliveredConfig, Sink } from '../types.ts';
+import { isLoopbackHost, vaultOnlyCredential } from './vault-credential.ts';
 
 /**
  * `--key-vault URL --key-vault-secret NAME`: the credential becomes a new version of the vault
@@ -11,19 +11,16 @@ import type { DeliveredConfig, Sink } from '../types.ts';
  * the previous version's value is set again as the current version and the failed version is
  * disabled, so a reader of "latest" gets the old, working value (docs/reliability.md#failed-verification).
  */
-export function keyVaultSink(options: {
-  vaultUrl: string;
-  secretName: string;
-  credential: TokenCredential;
-  appId: string;
-  authorityHost: string;
-}): Sink {
-  // A vault outside *.vault.azure.net (the sandbox) cannot pass the SDK's challenge-domain check.
-  const disableChallengeResourceVerification = !isMicrosoftAuthorityHost(options.authorityHost);
+export function keyVaultSink(options: { vaultUrl: string; secretName: string; credential: TokenCredential; appId: string }): Sink {
+  // The SDK's own check wants the vault's host under the challenge's resource domain, which the
+  // sandbox's vault on 127.0.0.1 cannot be; vaultOnlyCredential checks the resource for every vault,
+  // so only there is the SDK's check left out (src/credentials/sinks/vault-credential.ts).
+  const disableChallengeResourceVerification = isLoopbackHost(new URL(options.vaultUrl).hostname);
+  const credential = vaultOnlyCredential(options.credential, options.vaultUrl);
   // The Key Vault SDK loads only when a vault sink is used (cold start).
   let client: SecretClient | undefined;
   const vault = async (): Promise<SecretClient> =>
-    (client ??= new (await import('@azure/keyvault-secrets')).SecretClient(options.vaultUrl, options.credential, {
+    (client ??= new (await import('@azure/keyvault-secrets')).SecretClient(options.vaultUrl, credential, {
       disableChallengeResourceVerification,
     }));
   const name = options.secretName;
@@ -106,6 +103,7 @@ async function guard<T>(where: string, operation: () => Promise<T>): Promise<T> 
   try {
     return await operation();
   } catch (error) {
+    if (isEntraMailError(error)) throw error;
     const status = (error as { statusCode?: number }).statusCode;
     if (status === 401 || status === 403) {
       throw new PermissionError(`${where}: access refused (${status}).`, {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { chmod, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeSecretFile } from '../../core/write-secret-file.ts';
 import { DIRECTORY_ROLES } from '../../core/well-known.ts';
 import type { SandboxContext } from '../context.ts';
 import { sandboxAdminUser } from '../token/user-token.ts';
@@ -14,7 +14,7 @@ const SESSION_LIFETIME_SECONDS = 12 * 3600;
 /**
  * Writes the sandbox's pwsh stand-in into `dir` and returns the path of its executable wrapper:
  * `pwsh-session.json` (0600: endpoint, CA path, an Exchange-audience admin token) and `pwsh`
- * (0755: a shell wrapper that execs this Node on the stand-in's entry file with the session path
+ * (0700: a shell wrapper that execs this Node on the stand-in's entry file with the session path
  * in ENTRA_MAIL_PWSH_SESSION). The token is never in argv. Expects the sandbox CA at `dir/ca.pem`.
  */
 export async function writePwshStandIn(ctx: SandboxContext, dir: string): Promise<string> {
@@ -53,7 +53,7 @@ export async function writePwshStandIn(ctx: SandboxContext, dir: string): Promis
     `exec ${shellQuote(process.execPath)} ${shellQuote(standInEntry())} "$@"`,
     '',
   ].join('\n');
-  await writeAtomically(wrapperPath, wrapper, 0o755);
+  await writeAtomically(wrapperPath, wrapper, 0o700);
   return wrapperPath;
 }
 
@@ -63,11 +63,9 @@ export function standInEntry(): string {
   return existsSync(source) ? source : fileURLToPath(new URL('./main.js', import.meta.url));
 }
 
+/** Through an exclusive, unpredictable temp file that follows no symlink, then a rename (src/core/write-secret-file.ts). */
 async function writeAtomically(path: string, text: string, mode: number): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, text, { mode });
-  await chmod(temporary, mode);
-  await rename(temporary, path);
+  await writeSecretFile(path, text, { mode, what: 'the sandbox file' });
 }
 
 function shellQuote(value: string): string {
