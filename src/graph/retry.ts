@@ -1,7 +1,10 @@
 import type { Clock } from '../core/clock.ts';
 import { ServiceError } from '../core/errors.ts';
+import { parseRetryAfter } from '../core/retry-after.ts';
 import { classifyNetworkFailure, isPermanentNetworkFailure } from '../core/network-failure.ts';
 import { GraphFailure, GraphNetworkFailure } from './errors.ts';
+
+export { parseRetryAfter };
 
 /**
  * What to do about a failed attempt. Replication and throttling are expected in Entra
@@ -59,21 +62,6 @@ export function isReplicationFailure(error: GraphFailure): boolean {
   if (error.status === 403 && /backing application of the service principal/i.test(error.message)) return true;
   if (error.status === 409 && error.hasCode('Error_MsaAppDoesNotExist')) return true;
   return false;
-}
-
-/**
- * Retry-After: delta-seconds or an HTTP-date (RFC 9110 §10.2.3). A past date means "now"; a
- * value that is neither is undefined, and the caller falls back to exponential backoff
- * (docs/reliability.md#bad-retry-after).
- */
-export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  if (!/[a-z]/i.test(trimmed)) return undefined;
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - nowMs);
 }
 
 function backoffMs(attempt: number, options: RetryOptions): number {

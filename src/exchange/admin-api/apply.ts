@@ -5,7 +5,8 @@ import type { ExchangeScriptResult } from '../result.ts';
 import { buildScopeFilter, defaultScopeName, roleAssignmentName } from '../scope-filter.ts';
 import type { ExchangeScriptInput } from '../script-input.ts';
 import { uniqueAddresses, validateExchangeScriptInput } from '../script-input.ts';
-import { CmdletFailure, type ExchangeAdminApi, mapFailure } from './client.ts';
+import type { ExchangeAdminApi } from './client.ts';
+import { CmdletFailure, mapFailure } from './failures.ts';
 import { type Change, converge } from './converge.ts';
 import { findServicePrincipal, hasFullAccess, hasSendAs, normalizeFilter, rbacAssignments, text } from './read.ts';
 

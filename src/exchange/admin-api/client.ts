@@ -1,5 +1,19 @@
 import type { Clock } from '../../core/clock.ts';
-import { AuthError, ExternalToolError, PermissionError, ServiceError } from '../../core/errors.ts';
+import { ExternalToolError, ServiceError } from '../../core/errors.ts';
+import { parseRetryAfter } from '../../core/retry-after.ts';
+import {
+  type CmdletCall,
+  CmdletFailure,
+  describe,
+  isAmbiguous,
+  isRetryable,
+  mapFailure,
+  NetworkFailure,
+  readJson,
+  toFailure,
+} from './failures.ts';
+
+export type { CmdletCall } from './failures.ts';
 
 /**
  * Exchange Online's admin endpoint as the ExchangeOnlineManagement V3 module calls it: one
@@ -7,45 +21,12 @@ import { AuthError, ExternalToolError, PermissionError, ServiceError } from '../
  * Microsoft does not support calling it directly, so `--exchange api` is experimental; the
  * generated PowerShell stays the default.
  */
-export interface CmdletCall {
-  cmdlet: string;
-  parameters: Record<string, unknown>;
-}
 
 /** One cmdlet's output objects, as the endpoint's `value` array holds them. */
 export type CmdletOutput = Record<string, unknown>[];
 
 /** What a write came to: `unknown` when the answer was lost (5xx, dropped connection): read, then decide. */
 export type WriteOutcome = { kind: 'done'; value: CmdletOutput; warnings: string[] } | { kind: 'unknown'; reason: string };
-
-/** A non-2xx answer: the reason is the text after the last `|` of `error.details[].message`. */
-export class CmdletFailure extends Error {
-  readonly status: number;
-  readonly cmdlet: string;
-  /** e.g. `Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException`. */
-  readonly exceptionType?: string;
-  readonly requestId?: string;
-  readonly retryAfter?: string;
-
-  constructor(init: { status: number; cmdlet: string; message: string; exceptionType?: string; requestId?: string; retryAfter?: string }) {
-    super(init.message);
-    this.name = 'CmdletFailure';
-    this.status = init.status;
-    this.cmdlet = init.cmdlet;
-    this.exceptionType = init.exceptionType;
-    this.requestId = init.requestId;
-    this.retryAfter = init.retryAfter;
-  }
-
-  /** The object does not exist (404, ManagementObjectNotFoundException). */
-  get notFound(): boolean {
-    return this.status === 404 || /ManagementObjectNotFound|ObjectNotFound/i.test(this.exceptionType ?? '');
-  }
-
-  get alreadyExists(): boolean {
-    return /AlreadyExists/i.test(this.exceptionType ?? '') || /already exists/i.test(this.message);
-  }
-}
 
 export interface AdminApiOptions {
   /** The admin endpoint's origin: the cloud's Exchange host, or the sandbox. */
@@ -81,7 +62,6 @@ export function anchorFromToken(token: string, tenantId: string): string {
   return `APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${typeof claims.tid === 'string' ? claims.tid : tenantId}`;
 }
 
-const TRANSIENT = new Set([500, 502, 503, 504]);
 const MAX_ATTEMPTS = 6;
 /** What the module asks for (`Prefer: odata.maxpagesize=1000`); the server may send less. */
 const PAGE_SIZE = 1000;
@@ -196,13 +176,9 @@ export class ExchangeAdminApi {
   }
 
   private async waitBeforeRetry(error: unknown, attempt: number, call: CmdletCall, idempotent: boolean): Promise<void> {
-    const retryable =
-      error instanceof NetworkFailure
-        ? idempotent
-        : error instanceof CmdletFailure && (error.status === 429 || TRANSIENT.has(error.status));
-    if (!retryable || (error instanceof CmdletFailure && !idempotent && error.status !== 429)) throw mapFailure(error, call);
+    if (!isRetryable(error, idempotent)) throw mapFailure(error, call);
     const now = this.options.clock.nowMs();
-    const retryAfter = error instanceof CmdletFailure ? parseSeconds(error.retryAfter) : undefined;
+    const retryAfter = error instanceof CmdletFailure ? parseRetryAfter(error.retryAfter, now) : undefined;
     const delay = retryAfter ?? Math.min(16_000, 500 * 2 ** (attempt - 1));
     if (attempt >= MAX_ATTEMPTS || now + delay > this.options.deadlineAt) {
       throw new ServiceError(`Exchange Online kept refusing ${call.cmdlet} (${describe(error)}) after ${attempt} attempts.`, {
@@ -215,81 +191,4 @@ export class ExchangeAdminApi {
     }
     await this.options.clock.sleep(delay);
   }
-}
-
-/** A request that got no HTTP answer at all. */
-class NetworkFailure extends Error {
-  readonly cmdlet: string;
-  constructor(cmdlet: string, cause: unknown) {
-    super(`no answer from Exchange Online (${(cause as Error)?.message ?? String(cause)})`, { cause });
-    this.name = 'NetworkFailure';
-    this.cmdlet = cmdlet;
-  }
-}
-
-function isAmbiguous(error: unknown): boolean {
-  return error instanceof NetworkFailure || (error instanceof CmdletFailure && TRANSIENT.has(error.status));
-}
-
-function describe(error: unknown): string {
-  if (error instanceof CmdletFailure) return `${error.status} ${error.message}`;
-  return (error as Error)?.message ?? String(error);
-}
-
-/** Refusals that say what is wrong: the caller's role (4), its token (3), anything else as the script's failure (6). */
-export function mapFailure(error: unknown, call: CmdletCall): Error {
-  if (!(error instanceof CmdletFailure)) return error as Error;
-  const context = { step: 'exchange', object: call.cmdlet, requestId: error.requestId, code: error.exceptionType, cause: error };
-  if (error.status === 401) {
-    return new AuthError(`Exchange Online refused the admin token for ${call.cmdlet}: ${error.message}`, {
-      ...context,
-      suggestion: 'Sign in again; a role granted minutes ago can take up to an hour to reach Exchange Online.',
-    });
-  }
-  if (error.status === 403) {
-    return new PermissionError(`Exchange Online denied ${call.cmdlet}: ${error.message}`, {
-      ...context,
-      suggestion:
-        'Sign in as an Exchange Administrator (or Global Administrator); an app-only admin needs Exchange.ManageAsApp and the Exchange Administrator role.',
-    });
-  }
-  return new ExternalToolError(`Exchange Online refused ${call.cmdlet}: ${error.message}`, {
-    ...context,
-    suggestion: 'Fix the cause above and run again; every Exchange object is read before it is changed.',
-  });
-}
-
-function toFailure(cmdlet: string, response: Response, body: ErrorBody | undefined, requestId: string | undefined): CmdletFailure {
-  const detail = body?.error?.details?.find((d) => typeof d?.message === 'string')?.message;
-  const parts = typeof detail === 'string' ? detail.split('|') : [];
-  const message = parts.at(-1) ?? (typeof body?.error?.message === 'string' ? body.error.message : `HTTP ${response.status}`);
-  return new CmdletFailure({
-    status: response.status,
-    cmdlet,
-    message: message.slice(0, 500),
-    exceptionType: parts.length >= 3 ? parts.at(-2) : undefined,
-    requestId,
-    retryAfter: response.headers.get('retry-after') ?? undefined,
-  });
-}
-
-interface ErrorBody {
-  value?: unknown;
-  '@adminapi.warnings'?: unknown;
-  '@odata.nextLink'?: unknown;
-  error?: { message?: unknown; details?: { message?: unknown }[] };
-}
-
-/** The body as JSON, or undefined (an empty or non-JSON answer, e.g. the bare 403 for an unknown cmdlet). */
-async function readJson(response: Response): Promise<ErrorBody | undefined> {
-  const text = await response.text().catch(() => '');
-  try {
-    return text === '' ? undefined : (JSON.parse(text) as ErrorBody);
-  } catch {
-    return undefined;
-  }
-}
-
-function parseSeconds(value: string | undefined): number | undefined {
-  return value !== undefined && /^\d+$/.test(value.trim()) ? Number(value.trim()) * 1000 : undefined;
 }

@@ -1,6 +1,7 @@
 import { ServiceError } from '../../core/errors.ts';
 import type { ExchangeScriptResult } from '../result.ts';
-import { type CmdletCall, CmdletFailure, type ExchangeAdminApi, mapFailure } from './client.ts';
+import type { ExchangeAdminApi } from './client.ts';
+import { type CmdletCall, CmdletFailure, mapFailure } from './failures.ts';
 
 export type Change = ExchangeScriptResult['changes'][number];
 
