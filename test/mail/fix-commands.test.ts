@@ -53,7 +53,9 @@ describe('the fixes verify prints run as printed and repair the app', () => {
 
   async function secretIn(file: string): Promise<string> {
     const text = await readFile(join(t.dir, file), 'utf8');
-    const found = /(?:SMTP Password|AZURE_CLIENT_SECRET)\W+([A-Za-z0-9~._-]{30,})/.exec(text)?.[1];
+    // Secret values use letters, digits and - _ . ~ and may begin with any of them: match the exact separator
+    // each template prints (not \W+, which swallowed a leading '-', '.' or '~' about once in 22 runs).
+    const found = /^(?:\s*SMTP Password[ \t]+|AZURE_CLIENT_SECRET=)([A-Za-z0-9~._-]{30,})$/m.exec(text)?.[1];
     assert.ok(found, `no secret in ${file}`);
     return found;
   }
