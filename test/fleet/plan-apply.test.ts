@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { runCli, startTestTenant } from '../helpers/cli.ts';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
@@ -40,6 +41,15 @@ describe('plan -f / apply -f against the sandbox tenant', () => {
   });
   after(() => t.close());
 
+  /** The report matches schemas/output.schema.json#/$defs/fleet. */
+  const checkReport = async (report: unknown) => {
+    const schema = JSON.parse(await readFile(new URL('../../schemas/output.schema.json', import.meta.url), 'utf8'));
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    ajv.addSchema(schema, 'output');
+    const check = ajv.getSchema('output#/$defs/fleet');
+    assert.ok(check?.(report), JSON.stringify(check?.errors, null, 2));
+  };
+
   const writesSince = (mark: number) => t.sandbox.ctx.log.slice(mark).filter((e) => e.kind === 'graph' && e.method !== 'GET');
 
   it('plan reports every app as drift and changes nothing; --detailed-exitcode exits 10', async () => {
@@ -50,6 +60,7 @@ describe('plan -f / apply -f against the sandbox tenant', () => {
     });
     assert.equal(r.code, 10, r.stderr);
     const report = JSON.parse(r.stdout);
+    await checkReport(report);
     assert.equal(report.command, 'plan');
     assert.deepEqual(
       report.tenants[0].apps.map((a: { uniqueName: string; status: string }) => [a.uniqueName, a.status]),
@@ -83,6 +94,7 @@ describe('plan -f / apply -f against the sandbox tenant', () => {
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(writesSince(mark), []);
     assert.equal(JSON.parse(again.stdout).summary.ok, 1);
+    await checkReport(JSON.parse(again.stdout));
     const plan = await runCli(['plan', '-f', file, '--ca-file', t.sandbox.settings.caFile, '--detailed-exitcode'], {
       env: t.env,
       cwd: t.dir,

@@ -15,9 +15,14 @@ export interface FleetArgs extends TenantArgs {
   output?: string;
 }
 
-/** The flags every fleet command takes: the file, how many tenants at once, which shard. */
+/** The flags every fleet command takes: the file, how many tenants at once, which shard (with the tenant options). */
 export function withFleetOptions<T>(yargs: Argv<T>): Argv<T & FleetArgs> {
-  return withTenantOptions(yargs)
+  return withFleetFlags(withTenantOptions(yargs));
+}
+
+/** -f, --concurrency and --shard alone: `rotate` and `status` add them to their own options. */
+export function withFleetFlags<T>(yargs: Argv<T>): Argv<T & FleetArgs> {
+  return yargs
     .option('file', { alias: 'f', type: 'string', describe: 'The fleet file (entra-mail.yaml): tenants and their apps' })
     .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Tenants worked on at once (1 to 64)' })
     .option('shard', { type: 'string', describe: 'Take only shard i of N (e.g. 2/4): every tenant is in exactly one shard' }) as Argv<
