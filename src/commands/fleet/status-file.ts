@@ -72,7 +72,10 @@ async function statusTenant(
     const windowDays = windows.get(app) as number;
     const found = byWindow.get(windowDays)?.get(app.uniqueName.toLowerCase());
     if (!found) return { uniqueName: app.uniqueName, status: 'drift', detail: 'not in the tenant (apply -f creates it)' };
-    const ends = found.credentials.filter((c) => c.marker !== null && !c.expired).map((c) => c.endDateTime).sort();
+    const ends = found.credentials
+      .filter((c) => c.marker !== null && !c.expired)
+      .map((c) => c.endDateTime)
+      .sort();
     const last = ends[ends.length - 1];
     return {
       uniqueName: app.uniqueName,
