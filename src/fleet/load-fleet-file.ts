@@ -99,7 +99,7 @@ function buildTenants(raw: RawFile, fail: (at: Path, message: string, key?: stri
       tenant,
       ...(t.label !== undefined ? { label: t.label } : {}),
       cloud: t.cloud ?? defaults.cloud ?? 'global',
-      auth: t.auth ?? defaults.auth ?? { kind: 'env' },
+      auth: t.auth ?? defaults.auth ?? {},
       apps,
       index,
       at,

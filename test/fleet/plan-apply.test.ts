@@ -74,8 +74,28 @@ describe('plan -f / apply -f against the sandbox tenant', () => {
     assert.equal(t.sandbox.ctx.state.applications.filter((a) => a.uniqueName?.startsWith('fleet-')).length, 0);
   });
 
-  it('apply converges both apps through the provision pipeline; a re-apply sends no write and plan then shows no drift', async () => {
-    const apply = await runCli(['apply', '-f', file, '--ca-file', t.sandbox.settings.caFile], { env: t.env, cwd: t.dir });
+  it('apply in a terminal shows the plan and asks first; no changes nothing', async () => {
+    const mark = t.sandbox.ctx.log.length;
+    const r = await runCli(['apply', '-f', file, '--ca-file', t.sandbox.settings.caFile], {
+      env: t.env,
+      cwd: t.dir,
+      tty: true,
+      stdin: 'n\n',
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /fleet-graph: drift[\s\S]*create application[\s\S]*Apply the changes to 1 of 1 tenant\(s\)\?/);
+    assert.match(r.stderr, /Nothing was changed in any tenant of /);
+    assert.deepEqual(writesSince(mark), []);
+  });
+
+  it('apply converges both apps through the provision pipeline (answered yes, live progress); a re-apply sends no write and plan then shows no drift', async () => {
+    const apply = await runCli(['apply', '-f', file, '--ca-file', t.sandbox.settings.caFile], {
+      env: t.env,
+      cwd: t.dir,
+      tty: true,
+      stdin: 'y\n',
+    });
+    assert.match(apply.stderr, new RegExp(`${t.sandbox.settings.tenantId}: changed \\(2 app\\(s\\), 2 changed\\)`));
     assert.equal(apply.code, 0, apply.stderr + apply.stdout);
     assert.match(apply.stdout, /TENANT\s+STATUS/);
     assert.match(apply.stdout, /1 tenant\(s\), 2 app\(s\): 0 ok, 1 changed/);
