@@ -5,7 +5,7 @@ import type { FleetFile, FleetTenant } from '../../fleet/fleet-file.ts';
 import { DEFAULT_CONCURRENCY } from '../../fleet/run-fleet.ts';
 import { parseShard, selectShard, type Shard } from '../../fleet/shard.ts';
 import { chooseProgressMode, type ProgressMode } from '../../provision/task-runner.ts';
-import { withTenantOptions, type TenantArgs } from '../shared/connection.ts';
+import { trustCaFile, withTenantOptions, type TenantArgs } from '../shared/connection.ts';
 
 export interface FleetArgs extends TenantArgs {
   file?: string;
@@ -52,6 +52,8 @@ export async function readFleetRun(args: FleetArgs, deps: Deps): Promise<FleetRu
   // The loader (yaml, ajv and the schema) loads only for the fleet commands.
   const { loadFleetFile } = await import('../../fleet/load-fleet-file.ts');
   const file = await loadFleetFile(args.file, deps.cwd);
+  // A CA file that cannot be read is the run's usage error, before any tenant is contacted.
+  await trustCaFile(args.caFile);
   return {
     file,
     tenants: selectShard(file.tenants, shard),

@@ -7,7 +7,7 @@ import type { AppOutcome } from '../../fleet/outcome.ts';
 import { runFleet, type TenantWork } from '../../fleet/run-fleet.ts';
 import { readStatus, type AppStatus } from '../../rotation/status.ts';
 import type { CommandState } from '../shared/command-state.ts';
-import { locateError } from './app-request.ts';
+import { appRequest, locateError } from './app-request.ts';
 import { readFleetRun, type FleetArgs } from './options.ts';
 import { writeReport } from './plan-apply.ts';
 import { openTenantSession, tenantConnection, tenantEnvironment } from './tenant-session.ts';
@@ -26,8 +26,10 @@ export async function statusFile(args: FleetArgs & { expiringWithin?: string }, 
   const run = await readFleetRun(args, deps);
   const windows = new Map<FleetTenant['apps'][number], number>();
   for (const tenant of run.tenants) {
-    tenantConnection(tenant, args, deps);
+    const connection = tenantConnection(tenant, args, deps);
     for (const app of tenant.apps) {
+      // The whole file is checked as apply checks it: a file apply would refuse is refused here too.
+      appRequest(run.file, tenant, app, connection, deps.env, true);
       try {
         windows.set(app, app.rotation.expiringWithin ? parseWindowDays(app.rotation.expiringWithin, '--expiring-within') : fallback);
       } catch (error) {
