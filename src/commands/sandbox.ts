@@ -19,6 +19,7 @@ interface SandboxArgs {
   proxyPort?: number;
   fault?: string[];
   filler?: number;
+  tenants?: number;
   json?: boolean;
   showSecret?: boolean;
 }
@@ -27,6 +28,16 @@ function pageSize(value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || value < 1 || value > 999)
     throw new UsageError('--page-size: must be a whole number from 1 to 999.', { flag: '--page-size' });
+  return value;
+}
+
+/** Most tenants one sandbox hosts: an MSP's estate, and still little memory (they are built on first use). */
+export const MAX_SANDBOX_TENANTS = 10_000;
+
+function tenantCount(value: number | undefined): number {
+  if (value === undefined) return 1;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_SANDBOX_TENANTS)
+    throw new UsageError(`--tenants: must be a whole number from 1 to ${MAX_SANDBOX_TENANTS}.`, { flag: '--tenants' });
   return value;
 }
 
@@ -71,6 +82,11 @@ export function sandboxCommand(deps: Deps, state: CommandState): CommandModule<o
           describe: "Inject a fault at the network edge, e.g. 'POST /addPassword$ nth=2 commit-then-kill' (repeatable; see README)",
         })
         .option('filler', { type: 'number', default: 0, describe: 'Start the tenant with N other apps, each with a service principal' })
+        .option('tenants', {
+          type: 'number',
+          default: 1,
+          describe: 'Host N tenants (tenant-001.onmicrosoft.com, …) besides the first, with the admin app consented in each',
+        })
         .option('json', { type: 'boolean', default: false, describe: 'Print the settings as JSON' })
         .option('show-secret', {
           type: 'boolean',
@@ -98,6 +114,7 @@ export function sandboxCommand(deps: Deps, state: CommandState): CommandModule<o
         }
       });
       const filler = nonNegative(args.filler, '--filler', 100_000);
+      const tenants = tenantCount(args.tenants);
       const { startSandbox } = await import('../sandbox/index.ts');
       const sandbox = await startSandbox({
         port,
@@ -107,6 +124,7 @@ export function sandboxCommand(deps: Deps, state: CommandState): CommandModule<o
         faults,
         ...(proxyPort === undefined ? {} : { proxyPort }),
         filler,
+        tenants,
         knobs: Object.fromEntries(Object.entries(knobs).filter(([, v]) => v !== undefined)),
       });
       const envFile = await writeAdminEnvFile(sandbox.settings);
@@ -140,6 +158,7 @@ export function sandboxSettingsJson(s: SandboxSettings, envFile: string, showSec
       envFile,
       ...(showSecret ? { clientSecret: s.adminClientSecret.reveal() } : {}),
     },
+    tenants: s.tenants,
   };
 }
 
@@ -185,8 +204,28 @@ export function formatSandboxSettings(s: SandboxSettings, envFile: string, showS
     `  . ${envFile}`,
     `  entra-mail provision --auth env --ca-file ${s.caFile} --model smtp --mailbox noreply@contoso.com --exchange run`,
     '',
+    ...formatOtherTenants(s),
   ];
   return lines.join('\n');
+}
+
+/** With --tenants N: every other tenant, and how the same admin app signs in to one of them. */
+function formatOtherTenants(s: SandboxSettings): string[] {
+  const others = s.tenants.slice(1);
+  const first = others[0];
+  if (!first) return [];
+  const shown = others.slice(0, 20);
+  return [
+    `${others.length} more tenant${others.length === 1 ? '' : 's'}; the admin app is consented in each (all of them: settings.json in ${s.dir}):`,
+    '',
+    ...shown.map((t) => `  ${t.tenantId}  ${t.domain}  ${t.mailboxes[0] ?? ''}`),
+    ...(others.length > shown.length ? [`  … and ${others.length - shown.length} more`] : []),
+    '',
+    'Sign in to another tenant with the same admin app by naming it:',
+    '',
+    `  entra-mail provision --auth env --ca-file ${s.caFile} --tenant ${first.tenantId} --model smtp --mailbox ${first.mailboxes[0] ?? ''} --exchange api`,
+    '',
+  ];
 }
 
 function waitForStop(deps: Deps): Promise<void> {

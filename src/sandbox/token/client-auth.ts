@@ -3,6 +3,7 @@ import type { SandboxContext, SandboxRequest } from '../context.ts';
 import type { SandboxApplication, SandboxServicePrincipal } from '../state.ts';
 import { aadsts } from './aadsts.ts';
 import { verifyCertificateAssertion } from './certificate-assertion.ts';
+import { findForeignApplication } from '../graph/multi-tenant-apps.ts';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -28,14 +29,26 @@ export function readClientCredentials(req: SandboxRequest, form: URLSearchParams
 
 /**
  * Finds the app (AADSTS700016 when it, or its service principal, is absent or unreplicated).
- * An app without a service principal in the tenant gets no token either.
+ * An app without a service principal in the tenant gets no token either. A multi-tenant app's
+ * object, with its credentials, stays in its home tenant; other tenants hold only its service
+ * principal (docs/sign-in.md#one-admin-app-for-many-tenants).
  */
 export function findClient(
   ctx: SandboxContext,
   clientId: string,
 ): { application: SandboxApplication; servicePrincipal: SandboxServicePrincipal } {
-  const application = ctx.state.applications.find((a) => a.appId === clientId && ctx.isReplicated(a.id));
   const servicePrincipal = ctx.state.servicePrincipals.find((sp) => sp.appId === clientId && ctx.isReplicated(sp.id));
+  const local = ctx.state.applications.find((a) => a.appId === clientId && ctx.isReplicated(a.id));
+  const application = local ?? findForeignApplication(ctx, clientId)?.application;
+  if (application && !local && !servicePrincipal) {
+    // A multi-tenant app nobody here has consented to (docs/sign-in.md#one-admin-app-for-many-tenants).
+    throw aadsts(
+      401,
+      'invalid_client',
+      7000229,
+      `The client application ${clientId} is missing service principal in the tenant ${ctx.state.tenant.id}. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119`,
+    );
+  }
   if (!application || !servicePrincipal) {
     throw aadsts(
       400,
