@@ -14,6 +14,7 @@ import { checkStateDirectory } from '../../credentials/journal.ts';
 import { resolveExchangeEndpoint, withExchangeApi } from '../shared/exchange-api.ts';
 import { formatExchangeCalls } from '../shared/exchange-calls.ts';
 import { openGraphSession } from '../shared/graph-session.ts';
+import { vaultProbe } from '../../provision/provision-journal.ts';
 import { tenantIdOf } from '../../graph/organization.ts';
 import { argsForExistingApp, checkAppArgs } from './existing-app.ts';
 import { buildProvisionRequest, checkProvisionPreconditions, withProvisionOptions, type ProvisionArgs } from './options.ts';
@@ -62,6 +63,7 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
         verbose: state.verbose,
         deps,
       });
+      request.sinkProbe = vaultProbe(credential);
       // Preflight before any change: a run that cannot finish stops here with exit 4; a
       // dry run shows the gaps as part of the plan instead.
       let preflight: PreflightReport = { identity: 'unknown', checked: false, missing: [] };
