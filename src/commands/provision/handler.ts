@@ -41,7 +41,11 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
       const connection = resolveConnection(args, deps);
       checkAppArgs(args);
       // Without --app everything is validated before sign-in; with it, once the app is read.
-      const early = args.app === undefined ? buildProvisionRequest(args, connection, deps.cwd, deps.env) : undefined;
+      const early =
+        args.app === undefined && args.adopt === undefined ? buildProvisionRequest(args, connection, deps.cwd, deps.env) : undefined;
+      // --adopt: the unique name (and so the file names) come from the app; every other value is checked now.
+      if (args.adopt !== undefined)
+        buildProvisionRequest({ ...args, uniqueName: args.uniqueName ?? 'adopted-app' }, connection, deps.cwd, deps.env);
       // Validated before sign-in like every other value: a bad --to must not surface after the changes.
       const to = args.to !== undefined ? validateMailbox(args.to, '--to') : undefined;
       if (args.detailedExitcode && !args.dryRun)
