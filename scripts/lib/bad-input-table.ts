@@ -139,6 +139,12 @@ const ROWS: BadInputRow[] = [
   row(P, '--model', '--model unknown', () => ['--model', 'smtp2']),
   row(P, '--app', '--app with a space', () => ['--app', 'a b']),
   row(P, '--app', '--app and --unique-name together', () => ['--app', 'a', '--unique-name', 'b']),
+  row(P, '--adopt', '--adopt not a client id', () => ['--adopt', 'contoso-mailer']),
+  row(P, '--adopt', '--adopt and --restore-deleted together', () => [
+    '--adopt',
+    '11111111-2222-3333-4444-555555555555',
+    '--restore-deleted',
+  ]),
   row(P, '--restore-deleted', '--restore-deleted with a value', () => ['--restore-deleted=maybe']),
   row(P, '--name', '--name with a newline', () => ['--name', 'Mailer\n; Remove-Mailbox -Identity x']),
   row(P, '--name', '--name too long', () => ['--name', 'x'.repeat(121)]),
