@@ -24,8 +24,10 @@ export interface FleetFileRun {
   rssMb: number;
   requests: number;
   writes: number;
-  /** Longest chain of requests each waiting for the one before (one tenant's chain on a one-tenant file). */
+  /** Longest chain of requests each waiting for the one before. */
   sequential: number;
+  /** Each tenant's own wall, from the JSON report, in the file's order. */
+  tenantMs: number[];
 }
 
 /** tenants[from..to) of the sandbox, two apps each (Graph sendMail and SMTP), by tenant id. */
@@ -51,16 +53,18 @@ async function runFleetCommand(bin: string, sandbox: Sandbox, env: NodeJS.Proces
     requests: entries.length,
     writes: entries.filter((e) => e.kind === 'graph' && e.method !== 'GET').length,
     sequential: criticalPath(entries),
+    tenantMs: (JSON.parse(figures.stdout) as { tenants: { wallMs: number }[] }).tenants.map((t) => t.wallMs),
   };
 }
 
 /**
- * A sandbox of `tenants + 1` tenants at `latencyMs`: tenant 0 alone (plan, then apply) gives one
- * tenant's chain; tenants 1..N are the fleet (plan, apply, re-apply).
+ * A sandbox of `tenants + 2` tenants at `latencyMs`. One tenant's chain: tenants 0 and 1 one after
+ * the other (--concurrency 1), the second one's wall (the first also pays for loading the SDKs)
+ * and its requests in sequence. Tenants 2..N+1 are the fleet (plan, apply, re-apply).
  */
 export async function measureFleetFile(bin: string, options: { latencyMs: number; tenants: number; concurrency?: number }) {
   const work = await mkdtemp(join(tmpdir(), 'entra-mail-bench-fleet-file-'));
-  const sandbox = await startSandbox({ dir: join(work, 'sandbox'), tenants: options.tenants + 1 });
+  const sandbox = await startSandbox({ dir: join(work, 'sandbox'), tenants: options.tenants + 2 });
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   try {
     const env = {
@@ -70,11 +74,12 @@ export async function measureFleetFile(bin: string, options: { latencyMs: number
       ...adminEnvironment(sandbox.settings),
       ...trustedLikeAPublicCa(sandbox),
     };
-    await writeFile(join(work, 'one.yaml'), fleetFile(sandbox, 0, 1));
-    await writeFile(join(work, 'fleet.yaml'), fleetFile(sandbox, 1, options.tenants + 1));
+    await writeFile(join(work, 'one.yaml'), fleetFile(sandbox, 0, 2));
+    await writeFile(join(work, 'fleet.yaml'), fleetFile(sandbox, 2, options.tenants + 2));
     sandbox.ctx.knobs.latencyMs = options.latencyMs;
     const run = (args: string[]) => runFleetCommand(bin, sandbox, env, work, [...args, '--auth', 'env']);
-    const one = { plan: await run(['plan', '-f', 'one.yaml']), apply: await run(['apply', '-f', 'one.yaml']) };
+    const alone = ['--concurrency', '1'];
+    const one = { plan: await run(['plan', '-f', 'one.yaml', ...alone]), apply: await run(['apply', '-f', 'one.yaml', ...alone]) };
     const c = ['--concurrency', String(concurrency)];
     const plan = await run(['plan', '-f', 'fleet.yaml', ...c]);
     const apply = await run(['apply', '-f', 'fleet.yaml', ...c]);
@@ -95,21 +100,24 @@ export function fleetFileFigures(
   canMeasureRss: boolean,
 ): Figure[] {
   const rounds = Math.ceil(large.tenants / large.concurrency);
-  const bound = (chain: number) => 1.3 * (nodeMs + rounds * chain * latencyMs);
+  const bound = (chainMs: number) => 1.3 * (nodeMs + rounds * chainMs);
   const row = (name: 'plan' | 'apply') => {
-    const chain = large.one[name].sequential;
+    const one = large.one[name];
+    // One tenant's chain: its wall alone, never less than its requests in sequence × the latency.
+    const chainMs = Math.max(one.tenantMs[1] ?? 0, (one.sequential / 2) * latencyMs);
     return [
       figure(
-        `${name} -f: requests`,
-        String(large[name].requests),
-        `one tenant: ${large.one[name].requests} (${chain} in sequence)`,
+        `${name} -f: one tenant's chain`,
+        ms(chainMs),
+        `${one.requests / 2} requests, ${one.sequential / 2} in sequence × ${latencyMs} ms = ${ms((one.sequential / 2) * latencyMs)}`,
         undefined,
       ),
+      figure(`${name} -f: requests`, String(large[name].requests), `${large.tenants} × ${one.requests / 2}`, undefined),
       figure(
         `${name} -f: wall`,
         ms(large[name].wallMs),
-        `≤ 1.3 × (node + ⌈${large.tenants}/${large.concurrency}⌉ × ${chain} × ${latencyMs} ms) = ${ms(bound(chain))}`,
-        large[name].wallMs <= bound(chain),
+        `≤ 1.3 × (node + ⌈${large.tenants}/${large.concurrency}⌉ × ${ms(chainMs)}) = ${ms(bound(chainMs))}`,
+        large[name].wallMs <= bound(chainMs),
       ),
     ];
   };
