@@ -1,10 +1,11 @@
-import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../core/deps.ts';
 import { UsageError } from '../core/errors.ts';
 import type { CommandState } from './shared/command-state.ts';
-import type { SandboxSettings } from '../sandbox/index.ts';
 import { sandboxMessagesCommand } from './sandbox-messages.ts';
+import { formatSandboxSettings, sandboxSettingsJson, writeAdminEnvFile, writeWorkloadEnvFile } from './sandbox-settings.ts';
+
+export { adminEnvironment, workloadEnvironment } from './sandbox-settings.ts';
 
 interface SandboxArgs {
   port?: number;
@@ -128,6 +129,7 @@ export function sandboxCommand(deps: Deps, state: CommandState): CommandModule<o
         knobs: Object.fromEntries(Object.entries(knobs).filter(([, v]) => v !== undefined)),
       });
       const envFile = await writeAdminEnvFile(sandbox.settings);
+      await writeWorkloadEnvFile(sandbox.settings);
       const showSecret = Boolean(args.showSecret);
       deps.stdout.write(
         args.json
@@ -138,94 +140,6 @@ export function sandboxCommand(deps: Deps, state: CommandState): CommandModule<o
       await sandbox.close();
     },
   };
-}
-
-export function sandboxSettingsJson(s: SandboxSettings, envFile: string, showSecret: boolean): Record<string, unknown> {
-  return {
-    tenantId: s.tenantId,
-    tenantDomain: s.tenantDomain,
-    authorityHost: s.authorityHost,
-    graphEndpoint: s.graphEndpoint,
-    smtpHost: s.smtpHost,
-    exchangeEndpoint: s.exchangeEndpoint,
-    caFile: s.caFile,
-    pwsh: s.pwshPath,
-    ...(s.proxyUrl ? { proxyUrl: s.proxyUrl } : {}),
-    dir: s.dir,
-    admin: {
-      tenantId: s.tenantId,
-      clientId: s.adminClientId,
-      envFile,
-      ...(showSecret ? { clientSecret: s.adminClientSecret.reveal() } : {}),
-    },
-    tenants: s.tenants,
-  };
-}
-
-/** The environment `--auth env` reads, in a 0600 file: the secret stays off the terminal. */
-export function adminEnvironment(s: SandboxSettings): Record<string, string> {
-  return {
-    AZURE_TENANT_ID: s.tenantId,
-    AZURE_CLIENT_ID: s.adminClientId,
-    AZURE_CLIENT_SECRET: s.adminClientSecret.reveal(),
-    AZURE_AUTHORITY_HOST: s.authorityHost,
-    ENTRA_MAIL_GRAPH_ENDPOINT: s.graphEndpoint,
-    ENTRA_MAIL_SMTP_HOST: s.smtpHost,
-    ENTRA_MAIL_EXCHANGE_ENDPOINT: s.exchangeEndpoint,
-    ENTRA_MAIL_PWSH: s.pwshPath,
-  };
-}
-
-async function writeAdminEnvFile(s: SandboxSettings): Promise<string> {
-  const { writeSecretFile } = await import('../core/write-secret-file.ts');
-  const path = join(s.dir, 'admin.env');
-  const body = Object.entries(adminEnvironment(s))
-    .map(([k, v]) => `export ${k}='${v.replaceAll("'", "'\\''")}'`)
-    .join('\n');
-  await writeSecretFile(path, `${body}\n`);
-  return path;
-}
-
-export function formatSandboxSettings(s: SandboxSettings, envFile: string, showSecret: boolean): string {
-  const lines = [
-    `Sandbox tenant ${s.tenantId} (${s.tenantDomain}) is running on 127.0.0.1. Stop it with Ctrl-C.`,
-    '',
-    `  authority host  ${s.authorityHost}`,
-    `  Graph endpoint  ${s.graphEndpoint}`,
-    `  SMTP host       ${s.smtpHost}`,
-    `  Exchange admin  ${s.exchangeEndpoint}`,
-    `  CA to trust     ${s.caFile}`,
-    `  pwsh stand-in   ${s.pwshPath}`,
-    ...(s.proxyUrl ? [`  HTTPS proxy     ${s.proxyUrl} (login.microsoftonline.com, graph.microsoft.com, outlook.office365.com)`] : []),
-    `  admin app       ${s.adminClientId}${showSecret ? ` secret ${s.adminClientSecret.reveal()}` : ''}`,
-    '',
-    'From another shell (the admin app of this local sandbox signs in with --auth env):',
-    '',
-    `  . ${envFile}`,
-    `  entra-mail provision --auth env --ca-file ${s.caFile} --model smtp --mailbox noreply@contoso.com --exchange run`,
-    '',
-    ...formatOtherTenants(s),
-  ];
-  return lines.join('\n');
-}
-
-/** With --tenants N: every other tenant, and how the same admin app signs in to one of them. */
-function formatOtherTenants(s: SandboxSettings): string[] {
-  const others = s.tenants.slice(1);
-  const first = others[0];
-  if (!first) return [];
-  const shown = others.slice(0, 20);
-  return [
-    `${others.length} more tenant${others.length === 1 ? '' : 's'}; the admin app is consented in each (all of them: settings.json in ${s.dir}):`,
-    '',
-    ...shown.map((t) => `  ${t.tenantId}  ${t.domain}  ${t.mailboxes[0] ?? ''}`),
-    ...(others.length > shown.length ? [`  … and ${others.length - shown.length} more`] : []),
-    '',
-    'Sign in to another tenant with the same admin app by naming it:',
-    '',
-    `  entra-mail provision --auth env --ca-file ${s.caFile} --tenant ${first.tenantId} --model smtp --mailbox ${first.mailboxes[0] ?? ''} --exchange api`,
-    '',
-  ];
 }
 
 function waitForStop(deps: Deps): Promise<void> {

@@ -19,6 +19,8 @@ import { startHttpsServer } from './server.ts';
 import { SANDBOX_TENANT_DOMAIN, createInitialState, type TenantState } from './state.ts';
 import { readStateFile } from './state-file.ts';
 import { createSigningKey } from './token/signing-key.ts';
+import { createOidcIssuer, type FederatedTokenRequest, type OidcIssuer } from './token/oidc-issuer.ts';
+import { type SandboxWorkloadIdentity, startWorkloadIdentity } from './workload-identity.ts';
 import { createTenantDirectory, type SandboxTenant, type TenantDirectory } from './tenants.ts';
 import { createSandboxCertificates } from './tls/certificates.ts';
 
@@ -74,6 +76,8 @@ export interface SandboxSettings {
   proxyUrl: string;
   /** Every tenant: id, domain, mailboxes; tenant 0 is `tenantId`. The admin app signs in to each. */
   tenants: SandboxTenant[];
+  /** `--auth workload-identity` with the admin app: the federated token file and what its token says. */
+  workloadIdentity: SandboxWorkloadIdentity & { stop(): void };
 }
 
 export interface Sandbox {
@@ -85,6 +89,11 @@ export interface Sandbox {
   snapshot(tenant?: string): TenantState;
   /** POST/PATCH/PUT/DELETE Graph and Exchange requests logged at or after `since` (epoch ms, sandbox clock). */
   mutatingRequests(since?: number): RequestLogEntry[];
+  /**
+   * A token of the sandbox's OIDC issuer, to write to a federated token file: by default one the
+   * admin app's federated credential accepts; another subject, audience or an expired one for tests.
+   */
+  issueFederatedToken(request?: FederatedTokenRequest): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -127,16 +136,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   if (options.secretGenerator) ctx.secretGenerator = options.secretGenerator;
   ctx.faults.push(...(options.faults ?? []));
+  const issuer = await createOidcIssuer(ctx);
   const https = await startHttpsServer(
     ctx,
-    collectRoutes(ctx, signingKey),
+    collectRoutes(ctx, signingKey, issuer),
     { key: certificates.keyPem, cert: certificates.certPem },
     options.port ?? 0,
   );
   // Nothing may keep the server open if the rest of the start fails (an unwritable --state would
   // otherwise leave the process hanging after its error).
   try {
-    return await finishStart({ options, ctx, https, certificates, state, admin, dir });
+    return await finishStart({ options, ctx, https, certificates, state, admin, dir, issuer });
   } catch (error) {
     await https.close();
     throw error;
@@ -151,8 +161,9 @@ async function finishStart(input: {
   state: TenantState;
   admin: ReturnType<typeof ensureAdminApp>;
   dir: string;
+  issuer: OidcIssuer;
 }): Promise<Sandbox> {
-  const { options, ctx, https, certificates, state, admin, dir } = input;
+  const { options, ctx, https, certificates, state, admin, dir, issuer } = input;
   await ctx.persist().catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(`--state: cannot write ${options.statePath ?? 'the state file'} (${error.code ?? error.message}).`, {
       flag: '--state',
@@ -181,7 +192,7 @@ async function finishStart(input: {
   }
 
   try {
-    return await writeClientFiles({ ctx, https, smtp, proxy, certificates, state, admin, dir });
+    return await writeClientFiles({ ctx, https, smtp, proxy, certificates, state, admin, dir, issuer });
   } catch (error) {
     await Promise.all([smtp?.close(), proxy?.close()]);
     throw error;
@@ -198,8 +209,9 @@ async function writeClientFiles(input: {
   state: TenantState;
   admin: ReturnType<typeof ensureAdminApp>;
   dir: string;
+  issuer: OidcIssuer;
 }): Promise<Sandbox> {
-  const { ctx, https, smtp, proxy, certificates, state, admin, dir } = input;
+  const { ctx, https, smtp, proxy, certificates, state, admin, dir, issuer } = input;
   const caFile = join(dir, 'ca.pem');
   await writeFile(caFile, certificates.caPem, { mode: 0o644 });
   const settings: SandboxSettings = {
@@ -217,6 +229,7 @@ async function writeClientFiles(input: {
     pwshPath: await writePwshStandIn(ctx, dir),
     proxyUrl: proxy?.url ?? '',
     tenants: ctx.tenants.list(),
+    workloadIdentity: await startWorkloadIdentity(ctx, issuer, admin.appId, dir),
   };
   const { adminClientSecret: _secret, ...publicSettings } = settings;
   await writeSecretFile(join(dir, 'settings.json'), `${JSON.stringify(publicSettings, null, 2)}\n`, { what: 'the sandbox settings' });
@@ -233,7 +246,9 @@ async function writeClientFiles(input: {
           ['POST', 'PATCH', 'PUT', 'DELETE'].includes(e.method) &&
           (e.kind === 'graph' || (e.kind === 'exchange' && !/^(Get|Test)-/i.test(e.cmdlet ?? ''))),
       ),
+    issueFederatedToken: (request) => issuer.issue(request),
     close: async () => {
+      settings.workloadIdentity.stop();
       await Promise.all([https.close(), smtp?.close(), proxy?.close()]);
       await ctx.persist();
     },

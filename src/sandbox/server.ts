@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeJwt } from 'jose';
 import type { FiredFault, Route, RouteKind, SandboxContext, SandboxRequest, SandboxResponse } from './context.ts';
 import { GraphRequestError, renderGraphError } from './graph/errors.ts';
-import type { TenantState } from './state.ts';
+import { tenantOfRequest } from './request-tenant.ts';
 import { readBody, toSandboxRequest } from './request.ts';
 import { drawRandomFailure, renderRandomFailure } from './traffic/fail-rate.ts';
 import { takeFault } from './traffic/faults.ts';
@@ -75,7 +75,7 @@ async function handle(
   const found = findRoute(routes, req);
   const kind: RouteKind | 'unmatched' = found.route?.kind ?? 'unmatched';
   const caller = callerOf(req, kind);
-  const tenant = tenantOf(ctx, req, kind);
+  const tenant = tenantOfRequest(ctx.tenants, req, kind);
   const outcome = await ctx.tenants.run(tenant, () => dispatch(ctx, throttle, req, kind, caller, found, message.socket));
   const dropped = outcome === 'reset' || 'kill' in outcome;
   ctx.log.push({
@@ -226,29 +226,6 @@ function findRoute(routes: Route[], req: SandboxRequest): FoundRoute {
     methodMismatch = true;
   }
   return { methodMismatch };
-}
-
-/**
- * The tenant a request is served as: the token endpoint's and discovery's `/{tenant}/…` segment
- * (tenant id or verified domain), else the `tid` of the bearer token (Graph, Exchange, Key Vault).
- * The token's signature is checked by the route, as before; an unknown tenant falls back to the
- * home tenant, whose checks then refuse the request as they always did.
- */
-function tenantOf(ctx: SandboxContext, req: SandboxRequest, kind: RouteKind | 'unmatched'): TenantState {
-  const { tenants } = ctx;
-  if (tenants.count === 1) return tenants.home;
-  if (kind === 'token') {
-    const segment = req.path.split('/')[1] ?? '';
-    return tenants.find(segment) ?? tenants.home;
-  }
-  const header = req.headers.authorization;
-  if (!header || !/^Bearer\s/i.test(header)) return tenants.home;
-  try {
-    const tid = decodeJwt(header.slice(7).trim()).tid;
-    return (typeof tid === 'string' ? tenants.find(tid) : undefined) ?? tenants.home;
-  } catch {
-    return tenants.home;
-  }
 }
 
 /** For the request log only: the bearer token's appid, or the token request's client_id. */

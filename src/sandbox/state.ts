@@ -78,6 +78,16 @@ export interface SandboxKeyCredential {
   customKeyIdentifier: string | null;
 }
 
+/** Trust in another identity provider's tokens (docs/graph-applications.md#federated-identity-credentials). */
+export interface SandboxFederatedCredential {
+  id: string;
+  name: string;
+  issuer: string;
+  subject: string;
+  audiences: string[];
+  description: string | null;
+}
+
 export interface SandboxApplication {
   id: string;
   appId: string;
@@ -92,6 +102,8 @@ export interface SandboxApplication {
   requiredResourceAccess: { resourceAppId: string; resourceAccess: { id: string; type: 'Role' | 'Scope' }[] }[];
   passwordCredentials: SandboxPasswordCredential[];
   keyCredentials: SandboxKeyCredential[];
+  /** Absent in state files written before the sandbox knew them. */
+  federatedIdentityCredentials?: SandboxFederatedCredential[];
   createdDateTime: string;
   publisherDomain: string;
   /** Other schema properties a client set (identifierUris, api, info, …), kept and returned as sent. */

@@ -73,4 +73,18 @@ describe('entra-mail sandbox --tenants 3', () => {
     assert.ok(tenant && tenant !== env.AZURE_TENANT_ID);
     assert.match(r.stdout, new RegExp(`Directory \\(tenant\\) ID: +${tenant}`));
   });
+
+  it('runs the printed workload identity commands as printed: no secret in that environment', async () => {
+    const envFile = /^ {2}\. (\S+workload\.env)$/m.exec(printed)?.[1];
+    const line = /^ {2}(entra-mail whoami --auth workload-identity .*)$/m.exec(printed)?.[1];
+    assert.ok(envFile && line, printed);
+    const workload = await readEnvFile(envFile);
+    assert.equal(workload.AZURE_CLIENT_SECRET, undefined);
+    assert.equal((await stat(workload.AZURE_FEDERATED_TOKEN_FILE as string)).mode & 0o777, 0o600);
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: work, ENTRA_MAIL_STATE_DIR: join(work, 'state'), ...workload };
+    const r = await runCli(line.split(' ').slice(1), { env, cwd: work });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`Tenant: +${workload.AZURE_TENANT_ID}`));
+    assert.match(r.stdout, /Signed in as app: entra-mail sandbox admin/);
+  });
 });

@@ -1,9 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { SMTPServerAuthentication, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
-import { decodeJwt } from 'jose';
 import type { SandboxContext } from '../context.ts';
-import type { TenantState } from '../state.ts';
+import { tenantOfToken } from '../request-tenant.ts';
 import { authorizeSmtpLogin, SMTP_REPLIES } from './authorize-smtp.ts';
 import type { SmtpPrincipal } from './authorize-smtp.ts';
 import { deliverMessage, readMessageHeaders } from './delivery.ts';
@@ -45,7 +44,8 @@ export async function startSandboxSmtp(ctx: SandboxContext, options: { port: num
     // smtp-server's logger would print the AUTH exchange; the token must never reach a log.
     logger: false,
     onAuth: (auth, session, callback) => {
-      const tenant = tenantOfToken(ctx, auth.accessToken);
+      // The tenant whose Exchange decides: the token's `tid` (verified by authorizeSmtpLogin).
+      const tenant = tenantOfToken(ctx.tenants, auth.accessToken);
       void ctx.tenants
         .run(tenant, () => authenticate(ctx, auth, session))
         .then(
@@ -123,20 +123,6 @@ async function submit(ctx: SandboxContext, stream: SMTPServerDataStream, session
     size: raw.length,
   });
   return `2.0.0 OK <${delivered.id}@${SANDBOX_SMTP_SERVER_NAME}> [Hostname=${SANDBOX_SMTP_SERVER_NAME}]`;
-}
-
-/**
- * The tenant whose Exchange decides an `AUTH XOAUTH2`: the token's `tid` (verified afterwards by
- * authorizeSmtpLogin); the home tenant for anything else.
- */
-function tenantOfToken(ctx: SandboxContext, token: string | undefined): TenantState {
-  if (!token || ctx.tenants.count === 1) return ctx.tenants.home;
-  try {
-    const tid = decodeJwt(token).tid;
-    return (typeof tid === 'string' ? ctx.tenants.find(tid) : undefined) ?? ctx.tenants.home;
-  } catch {
-    return ctx.tenants.home;
-  }
 }
 
 function smtpError(responseCode: number, message: string): Error {
