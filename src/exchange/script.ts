@@ -26,6 +26,7 @@ export function renderExchangeScript(input: ExchangeScriptInput): string {
   const steps: string[] = [];
   const parts: string[] = [];
 
+  parts.push(renderFragment('plan-only', { planOnly: input.planOnly ? '$true' : '$false' }));
   parts.push(renderConnect(input, steps));
   if (model.servicePrincipal) {
     steps.push('Registers the app in Exchange Online (New-ServicePrincipal), waiting while Exchange does not see it yet.');

@@ -17,6 +17,10 @@ $Warnings = @()
 $Status = 'applied'
 $sp = $null
 
+# To see what this script would change without changing anything, set $PlanOnly to $true: it then
+# only reads, and its result line lists each object with the action a run would take.
+$PlanOnly = $false
+
 # --- Sign in (interactive: a browser window opens) ----------------------------------------------
 $ExchangeEnvironmentName = 'O365Default'
 Connect-ExchangeOnline -ExchangeEnvironmentName $ExchangeEnvironmentName -ShowBanner:$false
@@ -28,7 +32,7 @@ foreach ($mailbox in $SmtpAuthMailboxes) {
   if ($cas.SmtpClientAuthenticationDisabled -eq $false) {
     $Changes += [pscustomobject]@{ object = 'SMTP AUTH ' + $mailbox; action = 'none' }
   } else {
-    Set-CASMailbox -Identity $mailbox -SmtpClientAuthenticationDisabled $false
+    if (-not $PlanOnly) { Set-CASMailbox -Identity $mailbox -SmtpClientAuthenticationDisabled $false }
     $Changes += [pscustomobject]@{ object = 'SMTP AUTH ' + $mailbox; action = 'update' }
   }
 }

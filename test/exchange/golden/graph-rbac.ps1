@@ -19,6 +19,10 @@ $Warnings = @()
 $Status = 'applied'
 $sp = $null
 
+# To see what this script would change without changing anything, set $PlanOnly to $true: it then
+# only reads, and its result line lists each object with the action a run would take.
+$PlanOnly = $false
+
 # --- Sign in (app-only with a certificate file) --------------------------------------------------
 # App-only sign-in needs the tenant's primary *.onmicrosoft.com domain as -Organization. A password
 # for the certificate file is read from ENTRA_MAIL_CERTIFICATE_PASSWORD, never from this file.
@@ -43,6 +47,8 @@ $DisplayName = 'Contoso Mailer (O''Neil Ltd.)'
 $sp = Get-ServicePrincipal | Where-Object { $_.AppId -eq $AppId }
 if ($sp) {
   $Changes += [pscustomobject]@{ object = 'service-principal ' + $AppId; action = 'none' }
+} elseif ($PlanOnly) {
+  $Changes += [pscustomobject]@{ object = 'service-principal ' + $AppId; action = 'create' }
 } else {
   # A service principal created in Entra moments ago is not visible to Exchange yet: retry for 5 minutes.
   $attempt = 0
@@ -67,10 +73,10 @@ $ScopeName = 'entra-mail-0b6f3b3e-8f5e-4c1a-9a51-7d2f1c0e4a10'
 $ScopeFilter = 'PrimarySmtpAddress -eq ''noreply@contoso.com'' -or PrimarySmtpAddress -eq ''o''''neil@contoso.com'''
 $scope = Get-ManagementScope -Identity $ScopeName -ErrorAction SilentlyContinue
 if (-not $scope) {
-  $null = New-ManagementScope -Name $ScopeName -RecipientRestrictionFilter $ScopeFilter
+  if (-not $PlanOnly) { $null = New-ManagementScope -Name $ScopeName -RecipientRestrictionFilter $ScopeFilter }
   $Changes += [pscustomobject]@{ object = 'management-scope ' + $ScopeName; action = 'create' }
 } elseif (($scope.RecipientFilter -replace '[\s()]', '') -ne ($ScopeFilter -replace '[\s()]', '')) {
-  Set-ManagementScope -Identity $ScopeName -RecipientRestrictionFilter $ScopeFilter
+  if (-not $PlanOnly) { Set-ManagementScope -Identity $ScopeName -RecipientRestrictionFilter $ScopeFilter }
   $Changes += [pscustomobject]@{ object = 'management-scope ' + $ScopeName; action = 'update' }
 } else {
   $Changes += [pscustomobject]@{ object = 'management-scope ' + $ScopeName; action = 'none' }
@@ -79,18 +85,24 @@ if (-not $scope) {
 # --- Role assignment for the app, limited to the scope --------------------------------------------
 $RoleName = 'Application Mail.Send'
 $AssignmentName = 'entra-mail-0b6f3b3e-8f5e-4c1a-9a51-7d2f1c0e4a10-Mail.Send'
-$assignment = Get-ManagementRoleAssignment -RoleAssignee $sp.Identity -Role $RoleName -ErrorAction SilentlyContinue | Where-Object { $_.CustomResourceScope -eq $ScopeName }
+$assignment = $null
+if ($sp) {
+  $assignment = Get-ManagementRoleAssignment -RoleAssignee $sp.Identity -Role $RoleName -ErrorAction SilentlyContinue | Where-Object { $_.CustomResourceScope -eq $ScopeName }
+}
 if ($assignment) {
   $Changes += [pscustomobject]@{ object = 'role-assignment ' + $AssignmentName; action = 'none' }
 } else {
-  $null = New-ManagementRoleAssignment -Name $AssignmentName -App $sp.Identity -Role $RoleName -CustomResourceScope $ScopeName
   $Changes += [pscustomobject]@{ object = 'role-assignment ' + $AssignmentName; action = 'create' }
-  $Warnings += 'Exchange caches app role assignments: sending can take 30 minutes to 2 hours to start working.'
+  if (-not $PlanOnly) {
+    $null = New-ManagementRoleAssignment -Name $AssignmentName -App $sp.Identity -Role $RoleName -CustomResourceScope $ScopeName
+    $Warnings += 'Exchange caches app role assignments: sending can take 30 minutes to 2 hours to start working.'
+  }
 }
 
 # Test-ServicePrincipalAuthorization bypasses that cache. Not in scope yet means "granted, propagating":
 # report pending and never recreate the assignment.
 $TestMailboxes = @('noreply@contoso.com', 'o''neil@contoso.com')
+if (-not $assignment -and $PlanOnly) { $TestMailboxes = @() }
 foreach ($mailbox in $TestMailboxes) {
   $authorization = Test-ServicePrincipalAuthorization -Identity $sp.Identity -Resource $mailbox | Where-Object { $_.RoleName -eq $RoleName }
   if (-not $authorization -or $authorization.InScope -ne $true) {

@@ -20,6 +20,10 @@ $Warnings = @()
 $Status = 'applied'
 $sp = $null
 
+# To see what this script would change without changing anything, set $PlanOnly to $true: it then
+# only reads, and its result line lists each object with the action a run would take.
+$PlanOnly = $false
+
 # --- Sign in (interactive: a browser window opens) ----------------------------------------------
 $ExchangeEnvironmentName = 'O365Default'
 $UserPrincipalName = 'admin@contoso.onmicrosoft.com'
@@ -35,6 +39,8 @@ $DisplayName = 'Contoso Mailer (O''Neil Ltd.)'
 $sp = Get-ServicePrincipal | Where-Object { $_.AppId -eq $AppId }
 if ($sp) {
   $Changes += [pscustomobject]@{ object = 'service-principal ' + $AppId; action = 'none' }
+} elseif ($PlanOnly) {
+  $Changes += [pscustomobject]@{ object = 'service-principal ' + $AppId; action = 'create' }
 } else {
   # A service principal created in Entra moments ago is not visible to Exchange yet: retry for 5 minutes.
   $attempt = 0
@@ -59,10 +65,10 @@ $ScopeName = 'entra-mail-0b6f3b3e-8f5e-4c1a-9a51-7d2f1c0e4a10'
 $ScopeFilter = 'PrimarySmtpAddress -eq ''noreply@contoso.com'' -or PrimarySmtpAddress -eq ''o''''neil@contoso.com'''
 $scope = Get-ManagementScope -Identity $ScopeName -ErrorAction SilentlyContinue
 if (-not $scope) {
-  $null = New-ManagementScope -Name $ScopeName -RecipientRestrictionFilter $ScopeFilter
+  if (-not $PlanOnly) { $null = New-ManagementScope -Name $ScopeName -RecipientRestrictionFilter $ScopeFilter }
   $Changes += [pscustomobject]@{ object = 'management-scope ' + $ScopeName; action = 'create' }
 } elseif (($scope.RecipientFilter -replace '[\s()]', '') -ne ($ScopeFilter -replace '[\s()]', '')) {
-  Set-ManagementScope -Identity $ScopeName -RecipientRestrictionFilter $ScopeFilter
+  if (-not $PlanOnly) { Set-ManagementScope -Identity $ScopeName -RecipientRestrictionFilter $ScopeFilter }
   $Changes += [pscustomobject]@{ object = 'management-scope ' + $ScopeName; action = 'update' }
 } else {
   $Changes += [pscustomobject]@{ object = 'management-scope ' + $ScopeName; action = 'none' }
@@ -71,18 +77,24 @@ if (-not $scope) {
 # --- Role assignment for the app, limited to the scope --------------------------------------------
 $RoleName = 'Application SMTP.SendAsApp'
 $AssignmentName = 'entra-mail-0b6f3b3e-8f5e-4c1a-9a51-7d2f1c0e4a10-SMTP.SendAsApp'
-$assignment = Get-ManagementRoleAssignment -RoleAssignee $sp.Identity -Role $RoleName -ErrorAction SilentlyContinue | Where-Object { $_.CustomResourceScope -eq $ScopeName }
+$assignment = $null
+if ($sp) {
+  $assignment = Get-ManagementRoleAssignment -RoleAssignee $sp.Identity -Role $RoleName -ErrorAction SilentlyContinue | Where-Object { $_.CustomResourceScope -eq $ScopeName }
+}
 if ($assignment) {
   $Changes += [pscustomobject]@{ object = 'role-assignment ' + $AssignmentName; action = 'none' }
 } else {
-  $null = New-ManagementRoleAssignment -Name $AssignmentName -App $sp.Identity -Role $RoleName -CustomResourceScope $ScopeName
   $Changes += [pscustomobject]@{ object = 'role-assignment ' + $AssignmentName; action = 'create' }
-  $Warnings += 'Exchange caches app role assignments: sending can take 30 minutes to 2 hours to start working.'
+  if (-not $PlanOnly) {
+    $null = New-ManagementRoleAssignment -Name $AssignmentName -App $sp.Identity -Role $RoleName -CustomResourceScope $ScopeName
+    $Warnings += 'Exchange caches app role assignments: sending can take 30 minutes to 2 hours to start working.'
+  }
 }
 
 # Test-ServicePrincipalAuthorization bypasses that cache. Not in scope yet means "granted, propagating":
 # report pending and never recreate the assignment.
 $TestMailboxes = @('noreply@contoso.com', 'o''neil@contoso.com')
+if (-not $assignment -and $PlanOnly) { $TestMailboxes = @() }
 foreach ($mailbox in $TestMailboxes) {
   $authorization = Test-ServicePrincipalAuthorization -Identity $sp.Identity -Resource $mailbox | Where-Object { $_.RoleName -eq $RoleName }
   if (-not $authorization -or $authorization.InScope -ne $true) {
@@ -98,7 +110,7 @@ foreach ($mailbox in $SmtpAuthMailboxes) {
   if ($cas.SmtpClientAuthenticationDisabled -eq $false) {
     $Changes += [pscustomobject]@{ object = 'SMTP AUTH ' + $mailbox; action = 'none' }
   } else {
-    Set-CASMailbox -Identity $mailbox -SmtpClientAuthenticationDisabled $false
+    if (-not $PlanOnly) { Set-CASMailbox -Identity $mailbox -SmtpClientAuthenticationDisabled $false }
     $Changes += [pscustomobject]@{ object = 'SMTP AUTH ' + $mailbox; action = 'update' }
   }
 }

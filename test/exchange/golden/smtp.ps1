@@ -20,6 +20,10 @@ $Warnings = @()
 $Status = 'applied'
 $sp = $null
 
+# To see what this script would change without changing anything, set $PlanOnly to $true: it then
+# only reads, and its result line lists each object with the action a run would take.
+$PlanOnly = $false
+
 # --- Sign in (device code: open the URL printed below and enter the code) -----------------------
 $ExchangeEnvironmentName = 'O365Default'
 Connect-ExchangeOnline -Device -ExchangeEnvironmentName $ExchangeEnvironmentName -ShowBanner:$false
@@ -34,6 +38,8 @@ $DisplayName = 'Contoso Mailer (O''Neil Ltd.)'
 $sp = Get-ServicePrincipal | Where-Object { $_.AppId -eq $AppId }
 if ($sp) {
   $Changes += [pscustomobject]@{ object = 'service-principal ' + $AppId; action = 'none' }
+} elseif ($PlanOnly) {
+  $Changes += [pscustomobject]@{ object = 'service-principal ' + $AppId; action = 'create' }
 } else {
   # A service principal created in Entra moments ago is not visible to Exchange yet: retry for 5 minutes.
   $attempt = 0
@@ -53,11 +59,14 @@ if ($sp) {
 # --- FullAccess on the sending mailboxes (AutoMapping means nothing to an app) -------------------
 $Mailboxes = @('noreply@contoso.com', 'o''neil@contoso.com')
 foreach ($mailbox in $Mailboxes) {
-  $ace = Get-MailboxPermission -Identity $mailbox -User $sp.Identity -ErrorAction SilentlyContinue | Where-Object { $_.AccessRights -contains 'FullAccess' }
+  $ace = $null
+  if ($sp) {
+    $ace = Get-MailboxPermission -Identity $mailbox -User $sp.Identity -ErrorAction SilentlyContinue | Where-Object { $_.AccessRights -contains 'FullAccess' }
+  }
   if ($ace) {
     $Changes += [pscustomobject]@{ object = 'FullAccess ' + $mailbox; action = 'none' }
   } else {
-    $null = Add-MailboxPermission -Identity $mailbox -User $sp.Identity -AccessRights FullAccess -AutoMapping $false
+    if (-not $PlanOnly) { $null = Add-MailboxPermission -Identity $mailbox -User $sp.Identity -AccessRights FullAccess -AutoMapping $false }
     $Changes += [pscustomobject]@{ object = 'FullAccess ' + $mailbox; action = 'create' }
   }
 }
@@ -67,11 +76,14 @@ $SendAsIdentities = @('info@contoso.com')
 $SendAsTrustee = $null
 if (-not $SendAsTrustee) { $SendAsTrustee = $sp.Identity }
 foreach ($identity in $SendAsIdentities) {
-  $grant = Get-RecipientPermission -Identity $identity -Trustee $SendAsTrustee -AccessRights SendAs -ErrorAction SilentlyContinue
+  $grant = $null
+  if ($SendAsTrustee) {
+    $grant = Get-RecipientPermission -Identity $identity -Trustee $SendAsTrustee -AccessRights SendAs -ErrorAction SilentlyContinue
+  }
   if ($grant) {
     $Changes += [pscustomobject]@{ object = 'SendAs ' + $identity; action = 'none' }
   } else {
-    $null = Add-RecipientPermission -Identity $identity -Trustee $SendAsTrustee -AccessRights SendAs -Confirm:$false
+    if (-not $PlanOnly) { $null = Add-RecipientPermission -Identity $identity -Trustee $SendAsTrustee -AccessRights SendAs -Confirm:$false }
     $Changes += [pscustomobject]@{ object = 'SendAs ' + $identity; action = 'create' }
   }
 }
@@ -83,7 +95,7 @@ foreach ($mailbox in $SmtpAuthMailboxes) {
   if ($cas.SmtpClientAuthenticationDisabled -eq $false) {
     $Changes += [pscustomobject]@{ object = 'SMTP AUTH ' + $mailbox; action = 'none' }
   } else {
-    Set-CASMailbox -Identity $mailbox -SmtpClientAuthenticationDisabled $false
+    if (-not $PlanOnly) { Set-CASMailbox -Identity $mailbox -SmtpClientAuthenticationDisabled $false }
     $Changes += [pscustomobject]@{ object = 'SMTP AUTH ' + $mailbox; action = 'update' }
   }
 }
