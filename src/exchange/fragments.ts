@@ -14,6 +14,7 @@ const cache = new Map<string, string>();
 export type TemplateName =
   | 'header'
   | 'plan-only'
+  | 'mailbox-check'
   | 'connect-device'
   | 'connect-interactive'
   | 'connect-interactive-upn'

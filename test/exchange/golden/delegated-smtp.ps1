@@ -14,6 +14,7 @@
 $ErrorActionPreference = 'Stop'
 $Changes = @()
 $Warnings = @()
+$MailboxStates = @()
 $Status = 'applied'
 $sp = $null
 
@@ -41,5 +42,5 @@ foreach ($mailbox in $SmtpAuthMailboxes) {
 Disconnect-ExchangeOnline -Confirm:$false
 $ResultServicePrincipal = $null
 if ($sp) { $ResultServicePrincipal = [pscustomobject]@{ identity = $sp.Identity } }
-$Result = [pscustomobject]@{ status = $Status; changes = @($Changes); servicePrincipal = $ResultServicePrincipal; warnings = @($Warnings) }
+$Result = [pscustomobject]@{ status = $Status; changes = @($Changes); servicePrincipal = $ResultServicePrincipal; warnings = @($Warnings); mailboxes = @($MailboxStates) }
 Write-Output ('ENTRA-MAIL-RESULT ' + (ConvertTo-Json -InputObject $Result -Compress -Depth 5))

@@ -3,10 +3,11 @@
 #
 # What this script does, in order:
 #   1. Signs in to Exchange Online app-only with a certificate.
-#   2. Registers the app in Exchange Online (New-ServicePrincipal), waiting while Exchange does not see it yet.
-#   3. Creates the management scope $ScopeName for 2 mailboxes (New-ManagementScope).
-#   4. Assigns the role 'Application Mail.Send' to the app on that scope (New-ManagementRoleAssignment) and tests it.
-#   5. Signs out and prints one line starting with ENTRA-MAIL-RESULT: what changed, as JSON.
+#   2. Checks that each of the 2 mailboxes exists and, if a user mailbox, is licensed (Get-Mailbox).
+#   3. Registers the app in Exchange Online (New-ServicePrincipal), waiting while Exchange does not see it yet.
+#   4. Creates the management scope $ScopeName for 2 mailboxes (New-ManagementScope).
+#   5. Assigns the role 'Application Mail.Send' to the app on that scope (New-ManagementRoleAssignment) and tests it.
+#   6. Signs out and prints one line starting with ENTRA-MAIL-RESULT: what changed, as JSON.
 #
 # Safe to run again: each object is looked up first, so a second run changes nothing.
 # Every value below is a single-quoted literal: nothing in a name or an address is ever run as code.
@@ -16,6 +17,7 @@
 $ErrorActionPreference = 'Stop'
 $Changes = @()
 $Warnings = @()
+$MailboxStates = @()
 $Status = 'applied'
 $sp = $null
 
@@ -35,6 +37,22 @@ if ($env:ENTRA_MAIL_CERTIFICATE_PASSWORD) {
   Connect-ExchangeOnline -AppId $ConnectAppId -CertificateFilePath $CertificateFilePath -CertificatePassword $CertificatePassword -Organization $Organization -ExchangeEnvironmentName $ExchangeEnvironmentName -ShowBanner:$false
 } else {
   Connect-ExchangeOnline -AppId $ConnectAppId -CertificateFilePath $CertificateFilePath -Organization $Organization -ExchangeEnvironmentName $ExchangeEnvironmentName -ShowBanner:$false
+}
+
+# --- The sending mailboxes: each must exist, and a user mailbox needs an Exchange Online licence ---
+# (a shared mailbox usually does not). Exchange disables an unlicensed user mailbox after a grace period.
+$CheckMailboxes = @('noreply@contoso.com', 'o''neil@contoso.com')
+foreach ($mailbox in $CheckMailboxes) {
+  $box = Get-Mailbox -Identity $mailbox -ErrorAction SilentlyContinue
+  if (-not $box) {
+    $MailboxStates += [pscustomobject]@{ address = $mailbox; state = 'missing' }
+    $Warnings += ($mailbox + ' is not a mailbox in Exchange Online.')
+  } elseif ($box.RecipientTypeDetails -eq 'UserMailbox' -and $box.SKUAssigned -ne $true) {
+    $MailboxStates += [pscustomobject]@{ address = $mailbox; state = 'unlicensed' }
+    $Warnings += ($mailbox + ' is a user mailbox without an Exchange Online licence: sending from it fails once Exchange disables it.')
+  } else {
+    $MailboxStates += [pscustomobject]@{ address = $mailbox; state = 'ok' }
+  }
 }
 
 # --- Service principal in Exchange Online ---------------------------------------------------------
@@ -115,5 +133,5 @@ foreach ($mailbox in $TestMailboxes) {
 Disconnect-ExchangeOnline -Confirm:$false
 $ResultServicePrincipal = $null
 if ($sp) { $ResultServicePrincipal = [pscustomobject]@{ identity = $sp.Identity } }
-$Result = [pscustomobject]@{ status = $Status; changes = @($Changes); servicePrincipal = $ResultServicePrincipal; warnings = @($Warnings) }
+$Result = [pscustomobject]@{ status = $Status; changes = @($Changes); servicePrincipal = $ResultServicePrincipal; warnings = @($Warnings); mailboxes = @($MailboxStates) }
 Write-Output ('ENTRA-MAIL-RESULT ' + (ConvertTo-Json -InputObject $Result -Compress -Depth 5))
