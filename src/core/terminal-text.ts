@@ -25,11 +25,15 @@ export function escapeForTerminal(text: string): string {
   return text.replace(UNSAFE, escapeChar);
 }
 
-/** A colour sequence (SGR, `ESC [ … m`): it changes colours only, never the screen, the cursor or the title. */
+/**
+ * The colour sequences src/core/style.ts writes (node:util styleText: bold, dim, red, green,
+ * yellow and their resets) and no others: any other SGR in tenant or server text is escaped, so
+ * text cannot be concealed (`ESC[8m`), drawn black on black, or made to blink.
+ */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-const COLOUR = /(\u001b\[[0-9;]*m)/;
+const COLOUR = /(\u001b\[(?:1|2|22|31|32|33|39)m)/;
 
-/** For the streams: like escapeForTerminal, but the colours src/core/style.ts adds pass. */
+/** For the streams: like escapeForTerminal, but the colours src/core/style.ts adds pass (test/commands/terminal-safety.test.ts). */
 function escapeKeepingColour(text: string): string {
   return text
     .split(COLOUR)
