@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, symlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -14,7 +14,7 @@ const root = new URL('../../', import.meta.url);
 const read = (path: string) => readFile(new URL(path, root), 'utf8');
 
 interface Workflow {
-  jobs: Record<string, { env?: Record<string, string>; steps: { run?: string; uses?: string }[] }>;
+  jobs: Record<string, { env?: Record<string, string>; steps: { run?: string; uses?: string; with?: Record<string, string> }[] }>;
 }
 
 describe('.github/workflows/rotate.yml', () => {
@@ -53,10 +53,19 @@ describe('.github/workflows/rotate.yml', () => {
       };
       for (const [name, expression] of Object.entries(job.env ?? {})) {
         const key = /^\$\{\{ (\S+) \}\}$/.exec(expression)?.[1];
-        assert.ok(key && values[key], `${name}: ${expression}`);
-        env[name] = values[key];
+        assert.ok(key ? values[key] : !expression.includes('${{'), `${name}: ${expression}`);
+        env[name] = key ? values[key] : expression;
       }
+      // The state directory the cache steps carry from run to run: a second run finds the first's record.
+      assert.equal(env.ENTRA_MAIL_STATE_DIR, '.entra-mail-state');
+      const cached = job.steps.filter((s) => s.uses?.startsWith('actions/cache/')).map((s) => s.with?.path);
+      assert.deepEqual(cached, [env.ENTRA_MAIL_STATE_DIR, env.ENTRA_MAIL_STATE_DIR], 'restored before and saved after');
       for (const step of steps) await run('bash', ['-e', '-o', 'pipefail', '-c', step], { env, cwd: t.dir });
+      const journals = await readdir(join(t.dir, '.entra-mail-state', String(t.env.AZURE_TENANT_ID)));
+      assert.ok(
+        journals.some((f) => f.startsWith('rotated-mailer')),
+        `the rotation's record is where the cache saves it: ${journals.join(', ')}`,
+      );
       const app = t.sandbox.snapshot().applications.find((a) => a.uniqueName === 'rotated-mailer');
       const stored = t.sandbox.snapshot().keyVault.secrets.find((s) => s.name === 'rotated-mailer-smtp');
       const storedKeyId = stored?.versions.at(-1)?.tags?.['keyId'];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -16,7 +16,14 @@ type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 
 interface Workflow {
   permissions: Record<string, string>;
-  jobs: Record<string, { strategy: { matrix: { shard: number[] } }; steps: { run?: string; uses?: string }[] }>;
+  jobs: Record<
+    string,
+    {
+      env?: Record<string, string>;
+      strategy: { matrix: { shard: number[] } };
+      steps: { run?: string; uses?: string; with?: Record<string, string> }[];
+    }
+  >;
 }
 
 /**
@@ -91,9 +98,14 @@ describe('examples/: the fleet on a job runner', () => {
       for (const step of steps) {
         // GitHub's own expression syntax, as the runner substitutes it.
         const line = step.replaceAll(['$', '{{ matrix.shard }}'].join(''), String(shard));
-        await run('bash', ['-e', '-o', 'pipefail', '-c', line], { env, cwd: work });
+        // The job's own env too: its state directory is the one the cache steps carry between runs.
+        await run('bash', ['-e', '-o', 'pipefail', '-c', line], { env: { ...env, ...job.env }, cwd: work });
       }
     }
+    const cached = job.steps.filter((s) => s.uses?.startsWith('actions/cache/')).map((s) => s.with?.path);
+    assert.deepEqual(cached, [job.env?.ENTRA_MAIL_STATE_DIR, job.env?.ENTRA_MAIL_STATE_DIR], 'restored before and saved after');
+    const journals = await readdir(join(work, String(job.env?.ENTRA_MAIL_STATE_DIR), t.sandbox.settings.tenantId));
+    assert.ok(journals.length > 0, 'the rotations left their record where the cache saves it');
     for (const a of apps) assert.equal(vaultKeyIds(a).length, (before[a] ?? 0) + 1, `${a}: one new version from exactly one shard`);
   });
 
