@@ -351,6 +351,7 @@ const ROWS: BadInputRow[] = [
   row(S, '--state', '--state truncated', (h) => ['--state', join(h.dir, 'truncated-state.json')]),
   row(S, '--latency-ms', '--latency-ms negative', () => ['--latency-ms', '-1']),
   row(S, '--filler', '--filler negative', () => ['--filler', '-5']),
+  row(S, '--tenants', '--tenants zero', () => ['--tenants', '0']),
   row(S, '--replication-ms', '--replication-ms not a number', () => ['--replication-ms', 'abc']),
   row(S, '--throttle-every', '--throttle-every negative', () => ['--throttle-every', '-3']),
   row(S, '--fail-rate', '--fail-rate above 1', () => ['--fail-rate', '2']),
