@@ -13,8 +13,8 @@ import type { Desired, Observed, ResolvedPermission } from './types.ts';
 
 /**
  * The read phase: everything a plan needs, with independent reads in parallel. On an empty
- * tenant this is one round trip (organization, the app by uniqueName, both resource service
- * principals and deleted items, for a deleted app holding the name); the bench counts them.
+ * tenant this is two round trips (organization, the app by uniqueName, both resource service
+ * principals; then deleted items, for a deleted app holding the name); the bench counts them.
  */
 export async function observe(
   graph: GraphGateway,
@@ -25,10 +25,6 @@ export async function observe(
     tenant?: { id: string | undefined; domains: boolean };
   },
 ): Promise<Observed> {
-  // Deleted items matter only when the app is absent, but asking together with the app saves a
-  // round trip on the create path; on a converged run the answer is not looked at.
-  const deletedRead = desired.adopt ? Promise.resolve(undefined) : findDeletedApplicationIfAllowed(graph, desired.uniqueName);
-  deletedRead.catch(() => undefined);
   const [organization, application, graphSp, exchangeSp] = await Promise.all([
     readTenantById(graph, options.tenant?.id, { domains: options.tenant?.domains ?? true }),
     desired.adopt ? findApplicationByAppId(graph, desired.adopt.appId) : findApplicationByUniqueName(graph, desired.uniqueName),
@@ -69,7 +65,7 @@ export async function observe(
     });
   }
   // Only on the create path: a deleted app keeps the unique name for 30 days (docs/graph-applications.md).
-  const deletedApplication = application ? undefined : await deletedRead;
+  const deletedApplication = application ? undefined : await findDeletedApplicationIfAllowed(graph, desired.uniqueName);
   const uniqueNameHolder =
     application?.uniqueName === null && desired.adopt ? await findUniqueNameHolder(graph, desired.uniqueName) : undefined;
   return {
