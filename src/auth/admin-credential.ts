@@ -53,11 +53,38 @@ export async function createAdminCredential(signIn: AdminSignIn): Promise<TokenC
       });
     case 'azure-cli':
       return new identity.AzureCliCredential({ tenantId: signIn.tenant });
+    case 'workload-identity':
+      return workloadIdentityCredential(signIn, common);
     case 'managed-identity':
       return signIn.env.AZURE_CLIENT_ID
         ? new identity.ManagedIdentityCredential({ clientId: signIn.env.AZURE_CLIENT_ID })
         : new identity.ManagedIdentityCredential();
   }
+}
+
+/**
+ * Workload identity federation (docs/sign-in.md#workload-identity-federation): the app's client id
+ * and a token another identity provider wrote to a file (GitHub Actions' OIDC token, a Kubernetes
+ * projected service-account token), exchanged for an Entra token by @azure/identity's
+ * WorkloadIdentityCredential, which reads the file again whenever it needs a new token. The file is
+ * checked here so a wrong path is exit 2, before anything is sent.
+ */
+async function workloadIdentityCredential(signIn: AdminSignIn, common: Record<string, unknown>): Promise<TokenCredential> {
+  const clientId = signIn.env.AZURE_CLIENT_ID;
+  const tokenFilePath = signIn.env.AZURE_FEDERATED_TOKEN_FILE;
+  if (!clientId || !tokenFilePath) {
+    throw new UsageError('--auth workload-identity needs AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE in the environment.', {
+      flag: '--auth',
+      suggestion:
+        "Kubernetes with Azure workload identity sets both; in GitHub Actions, save the job's OIDC token (audience api://AzureADTokenExchange) to a file and name it.",
+    });
+  }
+  const text = await readFile(tokenFilePath, 'utf8').catch(() => undefined);
+  if (text === undefined || text.trim() === '') {
+    throw new UsageError(`AZURE_FEDERATED_TOKEN_FILE: cannot read a token from '${tokenFilePath}'.`, { flag: '--auth' });
+  }
+  const identity = await import('@azure/identity');
+  return new identity.WorkloadIdentityCredential({ ...common, tenantId: signIn.tenant, clientId, tokenFilePath });
 }
 
 /**

@@ -91,6 +91,26 @@ export function explainAdminAadsts(
           ? 'Check AZURE_CLIENT_ID and --tenant: the app must be registered in (or consented to by) that tenant.'
           : 'Check --tenant.',
       };
+    case 7000229:
+      return {
+        message: `The admin app has no service principal in tenant ${context.tenant} (AADSTS7000229).`,
+        suggestion:
+          'An administrator of that tenant grants the app admin consent, which creates it: https://learn.microsoft.com/entra/identity/enterprise-apps/grant-admin-consent',
+      };
+    case 70025:
+    case 70021:
+    case 700211:
+    case 700212:
+    case 700213:
+      return explainFederated(code);
+    case 700024:
+      return {
+        message: 'The client assertion is not within its valid time range (AADSTS700024).',
+        suggestion:
+          context.mode === 'workload-identity'
+            ? 'The token in AZURE_FEDERATED_TOKEN_FILE has expired: the platform must write a fresh one (GitHub OIDC tokens live minutes, Kubernetes rotates projected tokens).'
+            : "Check this machine's clock.",
+      };
     case 53003:
       return {
         message: 'Conditional Access blocked the sign-in (AADSTS53003).',
@@ -99,6 +119,22 @@ export function explainAdminAadsts(
     default:
       return undefined;
   }
+}
+
+/** The federated token's issuer, subject or audience matches no federated identity credential (docs/sign-in.md#workload-identity-federation). */
+function explainFederated(code: number): { message: string; suggestion: string } {
+  const what: Record<number, string> = {
+    70025: 'the admin app has no federated identity credential',
+    70021: 'no federated identity credential matches the token yet (one added in the last minutes may still be replicating)',
+    700211: "no federated identity credential names the token's issuer",
+    700212: "no federated identity credential names the token's audience",
+    700213: "no federated identity credential names the token's subject",
+  };
+  return {
+    message: `Entra refused the federated token: ${what[code]} (AADSTS${code}).`,
+    suggestion:
+      "Compare the token's iss, sub and aud (decode AZURE_FEDERATED_TOKEN_FILE) with the app's federated credentials: all three must match exactly, and the audience is api://AzureADTokenExchange.",
+  };
 }
 
 function requestIdOf(response: Response): string {

@@ -1,10 +1,11 @@
-import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { Deps } from '../core/deps.ts';
 import { UsageError } from '../core/errors.ts';
 import type { CommandState } from './shared/command-state.ts';
-import type { SandboxSettings } from '../sandbox/index.ts';
 import { sandboxMessagesCommand } from './sandbox-messages.ts';
+import { formatSandboxSettings, sandboxSettingsJson, writeAdminEnvFile, writeWorkloadEnvFile } from './sandbox-settings.ts';
+
+export { adminEnvironment, workloadEnvironment } from './sandbox-settings.ts';
 
 interface SandboxArgs {
   port?: number;
@@ -19,6 +20,7 @@ interface SandboxArgs {
   proxyPort?: number;
   fault?: string[];
   filler?: number;
+  tenants?: number;
   json?: boolean;
   showSecret?: boolean;
 }
@@ -27,6 +29,16 @@ function pageSize(value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || value < 1 || value > 999)
     throw new UsageError('--page-size: must be a whole number from 1 to 999.', { flag: '--page-size' });
+  return value;
+}
+
+/** Most tenants one sandbox hosts: an MSP's estate, and still little memory (they are built on first use). */
+export const MAX_SANDBOX_TENANTS = 10_000;
+
+function tenantCount(value: number | undefined): number {
+  if (value === undefined) return 1;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_SANDBOX_TENANTS)
+    throw new UsageError(`--tenants: must be a whole number from 1 to ${MAX_SANDBOX_TENANTS}.`, { flag: '--tenants' });
   return value;
 }
 
@@ -71,6 +83,11 @@ export function sandboxCommand(deps: Deps, state: CommandState): CommandModule<o
           describe: "Inject a fault at the network edge, e.g. 'POST /addPassword$ nth=2 commit-then-kill' (repeatable; see README)",
         })
         .option('filler', { type: 'number', default: 0, describe: 'Start the tenant with N other apps, each with a service principal' })
+        .option('tenants', {
+          type: 'number',
+          default: 1,
+          describe: 'Host N tenants (tenant-001.onmicrosoft.com, …) besides the first, with the admin app consented in each',
+        })
         .option('json', { type: 'boolean', default: false, describe: 'Print the settings as JSON' })
         .option('show-secret', {
           type: 'boolean',
@@ -98,6 +115,7 @@ export function sandboxCommand(deps: Deps, state: CommandState): CommandModule<o
         }
       });
       const filler = nonNegative(args.filler, '--filler', 100_000);
+      const tenants = tenantCount(args.tenants);
       const { startSandbox } = await import('../sandbox/index.ts');
       const sandbox = await startSandbox({
         port,
@@ -107,9 +125,11 @@ export function sandboxCommand(deps: Deps, state: CommandState): CommandModule<o
         faults,
         ...(proxyPort === undefined ? {} : { proxyPort }),
         filler,
+        tenants,
         knobs: Object.fromEntries(Object.entries(knobs).filter(([, v]) => v !== undefined)),
       });
       const envFile = await writeAdminEnvFile(sandbox.settings);
+      await writeWorkloadEnvFile(sandbox.settings);
       const showSecret = Boolean(args.showSecret);
       deps.stdout.write(
         args.json
@@ -120,73 +140,6 @@ export function sandboxCommand(deps: Deps, state: CommandState): CommandModule<o
       await sandbox.close();
     },
   };
-}
-
-export function sandboxSettingsJson(s: SandboxSettings, envFile: string, showSecret: boolean): Record<string, unknown> {
-  return {
-    tenantId: s.tenantId,
-    tenantDomain: s.tenantDomain,
-    authorityHost: s.authorityHost,
-    graphEndpoint: s.graphEndpoint,
-    smtpHost: s.smtpHost,
-    exchangeEndpoint: s.exchangeEndpoint,
-    caFile: s.caFile,
-    pwsh: s.pwshPath,
-    ...(s.proxyUrl ? { proxyUrl: s.proxyUrl } : {}),
-    dir: s.dir,
-    admin: {
-      tenantId: s.tenantId,
-      clientId: s.adminClientId,
-      envFile,
-      ...(showSecret ? { clientSecret: s.adminClientSecret.reveal() } : {}),
-    },
-  };
-}
-
-/** The environment `--auth env` reads, in a 0600 file: the secret stays off the terminal. */
-export function adminEnvironment(s: SandboxSettings): Record<string, string> {
-  return {
-    AZURE_TENANT_ID: s.tenantId,
-    AZURE_CLIENT_ID: s.adminClientId,
-    AZURE_CLIENT_SECRET: s.adminClientSecret.reveal(),
-    AZURE_AUTHORITY_HOST: s.authorityHost,
-    ENTRA_MAIL_GRAPH_ENDPOINT: s.graphEndpoint,
-    ENTRA_MAIL_SMTP_HOST: s.smtpHost,
-    ENTRA_MAIL_EXCHANGE_ENDPOINT: s.exchangeEndpoint,
-    ENTRA_MAIL_PWSH: s.pwshPath,
-  };
-}
-
-async function writeAdminEnvFile(s: SandboxSettings): Promise<string> {
-  const { writeSecretFile } = await import('../core/write-secret-file.ts');
-  const path = join(s.dir, 'admin.env');
-  const body = Object.entries(adminEnvironment(s))
-    .map(([k, v]) => `export ${k}='${v.replaceAll("'", "'\\''")}'`)
-    .join('\n');
-  await writeSecretFile(path, `${body}\n`);
-  return path;
-}
-
-export function formatSandboxSettings(s: SandboxSettings, envFile: string, showSecret: boolean): string {
-  const lines = [
-    `Sandbox tenant ${s.tenantId} (${s.tenantDomain}) is running on 127.0.0.1. Stop it with Ctrl-C.`,
-    '',
-    `  authority host  ${s.authorityHost}`,
-    `  Graph endpoint  ${s.graphEndpoint}`,
-    `  SMTP host       ${s.smtpHost}`,
-    `  Exchange admin  ${s.exchangeEndpoint}`,
-    `  CA to trust     ${s.caFile}`,
-    `  pwsh stand-in   ${s.pwshPath}`,
-    ...(s.proxyUrl ? [`  HTTPS proxy     ${s.proxyUrl} (login.microsoftonline.com, graph.microsoft.com, outlook.office365.com)`] : []),
-    `  admin app       ${s.adminClientId}${showSecret ? ` secret ${s.adminClientSecret.reveal()}` : ''}`,
-    '',
-    'From another shell (the admin app of this local sandbox signs in with --auth env):',
-    '',
-    `  . ${envFile}`,
-    `  entra-mail provision --auth env --ca-file ${s.caFile} --model smtp --mailbox noreply@contoso.com --exchange run`,
-    '',
-  ];
-  return lines.join('\n');
 }
 
 function waitForStop(deps: Deps): Promise<void> {

@@ -1,7 +1,7 @@
 import type { CloudEndpoints, CloudName } from './cloud.ts';
 
 /** How the admin signs in, and where: the vocabulary shared by the flags, the credential factory and the steps. */
-export const AUTH_MODES = ['browser', 'device-code', 'azure-cli', 'env', 'managed-identity'] as const;
+export const AUTH_MODES = ['browser', 'device-code', 'azure-cli', 'env', 'managed-identity', 'workload-identity'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 
 export interface AdminSignIn {

@@ -10,7 +10,8 @@ import type { CloudName } from '../core/cloud.ts';
 export type SecretReference = { env: string } | { file: string };
 
 export interface FleetAuth {
-  kind: string;
+  /** Absent when neither the tenant nor the defaults say: then --auth, else `env`. */
+  kind?: string;
   clientId?: string;
   clientSecret?: SecretReference;
   certificate?: SecretReference;

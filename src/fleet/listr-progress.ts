@@ -35,6 +35,9 @@ export async function runWithListr(
     exitOnError: false,
     renderer: 'default',
     rendererOptions: { logger, collapseErrors: false } as never,
+    // listr2 draws live only when the process's stdout is a terminal; otherwise (stdout piped to a
+    // file) it falls back to plain lines, which go to our stderr too.
+    fallbackRendererOptions: { logger } as never,
     registerSignalListeners: false,
     collectErrors: false,
   });

@@ -21,7 +21,7 @@ export class FleetFileError extends UsageError {}
 export async function loadFleetFile(path: string, cwd: string): Promise<FleetFile> {
   const full = resolve(cwd, path);
   const text = await readFile(full, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new FleetFileError(`-f: cannot read '${path}' (${error.code ?? 'error'}).`, { flag: '--file' });
+    throw new FleetFileError(`--file: cannot read '${path}' (${error.code ?? 'error'}).`, { flag: '--file' });
   });
   return parseFleetFile(text, path, dirname(full));
 }
@@ -99,7 +99,7 @@ function buildTenants(raw: RawFile, fail: (at: Path, message: string, key?: stri
       tenant,
       ...(t.label !== undefined ? { label: t.label } : {}),
       cloud: t.cloud ?? defaults.cloud ?? 'global',
-      auth: t.auth ?? defaults.auth ?? { kind: 'env' },
+      auth: t.auth ?? defaults.auth ?? {},
       apps,
       index,
       at,

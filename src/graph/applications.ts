@@ -45,6 +45,18 @@ export async function upsertApplication(
   return { created: response.status === 201, application: response.body };
 }
 
+/**
+ * Gives an app that has none its unique name: `PATCH /applications/{id}`. The property "can be
+ * updated only if null and is immutable once set" (docs/graph-applications.md#update), so this is
+ * never retried blindly; a run cut off after it reads the app again and finds the name set.
+ */
+export async function setApplicationUniqueName(graph: GraphGateway, applicationId: string, uniqueName: string): Promise<void> {
+  await graph.send(
+    { method: 'PATCH', path: `/applications/${applicationId}`, body: { uniqueName } },
+    { step, object: `application ${applicationId}`, idempotent: false },
+  );
+}
+
 /** `addPassword`: NOT idempotent — never retried blindly (docs/reliability.md#ambiguous-addpassword; the caller reconciles by marker). */
 export async function addPassword(
   graph: GraphGateway,

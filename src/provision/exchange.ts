@@ -20,6 +20,8 @@ export interface ExchangeOptions {
   sendAsIdentities: string[];
   enableSmtpAuth: boolean;
   generatedBy: string;
+  /** The environment pwsh inherits (Deps.env, minus the admin's secrets: src/exchange/runner.ts). */
+  environment: NodeJS.ProcessEnv;
   /** `--exchange-timeout` in ms (pwsh is stopped after it, exit 6). */
   timeoutMs?: number;
   /** stdin is a terminal, so pwsh may use it. */
@@ -88,7 +90,8 @@ export function planExchange(desired: Desired, options: ExchangeOptions): Change
   }
   // Writing the script is a file here, not a change to the tenant: `--dry-run --detailed-exitcode`
   // exits 0 on a converged app with --exchange script. Running it may change Exchange, which only
-  // the script's own checks can tell, so a run counts as a change.
+  // the script's own checks can tell: a dry run asks them (src/provision/exchange-plan-run.ts) once
+  // the app exists, and this line stands until then.
   if (options.mode === 'script') {
     return {
       step: 'exchange',
@@ -128,6 +131,7 @@ export async function applyExchange(
   const result = await runExchangeScript({
     pwshPath: options.pwshPath,
     scriptPath: options.scriptPath,
+    environment: options.environment,
     expectedSha256: sha256,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     interactive: options.interactive ?? false,

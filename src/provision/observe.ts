@@ -1,5 +1,5 @@
 import { ConflictError, PermissionError } from '../core/errors.ts';
-import { findApplicationByUniqueName } from '../graph/applications.ts';
+import { findApplicationByAppId, findApplicationByUniqueName } from '../graph/applications.ts';
 import { findPermissionGrant, listAppRoleAssignments } from '../graph/consent.ts';
 import { findDeletedApplication, type DeletedApplication } from '../graph/deleted-items.ts';
 import type { GraphGateway } from '../graph/gateway.ts';
@@ -13,8 +13,8 @@ import type { Desired, Observed, ResolvedPermission } from './types.ts';
 
 /**
  * The read phase: everything a plan needs, with independent reads in parallel. On an empty
- * tenant this is one round trip (organization, the app by uniqueName, both resource service
- * principals and deleted items, for a deleted app holding the name); the bench counts them.
+ * tenant this is two round trips (organization, the app by uniqueName, both resource service
+ * principals; then deleted items, for a deleted app holding the name); the bench counts them.
  */
 export async function observe(
   graph: GraphGateway,
@@ -25,13 +25,9 @@ export async function observe(
     tenant?: { id: string | undefined; domains: boolean };
   },
 ): Promise<Observed> {
-  // Deleted items matter only when the app is absent, but asking together with the app saves a
-  // round trip on the create path; on a converged run the answer is not looked at.
-  const deletedRead = findDeletedApplicationIfAllowed(graph, desired.uniqueName);
-  deletedRead.catch(() => undefined);
   const [organization, application, graphSp, exchangeSp] = await Promise.all([
     readTenantById(graph, options.tenant?.id, { domains: options.tenant?.domains ?? true }),
-    findApplicationByUniqueName(graph, desired.uniqueName),
+    desired.adopt ? findApplicationByAppId(graph, desired.adopt.appId) : findApplicationByUniqueName(graph, desired.uniqueName),
     findServicePrincipalByAppId(graph, GRAPH_APP_ID, 'read'),
     findServicePrincipalByAppId(graph, EXCHANGE_APP_ID, 'read'),
   ]);
@@ -61,12 +57,22 @@ export async function observe(
   const { journal, waited } = await journalRead;
   // Another run held the app's lock meanwhile and may have changed it: read the tenant again.
   if (waited) return observe(graph, desired, { ...options, openJournal: async () => ({ journal, waited: false }) });
+  if (desired.adopt && !application) {
+    throw new ConflictError(`No application with app id '${desired.adopt.appId}' in this tenant, so --adopt has nothing to take over.`, {
+      step: 'read',
+      object: `application ${desired.adopt.appId}`,
+      suggestion: "Check the tenant and the client id (the app registration's Application (client) ID).",
+    });
+  }
   // Only on the create path: a deleted app keeps the unique name for 30 days (docs/graph-applications.md).
-  const deletedApplication = application ? undefined : await deletedRead;
+  const deletedApplication = application ? undefined : await findDeletedApplicationIfAllowed(graph, desired.uniqueName);
+  const uniqueNameHolder =
+    application?.uniqueName === null && desired.adopt ? await findUniqueNameHolder(graph, desired.uniqueName) : undefined;
   return {
     organization,
     application,
     ...(deletedApplication ? { deletedApplication } : {}),
+    ...(uniqueNameHolder ? { uniqueNameHolder } : {}),
     servicePrincipal,
     resources,
     permissions,
@@ -88,6 +94,14 @@ async function findDeletedApplicationIfAllowed(graph: GraphGateway, uniqueName: 
     if (error instanceof PermissionError) return undefined;
     throw error;
   }
+}
+
+/** `--adopt`: who (live, or in deleted items for 30 days) already holds the unique name the adopted app would get. */
+async function findUniqueNameHolder(graph: GraphGateway, uniqueName: string): Promise<Observed['uniqueNameHolder']> {
+  const live = await findApplicationByUniqueName(graph, uniqueName);
+  if (live) return { appId: live.appId, displayName: live.displayName, deleted: false };
+  const deleted = await findDeletedApplicationIfAllowed(graph, uniqueName);
+  return deleted ? { appId: deleted.appId, displayName: deleted.displayName, deleted: true } : undefined;
 }
 
 /**

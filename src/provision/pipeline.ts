@@ -20,7 +20,9 @@ import {
   type ExchangeOptions,
   type ExchangeOutcome,
 } from './exchange.ts';
+import type { SinkProbe } from '../credentials/delivery-record.ts';
 import type { Journal } from '../credentials/journal.ts';
+import { checkExchangeByPlanRun } from './exchange-plan-run.ts';
 import { provisionJournal, recordFileDelivered, recordFilePending, retireAfterProvision } from './provision-journal.ts';
 import { observe } from './observe.ts';
 import { deliverOutput, type OutputOptions, type DeliveredOutput } from './output.ts';
@@ -55,6 +57,8 @@ export interface ProvisionRequest {
    * then ask: src/commands/shared/confirm.ts). Resolves false to stop with nothing changed.
    */
   confirm?: (plan: ProvisionPlan, observed: Observed) => Promise<boolean>;
+  /** Asks sinks an earlier rotate delivered to whether they still hold a credential (src/provision/provision-journal.ts). */
+  sinkProbe?: SinkProbe;
 }
 
 /** The listr2 context: facts only. */
@@ -130,7 +134,7 @@ const NO_SECRET: SecretStepPlan = { changes: [], mint: false, orphans: [] };
  */
 export async function provision(request: ProvisionRequest, deps: Deps, graph: GraphGateway): Promise<ProvisionContext> {
   const { desired } = request;
-  const journal = provisionJournal(deps, desired.uniqueName, request.dryRun);
+  const journal = provisionJournal(deps, desired.uniqueName, request.dryRun, request.sinkProbe);
   const skipApply = () => request.dryRun;
   /** Write the config and record the delivery in the journal around it (docs/credential-lifecycle.md). */
   const deliver = async (ctx: ProvisionContext): Promise<void> => {
@@ -259,13 +263,21 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
           await journal.save(j);
           return j;
         };
-        ctx.journal = await retireAfterProvision({ graph, clock: deps.clock }, currentApp(ctx), ctx.journal as Journal, save, current);
+        ctx.journal = await retireAfterProvision(
+          { graph, clock: deps.clock },
+          currentApp(ctx),
+          ctx.journal as Journal,
+          save,
+          current,
+          request.sinkProbe,
+        );
       },
     },
     {
       title: request.exchange.mode === 'api' ? 'Exchange Online (admin API, experimental)' : 'Exchange Online',
-      // --exchange api lists its writes in a dry run: its reads are the plan (like the script's Get- checks).
-      skip: () => (skipApply() && request.exchange.mode !== 'api') || request.exchange.mode === 'skip',
+      // --exchange api lists its writes in a dry run: its reads are the plan (like the script's Get- checks);
+      // --exchange run runs the script read-only when the app and its service principal exist.
+      skip: (ctx) => (skipApply() && !checksExchangeInDryRun(request, ctx)) || request.exchange.mode === 'skip',
       // pwsh's lines (the device code to enter, above all) show under the task as they come, and stay.
       rendererOptions: { persistentOutput: true, outputBar: Number.POSITIVE_INFINITY },
       task: async (ctx, task) => {
@@ -279,6 +291,19 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
             tenantId: observed.organization.id,
           };
           ctx.exchange = await applyExchangeApi(buildExchangeInput(desired, ids, options), options, deps.clock, { dryRun: request.dryRun });
+          return;
+        }
+        if (request.dryRun) {
+          const ids = {
+            appId: currentApp(ctx).appId,
+            servicePrincipalId: observed.servicePrincipal?.id ?? '',
+            tenantId: observed.organization.id,
+          };
+          const { change, result } = await checkExchangeByPlanRun(desired, ids, options, (line) => {
+            task.output = line;
+          });
+          replaceExchangeChange(ctx.plan as ProvisionPlan, change);
+          ctx.exchange = { mode: options.mode, status: 'planned', scriptPath: null, result };
           return;
         }
         const app = currentApp(ctx);
@@ -335,6 +360,18 @@ function explainUndelivered(error: unknown, ctx: ProvisionContext): unknown {
       suggestion: 'Fix the path (or choose another --out) and run the same command again.',
     },
   );
+}
+
+/** `--dry-run --exchange run` with the app and its service principal in place: the script can tell what it would change. */
+function checksExchangeInDryRun(request: ProvisionRequest, ctx: ProvisionContext): boolean {
+  if (request.exchange.mode === 'api') return true;
+  if (request.exchange.mode !== 'run' || !modelNeedsExchange(request.desired.model)) return false;
+  return Boolean(ctx.observed?.application && ctx.observed.servicePrincipal);
+}
+
+function replaceExchangeChange(plan: ProvisionPlan, change: Change): void {
+  plan.exchange = change;
+  plan.changes = plan.changes.map((c) => (c.step === 'exchange' ? change : c));
 }
 
 /** Writing the Exchange script is a local file, not a tenant change; running it is one. */

@@ -15,48 +15,47 @@ export const DEFAULT_ADMIN_GRAPH_ROLES = [
 
 const ADMIN_DISPLAY_NAME = 'entra-mail sandbox admin';
 
+/** What a customer tenant needs to know of the admin app registered in the home tenant. */
+export interface AdminAppIdentity {
+  appId: string;
+  displayName: string;
+  /** The home tenant, which owns the application object (`appOwnerOrganizationId` of every service principal). */
+  homeTenantId: string;
+  roles: string[];
+}
+
 /**
- * Ensures the sandbox admin app, its service principal and exactly `roles` on the Graph
- * resource service principal, and mints a fresh client secret. Only the secret's SHA-256 is
- * stored, so a reloaded `--state FILE` cannot recover the old one: every start replaces the
- * admin app's credentials. Objects are created already replicated (they predate the session).
+ * Ensures the sandbox admin app in the home tenant, its service principal and exactly `roles` on
+ * the Graph resource service principal, and mints a fresh client secret. The app is multi-tenant
+ * (`AzureADMultipleOrgs`, docs/sign-in.md#one-admin-app-for-many-tenants): every other sandbox
+ * tenant holds its service principal, consented by that tenant's administrator
+ * (`consentAdminApp`), and its credentials sign in to any of them. Only the secret's SHA-256 is
+ * stored, so a reloaded `--state FILE` cannot recover the old one: every start replaces the admin
+ * app's credentials. Objects are created already replicated (they predate the session).
  */
-export function ensureAdminApp(state: TenantState, roles: string[], now: Date): { appId: string; secret: Secret } {
+export function ensureAdminApp(
+  state: TenantState,
+  roles: string[],
+  now: Date,
+): { appId: string; secret: Secret; identity: AdminAppIdentity } {
   const created = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
   let app = state.applications.find((a) => a.appId === state.adminAppId);
   if (!app) {
     app = blankApplication({
       uniqueName: 'entra-mail-sandbox-admin',
       displayName: ADMIN_DISPLAY_NAME,
-      signInAudience: 'AzureADMyOrg',
-      description: 'Signs in to the sandbox tenant as its administrator (--auth env).',
+      signInAudience: 'AzureADMultipleOrgs',
+      description: 'Signs in to the sandbox tenants as their administrator (--auth env).',
       createdDateTime: created,
       publisherDomain: state.tenant.domains[0] ?? '',
     });
     state.applications.push(app);
     state.adminAppId = app.appId;
   }
-  const appId = app.appId;
-  let sp = state.servicePrincipals.find((s) => s.appId === appId);
-  if (!sp) {
-    sp = {
-      id: randomUUID(),
-      appId,
-      displayName: ADMIN_DISPLAY_NAME,
-      accountEnabled: true,
-      servicePrincipalType: 'Application',
-      appOwnerOrganizationId: state.tenant.id,
-      tags: [],
-      appRoles: [],
-      oauth2PermissionScopes: [],
-      notes: null,
-      description: null,
-    };
-    state.servicePrincipals.push(sp);
-  }
-  syncGraphRoles(state, sp.id, sp.displayName, roles, created);
-  ensureExchangeAdministration(state, sp.id, sp.displayName, created);
-  ensureGlobalAdministrator(state);
+  // A state file from a sandbox of one tenant knew the app as single-tenant.
+  app.signInAudience = 'AzureADMultipleOrgs';
+  const identity: AdminAppIdentity = { appId: app.appId, displayName: ADMIN_DISPLAY_NAME, homeTenantId: state.tenant.id, roles };
+  consentAdminApp(state, identity, now);
 
   const secretText = randomBytes(30).toString('base64url');
   const end = new Date(now.getTime() + 365 * 24 * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -71,7 +70,37 @@ export function ensureAdminApp(state: TenantState, roles: string[], now: Date): 
       secretSha256: createHash('sha256').update(secretText).digest('hex'),
     },
   ];
-  return { appId, secret: new Secret(secretText) };
+  return { appId: app.appId, secret: new Secret(secretText), identity };
+}
+
+/**
+ * The admin app's service principal in `state`, as a tenant administrator's admin consent leaves
+ * it (docs/sign-in.md#admin-consent-in-a-customer-tenant): the app roles granted on Graph
+ * (`roles`) and Exchange (`Exchange.ManageAsApp`), the Exchange Administrator role, and the
+ * tenant's own Global Administrator user for device-code sign-in.
+ */
+export function consentAdminApp(state: TenantState, admin: AdminAppIdentity, now: Date): void {
+  const created = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  let sp = state.servicePrincipals.find((s) => s.appId === admin.appId);
+  if (!sp) {
+    sp = {
+      id: randomUUID(),
+      appId: admin.appId,
+      displayName: admin.displayName,
+      accountEnabled: true,
+      servicePrincipalType: 'Application',
+      appOwnerOrganizationId: admin.homeTenantId,
+      tags: [],
+      appRoles: [],
+      oauth2PermissionScopes: [],
+      notes: null,
+      description: null,
+    };
+    state.servicePrincipals.push(sp);
+  }
+  syncGraphRoles(state, sp.id, sp.displayName, admin.roles, created);
+  ensureExchangeAdministration(state, sp.id, sp.displayName, created);
+  ensureGlobalAdministrator(state);
 }
 
 function syncGraphRoles(state: TenantState, principalId: string, principalName: string, roles: string[], created: string): void {

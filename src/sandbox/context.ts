@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../core/clock.ts';
 import type { TenantState } from './state.ts';
+import type { TenantDirectory } from './tenants.ts';
 
 /**
  * The contract between the sandbox's HTTPS server (src/sandbox/server.ts) and its route modules
@@ -102,6 +103,8 @@ export interface RequestLogEntry {
   requestId: string;
   /** The app id (appid claim) of the caller, when a bearer token was presented. */
   caller?: string;
+  /** The tenant the request was served as: the token endpoint's path segment, else the bearer token's `tid`. */
+  tenant?: string;
   /** Exchange requests: the cmdlet InvokeCommand ran. */
   cmdlet?: string;
 }
@@ -141,6 +144,8 @@ export interface FaultRule {
   path: RegExp;
   /** Matched against the raw request body (form or JSON text), e.g. a token request's scope. */
   body?: RegExp;
+  /** Only requests served as this tenant (its id), in a sandbox of several tenants. */
+  tenant?: string;
   /**
    * Only requests sent by this process or a process it started (the pwsh stand-in of a CLI run),
    * so tests can run several clients at once. Needs Linux /proc.
@@ -167,7 +172,13 @@ export interface FiredFault {
 }
 
 export interface SandboxContext {
-  state: TenantState;
+  /**
+   * The tenant of the request being handled: the token endpoint's `{tenant}` segment, or the
+   * bearer token's `tid` (src/sandbox/server.ts). Outside a request, the home tenant (tenant 0).
+   */
+  readonly state: TenantState;
+  /** Every tenant the sandbox hosts (src/sandbox/tenants.ts). */
+  tenants: TenantDirectory;
   /** Pending programmable faults; tests push rules, the server consumes them. */
   faults: FaultRule[];
   /** Faults that fired, oldest first. */

@@ -2,13 +2,17 @@ import type { Clock } from '../core/clock.ts';
 import type { SandboxContext, SandboxKnobs } from './context.ts';
 import type { TenantState } from './state.ts';
 import { writeStateFile } from './state-file.ts';
+import { createTenantDirectory, type TenantDirectory } from './tenants.ts';
 import { checkAccessToken, signAccessToken, type SigningKey } from './token/signing-key.ts';
 
 /** Access tokens live an hour, like Entra's (docs/token-endpoint.md#lifetimes). */
 const TOKEN_LIFETIME_SECONDS = 3600;
 
 export interface ContextOptions {
+  /** The home tenant; with `tenants`, its home. */
   state: TenantState;
+  /** The tenants, when the sandbox hosts more than one. */
+  tenants?: TenantDirectory;
   clock: Clock;
   knobs: SandboxKnobs;
   signingKey: SigningKey;
@@ -22,9 +26,13 @@ export interface ContextOptions {
  */
 export function createSandboxContext(options: ContextOptions): SandboxContext {
   const { state, clock, knobs, signingKey, statePath } = options;
+  const tenants = options.tenants ?? createTenantDirectory({ home: state });
   let writing: Promise<void> = Promise.resolve();
   const ctx: SandboxContext = {
-    state,
+    get state() {
+      return tenants.current();
+    },
+    tenants,
     faults: [],
     firedFaults: [],
     inFlight: 0,
@@ -53,7 +61,7 @@ export function createSandboxContext(options: ContextOptions): SandboxContext {
     },
     persist: () => {
       if (!statePath) return Promise.resolve();
-      writing = writing.catch(() => undefined).then(() => writeStateFile(statePath, ctx.state));
+      writing = writing.catch(() => undefined).then(() => writeStateFile(statePath, tenants.built()));
       return writing;
     },
   };

@@ -5,7 +5,8 @@ import { systemClock, type Clock } from '../core/clock.ts';
 import { UsageError } from '../core/errors.ts';
 import { describeDirectoryProblem, ensurePrivateDirectory } from '../core/private-directory.ts';
 import type { Secret } from '../core/secret.ts';
-import { DEFAULT_ADMIN_GRAPH_ROLES, ensureAdminApp } from './admin-app.ts';
+import { writeSecretFile } from '../core/write-secret-file.ts';
+import { DEFAULT_ADMIN_GRAPH_ROLES, consentAdminApp, ensureAdminApp } from './admin-app.ts';
 import type { FaultRule, RequestLogEntry, SandboxContext, SandboxKnobs } from './context.ts';
 import { startSandboxProxy, type SandboxProxy } from './proxy.ts';
 import { createSandboxContext } from './create-context.ts';
@@ -18,6 +19,9 @@ import { startHttpsServer } from './server.ts';
 import { SANDBOX_TENANT_DOMAIN, createInitialState, type TenantState } from './state.ts';
 import { readStateFile } from './state-file.ts';
 import { createSigningKey } from './token/signing-key.ts';
+import { createOidcIssuer, type FederatedTokenRequest, type OidcIssuer } from './token/oidc-issuer.ts';
+import { type SandboxWorkloadIdentity, startWorkloadIdentity } from './workload-identity.ts';
+import { createTenantDirectory, type SandboxTenant, type TenantDirectory } from './tenants.ts';
 import { createSandboxCertificates } from './tls/certificates.ts';
 
 export interface SandboxOptions {
@@ -32,6 +36,11 @@ export interface SandboxOptions {
   knobs?: Partial<SandboxKnobs>;
   clock?: Clock;
   tenantId?: string;
+  /**
+   * How many tenants to host (default 1): tenant 0 is `tenantId`/contoso, tenants 1..N-1 are
+   * `tenant-001.onmicrosoft.com` …, each with the admin app consented (src/sandbox/tenants.ts).
+   */
+  tenants?: number;
   /** Graph app roles of the sandbox admin app (default: DEFAULT_ADMIN_GRAPH_ROLES). */
   adminGraphRoles?: string[];
   /** Also serve Microsoft's host names through a CONNECT proxy on this port (0: any free port). */
@@ -65,15 +74,26 @@ export interface SandboxSettings {
   pwshPath: string;
   /** `http://127.0.0.1:<port>` of the CONNECT proxy for Microsoft's host names, or '' when not started. */
   proxyUrl: string;
+  /** Every tenant: id, domain, mailboxes; tenant 0 is `tenantId`. The admin app signs in to each. */
+  tenants: SandboxTenant[];
+  /** `--auth workload-identity` with the admin app: the federated token file and what its token says. */
+  workloadIdentity: SandboxWorkloadIdentity & { stop(): void };
 }
 
 export interface Sandbox {
   settings: SandboxSettings;
   ctx: SandboxContext;
-  /** A deep copy of the tenant state. */
-  snapshot(): TenantState;
+  /** Every tenant the sandbox hosts (as `settings.tenants`); tenant 0 is the home tenant. */
+  tenants: SandboxTenant[];
+  /** A deep copy of a tenant's state: the home tenant's, or the one with this id or domain. */
+  snapshot(tenant?: string): TenantState;
   /** POST/PATCH/PUT/DELETE Graph and Exchange requests logged at or after `since` (epoch ms, sandbox clock). */
   mutatingRequests(since?: number): RequestLogEntry[];
+  /**
+   * A token of the sandbox's OIDC issuer, to write to a federated token file: by default one the
+   * admin app's federated credential accepts; another subject, audience or an expired one for tests.
+   */
+  issueFederatedToken(request?: FederatedTokenRequest): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -90,24 +110,43 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   const statePath = options.statePath ? resolve(options.statePath) : undefined;
   const loaded = statePath ? await readStateFile(statePath) : undefined;
-  const state = loaded ?? createInitialState({ tenantId: options.tenantId, now: clock.now() });
+  const state = loaded?.home ?? createInitialState({ tenantId: options.tenantId, now: clock.now() });
   const admin = ensureAdminApp(state, options.adminGraphRoles ?? DEFAULT_ADMIN_GRAPH_ROLES, clock.now());
   if (!loaded && options.filler) addFiller(state, options.filler, clock.now());
+  for (const other of loaded?.others ?? []) consentAdminApp(other, admin.identity, clock.now());
+  const tenants = createTenantDirectory({
+    home: state,
+    count: options.tenants ?? 1,
+    loaded: loaded?.others ?? [],
+    now: () => clock.now(),
+    onCreate: (tenant) => {
+      consentAdminApp(tenant, admin.identity, clock.now());
+      if (options.filler) addFiller(tenant, options.filler, clock.now());
+    },
+  });
 
   const [certificates, signingKey] = await Promise.all([createSandboxCertificates(clock.now()), createSigningKey()]);
-  const ctx = createSandboxContext({ state, clock, knobs: resolveKnobs(options.knobs), signingKey, ...(statePath ? { statePath } : {}) });
+  const ctx = createSandboxContext({
+    state,
+    tenants,
+    clock,
+    knobs: resolveKnobs(options.knobs),
+    signingKey,
+    ...(statePath ? { statePath } : {}),
+  });
   if (options.secretGenerator) ctx.secretGenerator = options.secretGenerator;
   ctx.faults.push(...(options.faults ?? []));
+  const issuer = await createOidcIssuer(ctx);
   const https = await startHttpsServer(
     ctx,
-    collectRoutes(ctx, signingKey),
+    collectRoutes(ctx, signingKey, issuer),
     { key: certificates.keyPem, cert: certificates.certPem },
     options.port ?? 0,
   );
   // Nothing may keep the server open if the rest of the start fails (an unwritable --state would
   // otherwise leave the process hanging after its error).
   try {
-    return await finishStart({ options, ctx, https, certificates, state, admin, dir });
+    return await finishStart({ options, ctx, https, certificates, state, admin, dir, issuer });
   } catch (error) {
     await https.close();
     throw error;
@@ -122,8 +161,9 @@ async function finishStart(input: {
   state: TenantState;
   admin: ReturnType<typeof ensureAdminApp>;
   dir: string;
+  issuer: OidcIssuer;
 }): Promise<Sandbox> {
-  const { options, ctx, https, certificates, state, admin, dir } = input;
+  const { options, ctx, https, certificates, state, admin, dir, issuer } = input;
   await ctx.persist().catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(`--state: cannot write ${options.statePath ?? 'the state file'} (${error.code ?? error.message}).`, {
       flag: '--state',
@@ -152,7 +192,7 @@ async function finishStart(input: {
   }
 
   try {
-    return await writeClientFiles({ ctx, https, smtp, proxy, certificates, state, admin, dir });
+    return await writeClientFiles({ ctx, https, smtp, proxy, certificates, state, admin, dir, issuer });
   } catch (error) {
     await Promise.all([smtp?.close(), proxy?.close()]);
     throw error;
@@ -169,8 +209,9 @@ async function writeClientFiles(input: {
   state: TenantState;
   admin: ReturnType<typeof ensureAdminApp>;
   dir: string;
+  issuer: OidcIssuer;
 }): Promise<Sandbox> {
-  const { ctx, https, smtp, proxy, certificates, state, admin, dir } = input;
+  const { ctx, https, smtp, proxy, certificates, state, admin, dir, issuer } = input;
   const caFile = join(dir, 'ca.pem');
   await writeFile(caFile, certificates.caPem, { mode: 0o644 });
   const settings: SandboxSettings = {
@@ -187,14 +228,17 @@ async function writeClientFiles(input: {
     keyVaultUrl: `${https.origin}/keyvault`,
     pwshPath: await writePwshStandIn(ctx, dir),
     proxyUrl: proxy?.url ?? '',
+    tenants: ctx.tenants.list(),
+    workloadIdentity: await startWorkloadIdentity(ctx, issuer, admin.appId, dir),
   };
   const { adminClientSecret: _secret, ...publicSettings } = settings;
-  await writeFile(join(dir, 'settings.json'), `${JSON.stringify(publicSettings, null, 2)}\n`, { mode: 0o644 });
+  await writeSecretFile(join(dir, 'settings.json'), `${JSON.stringify(publicSettings, null, 2)}\n`, { what: 'the sandbox settings' });
 
   return {
     settings,
     ctx,
-    snapshot: () => structuredClone(ctx.state),
+    tenants: settings.tenants,
+    snapshot: (tenant) => structuredClone(tenant === undefined ? ctx.tenants.home : findTenant(ctx.tenants, tenant)),
     mutatingRequests: (since = 0) =>
       ctx.log.filter(
         (e) =>
@@ -202,9 +246,17 @@ async function writeClientFiles(input: {
           ['POST', 'PATCH', 'PUT', 'DELETE'].includes(e.method) &&
           (e.kind === 'graph' || (e.kind === 'exchange' && !/^(Get|Test)-/i.test(e.cmdlet ?? ''))),
       ),
+    issueFederatedToken: (request) => issuer.issue(request),
     close: async () => {
+      settings.workloadIdentity.stop();
       await Promise.all([https.close(), smtp?.close(), proxy?.close()]);
       await ctx.persist();
     },
   };
+}
+
+function findTenant(tenants: TenantDirectory, idOrDomain: string): TenantState {
+  const state = tenants.find(idOrDomain);
+  if (!state) throw new RangeError(`the sandbox has no tenant '${idOrDomain}'`);
+  return state;
 }

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeJwt } from 'jose';
 import type { FiredFault, Route, RouteKind, SandboxContext, SandboxRequest, SandboxResponse } from './context.ts';
 import { GraphRequestError, renderGraphError } from './graph/errors.ts';
+import { tenantOfRequest } from './request-tenant.ts';
 import { readBody, toSandboxRequest } from './request.ts';
 import { drawRandomFailure, renderRandomFailure } from './traffic/fail-rate.ts';
 import { takeFault } from './traffic/faults.ts';
@@ -74,7 +75,8 @@ async function handle(
   const found = findRoute(routes, req);
   const kind: RouteKind | 'unmatched' = found.route?.kind ?? 'unmatched';
   const caller = callerOf(req, kind);
-  const outcome = await dispatch(ctx, throttle, req, kind, caller, found, message.socket);
+  const tenant = tenantOfRequest(ctx.tenants, req, kind);
+  const outcome = await ctx.tenants.run(tenant, () => dispatch(ctx, throttle, req, kind, caller, found, message.socket));
   const dropped = outcome === 'reset' || 'kill' in outcome;
   ctx.log.push({
     startedAt,
@@ -86,6 +88,7 @@ async function handle(
     status: dropped ? 0 : outcome.status,
     requestId: req.requestId,
     ...(caller ? { caller } : {}),
+    tenant: tenant.tenant.id,
     ...(message.socket.remoteAddress ? { remoteAddress: message.socket.remoteAddress } : {}),
     ...(kind === 'exchange' ? { cmdlet: cmdletOf(req) } : {}),
   });
@@ -136,7 +139,7 @@ async function dispatch(
   if ((kind === 'graph' || kind === 'token' || kind === 'exchange') && ctx.knobs.latencyMs > 0) await ctx.clock.sleep(ctx.knobs.latencyMs);
   const peer = ctx.faults.some((rule) => rule.client !== undefined) ? await findPeerProcess(socket) : undefined;
   const clientLineage = peer === undefined ? [] : await processLineage(peer);
-  const fault = takeFault(ctx, { kind, method: req.method, path: req.path, body: req.body, clientLineage });
+  const fault = takeFault(ctx, { kind, method: req.method, path: req.path, body: req.body, clientLineage, tenant: ctx.state.tenant.id });
   const fired: FiredFault | undefined = fault && {
     at: ctx.clock.nowMs(),
     method: req.method,

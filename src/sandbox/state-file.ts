@@ -10,7 +10,7 @@ import type { TenantState } from './state.ts';
  * the sandbox saves there after every change). Anything that is not a state file of this version is
  * a usage error naming the flag, before the sandbox starts: never a crash, never a hang.
  */
-export async function readStateFile(path: string): Promise<TenantState | undefined> {
+export async function readStateFile(path: string): Promise<{ home: TenantState; others: TenantState[] } | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -24,17 +24,26 @@ export async function readStateFile(path: string): Promise<TenantState | undefin
     if (!writable) throw stateError(path, `its directory ${dirname(path)} does not exist or cannot be written`);
     return undefined;
   }
-  let state: TenantState;
+  let state: StoredState;
   try {
-    state = JSON.parse(text) as TenantState;
+    state = JSON.parse(text) as StoredState;
   } catch {
     throw stateError(path, text.trim() === '' ? 'it is empty' : 'it is not JSON (truncated, or not a state file)');
   }
   if (typeof state?.version === 'number' && state.version > 1)
     throw stateError(path, `it was written by a newer entra-mail (format ${state.version})`);
   if (state?.version !== 1 || typeof state.tenant?.id !== 'string') throw stateError(path, 'it is not a sandbox state file');
-  return state;
+  const { otherTenants, ...home } = state;
+  const others = Array.isArray(otherTenants) ? otherTenants : [];
+  if (others.some((t) => t?.version !== 1 || typeof t.tenant?.id !== 'string')) throw stateError(path, 'it is not a sandbox state file');
+  return { home, others };
 }
+
+/**
+ * The file is the home tenant's state, as a sandbox of one tenant has always written it; the
+ * customer tenants a sandbox of several has built so far follow in `otherTenants`.
+ */
+type StoredState = TenantState & { otherTenants?: TenantState[] };
 
 function stateError(path: string, why: string): UsageError {
   return new UsageError(`--state: ${path} cannot be used: ${why}.`, {
@@ -48,7 +57,10 @@ function stateError(path: string, why: string): UsageError {
  * then rename — a crash leaves the old or the new file, never a partial one.
  * Secrets are kept as SHA-256 hashes, but the Key Vault's secret values are in it as given: 0600.
  */
-export async function writeStateFile(path: string, state: TenantState): Promise<void> {
+export async function writeStateFile(path: string, tenants: TenantState[]): Promise<void> {
+  const [home, ...others] = tenants;
+  if (!home) throw new Error('no tenant to save');
+  const state: StoredState = others.length > 0 ? { ...home, otherTenants: others } : home;
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', 0o600);
   try {

@@ -78,6 +78,16 @@ export interface SandboxKeyCredential {
   customKeyIdentifier: string | null;
 }
 
+/** Trust in another identity provider's tokens (docs/graph-applications.md#federated-identity-credentials). */
+export interface SandboxFederatedCredential {
+  id: string;
+  name: string;
+  issuer: string;
+  subject: string;
+  audiences: string[];
+  description: string | null;
+}
+
 export interface SandboxApplication {
   id: string;
   appId: string;
@@ -92,6 +102,8 @@ export interface SandboxApplication {
   requiredResourceAccess: { resourceAppId: string; resourceAccess: { id: string; type: 'Role' | 'Scope' }[] }[];
   passwordCredentials: SandboxPasswordCredential[];
   keyCredentials: SandboxKeyCredential[];
+  /** Absent in state files written before the sandbox knew them. */
+  federatedIdentityCredentials?: SandboxFederatedCredential[];
   createdDateTime: string;
   publisherDomain: string;
   /** Other schema properties a client set (identifierUris, api, info, …), kept and returned as sent. */
@@ -174,8 +186,10 @@ export interface ExchangeMailbox {
   /** Primary SMTP address, lower-cased. */
   address: string;
   displayName: string;
-  /** Licensed Exchange Online mailbox (false → Graph MailboxNotEnabledForRESTAPI). */
+  /** Licensed Exchange Online mailbox (false → Graph MailboxNotEnabledForRESTAPI), unless shared. */
   licensed: boolean;
+  /** A shared mailbox: it sends without a licence (docs/exchange-powershell.md#get-mailbox-and-licences). */
+  shared?: boolean;
   /** `Set-CASMailbox -SmtpClientAuthenticationDisabled`: null follows the organization. */
   smtpClientAuthenticationDisabled: boolean | null;
 }
@@ -194,14 +208,38 @@ export interface DeliveredMessage {
 
 export const SANDBOX_TENANT_DOMAIN = 'contoso.onmicrosoft.com';
 
+/** Who a tenant is: its name and verified domains; the mailboxes live on the last domain. */
+export interface TenantIdentity {
+  displayName: string;
+  /** Verified domains; the first is the initial `*.onmicrosoft.com` one. */
+  domains: string[];
+}
+
+/** The first sandbox tenant, as it has always been. */
+const CONTOSO: TenantIdentity = { displayName: 'Contoso (sandbox)', domains: [SANDBOX_TENANT_DOMAIN, 'contoso.com'] };
+
+/** The local parts of every tenant's mailboxes; `unlicensed` has no Exchange Online licence. */
+export const SANDBOX_MAILBOXES = [
+  { local: 'noreply', displayName: 'No Reply', licensed: true },
+  { local: 'hr', displayName: 'HR', licensed: true },
+  { local: 'alerts', displayName: 'Alerts', licensed: true },
+  { local: 'unlicensed', displayName: 'Unlicensed', licensed: false },
+] as const;
+
+/** The mailbox addresses of a tenant with these domains. */
+export function mailboxAddresses(identity: TenantIdentity): string[] {
+  const domain = identity.domains[identity.domains.length - 1] ?? SANDBOX_TENANT_DOMAIN;
+  return SANDBOX_MAILBOXES.map((m) => `${m.local}@${domain}`);
+}
+
 /** A fresh tenant: the Graph and Exchange resource service principals and a few mailboxes. */
-export function createInitialState(options: { tenantId?: string; now?: Date } = {}): TenantState {
+export function createInitialState(options: { tenantId?: string; now?: Date; identity?: TenantIdentity } = {}): TenantState {
   const tenantId = options.tenantId ?? randomUUID();
-  const created = (options.now ?? new Date()).toISOString();
-  void created;
+  const identity = options.identity ?? CONTOSO;
+  const addresses = mailboxAddresses(identity);
   return {
     version: 1,
-    tenant: { id: tenantId, displayName: 'Contoso (sandbox)', domains: [SANDBOX_TENANT_DOMAIN, 'contoso.com'] },
+    tenant: { id: tenantId, displayName: identity.displayName, domains: [...identity.domains] },
     applications: [],
     servicePrincipals: [microsoftServicePrincipal(MICROSOFT_GRAPH), microsoftServicePrincipal(EXCHANGE_ONLINE)],
     appRoleAssignments: [],
@@ -210,12 +248,12 @@ export function createInitialState(options: { tenantId?: string; now?: Date } = 
     appManagementPolicy: { passwordCredentialsAllowed: true, policyId: randomUUID() },
     exchange: {
       smtpClientAuthenticationDisabled: true,
-      mailboxes: [
-        { address: 'noreply@contoso.com', displayName: 'No Reply', licensed: true, smtpClientAuthenticationDisabled: null },
-        { address: 'hr@contoso.com', displayName: 'HR', licensed: true, smtpClientAuthenticationDisabled: null },
-        { address: 'alerts@contoso.com', displayName: 'Alerts', licensed: true, smtpClientAuthenticationDisabled: null },
-        { address: 'unlicensed@contoso.com', displayName: 'Unlicensed', licensed: false, smtpClientAuthenticationDisabled: null },
-      ],
+      mailboxes: SANDBOX_MAILBOXES.map((m, i) => ({
+        address: addresses[i] as string,
+        displayName: m.displayName,
+        licensed: m.licensed,
+        smtpClientAuthenticationDisabled: null,
+      })),
       servicePrincipals: [],
       mailboxPermissions: [],
       recipientPermissions: [],

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { runCli, startTestTenant } from '../helpers/cli.ts';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
@@ -40,6 +41,15 @@ describe('plan -f / apply -f against the sandbox tenant', () => {
   });
   after(() => t.close());
 
+  /** The report matches schemas/output.schema.json#/$defs/fleet. */
+  const checkReport = async (report: unknown) => {
+    const schema = JSON.parse(await readFile(new URL('../../schemas/output.schema.json', import.meta.url), 'utf8'));
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    ajv.addSchema(schema, 'output');
+    const check = ajv.getSchema('output#/$defs/fleet');
+    assert.ok(check?.(report), JSON.stringify(check?.errors, null, 2));
+  };
+
   const writesSince = (mark: number) => t.sandbox.ctx.log.slice(mark).filter((e) => e.kind === 'graph' && e.method !== 'GET');
 
   it('plan reports every app as drift and changes nothing; --detailed-exitcode exits 10', async () => {
@@ -50,6 +60,7 @@ describe('plan -f / apply -f against the sandbox tenant', () => {
     });
     assert.equal(r.code, 10, r.stderr);
     const report = JSON.parse(r.stdout);
+    await checkReport(report);
     assert.equal(report.command, 'plan');
     assert.deepEqual(
       report.tenants[0].apps.map((a: { uniqueName: string; status: string }) => [a.uniqueName, a.status]),
@@ -63,8 +74,28 @@ describe('plan -f / apply -f against the sandbox tenant', () => {
     assert.equal(t.sandbox.ctx.state.applications.filter((a) => a.uniqueName?.startsWith('fleet-')).length, 0);
   });
 
-  it('apply converges both apps through the provision pipeline; a re-apply sends no write and plan then shows no drift', async () => {
-    const apply = await runCli(['apply', '-f', file, '--ca-file', t.sandbox.settings.caFile], { env: t.env, cwd: t.dir });
+  it('apply in a terminal shows the plan and asks first; no changes nothing', async () => {
+    const mark = t.sandbox.ctx.log.length;
+    const r = await runCli(['apply', '-f', file, '--ca-file', t.sandbox.settings.caFile], {
+      env: t.env,
+      cwd: t.dir,
+      tty: true,
+      stdin: 'n\n',
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /fleet-graph: drift[\s\S]*create application[\s\S]*Apply the changes to 1 of 1 tenant\(s\)\?/);
+    assert.match(r.stderr, /Nothing was changed in any tenant of /);
+    assert.deepEqual(writesSince(mark), []);
+  });
+
+  it('apply converges both apps through the provision pipeline (answered yes, live progress); a re-apply sends no write and plan then shows no drift', async () => {
+    const apply = await runCli(['apply', '-f', file, '--ca-file', t.sandbox.settings.caFile], {
+      env: t.env,
+      cwd: t.dir,
+      tty: true,
+      stdin: 'y\n',
+    });
+    assert.match(apply.stderr, new RegExp(`${t.sandbox.settings.tenantId}: changed \\(2 app\\(s\\), 2 changed\\)`));
     assert.equal(apply.code, 0, apply.stderr + apply.stdout);
     assert.match(apply.stdout, /TENANT\s+STATUS/);
     assert.match(apply.stdout, /1 tenant\(s\), 2 app\(s\): 0 ok, 1 changed/);
@@ -83,6 +114,7 @@ describe('plan -f / apply -f against the sandbox tenant', () => {
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(writesSince(mark), []);
     assert.equal(JSON.parse(again.stdout).summary.ok, 1);
+    await checkReport(JSON.parse(again.stdout));
     const plan = await runCli(['plan', '-f', file, '--ca-file', t.sandbox.settings.caFile, '--detailed-exitcode'], {
       env: t.env,
       cwd: t.dir,

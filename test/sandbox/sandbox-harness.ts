@@ -13,8 +13,8 @@ import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandb
  */
 export interface Harness {
   sandbox: Sandbox;
-  /** A new ClientSecretCredential against the sandbox authority. */
-  credential(clientId: string, secret: string): ClientSecretCredential;
+  /** A new ClientSecretCredential against the sandbox authority (tenant 0, or the tenant named). */
+  credential(clientId: string, secret: string, tenant?: string): ClientSecretCredential;
   admin(): ClientSecretCredential;
   /** A Graph client (v3) with the sandbox as a custom host. */
   graph(credential: TokenCredential, scope?: string): Client;
@@ -31,8 +31,8 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
   trusted.add(caPem);
   tls.setDefaultCACertificates([...tls.getCACertificates('bundled'), ...trusted]);
   const { settings } = sandbox;
-  const credential = (clientId: string, secret: string) =>
-    new ClientSecretCredential(settings.tenantId, clientId, secret, {
+  const credential = (clientId: string, secret: string, tenant = settings.tenantId) =>
+    new ClientSecretCredential(tenant, clientId, secret, {
       authorityHost: settings.authorityHost,
       disableInstanceDiscovery: true,
     });

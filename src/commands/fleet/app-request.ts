@@ -23,6 +23,13 @@ const KEY_OF_FLAG: Record<string, string> = {
   '--site-url': 'siteUrl',
   '--redirect-uri': 'redirectUris',
   '--send-as': 'sendAs',
+  '--expiring-within': 'rotation',
+  '--grace': 'rotation',
+  '--keep': 'rotation',
+  '--key-vault': 'sinks',
+  '--key-vault-secret': 'sinks',
+  '--on-rotate': 'sinks',
+  '--certificate-out': 'sinks',
 };
 
 /** `{tenant}` and `{uniqueName}` in a path of the file, made absolute from the file's folder. */

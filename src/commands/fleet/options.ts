@@ -5,7 +5,7 @@ import type { FleetFile, FleetTenant } from '../../fleet/fleet-file.ts';
 import { DEFAULT_CONCURRENCY } from '../../fleet/run-fleet.ts';
 import { parseShard, selectShard, type Shard } from '../../fleet/shard.ts';
 import { chooseProgressMode, type ProgressMode } from '../../provision/task-runner.ts';
-import { withTenantOptions, type TenantArgs } from '../shared/connection.ts';
+import { trustCaFile, withTenantOptions, type TenantArgs } from '../shared/connection.ts';
 
 export interface FleetArgs extends TenantArgs {
   file?: string;
@@ -15,9 +15,14 @@ export interface FleetArgs extends TenantArgs {
   output?: string;
 }
 
-/** The flags every fleet command takes: the file, how many tenants at once, which shard. */
+/** The flags every fleet command takes: the file, how many tenants at once, which shard (with the tenant options). */
 export function withFleetOptions<T>(yargs: Argv<T>): Argv<T & FleetArgs> {
-  return withTenantOptions(yargs)
+  return withFleetFlags(withTenantOptions(yargs));
+}
+
+/** -f, --concurrency and --shard alone: `rotate` and `status` add them to their own options. */
+export function withFleetFlags<T>(yargs: Argv<T>): Argv<T & FleetArgs> {
+  return yargs
     .option('file', { alias: 'f', type: 'string', describe: 'The fleet file (entra-mail.yaml): tenants and their apps' })
     .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Tenants worked on at once (1 to 64)' })
     .option('shard', { type: 'string', describe: 'Take only shard i of N (e.g. 2/4): every tenant is in exactly one shard' }) as Argv<
@@ -47,6 +52,8 @@ export async function readFleetRun(args: FleetArgs, deps: Deps): Promise<FleetRu
   // The loader (yaml, ajv and the schema) loads only for the fleet commands.
   const { loadFleetFile } = await import('../../fleet/load-fleet-file.ts');
   const file = await loadFleetFile(args.file, deps.cwd);
+  // A CA file that cannot be read is the run's usage error, before any tenant is contacted.
+  await trustCaFile(args.caFile);
   return {
     file,
     tenants: selectShard(file.tenants, shard),

@@ -9,12 +9,12 @@ import { resolveConnection, type TenantArgs } from '../shared/connection.ts';
 import { openGraphSession } from '../shared/graph-session.ts';
 
 /**
- * One tenant's connection: the file's tenant, cloud and sign-in over the command line's endpoint
+ * One tenant's connection: the file's tenant, cloud and sign-in (else --auth, else env) over the command line's endpoint
  * overrides (--authority-host, --graph-endpoint, --ca-file: the same for every tenant). Pure: a
  * bad value here is the file's error.
  */
 export function tenantConnection(tenant: FleetTenant, args: TenantArgs, deps: Pick<Deps, 'env' | 'stdin'>): Connection {
-  return resolveConnection({ ...args, tenant: tenant.tenant, cloud: tenant.cloud, auth: tenant.auth.kind }, deps);
+  return resolveConnection({ ...args, tenant: tenant.tenant, cloud: tenant.cloud, auth: tenant.auth.kind ?? args.auth ?? 'env' }, deps);
 }
 
 /**

@@ -136,7 +136,7 @@ export async function signIn(
   const { explainAdminAadsts, probeAuthority, readAadsts } = await import('../../auth/diagnose-sign-in.ts');
   const abort = new AbortController();
   // Managed identity and the Azure CLI sign in elsewhere (IMDS, az); the others start at the authority.
-  const probe = ['env', 'device-code', 'browser'].includes(connection.authMode)
+  const probe = ['env', 'device-code', 'browser', 'workload-identity'].includes(connection.authMode)
     ? probeAuthority(connection.endpoints.authorityHost, connection.tenant, { trail: options.trail })
     : Promise.resolve(undefined);
   const tokenRequest = credential.getToken(connection.graphScope, { abortSignal: abort.signal });

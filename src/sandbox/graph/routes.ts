@@ -5,6 +5,7 @@ import { applicationCredentialRoutes } from './application-credentials.ts';
 import { applicationRoutes } from './applications.ts';
 import { createGraphAuthorizer } from './auth.ts';
 import { deletedItemRoutes } from './deleted-items.ts';
+import { federatedCredentialRoutes } from './federated-credentials.ts';
 import { organizationRoutes } from './organization.ts';
 import { permissionGrantRoutes } from './permission-grants.ts';
 import { servicePrincipalReadRoutes } from './service-principal-reads.ts';
@@ -16,6 +17,7 @@ export function graphRoutes(ctx: SandboxContext, key: SigningKey): Route[] {
   return [
     ...organizationRoutes(ctx, authorize),
     ...applicationCredentialRoutes(ctx, authorize),
+    ...federatedCredentialRoutes(ctx, authorize),
     ...applicationRoutes(ctx, authorize),
     ...servicePrincipalReadRoutes(ctx, authorize),
     ...servicePrincipalRoutes(ctx, authorize),

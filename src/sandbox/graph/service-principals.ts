@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Route, SandboxContext } from '../context.ts';
+import { findForeignApplication } from './multi-tenant-apps.ts';
 import type { SandboxServicePrincipal } from '../state.ts';
 import { wantsCreate } from './applications.ts';
 import type { GraphAuthorizer } from './auth.ts';
@@ -101,8 +102,11 @@ function createServicePrincipal(ctx: SandboxContext, body: Record<string, unknow
       },
     );
   }
-  const app = ctx.state.applications.find((a) => a.appId.toLowerCase() === appId.toLowerCase());
-  if (!app || !ctx.isReplicated(app.id)) {
+  const local = ctx.state.applications.find((a) => a.appId.toLowerCase() === appId.toLowerCase());
+  // A multi-tenant app of another tenant gets its service principal here too (docs/sign-in.md#admin-consent-in-a-customer-tenant).
+  const foreign = local ? undefined : findForeignApplication(ctx, appId);
+  const app = local ?? foreign?.application;
+  if (!app || (local && !ctx.isReplicated(local.id))) {
     throw badRequest(`The appId '${appId}' of the service principal does not reference a valid application object.`, [
       {
         code: 'NoBackingApplicationObject',
@@ -117,7 +121,7 @@ function createServicePrincipal(ctx: SandboxContext, body: Record<string, unknow
     displayName: app.displayName,
     accountEnabled: true,
     servicePrincipalType: 'Application',
-    appOwnerOrganizationId: ctx.state.tenant.id,
+    appOwnerOrganizationId: foreign?.homeTenantId ?? ctx.state.tenant.id,
     servicePrincipalNames: [app.appId, ...identifierUris(app.extra?.['identifierUris'])],
     tags: [],
     appRoles: [],

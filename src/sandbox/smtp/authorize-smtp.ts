@@ -14,6 +14,8 @@ import type { MailRejectionReason } from './rejections.ts';
 export interface SmtpPrincipal {
   mailbox: string;
   appId: string;
+  /** The tenant whose mailbox it is. */
+  tenantId: string;
   /** Names under which a SendAs grant counts: the SP's and the mailbox itself. */
   sendAsTrustees: string[];
 }
@@ -60,7 +62,7 @@ export async function authorizeSmtpLogin(
   const exchange = ctx.state.exchange;
   const box = findMailbox(exchange, mailbox);
   if (!box) return reject('mailbox-unknown', appId);
-  if (!box.licensed) return reject('mailbox-unlicensed', appId);
+  if (!box.licensed && !box.shared) return reject('mailbox-unlicensed', appId);
   const smtpAuth = smtpAuthSetting(exchange, box);
   if (smtpAuth.disabled) {
     const reason = smtpAuth.decidedBy === 'Mailbox' ? 'smtp-auth-disabled-mailbox' : 'smtp-auth-disabled-tenant';
@@ -68,11 +70,11 @@ export async function authorizeSmtpLogin(
   }
 
   if (isDelegatedSmtpToken(claims, box.address)) {
-    return { ok: true, principal: { mailbox: box.address, appId: appId ?? '', sendAsTrustees: [box.address] } };
+    return { ok: true, principal: { mailbox: box.address, appId: appId ?? '', tenantId: claims.tid, sendAsTrustees: [box.address] } };
   }
   const sp = findExchangeServicePrincipal(exchange, claims);
   if (!sp || !appId) return reject('service-principal-missing', appId);
-  const principal = { mailbox: box.address, appId, sendAsTrustees: [...principalNames(sp), box.address] };
+  const principal = { mailbox: box.address, appId, tenantId: claims.tid, sendAsTrustees: [...principalNames(sp), box.address] };
   if (claims.roles?.includes('SMTP.SendAsApp')) {
     // [SMTP-RBAC]: the role in the token triggers the mailbox-permission check, RBAC or not.
     return hasFullAccess(exchange, sp, box.address) ? { ok: true, principal } : reject('full-access-missing', appId);

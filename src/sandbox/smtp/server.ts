@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { SMTPServerAuthentication, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { SandboxContext } from '../context.ts';
+import { tenantOfToken } from '../request-tenant.ts';
 import { authorizeSmtpLogin, SMTP_REPLIES } from './authorize-smtp.ts';
 import type { SmtpPrincipal } from './authorize-smtp.ts';
 import { deliverMessage, readMessageHeaders } from './delivery.ts';
@@ -43,16 +44,23 @@ export async function startSandboxSmtp(ctx: SandboxContext, options: { port: num
     // smtp-server's logger would print the AUTH exchange; the token must never reach a log.
     logger: false,
     onAuth: (auth, session, callback) => {
-      void authenticate(ctx, auth, session).then(
-        (principal) => callback(null, { user: principal }),
-        (error: Error) => callback(error),
-      );
+      // The tenant whose Exchange decides: the token's `tid` (verified by authorizeSmtpLogin).
+      const tenant = tenantOfToken(ctx.tenants, auth.accessToken);
+      void ctx.tenants
+        .run(tenant, () => authenticate(ctx, auth, session))
+        .then(
+          (principal) => callback(null, { user: principal }),
+          (error: Error) => callback(error),
+        );
     },
     onData: (stream, session, callback) => {
-      void submit(ctx, stream, session).then(
-        (reply) => callback(null, reply),
-        (error: Error) => callback(error),
-      );
+      const tenant = ctx.tenants.find((session.user as SmtpPrincipal | undefined)?.tenantId ?? '') ?? ctx.tenants.home;
+      void ctx.tenants
+        .run(tenant, () => submit(ctx, stream, session))
+        .then(
+          (reply) => callback(null, reply),
+          (error: Error) => callback(error),
+        );
     },
   });
   server.on('error', () => {

@@ -1,8 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import type { SandboxContext, SandboxRequest } from '../context.ts';
 import type { SandboxApplication, SandboxServicePrincipal } from '../state.ts';
 import { aadsts } from './aadsts.ts';
 import { verifyCertificateAssertion } from './certificate-assertion.ts';
+import { findForeignApplication } from '../graph/multi-tenant-apps.ts';
+import { checkFederatedAssertion, type TrustedIssuers } from './federated-assertion.ts';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -28,14 +31,26 @@ export function readClientCredentials(req: SandboxRequest, form: URLSearchParams
 
 /**
  * Finds the app (AADSTS700016 when it, or its service principal, is absent or unreplicated).
- * An app without a service principal in the tenant gets no token either.
+ * An app without a service principal in the tenant gets no token either. A multi-tenant app's
+ * object, with its credentials, stays in its home tenant; other tenants hold only its service
+ * principal (docs/sign-in.md#one-admin-app-for-many-tenants).
  */
 export function findClient(
   ctx: SandboxContext,
   clientId: string,
 ): { application: SandboxApplication; servicePrincipal: SandboxServicePrincipal } {
-  const application = ctx.state.applications.find((a) => a.appId === clientId && ctx.isReplicated(a.id));
   const servicePrincipal = ctx.state.servicePrincipals.find((sp) => sp.appId === clientId && ctx.isReplicated(sp.id));
+  const local = ctx.state.applications.find((a) => a.appId === clientId && ctx.isReplicated(a.id));
+  const application = local ?? findForeignApplication(ctx, clientId)?.application;
+  if (application && !local && !servicePrincipal) {
+    // A multi-tenant app nobody here has consented to (docs/sign-in.md#one-admin-app-for-many-tenants).
+    throw aadsts(
+      401,
+      'invalid_client',
+      7000229,
+      `The client application ${clientId} is missing service principal in the tenant ${ctx.state.tenant.id}. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119`,
+    );
+  }
   if (!application || !servicePrincipal) {
     throw aadsts(
       400,
@@ -48,7 +63,8 @@ export function findClient(
 }
 
 /**
- * Authenticates a client-credentials request by secret or certificate assertion (docs/token-endpoint.md#aadsts-codes).
+ * Authenticates a client-credentials request by secret, certificate assertion or another identity
+ * provider's token (docs/token-endpoint.md#aadsts-codes, docs/sign-in.md#workload-identity-federation).
  * A secret whose keyId has not replicated yet fails exactly like a wrong one (AADSTS7000215),
  * which is what Entra does in the first minute after addPassword (docs/graph-errors-and-consistency.md#eventual-consistency).
  */
@@ -58,12 +74,15 @@ export async function authenticateClient(
   form: URLSearchParams,
   clientId: string,
   secret: string | undefined,
+  trusted?: TrustedIssuers,
 ): Promise<AuthenticatedClient> {
   const { application, servicePrincipal } = findClient(ctx, clientId);
   const assertion = form.get('client_assertion');
   if (secret) return { application, servicePrincipal, appidacr: checkSecret(ctx, application, secret) };
   if (assertion && form.get('client_assertion_type') === JWT_BEARER) {
-    await checkAssertion(ctx, req, application, assertion);
+    // The app signs its own assertion (iss = its client id); any other issuer's is a federated token.
+    if (trusted && issuerOf(assertion) !== application.appId) await checkFederatedAssertion(ctx, application, assertion, trusted);
+    else await checkAssertion(ctx, req, application, assertion);
     return { application, servicePrincipal, appidacr: '2' };
   }
   throw aadsts(
@@ -72,6 +91,14 @@ export async function authenticateClient(
     7000218,
     "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
   );
+}
+
+function issuerOf(assertion: string): unknown {
+  try {
+    return decodeJwt(assertion).iss;
+  } catch {
+    return undefined;
+  }
 }
 
 function checkSecret(ctx: SandboxContext, application: SandboxApplication, secret: string): '1' {

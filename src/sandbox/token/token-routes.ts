@@ -3,6 +3,7 @@ import { AadstsFailure, aadsts, renderAadstsError } from './aadsts.ts';
 import { issueAppToken } from './app-token.ts';
 import { authenticateClient, readClientCredentials } from './client-auth.ts';
 import { createDeviceCodeFlow } from './device-code.ts';
+import type { TrustedIssuers } from './federated-assertion.ts';
 import { createUserTokens } from './user-token.ts';
 import { parseScope } from './resources.ts';
 import type { SigningKey } from './signing-key.ts';
@@ -15,7 +16,7 @@ const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
  * `?client-request-id=` on the URL and extra `x-client-*` fields in the form, all ignored here
  * (docs/token-endpoint.md#request, docs/sdk-behaviour.md#azureidentity-and-msal-node).
  */
-export function tokenRoutes(ctx: SandboxContext, key: SigningKey): Route[] {
+export function tokenRoutes(ctx: SandboxContext, key: SigningKey, trusted?: TrustedIssuers): Route[] {
   const users = createUserTokens(ctx, key);
   const deviceCode = createDeviceCodeFlow(ctx, users);
   const answer = async (req: SandboxRequest, tenant: string, run: (form: URLSearchParams) => Promise<object>): Promise<SandboxResponse> => {
@@ -46,7 +47,7 @@ export function tokenRoutes(ctx: SandboxContext, key: SigningKey): Route[] {
           if (!clientId)
             throw aadsts(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
           const scope = parseScope(form.get('scope'), { defaultOnly: true });
-          const client = await authenticateClient(ctx, req, form, clientId, secret);
+          const client = await authenticateClient(ctx, req, form, clientId, secret, trusted);
           return issueAppToken(ctx, client, scope.resource);
         }),
     },

@@ -7,11 +7,12 @@ const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
  * Reads a fault rule written on one line, as `entra-mail sandbox --fault` and
  * `POST /_sandbox/faults` take it:
  *
- *   [KIND:]METHOD PATH-REGEX [nth=N] [times=N] [body=REGEX] ACTION
+ *   [KIND:]METHOD PATH-REGEX [nth=N] [times=N] [body=REGEX] [tenant=ID] ACTION
  *
  * METHOD is GET, POST, PATCH, PUT, DELETE or `*`; KIND one of graph, token, exchange, keyvault.
  * ACTION is `fail[=STATUS]` (default 503), `drop` or `kill`, each optionally prefixed with
- * `commit-then-` (the request is carried out first, then its answer is lost). Examples:
+ * `commit-then-` (the request is carried out first, then its answer is lost). `tenant=` limits the
+ * rule to requests served as that tenant (its id) in a sandbox of several. Examples:
  *
  *   POST /addPassword$ commit-then-kill
  *   PATCH ^/v1\.0/servicePrincipals\(appId= nth=2 fail=500
@@ -35,6 +36,7 @@ export function parseFaultSpec(spec: string): FaultRule {
     const [key = '', value = ''] = splitOnce(word);
     if (key === 'nth' || key === 'times') rule[key] = positive(value, key, spec);
     else if (key === 'body') rule.body = regex(value, spec);
+    else if (key === 'tenant' && value) rule.tenant = value;
     else if (action) throw new RangeError(`fault '${spec}': more than one action`);
     else action = readAction(word, spec);
   }
@@ -83,6 +85,7 @@ export function formatFaultRule(rule: FaultRule): string {
     rule.nth ? `nth=${rule.nth}` : '',
     rule.times ? `times=${rule.times}` : '',
     rule.body ? `body=${rule.body.source}` : '',
+    rule.tenant ? `tenant=${rule.tenant}` : '',
   ].filter(Boolean);
   const a = rule.action;
   const name = a.type === 'reset' ? 'drop' : a.type === 'kill' ? 'kill' : `fail=${a.status}`;

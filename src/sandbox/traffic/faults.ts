@@ -7,6 +7,8 @@ export interface FaultTarget {
   body: Buffer;
   /** The sending process and its ancestors, when a rule asks for a client (see FaultRule.client). */
   clientLineage?: number[];
+  /** The tenant the request is served as. */
+  tenant?: string;
 }
 
 /**
@@ -34,7 +36,8 @@ function matches(rule: FaultRule, request: FaultTarget): boolean {
     (rule.method === undefined || rule.method.toUpperCase() === request.method) &&
     test(rule.path, request.path) &&
     (rule.body === undefined || test(rule.body, request.body.toString('utf8'))) &&
-    (rule.client === undefined || (request.clientLineage ?? []).includes(rule.client))
+    (rule.client === undefined || (request.clientLineage ?? []).includes(rule.client)) &&
+    (rule.tenant === undefined || rule.tenant.toLowerCase() === request.tenant?.toLowerCase())
   );
 }
 

@@ -3,7 +3,7 @@ import { GraphRequestError } from '../graph/errors.ts';
 
 /**
  * The `throttleEvery` knob: every Nth Graph request answers 429 with `Retry-After`, and the
- * sandbox remembers, per client (caller appid + method + path), from when a retry is allowed.
+ * sandbox remembers, per client (tenant + caller appid + method + path), from when a retry is allowed.
  * A retry that comes sooner is recorded in `ctx.earlyRetries` — the sandbox's stand-in for Dev
  * Proxy's RetryAfterPlugin (docs/reliability.md#throttling-honoured, headline figure 5).
  */
@@ -18,7 +18,7 @@ export function createThrottle(ctx: SandboxContext): Throttle {
   return {
     admit({ caller, method, path }) {
       const now = ctx.clock.nowMs();
-      const key = `${caller ?? 'anonymous'} ${method} ${path}`;
+      const key = `${ctx.state.tenant.id} ${caller ?? 'anonymous'} ${method} ${path}`;
       const retryAt = allowedAt.get(key);
       if (retryAt !== undefined) {
         if (now < retryAt) ctx.earlyRetries.push({ path, at: now, allowedAt: retryAt });
