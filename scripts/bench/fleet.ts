@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminEnvironment } from '../../src/commands/sandbox.ts';
@@ -75,6 +75,8 @@ export async function measureFleet(bin: string, options: { latencyMs: number; to
     if (seeded.exitCode !== 0) throw new Error(`provision for the fleet exited ${seeded.exitCode}`);
     cloneManagedApps(sandbox, 'fleet', options.total, options.due);
     sandbox.ctx.knobs.latencyMs = options.latencyMs;
+    // rotate --out refuses a directory that does not exist (exit 2), so the bench makes it.
+    await mkdir(join(work, 'out'), { recursive: true });
     const status = await runAgainst(bin, sandbox, env, work, ['status']);
     const rotate = await runAgainst(bin, sandbox, env, work, [
       'rotate',

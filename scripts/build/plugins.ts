@@ -49,8 +49,8 @@ export function shippedProfiles(module: URL): Plugin {
 const DEFERRED: Record<string, string[]> = {
   // Builds Unicode tables on import (an Intl.Segmenter and `\p{RGI_Emoji}` expressions, some 70 ms); yargs imports it.
   'string-width': ['default'],
-  // Only some outputs and config files need it (src/profiles/escape.ts, src/rotation/config-file.ts).
-  yaml: ['parse', 'parseDocument', 'stringify'],
+  // Only some outputs, config files and the fleet file need it (src/profiles/escape.ts, src/rotation/config-file.ts, src/fleet/).
+  yaml: ['parse', 'parseDocument', 'stringify', 'isMap', 'isNode'],
 };
 
 /**

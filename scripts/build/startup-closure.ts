@@ -10,7 +10,7 @@ const LOADED_ON_DEMAND = [
   /^src\/sandbox\//,
   /node_modules\/(smtp-server|web-tree-sitter|tree-sitter-powershell)\//,
   /node_modules\/(@azure\/identity|@azure\/msal-node|@azure\/keyvault-secrets|@microsoft\/microsoft-graph-client)\//,
-  /node_modules\/(listr2|nodemailer|execa|@peculiar\/x509)\//,
+  /node_modules\/(listr2|nodemailer|execa|@peculiar\/x509|ajv)\//,
 ];
 
 /** The inputs of every output file the entry loads through static imports. */

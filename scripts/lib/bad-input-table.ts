@@ -29,9 +29,14 @@ export async function prepareBadInputFiles(h: Harness): Promise<void> {
   await mkdir(join(h.dir, 'open-to-all'), { recursive: true });
   await chmod(join(h.dir, 'open-to-all'), 0o777);
   await writeFile(join(h.dir, 'truncated-state.json'), '{"version":1,"ten');
+  // The fleet file of plan / apply / rotate -f / status -f: the sandbox tenant with one app (docs/fleet.md).
+  const fleet = `version: 1\ntenants:\n  - tenant: ${h.sandbox.settings.tenantId}\n    apps:\n      - { name: Bad Input Fleet, model: graph, mailboxes: [noreply@contoso.com] }\n`;
+  await writeFile(join(h.dir, 'fleet.yaml'), fleet);
+  await writeFile(join(h.dir, 'fleet-unknown-key.yaml'), fleet.replace('model: graph', 'model: graph, mailbox: x@contoso.com'));
+  await writeFile(join(h.dir, 'fleet-bad-mailbox.yaml'), fleet.replace('noreply@contoso.com', 'noreply'));
 }
 
-const TENANT_COMMANDS = ['provision', 'rotate', 'status', 'verify', 'exchange-script', 'deprovision'] as const;
+const TENANT_COMMANDS = ['provision', 'rotate', 'status', 'verify', 'exchange-script', 'deprovision', 'plan', 'apply'] as const;
 
 /** A valid invocation of each command, which every row then spoils in one place. */
 function base(command: string, h: Harness): string[] {
@@ -59,6 +64,10 @@ function base(command: string, h: Harness): string[] {
       return ['deprovision', ...h.common, '--app', 'bad-input', '--yes'];
     case 'sandbox messages':
       return ['sandbox', 'messages', '--dir', h.sandbox.settings.dir];
+    case 'plan':
+      return ['plan', '--file', join(h.dir, 'fleet.yaml'), ...h.common];
+    case 'apply':
+      return ['apply', '--file', join(h.dir, 'fleet.yaml'), ...h.common, '--yes'];
     default:
       return [command];
   }
@@ -130,6 +139,12 @@ const ROWS: BadInputRow[] = [
   row(P, '--model', '--model unknown', () => ['--model', 'smtp2']),
   row(P, '--app', '--app with a space', () => ['--app', 'a b']),
   row(P, '--app', '--app and --unique-name together', () => ['--app', 'a', '--unique-name', 'b']),
+  row(P, '--adopt', '--adopt not a client id', () => ['--adopt', 'contoso-mailer']),
+  row(P, '--adopt', '--adopt and --restore-deleted together', () => [
+    '--adopt',
+    '11111111-2222-3333-4444-555555555555',
+    '--restore-deleted',
+  ]),
   row(P, '--restore-deleted', '--restore-deleted with a value', () => ['--restore-deleted=maybe']),
   row(P, '--name', '--name with a newline', () => ['--name', 'Mailer\n; Remove-Mailbox -Identity x']),
   row(P, '--name', '--name too long', () => ['--name', 'x'.repeat(121)]),
@@ -251,6 +266,23 @@ const ROWS: BadInputRow[] = [
   row(R, '--verify-timeout', '--verify-timeout zero', () => ['--verify-timeout', '0']),
 
   row('status', '--expiring-within', '--expiring-within not a window', () => ['--expiring-within', '30x']),
+
+  // Fleet mode: the file, --concurrency and --shard on every command that takes -f.
+  ...(['plan', 'apply', R, 'status'] as const).flatMap((c) => {
+    const file = (h: Harness, name = 'fleet.yaml') => ['--file', join(h.dir, name)];
+    const omit = c === R ? ['--app', '--out'] : c === 'status' ? [] : ['--file'];
+    return [
+      row(c, '--file', '--file missing', (h) => file(h, 'no-such-fleet.yaml'), { omit }),
+      row(c, '--file', '--file with an unknown key', (h) => file(h, 'fleet-unknown-key.yaml'), {
+        omit,
+        names: 'apps[0].mailbox: unknown key',
+      }),
+      row(c, '--file', '--file with a bad mailbox', (h) => file(h, 'fleet-bad-mailbox.yaml'), { omit, names: 'apps[0].mailboxes' }),
+      row(c, '--concurrency', '--concurrency zero', (h) => [...file(h), '--concurrency', '0'], { omit }),
+      row(c, '--shard', '--shard past the count', (h) => [...file(h), '--shard', '5/4'], { omit }),
+    ];
+  }),
+  row('plan', '--detailed-exitcode', '--detailed-exitcode with a value', () => ['--detailed-exitcode=maybe']),
 
   row(V, '--client-id', '--client-id not a GUID', () => ['--client-id', "x' or 1 eq 1"]),
   row(V, '--model', '--model unknown', () => ['--model', 'bogus']),

@@ -19,6 +19,7 @@ import { deprovisionCommand } from './deprovision.ts';
 import { doctorCommand } from './doctor.ts';
 import { loginCommand, logoutCommand } from './login.ts';
 import { whoamiCommand } from './whoami.ts';
+import { applyCommand, planCommand } from './fleet/plan-apply.ts';
 
 /**
  * Parse argv with the real yargs parser and run one command; returns the exit code. Tests call
@@ -53,6 +54,8 @@ export async function run(given: string[], unsafe: Deps): Promise<number> {
     logoutCommand(deps, state),
     whoamiCommand(deps, state),
     doctorCommand(deps, state),
+    planCommand(deps, state),
+    applyCommand(deps, state),
   ].map((command) => withHelpConventions(command as CommandModule));
   const parser: Argv = withGlobalOptions(yargs(argv))
     .scriptName('entra-mail')

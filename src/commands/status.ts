@@ -9,6 +9,8 @@ import { resolveConnection, withTenantOptions, type TenantArgs } from './shared/
 import { openGraphSession } from './shared/graph-session.ts';
 import type { CommandState } from './shared/command-state.ts';
 import { parseWindowDays } from '../core/validate.ts';
+import { withFleetFlags, type FleetArgs } from './fleet/options.ts';
+import { statusFile } from './fleet/status-file.ts';
 
 interface StatusArgs extends TenantArgs {
   expiringWithin?: string;
@@ -28,11 +30,13 @@ export function statusCommand(deps: Deps, state: CommandState): CommandModule<ob
     command: 'status',
     describe: 'List the apps entra-mail manages with consent state and credential expiry; exit 10 when one is due',
     builder: (y) =>
-      withTenantOptions(y).option('expiring-within', {
+      withFleetFlags(withTenantOptions(y)).option('expiring-within', {
         type: 'string',
         describe: `Flag (and exit 10) an app with no entra-mail credential valid beyond this window (default ${DEFAULT_WINDOW_DAYS}d; 0d: expired only)`,
       }) as never,
     handler: async (args) => {
+      // -f: every app of the fleet file, in every tenant (docs/fleet.md).
+      if ((args as FleetArgs).file !== undefined) return statusFile(args, deps, state);
       state.json = Boolean(args.json);
       const connection = resolveConnection(args, deps);
       const windowDays =

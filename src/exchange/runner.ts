@@ -16,6 +16,8 @@ export interface RunExchangeScriptOptions {
   pwshPath: string;
   /** The script file, byte for byte the one `--dry-run` printed. */
   scriptPath: string;
+  /** The environment the command runs in (Deps.env); the admin's secret variables are dropped from it. */
+  environment: NodeJS.ProcessEnv;
   /** Extra environment (e.g. ENTRA_MAIL_CERTIFICATE_PASSWORD); secrets travel here, never in argv. */
   env?: Record<string, string>;
   signal?: AbortSignal;
@@ -58,7 +60,7 @@ export async function runExchangeScript(opts: RunExchangeScriptOptions): Promise
     stripFinalNewline: true,
     // The script needs no credential of ours: the admin's secret variables are not handed down
     // (docs/reliability.md#secret-in-argv: no secret in argv or in the child's environment).
-    env: { ...childEnvironment(process.env), ...(opts.env ?? {}) },
+    env: { ...childEnvironment(opts.environment), ...(opts.env ?? {}) },
     extendEnv: false,
     ...(opts.signal === undefined ? {} : { cancelSignal: opts.signal }),
   });

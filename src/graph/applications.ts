@@ -1,5 +1,5 @@
 import type { GraphGateway } from './gateway.ts';
-import { filterQuery, keySegment, odataString } from './odata.ts';
+import { filterQuery, keySegment, MAX_PAGE_SIZE, odataString } from './odata.ts';
 import { APPLICATION_SELECT, type Application, type NewPasswordCredential } from './types.ts';
 
 const step = 'application';
@@ -19,9 +19,10 @@ export async function findApplicationByAppId(graph: GraphGateway, appId: string)
   });
 }
 
-/** Apps carrying a tag (the tool tags every app it manages). */
+/** Apps carrying a tag (the tool tags every app it manages), in pages of 999 (docs/graph-list-queries.md). */
 export async function listApplicationsByTag(graph: GraphGateway, tag: string): Promise<Application[]> {
-  return graph.list<Application>(`/applications?${filterQuery(`tags/any(t:t eq ${odataString(tag)})`)}&$select=${APPLICATION_SELECT}`, {
+  const filter = filterQuery(`tags/any(t:t eq ${odataString(tag)})`);
+  return graph.list<Application>(`/applications?${filter}&$select=${APPLICATION_SELECT}&$top=${MAX_PAGE_SIZE}`, {
     step: 'status',
     object: `applications tagged '${tag}'`,
   });
@@ -42,6 +43,18 @@ export async function upsertApplication(
     { step, object: `application '${uniqueName}'`, idempotent: true },
   );
   return { created: response.status === 201, application: response.body };
+}
+
+/**
+ * Gives an app that has none its unique name: `PATCH /applications/{id}`. The property "can be
+ * updated only if null and is immutable once set" (docs/graph-applications.md#update), so this is
+ * never retried blindly; a run cut off after it reads the app again and finds the name set.
+ */
+export async function setApplicationUniqueName(graph: GraphGateway, applicationId: string, uniqueName: string): Promise<void> {
+  await graph.send(
+    { method: 'PATCH', path: `/applications/${applicationId}`, body: { uniqueName } },
+    { step, object: `application ${applicationId}`, idempotent: false },
+  );
 }
 
 /** `addPassword`: NOT idempotent — never retried blindly (docs/reliability.md#ambiguous-addpassword; the caller reconciles by marker). */

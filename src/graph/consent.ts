@@ -1,6 +1,6 @@
 import { GraphFailure } from './errors.ts';
 import type { GraphGateway } from './gateway.ts';
-import { filterQuery, odataString } from './odata.ts';
+import { filterQuery, MAX_PAGE_SIZE, odataString } from './odata.ts';
 import type { AppRoleAssignment, OAuth2PermissionGrant } from './types.ts';
 
 /** What the client service principal holds (docs/graph-service-principals-and-consent.md#admin-consent-app-role-assignments). */
@@ -82,4 +82,23 @@ export async function updatePermissionGrant(graph: GraphGateway, id: string, sco
     { method: 'PATCH', path: `/oauth2PermissionGrants/${id}`, body: { scope } },
     { step: 'consent', object: `delegated grant ${id}`, idempotent: true },
   );
+}
+
+/**
+ * Every application permission granted for a resource (e.g. Microsoft Graph's service principal),
+ * in pages of 999: one read for all managed apps instead of one per app (docs/graph-list-queries.md#filter-support).
+ */
+export async function listAppRoleAssignedTo(graph: GraphGateway, resourceServicePrincipalId: string): Promise<AppRoleAssignment[]> {
+  return graph.list<AppRoleAssignment>(
+    `/servicePrincipals/${resourceServicePrincipalId}/appRoleAssignedTo?$select=id,appRoleId,principalId,resourceId&$top=${MAX_PAGE_SIZE}`,
+    { step: 'status', object: `app role assignments granted for service principal ${resourceServicePrincipalId}` },
+  );
+}
+
+/** Every delegated grant made for all users (admin consent); `clientId` takes `eq` only, so no `in` (docs/graph-list-queries.md#filter-support). */
+export async function listAdminPermissionGrants(graph: GraphGateway): Promise<OAuth2PermissionGrant[]> {
+  return graph.list<OAuth2PermissionGrant>(`/oauth2PermissionGrants?${filterQuery("consentType eq 'AllPrincipals'")}`, {
+    step: 'status',
+    object: 'delegated admin grants',
+  });
 }

@@ -16,3 +16,14 @@ export function keySegment(property: string, value: string): string {
 export function filterQuery(expression: string): string {
   return `$filter=${encodeURIComponent(expression)}`;
 }
+
+/** The largest page Graph serves for directory collections: `$top` 1–999 (docs/graph-list-queries.md#limits). */
+export const MAX_PAGE_SIZE = 999;
+
+/** Values one `in (…)` may hold in a default (not advanced) query (docs/graph-list-queries.md#limits). */
+export const MAX_IN_VALUES = 15;
+
+/** `p in ('a','b')`, each value an OData string literal. */
+export function inList(property: string, values: readonly string[]): string {
+  return `${property} in (${values.map(odataString).join(',')})`;
+}

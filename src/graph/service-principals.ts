@@ -1,6 +1,6 @@
 import { GraphFailure } from './errors.ts';
 import type { GraphGateway } from './gateway.ts';
-import { keySegment } from './odata.ts';
+import { filterQuery, inList, keySegment, MAX_IN_VALUES, MAX_PAGE_SIZE, odataString } from './odata.ts';
 import { SERVICE_PRINCIPAL_SELECT, type ServicePrincipal } from './types.ts';
 
 const step = 'service-principal';
@@ -56,4 +56,26 @@ export async function deleteServicePrincipal(graph: GraphGateway, id: string): P
     { method: 'DELETE', path: `/servicePrincipals/${id}` },
     { step: 'deprovision', object: `service principal ${id}`, idempotent: true, absentIsAnswer: true },
   );
+}
+
+/** What `status` needs of a client service principal: which app it belongs to, and its id for consent. */
+export type ServicePrincipalRef = Pick<ServicePrincipal, 'id' | 'appId' | 'tags'>;
+const REF_SELECT = 'id,appId,tags';
+
+/** Service principals carrying a tag, in pages of 999 (docs/graph-list-queries.md#filter-support). */
+export async function listServicePrincipalsByTag(graph: GraphGateway, tag: string): Promise<ServicePrincipalRef[]> {
+  const filter = filterQuery(`tags/any(t:t eq ${odataString(tag)})`);
+  return graph.list<ServicePrincipalRef>(`/servicePrincipals?${filter}&$select=${REF_SELECT}&$top=${MAX_PAGE_SIZE}`, {
+    step: 'status',
+    object: `service principals tagged '${tag}'`,
+  });
+}
+
+/** Service principals of up to 15 apps in one request: `appId in (…)` (docs/graph-list-queries.md#limits). */
+export async function listServicePrincipalsByAppIds(graph: GraphGateway, appIds: readonly string[]): Promise<ServicePrincipalRef[]> {
+  if (appIds.length > MAX_IN_VALUES) throw new Error(`at most ${MAX_IN_VALUES} app ids per request, got ${appIds.length}`);
+  return graph.list<ServicePrincipalRef>(`/servicePrincipals?${filterQuery(inList('appId', appIds))}&$select=${REF_SELECT}`, {
+    step: 'status',
+    object: `service principals of ${appIds.length} app(s)`,
+  });
 }

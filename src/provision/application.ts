@@ -1,5 +1,5 @@
 import { ConflictError } from '../core/errors.ts';
-import { readApplicationByUniqueName, upsertApplication } from '../graph/applications.ts';
+import { readApplicationByUniqueName, setApplicationUniqueName, upsertApplication } from '../graph/applications.ts';
 import type { GraphGateway } from '../graph/gateway.ts';
 import type { Application, RequiredResourceAccess } from '../graph/types.ts';
 import { exchangeGrantTags, MANAGED_TAG, mergeExchangeGrants, modelTag, profileTag, recordedExchangeGrants } from '../core/tags.ts';
@@ -18,6 +18,8 @@ export interface ApplicationPlan {
   restore?: DeletedApplication;
   /** The full desired body; collections are replaced wholesale by PATCH (docs/graph-applications.md#update). */
   body: Record<string, unknown>;
+  /** `--adopt` of an app without a unique name: set it (by object id) before the upsert by name. */
+  setUniqueName?: { applicationId: string; uniqueName: string };
 }
 
 export function requiredResourceAccessFor(permissions: ResolvedPermission[]): RequiredResourceAccess[] {
@@ -70,6 +72,7 @@ export function planApplication(desired: Desired, observed: Observed): Applicati
       },
       body,
     };
+  if (!isManagedApplication(app) && desired.adopt?.appId === app.appId) return planAdoption(desired, observed, app, body);
   if (!isManagedApplication(app)) {
     throw new ConflictError(
       `The uniqueName '${desired.uniqueName}' belongs to app ${app.appId} ('${app.displayName}'), which entra-mail did not create.`,
@@ -84,6 +87,33 @@ export function planApplication(desired: Desired, observed: Observed): Applicati
   if (drift.length === 0)
     return { change: { step: 'application', action: 'none', summary: `app registration ${app.appId} is up to date` }, body };
   return { change: { step: 'application', action: 'update', summary: `update app registration ${app.appId}: ${drift.join(', ')}` }, body };
+}
+
+/**
+ * `--adopt`: take over an app made by hand (docs/adopt.md). It keeps its object, client id and
+ * credentials; it gets the unique name when it has none (refused when another app holds that
+ * name), the tool's tags and notes, and the profile's permissions and redirect URIs.
+ */
+function planAdoption(desired: Desired, observed: Observed, app: Application, body: Record<string, unknown>): ApplicationPlan {
+  const holder = observed.uniqueNameHolder;
+  if (app.uniqueName === null && holder) {
+    const which = holder.deleted ? 'the deleted app' : 'app';
+    throw new ConflictError(
+      `The unique name '${desired.uniqueName}' is held by ${which} ${holder.appId} ('${holder.displayName}'), so app ${app.appId} cannot take it.`,
+      { step: 'application', object: `application ${app.id}`, suggestion: 'Give the adopted app another one with --unique-name.' },
+    );
+  }
+  const drift = describeDrift(app, body).filter((d) => d !== 'tags');
+  const parts = [...(app.uniqueName === null ? [`set uniqueName ${desired.uniqueName}`] : []), 'tag it as managed by entra-mail', ...drift];
+  return {
+    change: {
+      step: 'application',
+      action: 'update',
+      summary: `adopt app registration ${app.appId} ('${app.displayName}'): ${parts.join(', ')}`,
+    },
+    body,
+    ...(app.uniqueName === null ? { setUniqueName: { applicationId: app.id, uniqueName: desired.uniqueName } } : {}),
+  };
 }
 
 function sameSet(a: string[], b: string[]): boolean {
@@ -116,6 +146,7 @@ export async function applyApplication(
   plan: ApplicationPlan,
 ): Promise<Application> {
   if (plan.restore) await restoreApplication(graph, plan.restore);
+  if (plan.setUniqueName) await setApplicationUniqueName(graph, plan.setUniqueName.applicationId, plan.setUniqueName.uniqueName);
   const { application } = await upsertApplication(graph, desired.uniqueName, plan.body);
   if (application) return application;
   if (observed.application) return { ...observed.application, ...(plan.body as Partial<Application>) };

@@ -20,6 +20,8 @@ export interface ExchangeOptions {
   sendAsIdentities: string[];
   enableSmtpAuth: boolean;
   generatedBy: string;
+  /** The environment pwsh inherits (Deps.env, minus the admin's secrets: src/exchange/runner.ts). */
+  environment: NodeJS.ProcessEnv;
   /** `--exchange-timeout` in ms (pwsh is stopped after it, exit 6). */
   timeoutMs?: number;
   /** stdin is a terminal, so pwsh may use it. */
@@ -128,6 +130,7 @@ export async function applyExchange(
   const result = await runExchangeScript({
     pwshPath: options.pwshPath,
     scriptPath: options.scriptPath,
+    environment: options.environment,
     expectedSha256: sha256,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     interactive: options.interactive ?? false,

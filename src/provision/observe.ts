@@ -1,5 +1,5 @@
 import { ConflictError, PermissionError } from '../core/errors.ts';
-import { findApplicationByUniqueName } from '../graph/applications.ts';
+import { findApplicationByAppId, findApplicationByUniqueName } from '../graph/applications.ts';
 import { findPermissionGrant, listAppRoleAssignments } from '../graph/consent.ts';
 import { findDeletedApplication, type DeletedApplication } from '../graph/deleted-items.ts';
 import type { GraphGateway } from '../graph/gateway.ts';
@@ -27,7 +27,7 @@ export async function observe(
 ): Promise<Observed> {
   const [organization, application, graphSp, exchangeSp] = await Promise.all([
     readTenantById(graph, options.tenant?.id, { domains: options.tenant?.domains ?? true }),
-    findApplicationByUniqueName(graph, desired.uniqueName),
+    desired.adopt ? findApplicationByAppId(graph, desired.adopt.appId) : findApplicationByUniqueName(graph, desired.uniqueName),
     findServicePrincipalByAppId(graph, GRAPH_APP_ID, 'read'),
     findServicePrincipalByAppId(graph, EXCHANGE_APP_ID, 'read'),
   ]);
@@ -57,12 +57,22 @@ export async function observe(
   const { journal, waited } = await journalRead;
   // Another run held the app's lock meanwhile and may have changed it: read the tenant again.
   if (waited) return observe(graph, desired, { ...options, openJournal: async () => ({ journal, waited: false }) });
+  if (desired.adopt && !application) {
+    throw new ConflictError(`No application with app id '${desired.adopt.appId}' in this tenant, so --adopt has nothing to take over.`, {
+      step: 'read',
+      object: `application ${desired.adopt.appId}`,
+      suggestion: "Check the tenant and the client id (the app registration's Application (client) ID).",
+    });
+  }
   // Only on the create path: a deleted app keeps the unique name for 30 days (docs/graph-applications.md).
   const deletedApplication = application ? undefined : await findDeletedApplicationIfAllowed(graph, desired.uniqueName);
+  const uniqueNameHolder =
+    application?.uniqueName === null && desired.adopt ? await findUniqueNameHolder(graph, desired.uniqueName) : undefined;
   return {
     organization,
     application,
     ...(deletedApplication ? { deletedApplication } : {}),
+    ...(uniqueNameHolder ? { uniqueNameHolder } : {}),
     servicePrincipal,
     resources,
     permissions,
@@ -84,6 +94,14 @@ async function findDeletedApplicationIfAllowed(graph: GraphGateway, uniqueName: 
     if (error instanceof PermissionError) return undefined;
     throw error;
   }
+}
+
+/** `--adopt`: who (live, or in deleted items for 30 days) already holds the unique name the adopted app would get. */
+async function findUniqueNameHolder(graph: GraphGateway, uniqueName: string): Promise<Observed['uniqueNameHolder']> {
+  const live = await findApplicationByUniqueName(graph, uniqueName);
+  if (live) return { appId: live.appId, displayName: live.displayName, deleted: false };
+  const deleted = await findDeletedApplicationIfAllowed(graph, uniqueName);
+  return deleted ? { appId: deleted.appId, displayName: deleted.displayName, deleted: true } : undefined;
 }
 
 /**

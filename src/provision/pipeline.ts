@@ -20,6 +20,7 @@ import {
   type ExchangeOptions,
   type ExchangeOutcome,
 } from './exchange.ts';
+import type { SinkProbe } from '../credentials/delivery-record.ts';
 import type { Journal } from '../credentials/journal.ts';
 import { provisionJournal, recordFileDelivered, recordFilePending, retireAfterProvision } from './provision-journal.ts';
 import { observe } from './observe.ts';
@@ -55,6 +56,8 @@ export interface ProvisionRequest {
    * then ask: src/commands/shared/confirm.ts). Resolves false to stop with nothing changed.
    */
   confirm?: (plan: ProvisionPlan, observed: Observed) => Promise<boolean>;
+  /** Asks sinks an earlier rotate delivered to whether they still hold a credential (src/provision/provision-journal.ts). */
+  sinkProbe?: SinkProbe;
 }
 
 /** The listr2 context: facts only. */
@@ -130,7 +133,7 @@ const NO_SECRET: SecretStepPlan = { changes: [], mint: false, orphans: [] };
  */
 export async function provision(request: ProvisionRequest, deps: Deps, graph: GraphGateway): Promise<ProvisionContext> {
   const { desired } = request;
-  const journal = provisionJournal(deps, desired.uniqueName, request.dryRun);
+  const journal = provisionJournal(deps, desired.uniqueName, request.dryRun, request.sinkProbe);
   const skipApply = () => request.dryRun;
   /** Write the config and record the delivery in the journal around it (docs/credential-lifecycle.md). */
   const deliver = async (ctx: ProvisionContext): Promise<void> => {
@@ -259,7 +262,14 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
           await journal.save(j);
           return j;
         };
-        ctx.journal = await retireAfterProvision({ graph, clock: deps.clock }, currentApp(ctx), ctx.journal as Journal, save, current);
+        ctx.journal = await retireAfterProvision(
+          { graph, clock: deps.clock },
+          currentApp(ctx),
+          ctx.journal as Journal,
+          save,
+          current,
+          request.sinkProbe,
+        );
       },
     },
     {

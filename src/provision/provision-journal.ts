@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { TokenCredential } from '@azure/identity';
 import type { Deps } from '../core/deps.ts';
 import { openAppState, type AppState } from '../credentials/app-state.ts';
 import {
@@ -13,6 +14,7 @@ import {
 import { DEFAULT_GRACE_MS, journalEntryOf, pastGrace, supersede } from '../credentials/grace.ts';
 import { journalPath, readJournal, type Journal, type SinkRecord } from '../credentials/journal.ts';
 import { removeCredentials, type AppCredential } from '../credentials/retire.ts';
+import { keyVaultSink } from '../credentials/sinks/key-vault-sink.ts';
 import type { CredentialKind, LifecycleDeps } from '../credentials/types.ts';
 import type { Application } from '../graph/types.ts';
 
@@ -30,18 +32,24 @@ export interface ProvisionJournal {
   release(): Promise<void>;
 }
 
-export function provisionJournal(deps: Pick<Deps, 'env' | 'clock' | 'lockWaitMs'>, uniqueName: string, dryRun: boolean): ProvisionJournal {
+export function provisionJournal(
+  deps: Pick<Deps, 'env' | 'clock' | 'lockWaitMs'>,
+  uniqueName: string,
+  dryRun: boolean,
+  probe: SinkProbe = probeSinks(),
+): ProvisionJournal {
   let state: AppState | undefined;
   return {
     async open(tenantId) {
-      if (dryRun) return { journal: await settleDeliveries(await readJournal(journalPath(deps.env, tenantId, uniqueName))), waited: false };
+      if (dryRun)
+        return { journal: await settleDeliveries(await readJournal(journalPath(deps.env, tenantId, uniqueName)), probe), waited: false };
       const lockDeps = {
         env: deps.env,
         tenantId,
         now: () => deps.clock.now(),
         ...(deps.lockWaitMs !== undefined ? { lockWaitMs: deps.lockWaitMs } : {}),
       };
-      state = await openAppState(lockDeps, { uniqueName }, 'provision');
+      state = await openAppState(lockDeps, { uniqueName }, 'provision', probe);
       return { journal: state.journal, waited: state.waited };
     },
     async save(journal) {
@@ -77,9 +85,9 @@ export async function retireAfterProvision(
   journal: Journal,
   save: (journal: Journal) => Promise<Journal>,
   current: { kind: CredentialKind; keyId: string; outPath: string; minted: boolean } | undefined,
+  probe: SinkProbe = probeSinks(),
 ): Promise<Journal> {
   const nowMs = deps.clock.nowMs();
-  const probe = probeSinks();
   let latest = journal;
   const doomed: AppCredential[] = [];
   const outFile = current ? fileSinkId(resolve(current.outPath)) : '';
@@ -108,4 +116,18 @@ export async function retireAfterProvision(
 async function anyHolds(records: SinkRecord[], id: string, keyId: string | undefined, probe: SinkProbe): Promise<boolean> {
   for (const record of records.filter((r) => r.id === id)) if (await probe(record, keyId)) return true;
   return false;
+}
+
+/**
+ * Looks into the Key Vault secrets an earlier rotate delivered to (`keyvault:<url>#<name>`
+ * records), with the admin's own sign-in: a vault that holds a newer credential no longer holds
+ * the older one. Without access to the vault the answer is "cannot tell", and the older one is kept.
+ */
+export function vaultProbe(credential: TokenCredential): SinkProbe {
+  return probeSinks(async (record, keyId) => {
+    const match = /^keyvault:(https:\/\/[^#]+)#(.+)$/.exec(record.id);
+    if (!match) return undefined;
+    const sink = keyVaultSink({ vaultUrl: match[1] as string, secretName: match[2] as string, credential, appId: '' });
+    return sink.holds(record, keyId);
+  });
 }

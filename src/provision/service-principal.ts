@@ -1,3 +1,4 @@
+import { MANAGED_TAG } from '../core/tags.ts';
 import type { GraphGateway } from '../graph/gateway.ts';
 import { readServicePrincipalByAppId, upsertServicePrincipal } from '../graph/service-principals.ts';
 import type { Application, ServicePrincipal } from '../graph/types.ts';
@@ -17,8 +18,10 @@ export function planServicePrincipal(observed: Observed): Change {
 /**
  * `WindowsAzureActiveDirectoryIntegratedApp` lists it under Enterprise applications; `HideApp`
  * keeps it off users' My Apps (docs/graph-service-principals-and-consent.md#service-principal, after Microsoft's CSS-Exchange scripts).
+ * The managed tag lets `status` list every managed service principal in one paged read
+ * (docs/graph-list-queries.md#filter-support); older, untagged ones are still found by appId.
  */
-const SERVICE_PRINCIPAL_TAGS = ['WindowsAzureActiveDirectoryIntegratedApp', 'HideApp'];
+const SERVICE_PRINCIPAL_TAGS = ['WindowsAzureActiveDirectoryIntegratedApp', 'HideApp', MANAGED_TAG];
 
 export async function applyServicePrincipal(graph: GraphGateway, app: Application, observed: Observed): Promise<ServicePrincipal> {
   if (observed.servicePrincipal) return observed.servicePrincipal;

@@ -32,6 +32,12 @@ export interface Desired {
   restoreDeleted?: boolean;
   /** What this run's Exchange step grants (none with `--exchange skip`), recorded on the app for removal. */
   exchangeGrants?: ExchangeGrants;
+  /**
+   * `--adopt <client id>`: the existing app to take over (found by appId, not by uniqueName). It
+   * gets the unique name when it has none, the tags and the profile's permissions; its own
+   * credentials are never touched (docs/adopt.md).
+   */
+  adopt?: { appId: string };
 }
 
 /** A resource permission resolved against the tenant's resource service principal. */
@@ -54,6 +60,8 @@ export interface Observed {
   permissions: ResolvedPermission[];
   assignments: AppRoleAssignment[];
   grants: OAuth2PermissionGrant[];
+  /** `--adopt`, when the app has no unique name yet: another app (live or deleted) that holds the one it would get. */
+  uniqueNameHolder?: { appId: string; displayName: string; deleted: boolean };
   /** The record of secrets this tool minted and delivered for this app, when one exists. */
   journal?: Journal;
 }

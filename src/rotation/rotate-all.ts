@@ -1,9 +1,8 @@
 import { isEntraMailError, ExitCode } from '../core/errors.ts';
-import { getApplication } from '../graph/applications.ts';
 import { mapWithConcurrency } from '../credentials/pool.ts';
 import { journalPath, readJournal } from '../credentials/journal.ts';
 import { retirePastGrace, rotateApplication, type RotateOptions } from './rotate.ts';
-import { readStatus, type AppStatus } from './status.ts';
+import { readStatusWithApps, type AppStatus } from './status.ts';
 import type { LifecycleDeps, RotateOutcome } from '../credentials/types.ts';
 
 /** Apps rotated at once by `rotate --all`: each rotation is a handful of writes plus token requests. */
@@ -18,11 +17,15 @@ export async function rotateAll(
   deps: LifecycleDeps,
   options: RotateOptions & { windowDays: number; concurrency?: number },
 ): Promise<RotateOutcome[]> {
-  const statuses = await readStatus(deps.graph, {
+  const read = await readStatusWithApps(deps.graph, {
     nowMs: deps.clock.nowMs(),
     windowDays: options.windowDays,
     journalFor: (uniqueName) => readJournal(journalPath(deps.env, deps.tenantId, uniqueName)),
   });
+  const statuses = read.map((r) => r.status);
+  const applicationOf = new Map(read.map((r) => [r.status.id, r.application]));
+  // Each rotation reads its app again under the app's lock; the listed copy only names it.
+  const listed = (status: AppStatus) => applicationOf.get(status.id) as NonNullable<ReturnType<typeof applicationOf.get>>;
   // Apps not due still lose the credentials whose grace period ended (docs/credential-lifecycle.md).
   const skipped = await mapWithConcurrency(
     statuses.filter((s) => !s.due),
@@ -38,7 +41,7 @@ export async function rotateAll(
       };
       try {
         if (!(await hasPastGrace(deps, status))) return outcome;
-        const removed = await retirePastGrace(deps, await getApplication(deps.graph, status.id));
+        const removed = await retirePastGrace(deps, listed(status));
         return { ...outcome, removedKeyIds: removed.map((c) => c.keyId) };
       } catch (error) {
         return failedOutcome(deps, status, error);
@@ -49,8 +52,7 @@ export async function rotateAll(
   deps.log(`rotate --all: ${due.length} of ${statuses.length} managed app(s) due within ${options.windowDays} days`);
   const rotated = await mapWithConcurrency(due, options.concurrency ?? ROTATE_ALL_CONCURRENCY, async (status): Promise<RotateOutcome> => {
     try {
-      const application = await getApplication(deps.graph, status.id);
-      return (await rotateApplication(deps, application, options)).outcome;
+      return (await rotateApplication(deps, listed(status), options)).outcome;
     } catch (error) {
       return failedOutcome(deps, status, error);
     }

@@ -1,16 +1,17 @@
-import { findPermissionGrant, listAppRoleAssignments } from '../graph/consent.ts';
 import type { GraphGateway } from '../graph/gateway.ts';
-import { findServicePrincipalByAppId } from '../graph/service-principals.ts';
-import type { Application, ServicePrincipal } from '../graph/types.ts';
+import type { Application } from '../graph/types.ts';
 import { MODELS } from '../core/models.ts';
 import { resolvePermission } from '../provision/observe.ts';
-import { EXCHANGE_APP_ID, GRAPH_APP_ID } from '../core/well-known.ts';
-import { describeManagedApp, listManagedApplications } from './find-app.ts';
+import { describeManagedApp } from './find-app.ts';
 import { mapWithConcurrency } from '../credentials/pool.ts';
 import { journalEntryOf } from '../credentials/grace.ts';
 import type { Journal } from '../credentials/journal.ts';
 import { credentialsOf, isToolCredential } from '../credentials/retire.ts';
 import type { CredentialKind, ManagedApp } from '../credentials/types.ts';
+import { type Estate, readEstate } from './estate.ts';
+
+/** Local journal files read at once. */
+const JOURNAL_CONCURRENCY = 8;
 
 export type ConsentState = 'granted' | 'missing' | 'not-required' | 'no-service-principal' | 'unknown-model';
 
@@ -38,18 +39,23 @@ export interface AppStatus extends ManagedApp {
  * `entra-mail status`: every app carrying the tool's tag, its model (from the tags), whether its
  * Entra permissions are consented, and each credential with its marker and expiry. An app is due
  * when none of the tool's credentials outlives `now + windowDays`: an old secret expiring next to
- * a fresh one is not a reason to rotate again. Reads only; a few apps at a time.
+ * a fresh one is not a reason to rotate again. Reads only, in pages: a few requests for the whole
+ * tenant, not a few per app (src/rotation/estate.ts).
  */
 export async function readStatus(graph: GraphGateway, options: StatusOptions): Promise<AppStatus[]> {
-  const [apps, graphSp, exchangeSp] = await Promise.all([
-    listManagedApplications(graph),
-    findServicePrincipalByAppId(graph, GRAPH_APP_ID, 'read'),
-    findServicePrincipalByAppId(graph, EXCHANGE_APP_ID, 'read'),
-  ]);
-  const resources: Record<string, ServicePrincipal> = {};
-  if (graphSp) resources[GRAPH_APP_ID] = graphSp;
-  if (exchangeSp) resources[EXCHANGE_APP_ID] = exchangeSp;
-  return mapWithConcurrency(apps, 4, (app) => describeStatus(graph, app, resources, options));
+  return (await readStatusWithApps(graph, options)).map((s) => s.status);
+}
+
+/** The statuses with the application each was read from, for `rotate --all`. */
+export async function readStatusWithApps(
+  graph: GraphGateway,
+  options: StatusOptions,
+): Promise<{ status: AppStatus; application: Application }[]> {
+  const estate = await readEstate(graph);
+  return mapWithConcurrency(estate.apps, JOURNAL_CONCURRENCY, async (application) => ({
+    status: await describeStatus(estate, application, options),
+    application,
+  }));
 }
 
 export interface StatusOptions {
@@ -84,34 +90,28 @@ export function statusOfCredentials(
   return { credentials, due };
 }
 
-async function describeStatus(
-  graph: GraphGateway,
-  app: Application,
-  resources: Record<string, ServicePrincipal>,
-  options: StatusOptions,
-): Promise<AppStatus> {
+async function describeStatus(estate: Estate, app: Application, options: StatusOptions): Promise<AppStatus> {
   const managed = describeManagedApp(app);
   const journal = await options.journalFor?.(managed.uniqueName).catch(() => undefined);
   const { credentials, due } = statusOfCredentials(app, options, journal);
-  return { ...managed, consent: await readConsent(graph, managed, resources), credentials, due };
+  return { ...managed, consent: consentOf(estate, managed), credentials, due };
 }
 
-async function readConsent(graph: GraphGateway, app: ManagedApp, resources: Record<string, ServicePrincipal>): Promise<ConsentState> {
+/** Consent from what the estate read holds: assignments for the model's roles, admin grants for its scopes. */
+function consentOf(estate: Estate, app: ManagedApp): ConsentState {
   if (!app.model) return 'unknown-model';
   const permissions = MODELS[app.model].permissions;
   if (permissions.length === 0) return 'not-required';
-  const sp = await findServicePrincipalByAppId(graph, app.appId, 'read');
+  const sp = estate.servicePrincipals.get(app.appId);
   if (!sp) return 'no-service-principal';
-  const resolved = permissions.map((p) => resolvePermission(p, resources));
-  const roles = resolved.filter((p) => p.type === 'Role');
-  const scopes = resolved.filter((p) => p.type === 'Scope');
-  const assignments = roles.length > 0 ? await listAppRoleAssignments(graph, sp.id) : [];
-  const rolesOk = roles.every((p) => assignments.some((a) => a.resourceId === p.resourceId && a.appRoleId === p.id));
-  let scopesOk = true;
-  for (const resourceId of new Set(scopes.map((s) => s.resourceId))) {
-    const grant = await findPermissionGrant(graph, sp.id, resourceId);
-    const granted = (grant?.scope ?? '').split(' ');
-    scopesOk &&= scopes.filter((s) => s.resourceId === resourceId).every((s) => granted.includes(s.value));
-  }
+  const resolved = permissions.map((p) => resolvePermission(p, estate.resources));
+  const assignments = estate.assignments.get(sp.id) ?? [];
+  const rolesOk = resolved
+    .filter((p) => p.type === 'Role')
+    .every((p) => assignments.some((a) => a.resourceId === p.resourceId && a.appRoleId === p.id));
+  const grants = estate.grants.get(sp.id) ?? [];
+  const scopesOk = resolved
+    .filter((p) => p.type === 'Scope')
+    .every((p) => grants.some((g) => g.resourceId === p.resourceId && (g.scope ?? '').split(' ').includes(p.value)));
   return rolesOk && scopesOk ? 'granted' : 'missing';
 }

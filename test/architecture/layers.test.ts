@@ -12,6 +12,7 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 export const LAYERS: string[][] = [
   ['main.ts'],
   ['commands'],
+  ['fleet'],
   ['rotation'],
   ['provision'],
   ['credentials'],

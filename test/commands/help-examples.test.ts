@@ -24,6 +24,11 @@ describe('the examples in --help run as printed', () => {
     work = join(t.dir, 'work');
     await mkdir(bin, { recursive: true });
     await mkdir(work, { recursive: true });
+    // The fleet examples read ./entra-mail.yaml: the sandbox tenant with one app (docs/fleet.md).
+    await writeFile(
+      join(work, 'entra-mail.yaml'),
+      `version: 1\ntenants:\n  - tenant: ${t.sandbox.settings.tenantId}\n    apps:\n      - { name: Fleet Example, model: graph, format: env, mailboxes: [noreply@contoso.com] }\n`,
+    );
     await writeFile(join(bin, 'entra-mail'), `#!/bin/sh\nexec '${process.execPath}' '${SOURCE_MAIN}' "$@"\n`, { mode: 0o755 });
     shellEnv = {
       ...t.env,
@@ -37,6 +42,8 @@ describe('the examples in --help run as printed', () => {
   const order = [
     'profiles',
     'provision',
+    'plan',
+    'apply',
     'verify',
     'status',
     'login',

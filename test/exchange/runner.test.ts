@@ -16,16 +16,36 @@ describe('runExchangeScript', () => {
     try {
       const scriptPath = join(dir, 'exchange.ps1');
       await writeFile(scriptPath, "Write-Output 'x'\n");
-      await assert.rejects(runExchangeScript({ pwshPath: join(dir, 'no-such-pwsh'), scriptPath }), (error: unknown) => {
-        assert.ok(error instanceof ExternalToolError);
-        assert.equal(error.exitCode, 6);
-        assert.equal(error.code, 'ENOENT');
-        assert.match(error.suggestion ?? '', /PowerShell 7/);
-        assert.match(error.suggestion ?? '', /Install-Module -Name ExchangeOnlineManagement/);
-        assert.match(error.message, new RegExp(scriptPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-        return true;
-      });
+      await assert.rejects(
+        runExchangeScript({ pwshPath: join(dir, 'no-such-pwsh'), scriptPath, environment: process.env }),
+        (error: unknown) => {
+          assert.ok(error instanceof ExternalToolError);
+          assert.equal(error.exitCode, 6);
+          assert.equal(error.code, 'ENOENT');
+          assert.match(error.suggestion ?? '', /PowerShell 7/);
+          assert.match(error.suggestion ?? '', /Install-Module -Name ExchangeOnlineManagement/);
+          assert.match(error.message, new RegExp(scriptPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+          return true;
+        },
+      );
       assert.equal(await readFile(scriptPath, 'utf8'), "Write-Output 'x'\n");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("runs pwsh in the command's environment (Deps.env), not the process's, minus the admin's secret", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'entra-mail-runner-'));
+    try {
+      const scriptPath = join(dir, 'exchange.ps1');
+      await writeFile(scriptPath, '# not read\n');
+      const pwshPath = join(dir, 'pwsh');
+      const line = 'ENTRA-MAIL-RESULT {"status":"applied","changes":[],"warnings":["mark=%s","secret=%s"]}';
+      await writeFile(pwshPath, `#!/bin/sh\nprintf '${line}\\n' "$ENTRA_MAIL_RUNNER_MARK" "$AZURE_CLIENT_SECRET"\n`, { mode: 0o755 });
+      assert.equal(process.env.ENTRA_MAIL_RUNNER_MARK, undefined);
+      const environment = { PATH: process.env.PATH, ENTRA_MAIL_RUNNER_MARK: 'from-deps', AZURE_CLIENT_SECRET: 'admin-secret' };
+      const result = await runExchangeScript({ pwshPath, scriptPath, environment });
+      assert.deepEqual(result.warnings, ['mark=from-deps', 'secret=']);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -64,11 +84,14 @@ describe('runExchangeScript runs only the script the tool wrote', () => {
         await writeFile(scriptPath, written);
         await tamper(scriptPath);
         const pwshPath = await stubPwsh(dir);
-        await assert.rejects(runExchangeScript({ pwshPath, scriptPath, expectedSha256: sha(written) }), (error: unknown) => {
-          assert.ok(error instanceof ExternalToolError);
-          assert.match(error.message, /not the one entra-mail wrote/);
-          return true;
-        });
+        await assert.rejects(
+          runExchangeScript({ pwshPath, scriptPath, environment: process.env, expectedSha256: sha(written) }),
+          (error: unknown) => {
+            assert.ok(error instanceof ExternalToolError);
+            assert.match(error.message, /not the one entra-mail wrote/);
+            return true;
+          },
+        );
         assert.equal(existsSync(join(dir, 'started')), false);
       } finally {
         await rm(dir, { recursive: true, force: true });
@@ -81,7 +104,12 @@ describe('runExchangeScript runs only the script the tool wrote', () => {
     try {
       const scriptPath = join(dir, 'exchange.ps1');
       await writeFile(scriptPath, "Write-Output 'x'\n");
-      const result = await runExchangeScript({ pwshPath: await stubPwsh(dir), scriptPath, expectedSha256: sha("Write-Output 'x'\n") });
+      const result = await runExchangeScript({
+        pwshPath: await stubPwsh(dir),
+        scriptPath,
+        environment: process.env,
+        expectedSha256: sha("Write-Output 'x'\n"),
+      });
       assert.equal(result.status, 'applied');
       assert.equal(existsSync(join(dir, 'started')), true);
     } finally {

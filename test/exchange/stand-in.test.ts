@@ -33,7 +33,7 @@ after(async () => {
 async function run(name: string, script: string) {
   const scriptPath = join(dir, `${name}.ps1`);
   await writeFile(scriptPath, script);
-  return runExchangeScript({ pwshPath: sandbox.settings.pwshPath, scriptPath });
+  return runExchangeScript({ pwshPath: sandbox.settings.pwshPath, scriptPath, environment: process.env });
 }
 
 function inputFor(ids: { appId: string; servicePrincipalId: string }, overrides: Partial<ExchangeScriptInput> = {}): ExchangeScriptInput {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readSinkSecret, startHarness, type Harness } from '../../scripts/lib/harness.ts';
 import { KILL_HOOK, runChild } from '../../scripts/lib/kill-run.ts';
+import { rotateKillPoints } from '../../scripts/lib/request-kills.ts';
 
 /**
  * A rotate killed while it delivers (here: by its own `--on-rotate` hook, after the hook stored the
@@ -178,5 +179,41 @@ describe('a rotate killed during delivery, then run again', () => {
       'kept, not replaced',
     );
     assert.equal(await readSinkSecret(join(h.dir, `${name}.env`), h.minted), held);
+  });
+
+  it('a provision after a rotate killed once its vault write landed retires the secret neither the file nor the vault holds', async () => {
+    const name = 'kv-then-provision';
+    await provision(name);
+    const file = join(h.dir, `${name}.env`);
+    const rotate = [
+      'rotate',
+      ...h.common,
+      '--app',
+      name,
+      '--out',
+      file,
+      '--key-vault',
+      h.sandbox.settings.keyVaultUrl,
+      '--key-vault-secret',
+      name,
+      '--grace',
+      '0',
+    ];
+    assert.equal((await h.run(rotate)).code, 0);
+    const previous = h.sandbox.snapshot().applications.find((a) => a.uniqueName === name)?.passwordCredentials[0]?.keyId;
+    const point = rotateKillPoints(h, { uniqueName: name, file, vaultSecret: name }).find((p) => p.name.startsWith('vault write landed'));
+    assert.ok(point);
+    const killed = await runChild(h, rotate, { kind: 'request', point });
+    assert.equal(killed.signal, 'SIGKILL', killed.stderr);
+    await provision(name);
+    const journal = JSON.parse(
+      await readFile(join(String(h.env.ENTRA_MAIL_STATE_DIR), h.sandbox.snapshot().tenant.id, `${name}.journal.json`), 'utf8'),
+    ) as {
+      credentials: { keyId?: string; retireAfter?: string }[];
+    };
+    assert.ok(
+      journal.credentials.find((c) => c.keyId === previous)?.retireAfter,
+      'the vault was asked: it holds the newer secret, so the previous one retires',
+    );
   });
 });

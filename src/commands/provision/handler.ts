@@ -14,6 +14,7 @@ import { checkStateDirectory } from '../../credentials/journal.ts';
 import { resolveExchangeEndpoint, withExchangeApi } from '../shared/exchange-api.ts';
 import { formatExchangeCalls } from '../shared/exchange-calls.ts';
 import { openGraphSession } from '../shared/graph-session.ts';
+import { vaultProbe } from '../../provision/provision-journal.ts';
 import { tenantIdOf } from '../../graph/organization.ts';
 import { argsForExistingApp, checkAppArgs } from './existing-app.ts';
 import { buildProvisionRequest, checkProvisionPreconditions, withProvisionOptions, type ProvisionArgs } from './options.ts';
@@ -40,7 +41,11 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
       const connection = resolveConnection(args, deps);
       checkAppArgs(args);
       // Without --app everything is validated before sign-in; with it, once the app is read.
-      const early = args.app === undefined ? buildProvisionRequest(args, connection, deps.cwd, deps.env) : undefined;
+      const early =
+        args.app === undefined && args.adopt === undefined ? buildProvisionRequest(args, connection, deps.cwd, deps.env) : undefined;
+      // --adopt: the unique name (and so the file names) come from the app; every other value is checked now.
+      if (args.adopt !== undefined)
+        buildProvisionRequest({ ...args, uniqueName: args.uniqueName ?? 'adopted-app' }, connection, deps.cwd, deps.env);
       // Validated before sign-in like every other value: a bad --to must not surface after the changes.
       const to = args.to !== undefined ? validateMailbox(args.to, '--to') : undefined;
       if (args.detailedExitcode && !args.dryRun)
@@ -62,6 +67,7 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
         verbose: state.verbose,
         deps,
       });
+      request.sinkProbe = vaultProbe(credential);
       // Preflight before any change: a run that cannot finish stops here with exit 4; a
       // dry run shows the gaps as part of the plan instead.
       let preflight: PreflightReport = { identity: 'unknown', checked: false, missing: [] };

@@ -38,6 +38,8 @@ export interface ProvisionArgs extends TenantArgs, ExchangeConnectArgs {
   model?: string;
   name?: string;
   uniqueName?: string;
+  /** `--adopt <client id>`: take over an app entra-mail did not create (src/commands/provision/existing-app.ts). */
+  adopt?: string;
   mailbox?: string[];
   senderName?: string;
   secretLifetime?: string;
@@ -104,6 +106,10 @@ export function withProvisionOptions<T>(yargs: Argv<T>): Argv<T & ProvisionArgs>
       type: 'string',
       describe: 'An app entra-mail manages (client id or unique name): its name, model, profile and mailboxes are the defaults',
     })
+    .option('adopt', {
+      type: 'string',
+      describe: 'Take over an existing app entra-mail did not create (its client id): tag it and converge it; its own secrets stay',
+    })
     .option('restore-deleted', {
       type: 'boolean',
       default: false,
@@ -153,6 +159,7 @@ export function buildProvisionRequest(args: ProvisionArgs, connection: Connectio
     signInAudience: profile.signInAudience,
     restoreDeleted: Boolean(args.restoreDeleted),
     exchangeGrants: exchangeGrantsOf(model, exchangeMode, mailboxes, validateMailboxes(args.sendAs, '--send-as')),
+    ...(args.adopt !== undefined ? { adopt: { appId: args.adopt } } : {}),
   };
   const format = args.format ?? profile.outputs[0]?.name ?? 'env';
   const output = profile.outputs.find((o) => o.name === format);

@@ -1,6 +1,4 @@
-import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import type { TokenCredential } from '@azure/identity';
 import type { Deps } from '../../core/deps.ts';
 import { ExitCode } from '../../core/errors.ts';
 import { readTenant } from '../../graph/organization.ts';
@@ -8,38 +6,30 @@ import type { GraphGateway } from '../../graph/gateway.ts';
 import { findManagedApplication } from '../../rotation/find-app.ts';
 import { rotateAll } from '../../rotation/rotate-all.ts';
 import { rotateApplication, type RotateOptions } from '../../rotation/rotate.ts';
-import { commandSink } from '../../credentials/sinks/command-sink.ts';
-import { fileSink, readIfExists } from '../../credentials/sinks/file-sink.ts';
-import { checkConfigFile, configEditor } from '../../rotation/config-file.ts';
-import { keyVaultSink } from '../../credentials/sinks/key-vault-sink.ts';
 import { statusOfCredentials } from '../../rotation/status.ts';
-import type { LifecycleDeps, ManagedApp, RotateOutcome, Sink } from '../../credentials/types.ts';
-import type { Connection } from '../../core/sign-in.ts';
+import type { LifecycleDeps, RotateOutcome } from '../../credentials/types.ts';
+import { buildSinks } from './sinks.ts';
+import { withFleetFlags, type FleetArgs } from '../fleet/options.ts';
+import { rotateFile } from '../fleet/rotate-file.ts';
 import { resolveConnection } from '../shared/connection.ts';
 import { openGraphSession } from '../shared/graph-session.ts';
 import type { CommandState } from '../shared/command-state.ts';
 import { canPrompt, confirmPlan, describeDeclined } from '../shared/confirm.ts';
-import {
-  checkRotatePreconditions,
-  forApp,
-  validateRotateArgs,
-  vaultSecretName,
-  withRotateOptions,
-  type RotateArgs,
-  type RotatePlanArgs,
-} from './options.ts';
+import { checkRotatePreconditions, validateRotateArgs, withRotateOptions, type RotateArgs, type RotatePlanArgs } from './options.ts';
 
 /**
  * `entra-mail rotate`: add → deliver → confirm → remove old (src/rotation/rotate.ts), for one app
  * or, with `--all --expiring-within`, for every due app a few at a time. The new secret reaches
  * stdout only with --show-secret, and only once it is confirmed: stdout cannot be rolled back.
  */
-export function rotateCommand(deps: Deps, state: CommandState): CommandModule<object, RotateArgs> {
+export function rotateCommand(deps: Deps, state: CommandState): CommandModule<object, RotateArgs & FleetArgs> {
   return {
     command: 'rotate',
     describe: 'Add a new secret (or certificate), deliver it, verify it, then remove the old ones entra-mail created',
-    builder: (y) => withRotateOptions(y),
+    builder: (y) => withFleetFlags(withRotateOptions(y)),
     handler: async (args) => {
+      // -f: every app of the fleet file, in every tenant (docs/fleet.md).
+      if (args.file !== undefined) return rotateFile(args, deps, state);
       state.json = Boolean(args.json);
       state.verbose = Boolean(args.verbose);
       const connection = resolveConnection(args, deps);
@@ -149,37 +139,6 @@ async function confirmRotation(
   if (outcome !== 'declined') return true;
   deps.stderr.write(describeDeclined(tenantId));
   return false;
-}
-
-function buildSinks(
-  plan: RotatePlanArgs,
-  app: ManagedApp,
-  context: { deps: Deps; connection: Connection; credential: TokenCredential; tenantId: string },
-): Sink[] {
-  const sinks: Sink[] = [];
-  if (plan.kind === 'certificate') {
-    const path = plan.certificateOut ? forApp(plan.certificateOut, app.uniqueName) : join(context.deps.cwd, `${app.uniqueName}.pem`);
-    sinks.push(fileSink(path, (config) => config.credential.value.reveal()));
-  }
-  if (plan.out) {
-    // The file keeps its format: only its secret changes (src/rotation/config-file.ts).
-    const path = forApp(plan.out, app.uniqueName);
-    const sink = fileSink(path, configEditor(path, app, plan.render !== undefined));
-    sinks.push({ ...sink, prepare: async () => checkConfigFile(path, app, await readIfExists(path)) });
-  }
-  if (plan.keyVault) {
-    sinks.push(
-      keyVaultSink({
-        vaultUrl: plan.keyVault.url,
-        secretName: vaultSecretName(plan.keyVault.secretName, app.uniqueName),
-        credential: context.credential,
-        appId: app.appId,
-      }),
-    );
-  }
-  if (plan.onRotate)
-    sinks.push(commandSink(plan.onRotate, context.deps.env, { tenantId: context.tenantId, appId: app.appId, uniqueName: app.uniqueName }));
-  return sinks;
 }
 
 /** --dry-run --all: which apps are due; nothing is minted. */

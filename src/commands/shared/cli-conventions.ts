@@ -41,6 +41,8 @@ export const HELP_GROUPS: [string, string[]][] = [
       'name',
       'unique-name',
       'app',
+      'adopt',
+      'restore-deleted',
       'app-id',
       'client-id',
       'mailbox',

@@ -28,10 +28,20 @@ export const EXAMPLES: Record<string, [string, string][]> = {
       'A new secret for one app; the old one is removed once the new one works',
     ],
     ['$0 rotate --all --expiring-within 30d --out ./{uniqueName}.rotated.json --yes', 'Every app whose secret ends within 30 days'],
+    ['$0 rotate -f entra-mail.yaml --yes', 'Every app of the fleet file that is due, in every tenant, to the sinks the file names'],
   ],
   status: [
     ['$0 status', 'Every app entra-mail manages, its consent and secret expiry; exit 10 when one is expired or ends within 30 days'],
     ['$0 status --expiring-within 60d --output table', 'As a table, with a wider window'],
+    ['$0 status -f entra-mail.yaml', 'Expiry of every app in every tenant of the fleet file; exit 10 when one is due'],
+  ],
+  plan: [
+    ['$0 plan -f entra-mail.yaml', 'Read every tenant of the fleet file; show per tenant and app what apply would change'],
+    ['$0 plan -f entra-mail.yaml --output json > drift.json', 'The drift report as one JSON document'],
+  ],
+  apply: [
+    ['$0 apply -f entra-mail.yaml --yes', 'Bring every tenant of the file to what it says, 8 tenants at a time'],
+    ['$0 apply -f entra-mail.yaml --shard 1/4 --concurrency 16 --yes', 'Only the first of four shards (one machine of a job matrix)'],
   ],
   'exchange-script': [
     ['$0 exchange-script --app scanner-relay --mailbox noreply@contoso.com', 'Write the Exchange Online script for an existing app'],

@@ -112,6 +112,7 @@ export function buildExchangeOptions(
     generatedBy: `entra-mail ${VERSION}`,
     timeoutMs: parseExchangeTimeout(args.exchangeTimeout),
     interactive: input.interactive ?? false,
+    environment: input.env,
   };
 }
 

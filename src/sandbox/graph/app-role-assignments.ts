@@ -4,6 +4,7 @@ import type { SandboxAppRoleAssignment, SandboxServicePrincipal } from '../state
 import type { GraphAuthorizer } from './auth.ts';
 import { badRequest, invalidReference, resourceNotFound } from './errors.ts';
 import { requireServicePrincipal, visibleServicePrincipal } from './lookup.ts';
+import { APP_ROLE_ASSIGNMENT_FILTERS } from './filter-support.ts';
 import { queryItems } from './list-query.ts';
 import { collection, entity, graphDate, parseSelect } from './odata.ts';
 import { GRAPH_TYPE_PROPERTIES } from './schema-properties.ts';
@@ -32,7 +33,7 @@ export function appRoleAssignmentRoutes(ctx: SandboxContext, authorize: GraphAut
         const sp = requireServicePrincipal(ctx, { key: 'id', value: match[1] ?? '' });
         const select = parseSelect(req, GRAPH_TYPE_PROPERTIES.appRoleAssignment, 'appRoleAssignment');
         const items = queryItems(req, visibleAssignments(ctx, side, sp.id).map(serializeAssignment), {
-          filterable: ['resourceId', 'principalId', 'appRoleId'],
+          filterable: APP_ROLE_ASSIGNMENT_FILTERS,
           resource: 'AppRoleAssignment',
         });
         return collection(ctx, req, `servicePrincipals('${sp.id}')/${side}`, items, select);

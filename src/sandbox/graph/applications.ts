@@ -4,6 +4,7 @@ import { resourceNotFound } from './errors.ts';
 import { APPLICATION_SELECTABLE, applyApplicationChanges, createApplication, serializeApplication } from './application-model.ts';
 import { isUniqueNameHeld, softDeleteApplication, uniqueNameConflict } from './soft-delete.ts';
 import { addressPattern, findApplicationRaw, readAddress, requireApplication } from './lookup.ts';
+import { APPLICATION_FILTERS } from './filter-support.ts';
 import { queryItems, type ListSpec } from './list-query.ts';
 import { collection, countOnly, entity, parseSelect } from './odata.ts';
 import { asObject } from './validate.ts';
@@ -11,7 +12,7 @@ import { asObject } from './validate.ts';
 const APP = addressPattern(['appId', 'uniqueName']);
 const ONE = new RegExp(`^/v1\\.0/applications${APP}$`);
 const LIST: ListSpec = {
-  filterable: ['displayName', 'appId', 'uniqueName', 'id', 'tags', 'identifierUris', 'signInAudience', 'publisherDomain'],
+  filterable: APPLICATION_FILTERS,
   resource: 'Application',
   orderable: ['displayName', 'createdDateTime'],
   searchable: ['displayName', 'description'],

@@ -11,6 +11,20 @@ export interface Clause {
   negated: boolean;
 }
 
+/**
+ * The `$filter` operators Graph documents for one property, as each resource page lists them
+ * ("Supports `$filter` (`eq`, `ne`, `not`, `in`, `startsWith`)"): `not` stands for `ne` and `not(…)`,
+ * `any` for the lambda on a string collection (docs/graph-list-queries.md#filter-support).
+ */
+export type FilterOperator = 'eq' | 'not' | 'in' | 'startsWith' | 'any';
+export type FilterSupport = Readonly<Record<string, readonly FilterOperator[]>>;
+
+/** `in` takes at most 15 values in a default query; an advanced query is bounded by a 2,048-character URL instead. */
+export const MAX_IN_VALUES = 15;
+export const MAX_ADVANCED_URL = 2048;
+/** An `eq` value is at most 120 characters in a default query. */
+export const MAX_EQ_VALUE = 120;
+
 const QUOTED = "'((?:[^']|'')*)'";
 const unquote = (value: string | undefined) => (value ?? '').replace(/''/g, "'");
 const COMPARE = new RegExp(`^([A-Za-z]+)\\s+(eq|ne)\\s+${QUOTED}$`, 'i');
@@ -27,7 +41,7 @@ const NOT = /^not\s*(?:\((.*)\)|\s(.*))$/is;
  * directory objects only for mail addresses and user principal names, so on applications and
  * service principals it is refused even then (docs/sandbox-fidelity.md#advanced-queries).
  */
-export function parseFilter(filter: string | null, allowed: string[], resource: string, advanced = false): Clause[] {
+export function parseFilter(filter: string | null, allowed: string[] | FilterSupport, resource: string, advanced = false): Clause[] {
   if (filter === null || filter.trim() === '') return [];
   return splitOnAnd(filter.trim()).map((part) => {
     const clause = parseClause(part, resource);
@@ -41,9 +55,43 @@ export function parseFilter(filter: string | null, allowed: string[], resource: 
         `Operator '${needs}' is not supported because the required parameters might be missing. Try adding $count=true query parameter and ConsistencyLevel:eventual header. Refer to https://aka.ms/graph-docs/advanced-queries for more information`,
       );
     }
-    if (!allowed.includes(clause.property) || clause.op === 'endswith') throw unsupported(clause.property, resource);
+    if (clause.op === 'endswith' || !supports(allowed, clause, ne !== undefined)) throw unsupported(clause.property, resource);
+    checkLimits(clause, advanced);
     return clause;
   });
+}
+
+/** A bare property list (the older routes) allows every operator but `endsWith`; a support table allows what it lists. */
+function supports(allowed: string[] | FilterSupport, clause: Clause, ne: boolean): boolean {
+  if (Array.isArray(allowed)) return allowed.includes(clause.property);
+  const operators = (allowed as FilterSupport)[clause.property];
+  if (!operators) return false;
+  if (clause.op === 'endswith') return false;
+  const operator: FilterOperator = clause.op === 'startswith' ? 'startsWith' : clause.op;
+  return operators.includes(operator) && (!(clause.negated || ne) || operators.includes('not'));
+}
+
+/**
+ * Graph's query limits (docs/graph-list-queries.md#limits): `in` with more than 15 values, or an `eq`
+ * value over 120 characters, is refused in a default query. The wording of these two errors is the
+ * sandbox's own; Microsoft documents the limits, not the message.
+ */
+function checkLimits(clause: Clause, advanced: boolean): void {
+  if (advanced) return;
+  if (clause.op === 'in' && clause.values.length > MAX_IN_VALUES) {
+    throw new GraphRequestError(
+      400,
+      'Request_UnsupportedQuery',
+      `Too many values in the 'in' operator on property '${clause.property}': ${clause.values.length}, at most ${MAX_IN_VALUES}.`,
+    );
+  }
+  if ((clause.op === 'eq' || clause.op === 'any') && clause.values.some((v) => v.length > MAX_EQ_VALUE)) {
+    throw new GraphRequestError(
+      400,
+      'Request_UnsupportedQuery',
+      `The value compared with property '${clause.property}' is longer than ${MAX_EQ_VALUE} characters.`,
+    );
+  }
 }
 
 function parseClause(part: string, resource: string): Clause {

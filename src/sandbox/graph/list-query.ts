@@ -1,12 +1,12 @@
 import type { SandboxRequest } from '../context.ts';
 import { GraphRequestError } from './errors.ts';
-import { matchesFilter, parseFilter } from './filter.ts';
+import { type FilterSupport, MAX_ADVANCED_URL, matchesFilter, parseFilter } from './filter.ts';
 import { isAdvanced, isEventual } from './odata.ts';
 
 /** What a collection route lets a client query. */
 export interface ListSpec {
-  /** Properties `$filter` may name. */
-  filterable: string[];
+  /** Properties `$filter` may name, with the operators Graph documents for each (src/sandbox/graph/filter-support.ts). */
+  filterable: string[] | FilterSupport;
   /** Resource name in Graph's filter errors, e.g. 'Application'. */
   resource: string;
   /** Properties `$orderby` may name (advanced queries only), and `$search` may search. */
@@ -22,6 +22,10 @@ export interface ListSpec {
 export function queryItems(req: SandboxRequest, items: Record<string, unknown>[], spec: ListSpec): Record<string, unknown>[] {
   const params = req.url.searchParams;
   const advanced = isAdvanced(req);
+  // An advanced query is bounded by its URL's length, not by the count of `in` values (docs/graph-list-queries.md#limits).
+  if (advanced && req.url.pathname.length + req.url.search.length > MAX_ADVANCED_URL) {
+    throw new GraphRequestError(400, 'Request_UnsupportedQuery', `The request URL is longer than ${MAX_ADVANCED_URL} characters.`);
+  }
   const clauses = parseFilter(params.get('$filter'), spec.filterable, spec.resource, advanced);
   let result = items.filter((item) => matchesFilter(item, clauses));
   const search = params.get('$search');

@@ -82,7 +82,7 @@ export function odataContext(
 
 /**
  * A page of a collection: `$top` (1–999) or the default page size (100, or the sandbox's
- * `pageSize` knob), `@odata.nextLink` with an opaque `$skiptoken` while items remain, and
+ * `pageSize` knob, which also caps `$top` when below 100), `@odata.nextLink` with an opaque `$skiptoken` while items remain, and
  * `@odata.count` when `$count=true` comes with `ConsistencyLevel: eventual` (without the
  * header Graph ignores `$count=true`). docs/sandbox-fidelity.md#paging-and-counting.
  */
@@ -93,7 +93,10 @@ export function collection(
   items: Record<string, unknown>[],
   select: string[] | undefined,
 ): SandboxResponse {
-  const size = readTop(req) ?? ctx.knobs.pageSize ?? DEFAULT_PAGE_SIZE;
+  // A knob below Graph's default also caps `$top`, so a client asking for 999 still meets its paging code in a test.
+  const top = readTop(req);
+  const knob = ctx.knobs.pageSize ?? DEFAULT_PAGE_SIZE;
+  const size = top === undefined ? knob : knob < DEFAULT_PAGE_SIZE ? Math.min(top, knob) : top;
   const offset = readSkipToken(req);
   const page = items.slice(offset, offset + size);
   const body: Record<string, unknown> = { '@odata.context': odataContext(ctx, entitySet, { select }) };

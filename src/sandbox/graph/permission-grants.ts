@@ -4,6 +4,7 @@ import type { SandboxOAuth2PermissionGrant } from '../state.ts';
 import type { GraphAuthorizer } from './auth.ts';
 import { GraphRequestError, badRequest, invalidReference, resourceNotFound } from './errors.ts';
 import { visibleServicePrincipal } from './lookup.ts';
+import { PERMISSION_GRANT_FILTERS } from './filter-support.ts';
 import { queryItems } from './list-query.ts';
 import { collection, entity, parseSelect } from './odata.ts';
 import { GRAPH_TYPE_PROPERTIES } from './schema-properties.ts';
@@ -30,7 +31,7 @@ export function permissionGrantRoutes(ctx: SandboxContext, authorize: GraphAutho
           .filter((g) => ctx.isReplicated(g.id))
           .map((g) => ({ ...g }) as Record<string, unknown>);
         const items = queryItems(req, visible, {
-          filterable: ['clientId', 'consentType', 'resourceId', 'principalId'],
+          filterable: PERMISSION_GRANT_FILTERS,
           resource: 'OAuth2PermissionGrant',
         });
         return collection(ctx, req, 'oauth2PermissionGrants', items, select);

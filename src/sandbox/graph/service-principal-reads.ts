@@ -2,6 +2,7 @@ import type { Route, SandboxContext, SandboxRequest } from '../context.ts';
 import type { SandboxServicePrincipal } from '../state.ts';
 import { serializeAssignment, visibleAssignments } from './app-role-assignments.ts';
 import type { GraphAuthorizer } from './auth.ts';
+import { SERVICE_PRINCIPAL_FILTERS } from './filter-support.ts';
 import { queryItems, type ListSpec } from './list-query.ts';
 import { addressPattern, readAddress, requireServicePrincipal } from './lookup.ts';
 import { collection, countOnly, entity, odataContext, parseExpand, parseSelect } from './odata.ts';
@@ -13,7 +14,7 @@ const PROPERTY = new RegExp(
   `^/v1\\.0/servicePrincipals${addressPattern(['appId'])}/(appRoles|oauth2PermissionScopes|servicePrincipalNames|tags)$`,
 );
 const LIST: ListSpec = {
-  filterable: ['appId', 'displayName', 'id', 'servicePrincipalNames', 'tags', 'servicePrincipalType', 'appOwnerOrganizationId'],
+  filterable: SERVICE_PRINCIPAL_FILTERS,
   resource: 'ServicePrincipal',
   orderable: ['displayName', 'createdDateTime'],
   searchable: ['displayName', 'description'],
