@@ -13,6 +13,8 @@ const cache = new Map<string, string>();
 /** The names of the fragments the renderers use (one file each). */
 export type TemplateName =
   | 'header'
+  | 'plan-only'
+  | 'mailbox-check'
   | 'connect-device'
   | 'connect-interactive'
   | 'connect-interactive-upn'

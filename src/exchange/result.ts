@@ -12,7 +12,11 @@ export interface ExchangeScriptResult {
   /** The Exchange service principal (`Identity`), when the model has one and it exists. */
   servicePrincipal?: { identity: string };
   warnings: string[];
+  /** What Get-Mailbox said about each sending mailbox (docs/exchange-powershell.md#get-mailbox-and-licences). */
+  mailboxes?: { address: string; state: 'ok' | 'unlicensed' | 'missing' }[];
 }
+
+const MAILBOX_STATES = new Set(['ok', 'unlicensed', 'missing']);
 
 const ACTIONS = new Set(['create', 'update', 'none', 'remove']);
 
@@ -36,7 +40,7 @@ export function parseExchangeResult(stdout: string): ExchangeScriptResult {
 
 function checkResult(value: unknown, stdout: string): ExchangeScriptResult {
   if (!isRecord(value)) throw nonsense('printed a result that is not an object', stdout);
-  const { status, changes, servicePrincipal, warnings } = value;
+  const { status, changes, servicePrincipal, warnings, mailboxes } = value;
   if (status !== 'applied' && status !== 'pending') throw nonsense(`reported an unknown status '${String(status)}'`, stdout);
   // ConvertTo-Json turns an empty array into [] but PowerShell 5 may print null for it; accept both.
   const changeList = changes === null || changes === undefined ? [] : changes;
@@ -51,6 +55,14 @@ function checkResult(value: unknown, stdout: string): ExchangeScriptResult {
   if (!Array.isArray(warningList) || !warningList.every((w) => typeof w === 'string'))
     throw nonsense('reported warnings that are not strings', stdout);
   const result: ExchangeScriptResult = { status, changes: checkedChanges, warnings: warningList as string[] };
+  const mailboxList = mailboxes === null || mailboxes === undefined ? [] : mailboxes;
+  if (!Array.isArray(mailboxList)) throw nonsense('reported mailboxes that are not a list', stdout);
+  const checkedMailboxes = mailboxList.map((entry: unknown) => {
+    if (!isRecord(entry) || typeof entry.address !== 'string' || typeof entry.state !== 'string' || !MAILBOX_STATES.has(entry.state))
+      throw nonsense('reported a mailbox without address and state', stdout);
+    return { address: entry.address, state: entry.state as 'ok' | 'unlicensed' | 'missing' };
+  });
+  if (checkedMailboxes.length > 0) result.mailboxes = checkedMailboxes;
   if (isRecord(servicePrincipal) && typeof servicePrincipal.identity === 'string') {
     result.servicePrincipal = { identity: servicePrincipal.identity };
   } else if (servicePrincipal !== null && servicePrincipal !== undefined) {

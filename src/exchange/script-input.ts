@@ -36,6 +36,8 @@ export interface ExchangeScriptInput {
   tenantId: string;
   /** e.g. "entra-mail 0.1.0"; shown in the header, no timestamp (the output is deterministic). */
   generatedBy: string;
+  /** `$PlanOnly = $true`: the script only reads and reports what a run would change (`provision --dry-run --exchange run`). */
+  planOnly?: boolean;
 }
 
 const TENANT =

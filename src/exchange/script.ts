@@ -26,7 +26,12 @@ export function renderExchangeScript(input: ExchangeScriptInput): string {
   const steps: string[] = [];
   const parts: string[] = [];
 
+  parts.push(renderFragment('plan-only', { planOnly: input.planOnly ? '$true' : '$false' }));
   parts.push(renderConnect(input, steps));
+  if (model.fullAccess || model.rbacRole) {
+    steps.push(`Checks that each of the ${count(mailboxes, 'mailbox')} exists and, if a user mailbox, is licensed (Get-Mailbox).`);
+    parts.push(renderFragment('mailbox-check', { mailboxes: quotePowerShellArray(mailboxes, '--mailbox') }));
+  }
   if (model.servicePrincipal) {
     steps.push('Registers the app in Exchange Online (New-ServicePrincipal), waiting while Exchange does not see it yet.');
     parts.push(

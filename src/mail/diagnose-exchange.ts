@@ -40,13 +40,16 @@ export function diagnoseExchangeRefusal(model: ModelName, context: FailureContex
   const withinWindow = (since: Date | undefined, windowMs: number): since is Date =>
     since !== undefined && context.at.getTime() < since.getTime() + windowMs;
 
-  if (exchange?.mailbox === 'missing')
+  // A refusal is "not yet" only for a mailbox that can send at all: what the Exchange step's
+  // Get-Mailbox found comes first (docs/exchange-powershell.md#get-mailbox-and-licences).
+  const state = exchange?.mailbox ?? context.mailboxState;
+  if (state === 'missing')
     return fail(
       'mailbox-unknown',
       `${mailbox} is not an Exchange Online mailbox in this tenant.`,
       'Pass an existing mailbox with --mailbox.',
     );
-  if (exchange?.mailbox === 'unlicensed') {
+  if (state === 'unlicensed') {
     return fail(
       'mailbox-unlicensed',
       `${mailbox} has no Exchange Online licence.`,

@@ -29,6 +29,8 @@ export interface VerifyInput {
    * propagation window a refusal is reported as pending, not as a wrong setup.
    */
   exchangeAppliedAt?: Date;
+  /** What the Exchange step's Get-Mailbox said about the sending mailbox (provision --exchange run knows it). */
+  mailboxState?: 'ok' | 'unlicensed' | 'missing';
   /**
    * When this run granted the app's Entra consent (provision knows it). A new app role assignment
    * reaches the token only once it has replicated: inside the window a missing role is "not yet"
@@ -86,6 +88,7 @@ export interface FailureContext {
   at: Date;
   exchange?: ExchangeObservation;
   exchangeAppliedAt?: Date;
+  mailboxState?: 'ok' | 'unlicensed' | 'missing';
 }
 
 /** One failed step, as data. Server texts are kept (they never carry a token); our secrets never are. */

@@ -46,6 +46,7 @@ export async function verifyApp(input: VerifyInput, deps: VerifyDeps): Promise<V
     at: deps.clock.now(),
   };
   if (input.exchangeAppliedAt) context.exchangeAppliedAt = input.exchangeAppliedAt;
+  if (input.mailboxState) context.mailboxState = input.mailboxState;
   const failed = (id: VerifyCheck['id'], title: string, failure: Variant<MailFailure>): void => {
     const diagnosis = diagnose({ ...failure, context: { ...context, at: deps.clock.now() } } as MailFailure, input.model);
     diagnoses.push(diagnosis);

@@ -3,13 +3,13 @@ import { commentPrefix } from './escape.ts';
 import { listPlaceholders, type TemplateError } from '../core/template.ts';
 import { MODELS } from '../core/models.ts';
 import type { Profile } from './profile.ts';
-import type { SchemaReader } from './schema-reader.ts';
+import type { ProfileFail } from './profile-error.ts';
 
 /**
  * Cross-field rules of a profile, checked at load so that a shipped profile that could render
  * wrongly (or do the wrong thing in the tenant) fails a test instead of a customer's run.
  */
-export function checkProfile(profile: Profile, r: SchemaReader): void {
+export function checkProfile(profile: Profile, r: { fail: ProfileFail }): void {
   const model = MODELS[profile.model];
   const placeholdersOf = (text: string, path: string): string[] => {
     try {

@@ -16,3 +16,6 @@ export class ProfileError extends Error {
     this.path = path;
   }
 }
+
+/** Stops the check of one profile with a ProfileError at `path`. */
+export type ProfileFail = (path: string, problem: string) => never;

@@ -90,7 +90,8 @@ export function planExchange(desired: Desired, options: ExchangeOptions): Change
   }
   // Writing the script is a file here, not a change to the tenant: `--dry-run --detailed-exitcode`
   // exits 0 on a converged app with --exchange script. Running it may change Exchange, which only
-  // the script's own checks can tell, so a run counts as a change.
+  // the script's own checks can tell: a dry run asks them (src/provision/exchange-plan-run.ts) once
+  // the app exists, and this line stands until then.
   if (options.mode === 'script') {
     return {
       step: 'exchange',

@@ -22,6 +22,7 @@ import {
 } from './exchange.ts';
 import type { SinkProbe } from '../credentials/delivery-record.ts';
 import type { Journal } from '../credentials/journal.ts';
+import { checkExchangeByPlanRun } from './exchange-plan-run.ts';
 import { provisionJournal, recordFileDelivered, recordFilePending, retireAfterProvision } from './provision-journal.ts';
 import { observe } from './observe.ts';
 import { deliverOutput, type OutputOptions, type DeliveredOutput } from './output.ts';
@@ -274,8 +275,9 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
     },
     {
       title: request.exchange.mode === 'api' ? 'Exchange Online (admin API, experimental)' : 'Exchange Online',
-      // --exchange api lists its writes in a dry run: its reads are the plan (like the script's Get- checks).
-      skip: () => (skipApply() && request.exchange.mode !== 'api') || request.exchange.mode === 'skip',
+      // --exchange api lists its writes in a dry run: its reads are the plan (like the script's Get- checks);
+      // --exchange run runs the script read-only when the app and its service principal exist.
+      skip: (ctx) => (skipApply() && !checksExchangeInDryRun(request, ctx)) || request.exchange.mode === 'skip',
       // pwsh's lines (the device code to enter, above all) show under the task as they come, and stay.
       rendererOptions: { persistentOutput: true, outputBar: Number.POSITIVE_INFINITY },
       task: async (ctx, task) => {
@@ -289,6 +291,19 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
             tenantId: observed.organization.id,
           };
           ctx.exchange = await applyExchangeApi(buildExchangeInput(desired, ids, options), options, deps.clock, { dryRun: request.dryRun });
+          return;
+        }
+        if (request.dryRun) {
+          const ids = {
+            appId: currentApp(ctx).appId,
+            servicePrincipalId: observed.servicePrincipal?.id ?? '',
+            tenantId: observed.organization.id,
+          };
+          const { change, result } = await checkExchangeByPlanRun(desired, ids, options, (line) => {
+            task.output = line;
+          });
+          replaceExchangeChange(ctx.plan as ProvisionPlan, change);
+          ctx.exchange = { mode: options.mode, status: 'planned', scriptPath: null, result };
           return;
         }
         const app = currentApp(ctx);
@@ -345,6 +360,18 @@ function explainUndelivered(error: unknown, ctx: ProvisionContext): unknown {
       suggestion: 'Fix the path (or choose another --out) and run the same command again.',
     },
   );
+}
+
+/** `--dry-run --exchange run` with the app and its service principal in place: the script can tell what it would change. */
+function checksExchangeInDryRun(request: ProvisionRequest, ctx: ProvisionContext): boolean {
+  if (request.exchange.mode === 'api') return true;
+  if (request.exchange.mode !== 'run' || !modelNeedsExchange(request.desired.model)) return false;
+  return Boolean(ctx.observed?.application && ctx.observed.servicePrincipal);
+}
+
+function replaceExchangeChange(plan: ProvisionPlan, change: Change): void {
+  plan.exchange = change;
+  plan.changes = plan.changes.map((c) => (c.step === 'exchange' ? change : c));
 }
 
 /** Writing the Exchange script is a local file, not a tenant change; running it is one. */

@@ -186,8 +186,10 @@ export interface ExchangeMailbox {
   /** Primary SMTP address, lower-cased. */
   address: string;
   displayName: string;
-  /** Licensed Exchange Online mailbox (false → Graph MailboxNotEnabledForRESTAPI). */
+  /** Licensed Exchange Online mailbox (false → Graph MailboxNotEnabledForRESTAPI), unless shared. */
   licensed: boolean;
+  /** A shared mailbox: it sends without a licence (docs/exchange-powershell.md#get-mailbox-and-licences). */
+  shared?: boolean;
   /** `Set-CASMailbox -SmtpClientAuthenticationDisabled`: null follows the organization. */
   smtpClientAuthenticationDisabled: boolean | null;
 }

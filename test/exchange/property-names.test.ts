@@ -27,6 +27,8 @@ const DOCUMENTED: Record<string, string[]> = {
   'Get-RecipientPermission': ['Identity', 'Trustee', 'AccessControlType', 'AccessRights', 'IsInherited', 'InheritanceType'],
   'Get-ServicePrincipal': ['Identity', 'Id', 'Name', 'DisplayName', 'AppId', 'ObjectId'],
   'Get-CASMailbox': ['Identity', 'PrimarySmtpAddress', 'SmtpClientAuthenticationDisabled'],
+  // A subset of what Get-Mailbox returns: the ones the mailbox check reads and the ones naming it.
+  'Get-Mailbox': ['Identity', 'DisplayName', 'PrimarySmtpAddress', 'RecipientTypeDetails', 'SKUAssigned'],
 };
 
 /** Properties the generated scripts read from each cmdlet's output (`$x.Property` in the templates). */
@@ -37,6 +39,7 @@ const READ_BY_TEMPLATES: Record<string, string[]> = {
   'mailbox-permission': ['AccessRights', 'Identity'],
   'service-principal': ['AppId'],
   'smtp-auth': ['SmtpClientAuthenticationDisabled'],
+  'mailbox-check': ['RecipientTypeDetails', 'SKUAssigned'],
 };
 
 describe('Exchange objects carry the property names the real cmdlets return', () => {
@@ -61,6 +64,7 @@ describe('Exchange objects carry the property names the real cmdlets return', ()
       'Get-RecipientPermission': { Identity: 'hr@contoso.com', Trustee: servicePrincipalId },
       'Get-ServicePrincipal': {},
       'Get-CASMailbox': { Identity: 'noreply@contoso.com' },
+      'Get-Mailbox': { Identity: 'noreply@contoso.com' },
     };
     for (const [cmdlet, parameters] of Object.entries(reads)) {
       const [first] = await run(cmdlet, parameters);
@@ -77,7 +81,7 @@ describe('Exchange objects carry the property names the real cmdlets return', ()
     const known = new Set([...Object.values(DOCUMENTED).flat(), 'RoleName', 'InScope', 'Exception', 'Message']);
     for (const [template, expected] of Object.entries(READ_BY_TEMPLATES)) {
       const text = readFileSync(new URL(`../../templates/powershell/${template}.ps1.tmpl`, import.meta.url), 'utf8');
-      const read = [...text.matchAll(/\$(?:_|scope|sp|cas|assignment|authorization|ace|grant)\.([A-Za-z]+)/g)].map((m) => m[1] ?? '');
+      const read = [...text.matchAll(/\$(?:_|scope|sp|cas|assignment|authorization|ace|grant|box)\.([A-Za-z]+)/g)].map((m) => m[1] ?? '');
       for (const property of read) assert.ok(known.has(property), `${template} reads ${property}, which the cmdlet does not return`);
       for (const property of expected) assert.ok(read.includes(property), `${template} reads ${property}`);
     }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -134,4 +134,17 @@ test('loadProfiles rejects a duplicate YAML key and a ": " that turns text into 
     () => loadProfiles(sources),
     (e: unknown) => e instanceof ProfileError && e.path === 'nextSteps[1]' && /quote/.test(e.message),
   );
+});
+
+test('schemas/profile.schema.json and the code name the same models, audiences and output formats; every profile points editors at it', async () => {
+  const { MODEL_NAMES } = await import('../../src/core/models.ts');
+  const { OUTPUT_FORMATS, SIGN_IN_AUDIENCES } = await import('../../src/profiles/profile.ts');
+  const schema = JSON.parse(readFileSync(new URL('../../schemas/profile.schema.json', import.meta.url), 'utf8'));
+  assert.deepEqual(schema.properties.model.enum, [...MODEL_NAMES]);
+  assert.deepEqual(schema.properties.signInAudience.enum, [...SIGN_IN_AUDIENCES]);
+  assert.deepEqual(schema.properties.outputs.items.properties.format.enum, [...OUTPUT_FORMATS]);
+  for (const file of readdirSync(PROFILES).filter((f) => f.endsWith('.yaml'))) {
+    const first = readFileSync(new URL(file, PROFILES), 'utf8').split('\n')[0];
+    assert.equal(first, '# yaml-language-server: $schema=../../schemas/profile.schema.json', file);
+  }
 });

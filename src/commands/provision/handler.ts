@@ -166,6 +166,7 @@ async function verifyProvisioned(
       sendTestMessage: true,
       secretPropagationDeadlineMs: 180_000,
       exchangeAppliedAt: ctx.exchange?.status === 'applied' || ctx.exchange?.status === 'pending' ? deps.clock.now() : undefined,
+      mailboxState: ctx.exchange?.result?.mailboxes?.find((m) => m.address.toLowerCase() === mailbox.toLowerCase())?.state,
       // This run consented: a role missing from the first tokens is still replicating, not missing.
       consentAppliedAt: (ctx.plan?.consent.changes ?? []).some((c) => c.action !== 'none') ? deps.clock.now() : undefined,
     },

@@ -119,6 +119,23 @@ export const permissionCmdlets: CmdletTable = {
         : { value: [], mutated: true };
     },
   },
+  'Get-Mailbox': {
+    parameters: ['Identity'],
+    run(ctx, params) {
+      const mailbox = resolveMailbox(ctx.state.exchange, params.string('Identity'));
+      return {
+        value: [
+          {
+            Identity: mailbox.address,
+            DisplayName: mailbox.displayName,
+            PrimarySmtpAddress: mailbox.address,
+            RecipientTypeDetails: mailbox.shared ? 'SharedMailbox' : 'UserMailbox',
+            SKUAssigned: mailbox.licensed,
+          },
+        ],
+      };
+    },
+  },
   'Get-CASMailbox': {
     parameters: ['Identity'],
     run(ctx, params) {

@@ -54,7 +54,7 @@ async function sendMail(ctx: SandboxContext, req: SandboxRequest, user: string):
   const mailbox = findMailbox(exchange, user);
   if (!mailbox) throw refuse('mailbox-unknown', new GraphRequestError(404, 'ErrorInvalidUser', `The requested user '${user}' is invalid.`));
   const address = mailbox.address;
-  if (!mailbox.licensed)
+  if (!mailbox.licensed && !mailbox.shared)
     throw refuse(
       'mailbox-unlicensed',
       new GraphRequestError(404, 'MailboxNotEnabledForRESTAPI', 'REST API is not yet supported for this mailbox.'),

@@ -62,7 +62,7 @@ export async function authorizeSmtpLogin(
   const exchange = ctx.state.exchange;
   const box = findMailbox(exchange, mailbox);
   if (!box) return reject('mailbox-unknown', appId);
-  if (!box.licensed) return reject('mailbox-unlicensed', appId);
+  if (!box.licensed && !box.shared) return reject('mailbox-unlicensed', appId);
   const smtpAuth = smtpAuthSetting(exchange, box);
   if (smtpAuth.disabled) {
     const reason = smtpAuth.decidedBy === 'Mailbox' ? 'smtp-auth-disabled-mailbox' : 'smtp-auth-disabled-tenant';

@@ -14,8 +14,13 @@
 $ErrorActionPreference = 'Stop'
 $Changes = @()
 $Warnings = @()
+$MailboxStates = @()
 $Status = 'applied'
 $sp = $null
+
+# To see what this script would change without changing anything, set $PlanOnly to $true: it then
+# only reads, and its result line lists each object with the action a run would take.
+$PlanOnly = $false
 
 # --- Sign in (interactive: a browser window opens) ----------------------------------------------
 $ExchangeEnvironmentName = 'O365Default'
@@ -28,7 +33,7 @@ foreach ($mailbox in $SmtpAuthMailboxes) {
   if ($cas.SmtpClientAuthenticationDisabled -eq $false) {
     $Changes += [pscustomobject]@{ object = 'SMTP AUTH ' + $mailbox; action = 'none' }
   } else {
-    Set-CASMailbox -Identity $mailbox -SmtpClientAuthenticationDisabled $false
+    if (-not $PlanOnly) { Set-CASMailbox -Identity $mailbox -SmtpClientAuthenticationDisabled $false }
     $Changes += [pscustomobject]@{ object = 'SMTP AUTH ' + $mailbox; action = 'update' }
   }
 }
@@ -37,5 +42,5 @@ foreach ($mailbox in $SmtpAuthMailboxes) {
 Disconnect-ExchangeOnline -Confirm:$false
 $ResultServicePrincipal = $null
 if ($sp) { $ResultServicePrincipal = [pscustomobject]@{ identity = $sp.Identity } }
-$Result = [pscustomobject]@{ status = $Status; changes = @($Changes); servicePrincipal = $ResultServicePrincipal; warnings = @($Warnings) }
+$Result = [pscustomobject]@{ status = $Status; changes = @($Changes); servicePrincipal = $ResultServicePrincipal; warnings = @($Warnings); mailboxes = @($MailboxStates) }
 Write-Output ('ENTRA-MAIL-RESULT ' + (ConvertTo-Json -InputObject $Result -Compress -Depth 5))

@@ -3,10 +3,11 @@
 #
 # What this script does, in order:
 #   1. Signs in to Exchange Online app-only with a certificate.
-#   2. Registers the app in Exchange Online (New-ServicePrincipal), waiting while Exchange does not see it yet.
-#   3. Creates the management scope $ScopeName for 2 mailboxes (New-ManagementScope).
-#   4. Assigns the role 'Application Mail.Send' to the app on that scope (New-ManagementRoleAssignment) and tests it.
-#   5. Signs out and prints one line starting with ENTRA-MAIL-RESULT: what changed, as JSON.
+#   2. Checks that each of the 2 mailboxes exists and, if a user mailbox, is licensed (Get-Mailbox).
+#   3. Registers the app in Exchange Online (New-ServicePrincipal), waiting while Exchange does not see it yet.
+#   4. Creates the management scope $ScopeName for 2 mailboxes (New-ManagementScope).
+#   5. Assigns the role 'Application Mail.Send' to the app on that scope (New-ManagementRoleAssignment) and tests it.
+#   6. Signs out and prints one line starting with ENTRA-MAIL-RESULT: what changed, as JSON.
 #
 # Safe to run again: each object is looked up first, so a second run changes nothing.
 # Every value below is a single-quoted literal: nothing in a name or an address is ever run as code.
@@ -16,8 +17,13 @@
 $ErrorActionPreference = 'Stop'
 $Changes = @()
 $Warnings = @()
+$MailboxStates = @()
 $Status = 'applied'
 $sp = $null
+
+# To see what this script would change without changing anything, set $PlanOnly to $true: it then
+# only reads, and its result line lists each object with the action a run would take.
+$PlanOnly = $false
 
 # --- Sign in (app-only with a certificate file) --------------------------------------------------
 # App-only sign-in needs the tenant's primary *.onmicrosoft.com domain as -Organization. A password
@@ -33,6 +39,22 @@ if ($env:ENTRA_MAIL_CERTIFICATE_PASSWORD) {
   Connect-ExchangeOnline -AppId $ConnectAppId -CertificateFilePath $CertificateFilePath -Organization $Organization -ExchangeEnvironmentName $ExchangeEnvironmentName -ShowBanner:$false
 }
 
+# --- The sending mailboxes: each must exist, and a user mailbox needs an Exchange Online licence ---
+# (a shared mailbox usually does not). Exchange disables an unlicensed user mailbox after a grace period.
+$CheckMailboxes = @('noreply@contoso.com', 'o''neil@contoso.com')
+foreach ($mailbox in $CheckMailboxes) {
+  $box = Get-Mailbox -Identity $mailbox -ErrorAction SilentlyContinue
+  if (-not $box) {
+    $MailboxStates += [pscustomobject]@{ address = $mailbox; state = 'missing' }
+    $Warnings += ($mailbox + ' is not a mailbox in Exchange Online.')
+  } elseif ($box.RecipientTypeDetails -eq 'UserMailbox' -and $box.SKUAssigned -ne $true) {
+    $MailboxStates += [pscustomobject]@{ address = $mailbox; state = 'unlicensed' }
+    $Warnings += ($mailbox + ' is a user mailbox without an Exchange Online licence: sending from it fails once Exchange disables it.')
+  } else {
+    $MailboxStates += [pscustomobject]@{ address = $mailbox; state = 'ok' }
+  }
+}
+
 # --- Service principal in Exchange Online ---------------------------------------------------------
 # ObjectId is the object id of the enterprise application (the service principal), not the app
 # registration's: the wrong one fails with AADServicePrincipalNotFound. The lookup filters by AppId,
@@ -43,6 +65,8 @@ $DisplayName = 'Contoso Mailer (O''Neil Ltd.)'
 $sp = Get-ServicePrincipal | Where-Object { $_.AppId -eq $AppId }
 if ($sp) {
   $Changes += [pscustomobject]@{ object = 'service-principal ' + $AppId; action = 'none' }
+} elseif ($PlanOnly) {
+  $Changes += [pscustomobject]@{ object = 'service-principal ' + $AppId; action = 'create' }
 } else {
   # A service principal created in Entra moments ago is not visible to Exchange yet: retry for 5 minutes.
   $attempt = 0
@@ -67,10 +91,10 @@ $ScopeName = 'entra-mail-0b6f3b3e-8f5e-4c1a-9a51-7d2f1c0e4a10'
 $ScopeFilter = 'PrimarySmtpAddress -eq ''noreply@contoso.com'' -or PrimarySmtpAddress -eq ''o''''neil@contoso.com'''
 $scope = Get-ManagementScope -Identity $ScopeName -ErrorAction SilentlyContinue
 if (-not $scope) {
-  $null = New-ManagementScope -Name $ScopeName -RecipientRestrictionFilter $ScopeFilter
+  if (-not $PlanOnly) { $null = New-ManagementScope -Name $ScopeName -RecipientRestrictionFilter $ScopeFilter }
   $Changes += [pscustomobject]@{ object = 'management-scope ' + $ScopeName; action = 'create' }
 } elseif (($scope.RecipientFilter -replace '[\s()]', '') -ne ($ScopeFilter -replace '[\s()]', '')) {
-  Set-ManagementScope -Identity $ScopeName -RecipientRestrictionFilter $ScopeFilter
+  if (-not $PlanOnly) { Set-ManagementScope -Identity $ScopeName -RecipientRestrictionFilter $ScopeFilter }
   $Changes += [pscustomobject]@{ object = 'management-scope ' + $ScopeName; action = 'update' }
 } else {
   $Changes += [pscustomobject]@{ object = 'management-scope ' + $ScopeName; action = 'none' }
@@ -79,18 +103,24 @@ if (-not $scope) {
 # --- Role assignment for the app, limited to the scope --------------------------------------------
 $RoleName = 'Application Mail.Send'
 $AssignmentName = 'entra-mail-0b6f3b3e-8f5e-4c1a-9a51-7d2f1c0e4a10-Mail.Send'
-$assignment = Get-ManagementRoleAssignment -RoleAssignee $sp.Identity -Role $RoleName -ErrorAction SilentlyContinue | Where-Object { $_.CustomResourceScope -eq $ScopeName }
+$assignment = $null
+if ($sp) {
+  $assignment = Get-ManagementRoleAssignment -RoleAssignee $sp.Identity -Role $RoleName -ErrorAction SilentlyContinue | Where-Object { $_.CustomResourceScope -eq $ScopeName }
+}
 if ($assignment) {
   $Changes += [pscustomobject]@{ object = 'role-assignment ' + $AssignmentName; action = 'none' }
 } else {
-  $null = New-ManagementRoleAssignment -Name $AssignmentName -App $sp.Identity -Role $RoleName -CustomResourceScope $ScopeName
   $Changes += [pscustomobject]@{ object = 'role-assignment ' + $AssignmentName; action = 'create' }
-  $Warnings += 'Exchange caches app role assignments: sending can take 30 minutes to 2 hours to start working.'
+  if (-not $PlanOnly) {
+    $null = New-ManagementRoleAssignment -Name $AssignmentName -App $sp.Identity -Role $RoleName -CustomResourceScope $ScopeName
+    $Warnings += 'Exchange caches app role assignments: sending can take 30 minutes to 2 hours to start working.'
+  }
 }
 
 # Test-ServicePrincipalAuthorization bypasses that cache. Not in scope yet means "granted, propagating":
 # report pending and never recreate the assignment.
 $TestMailboxes = @('noreply@contoso.com', 'o''neil@contoso.com')
+if (-not $assignment -and $PlanOnly) { $TestMailboxes = @() }
 foreach ($mailbox in $TestMailboxes) {
   $authorization = Test-ServicePrincipalAuthorization -Identity $sp.Identity -Resource $mailbox | Where-Object { $_.RoleName -eq $RoleName }
   if (-not $authorization -or $authorization.InScope -ne $true) {
@@ -103,5 +133,5 @@ foreach ($mailbox in $TestMailboxes) {
 Disconnect-ExchangeOnline -Confirm:$false
 $ResultServicePrincipal = $null
 if ($sp) { $ResultServicePrincipal = [pscustomobject]@{ identity = $sp.Identity } }
-$Result = [pscustomobject]@{ status = $Status; changes = @($Changes); servicePrincipal = $ResultServicePrincipal; warnings = @($Warnings) }
+$Result = [pscustomobject]@{ status = $Status; changes = @($Changes); servicePrincipal = $ResultServicePrincipal; warnings = @($Warnings); mailboxes = @($MailboxStates) }
 Write-Output ('ENTRA-MAIL-RESULT ' + (ConvertTo-Json -InputObject $Result -Compress -Depth 5))

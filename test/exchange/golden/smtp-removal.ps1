@@ -19,6 +19,7 @@
 $ErrorActionPreference = 'Stop'
 $Changes = @()
 $Warnings = @()
+$MailboxStates = @()
 $Status = 'applied'
 $sp = $null
 
@@ -74,5 +75,5 @@ if ($sp) {
 Disconnect-ExchangeOnline -Confirm:$false
 $ResultServicePrincipal = $null
 if ($sp) { $ResultServicePrincipal = [pscustomobject]@{ identity = $sp.Identity } }
-$Result = [pscustomobject]@{ status = $Status; changes = @($Changes); servicePrincipal = $ResultServicePrincipal; warnings = @($Warnings) }
+$Result = [pscustomobject]@{ status = $Status; changes = @($Changes); servicePrincipal = $ResultServicePrincipal; warnings = @($Warnings); mailboxes = @($MailboxStates) }
 Write-Output ('ENTRA-MAIL-RESULT ' + (ConvertTo-Json -InputObject $Result -Compress -Depth 5))

@@ -3,11 +3,12 @@
 #
 # What this script does, in order:
 #   1. Signs in to Exchange Online with a device code.
-#   2. Registers the app in Exchange Online (New-ServicePrincipal), waiting while Exchange does not see it yet.
-#   3. Grants the app FullAccess on 2 mailboxes in $Mailboxes (Add-MailboxPermission).
-#   4. Grants SendAs on 1 address in $SendAsIdentities (Add-RecipientPermission).
-#   5. Turns SMTP AUTH on for 2 mailboxes in $SmtpAuthMailboxes (Set-CASMailbox).
-#   6. Signs out and prints one line starting with ENTRA-MAIL-RESULT: what changed, as JSON.
+#   2. Checks that each of the 2 mailboxes exists and, if a user mailbox, is licensed (Get-Mailbox).
+#   3. Registers the app in Exchange Online (New-ServicePrincipal), waiting while Exchange does not see it yet.
+#   4. Grants the app FullAccess on 2 mailboxes in $Mailboxes (Add-MailboxPermission).
+#   5. Grants SendAs on 1 address in $SendAsIdentities (Add-RecipientPermission).
+#   6. Turns SMTP AUTH on for 2 mailboxes in $SmtpAuthMailboxes (Set-CASMailbox).
+#   7. Signs out and prints one line starting with ENTRA-MAIL-RESULT: what changed, as JSON.
 #
 # Safe to run again: each object is looked up first, so a second run changes nothing.
 # Every value below is a single-quoted literal: nothing in a name or an address is ever run as code.
@@ -17,12 +18,33 @@
 $ErrorActionPreference = 'Stop'
 $Changes = @()
 $Warnings = @()
+$MailboxStates = @()
 $Status = 'applied'
 $sp = $null
+
+# To see what this script would change without changing anything, set $PlanOnly to $true: it then
+# only reads, and its result line lists each object with the action a run would take.
+$PlanOnly = $false
 
 # --- Sign in (device code: open the URL printed below and enter the code) -----------------------
 $ExchangeEnvironmentName = 'O365Default'
 Connect-ExchangeOnline -Device -ExchangeEnvironmentName $ExchangeEnvironmentName -ShowBanner:$false
+
+# --- The sending mailboxes: each must exist, and a user mailbox needs an Exchange Online licence ---
+# (a shared mailbox usually does not). Exchange disables an unlicensed user mailbox after a grace period.
+$CheckMailboxes = @('noreply@contoso.com', 'o''neil@contoso.com')
+foreach ($mailbox in $CheckMailboxes) {
+  $box = Get-Mailbox -Identity $mailbox -ErrorAction SilentlyContinue
+  if (-not $box) {
+    $MailboxStates += [pscustomobject]@{ address = $mailbox; state = 'missing' }
+    $Warnings += ($mailbox + ' is not a mailbox in Exchange Online.')
+  } elseif ($box.RecipientTypeDetails -eq 'UserMailbox' -and $box.SKUAssigned -ne $true) {
+    $MailboxStates += [pscustomobject]@{ address = $mailbox; state = 'unlicensed' }
+    $Warnings += ($mailbox + ' is a user mailbox without an Exchange Online licence: sending from it fails once Exchange disables it.')
+  } else {
+    $MailboxStates += [pscustomobject]@{ address = $mailbox; state = 'ok' }
+  }
+}
 
 # --- Service principal in Exchange Online ---------------------------------------------------------
 # ObjectId is the object id of the enterprise application (the service principal), not the app
@@ -34,6 +56,8 @@ $DisplayName = 'Contoso Mailer (O''Neil Ltd.)'
 $sp = Get-ServicePrincipal | Where-Object { $_.AppId -eq $AppId }
 if ($sp) {
   $Changes += [pscustomobject]@{ object = 'service-principal ' + $AppId; action = 'none' }
+} elseif ($PlanOnly) {
+  $Changes += [pscustomobject]@{ object = 'service-principal ' + $AppId; action = 'create' }
 } else {
   # A service principal created in Entra moments ago is not visible to Exchange yet: retry for 5 minutes.
   $attempt = 0
@@ -53,11 +77,14 @@ if ($sp) {
 # --- FullAccess on the sending mailboxes (AutoMapping means nothing to an app) -------------------
 $Mailboxes = @('noreply@contoso.com', 'o''neil@contoso.com')
 foreach ($mailbox in $Mailboxes) {
-  $ace = Get-MailboxPermission -Identity $mailbox -User $sp.Identity -ErrorAction SilentlyContinue | Where-Object { $_.AccessRights -contains 'FullAccess' }
+  $ace = $null
+  if ($sp) {
+    $ace = Get-MailboxPermission -Identity $mailbox -User $sp.Identity -ErrorAction SilentlyContinue | Where-Object { $_.AccessRights -contains 'FullAccess' }
+  }
   if ($ace) {
     $Changes += [pscustomobject]@{ object = 'FullAccess ' + $mailbox; action = 'none' }
   } else {
-    $null = Add-MailboxPermission -Identity $mailbox -User $sp.Identity -AccessRights FullAccess -AutoMapping $false
+    if (-not $PlanOnly) { $null = Add-MailboxPermission -Identity $mailbox -User $sp.Identity -AccessRights FullAccess -AutoMapping $false }
     $Changes += [pscustomobject]@{ object = 'FullAccess ' + $mailbox; action = 'create' }
   }
 }
@@ -67,11 +94,14 @@ $SendAsIdentities = @('info@contoso.com')
 $SendAsTrustee = $null
 if (-not $SendAsTrustee) { $SendAsTrustee = $sp.Identity }
 foreach ($identity in $SendAsIdentities) {
-  $grant = Get-RecipientPermission -Identity $identity -Trustee $SendAsTrustee -AccessRights SendAs -ErrorAction SilentlyContinue
+  $grant = $null
+  if ($SendAsTrustee) {
+    $grant = Get-RecipientPermission -Identity $identity -Trustee $SendAsTrustee -AccessRights SendAs -ErrorAction SilentlyContinue
+  }
   if ($grant) {
     $Changes += [pscustomobject]@{ object = 'SendAs ' + $identity; action = 'none' }
   } else {
-    $null = Add-RecipientPermission -Identity $identity -Trustee $SendAsTrustee -AccessRights SendAs -Confirm:$false
+    if (-not $PlanOnly) { $null = Add-RecipientPermission -Identity $identity -Trustee $SendAsTrustee -AccessRights SendAs -Confirm:$false }
     $Changes += [pscustomobject]@{ object = 'SendAs ' + $identity; action = 'create' }
   }
 }
@@ -83,7 +113,7 @@ foreach ($mailbox in $SmtpAuthMailboxes) {
   if ($cas.SmtpClientAuthenticationDisabled -eq $false) {
     $Changes += [pscustomobject]@{ object = 'SMTP AUTH ' + $mailbox; action = 'none' }
   } else {
-    Set-CASMailbox -Identity $mailbox -SmtpClientAuthenticationDisabled $false
+    if (-not $PlanOnly) { Set-CASMailbox -Identity $mailbox -SmtpClientAuthenticationDisabled $false }
     $Changes += [pscustomobject]@{ object = 'SMTP AUTH ' + $mailbox; action = 'update' }
   }
 }
@@ -92,5 +122,5 @@ foreach ($mailbox in $SmtpAuthMailboxes) {
 Disconnect-ExchangeOnline -Confirm:$false
 $ResultServicePrincipal = $null
 if ($sp) { $ResultServicePrincipal = [pscustomobject]@{ identity = $sp.Identity } }
-$Result = [pscustomobject]@{ status = $Status; changes = @($Changes); servicePrincipal = $ResultServicePrincipal; warnings = @($Warnings) }
+$Result = [pscustomobject]@{ status = $Status; changes = @($Changes); servicePrincipal = $ResultServicePrincipal; warnings = @($Warnings); mailboxes = @($MailboxStates) }
 Write-Output ('ENTRA-MAIL-RESULT ' + (ConvertTo-Json -InputObject $Result -Compress -Depth 5))
