@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ROTATE_ALL_CONCURRENCY } from '../src/rotation/rotate-all.ts';
 import { measureExchangeStep } from './bench/exchange.ts';
 import { measureFleet } from './bench/fleet.ts';
+import { fleetFileFigures, measureFleetFile } from './bench/fleet-file.ts';
 import { packAndInstall } from './bench/install.ts';
 import { canMeasureCpu, sampleWhole } from './bench/measure.ts';
 import { measureProvision } from './bench/provision.ts';
@@ -18,7 +19,7 @@ const LATENCY_MS = 80;
 // part is 1–3 minutes on a 2-core machine.
 const onlyAt = process.argv.indexOf('--only');
 const parts = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '').split(',') : undefined;
-const wants = (part: 'startup' | 'provision' | 'fleet' | 'exchange') => parts === undefined || parts.includes(part);
+const wants = (part: 'startup' | 'provision' | 'fleet' | 'fleet-file' | 'exchange') => parts === undefined || parts.includes(part);
 const FILLER = 10_000;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -142,6 +143,15 @@ if (wants('fleet')) {
       canMeasureCpu ? large.rotate.rssMb <= small.rotate.rssMb + 20 : undefined,
     ),
   ]);
+}
+
+if (wants('fleet-file')) {
+  const fleet50 = await measureFleetFile(bin, { latencyMs: LATENCY_MS, tenants: 50 });
+  const fleet200 = await measureFleetFile(bin, { latencyMs: LATENCY_MS, tenants: 200 });
+  printSection(
+    `fleet file: 200 tenants × 2 apps, one multi-tenant admin app, --concurrency ${fleet200.concurrency}, --latency-ms ${LATENCY_MS} (one run each)`,
+    fleetFileFigures(node.wallMs, LATENCY_MS, fleet50, fleet200, canMeasureCpu),
+  );
 }
 
 if (wants('exchange')) {
