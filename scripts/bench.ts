@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ROTATE_ALL_CONCURRENCY } from '../src/rotation/rotate-all.ts';
 import { measureExchangeStep } from './bench/exchange.ts';
 import { measureFleet } from './bench/fleet.ts';
+import { fleetFileFigures, measureFleetFile } from './bench/fleet-file.ts';
 import { packAndInstall } from './bench/install.ts';
 import { canMeasureCpu, sampleWhole } from './bench/measure.ts';
 import { measureProvision } from './bench/provision.ts';
@@ -130,6 +131,13 @@ printSection(`1,000 managed apps, 100 due, --latency-ms ${LATENCY_MS} (one run e
     canMeasureCpu ? large.rotate.rssMb <= small.rotate.rssMb + 20 : undefined,
   ),
 ]);
+
+const fleet50 = await measureFleetFile(bin, { latencyMs: LATENCY_MS, tenants: 50 });
+const fleet200 = await measureFleetFile(bin, { latencyMs: LATENCY_MS, tenants: 200 });
+printSection(
+  `fleet file: 200 tenants × 2 apps, one multi-tenant admin app, --concurrency ${fleet200.concurrency}, --latency-ms ${LATENCY_MS} (one run each)`,
+  fleetFileFigures(node.wallMs, LATENCY_MS, fleet50, fleet200, canMeasureCpu),
+);
 
 const exchange = await measureExchangeStep(bin, { latencyMs: LATENCY_MS, runs: 3 });
 const exchangeRow = (name: string, r: typeof exchange.api.first) => figure(name, ms(r.wallMs), `${r.calls} Exchange calls`, undefined);

@@ -23,7 +23,9 @@ interface Workflow {
  * The fleet examples run as shipped: the GitHub Actions workflow validates against GitHub's published
  * workflow schema and its entra-mail steps run verbatim for every shard of its matrix; the Kubernetes
  * CronJob has the fields an Indexed Job needs and its command runs verbatim for every completion index.
- * Both against the sandbox, with a fleet file whose apps are due, delivering to the sandbox's Key Vault.
+ * Both against the sandbox, with a fleet file whose apps are due, signing in with workload identity
+ * federation (the sandbox's federated token file, no admin secret in the environment), delivering to
+ * the sandbox's Key Vault.
  */
 describe('examples/: the fleet on a job runner', () => {
   let t: Tenant;
@@ -38,14 +40,22 @@ describe('examples/: the fleet on a job runner', () => {
     await mkdir(binDir);
     // `entra-mail` on PATH is this checkout's bin, as `npm install -g` puts the package's there.
     await symlink(new URL('bin/entra-mail.js', root).pathname, join(binDir, 'entra-mail'));
-    env = { ...t.env, PATH: `${binDir}:${process.env.PATH ?? ''}`, NODE_EXTRA_CA_CERTS: t.sandbox.settings.caFile };
+    // No admin secret anywhere: the admin app signs in with the sandbox's federated token file, as
+    // the workflow's OIDC step and the Kubernetes webhook provide one.
+    const { AZURE_CLIENT_SECRET: _none, ...noSecret } = t.env;
+    env = {
+      ...noSecret,
+      AZURE_FEDERATED_TOKEN_FILE: t.sandbox.settings.workloadIdentity.tokenFile,
+      PATH: `${binDir}:${process.env.PATH ?? ''}`,
+      NODE_EXTRA_CA_CERTS: t.sandbox.settings.caFile,
+    };
     await writeFile(
       join(work, 'entra-mail.yaml'),
       [
         '# yaml-language-server: $schema=../schemas/entra-mail.schema.json',
         'version: 1',
         'defaults:',
-        '  auth: { kind: env }',
+        `  auth: { kind: workload-identity, clientId: ${t.sandbox.settings.adminClientId} }`,
         `  app: { model: graph, secretLifetime: 30d, rotation: { expiringWithin: 60d }, sinks: { keyVault: "${t.sandbox.settings.keyVaultUrl}" } }`,
         'tenants:',
         `  - tenant: ${t.sandbox.settings.tenantId}`,
@@ -54,7 +64,7 @@ describe('examples/: the fleet on a job runner', () => {
         '',
       ].join('\n'),
     );
-    const apply = await runCli(['apply', '-f', 'entra-mail.yaml', '--ca-file', t.sandbox.settings.caFile], { env: t.env, cwd: work });
+    const apply = await runCli(['apply', '-f', 'entra-mail.yaml', '--ca-file', t.sandbox.settings.caFile], { env, cwd: work });
     assert.equal(apply.code, 0, apply.stderr + apply.stdout);
   });
   after(() => t.close());

@@ -30,6 +30,8 @@ export function withFleetFlags<T>(yargs: Argv<T>): Argv<T & FleetArgs> {
   >;
 }
 
+const INTERACTIVE = new Set(['device-code', 'browser']);
+
 export interface FleetRun {
   file: FleetFile;
   tenants: FleetTenant[];
@@ -54,11 +56,16 @@ export async function readFleetRun(args: FleetArgs, deps: Deps): Promise<FleetRu
   const file = await loadFleetFile(args.file, deps.cwd);
   // A CA file that cannot be read is the run's usage error, before any tenant is contacted.
   await trustCaFile(args.caFile);
+  const tenants = selectShard(file.tenants, shard);
+  const mode = chooseProgressMode({ json: Boolean(args.json), quiet: Boolean(args.quiet), stderr: deps.stderr });
+  // An admin who signs in by hand (a device code, a browser) does one tenant at a time, and the
+  // prompt is not drawn over by a live list.
+  const interactive = tenants.some((t) => INTERACTIVE.has(t.auth.kind ?? args.auth ?? 'env'));
   return {
     file,
-    tenants: selectShard(file.tenants, shard),
-    concurrency,
+    tenants,
+    concurrency: interactive ? 1 : concurrency,
     ...(shard ? { shard } : {}),
-    mode: chooseProgressMode({ json: Boolean(args.json), quiet: Boolean(args.quiet), stderr: deps.stderr }),
+    mode: interactive && mode === 'default' ? 'simple' : mode,
   };
 }
