@@ -2,8 +2,9 @@
 // errors that name no cause (".ts" files not understood, tls.setDefaultCACertificates missing).
 // Written for any Node.js from 14 on (ES modules, optional chaining): no newer syntax here.
 // Run directly (`node bin/check-node.js`, as npm's pre-scripts do) it exits 2 on an old Node.
-import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+// `import … from 'node:fs'` would make Node evaluate fs's lazy exports (fs.promises loads readline):
+// the module object alone is enough here. process.getBuiltinModule arrived in Node.js 20.16 / 22.3.
+const { readFileSync } = process.getBuiltinModule ? process.getBuiltinModule('node:fs') : await import('node:fs');
 
 /** Exit code for "this Node.js is too old" (README "Exit codes"): nothing was started or sent. */
 export const NODE_TOO_OLD_EXIT_CODE = 2;
@@ -29,7 +30,13 @@ export function checkNode(version, execPath) {
   return undefined;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Run directly? import.meta.filename (Node.js 20.11+) spares loading the URL helpers; older ones compare URLs.
+const direct =
+  process.argv[1] &&
+  (import.meta.filename
+    ? import.meta.filename === process.argv[1]
+    : import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href);
+if (direct) {
   const problem = checkNode(process.version, process.execPath);
   if (problem) {
     process.stderr.write(`${problem}\n`);

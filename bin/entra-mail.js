@@ -5,9 +5,11 @@
 // installed package has no src/ and runs the bundle `npm pack` built (dist/, see scripts/build.ts),
 // with V8's compiled code cached between runs (Node's module compile cache). `--version` answers
 // from package.json without loading either.
-import { existsSync, readFileSync } from 'node:fs';
-import module from 'node:module';
 import { checkNode, NODE_TOO_OLD_EXIT_CODE } from './check-node.js';
+
+// The module objects, not `import … from`, which would load their lazy exports too (docs/performance.md#start-up).
+const { existsSync, readFileSync } = process.getBuiltinModule ? process.getBuiltinModule('node:fs') : await import('node:fs');
+const module = process.getBuiltinModule ? process.getBuiltinModule('node:module') : (await import('node:module')).default;
 
 const args = process.argv.slice(2);
 const tooOld = checkNode(process.version, process.execPath);

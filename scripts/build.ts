@@ -15,12 +15,17 @@
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 import { collectLicenses } from './build/licenses.ts';
-import { deferModules, importMetaUrlAsBuilt, shippedProfiles } from './build/plugins.ts';
+import { builtinsOnFirstUse, deferModules, importMetaUrlAsBuilt, nodeFeatureChecks, shippedProfiles } from './build/plugins.ts';
 import { assertLoadedOnDemand } from './build/startup-closure.ts';
 
 const root = new URL('..', import.meta.url);
 const dist = new URL('dist/', root);
-const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8')) as { dependencies?: Record<string, string> };
+const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8')) as {
+  dependencies?: Record<string, string>;
+  engines: { node: string };
+};
+// `>=22.19` in package.json; bin/check-node.js refuses anything older before the bundle loads.
+const nodeFloor = `${pkg.engines.node.replace(/^>=\s*/, '')}.0.0`.split('.').slice(0, 3).join('.');
 
 await rm(dist, { recursive: true, force: true });
 const result = await build({
@@ -41,8 +46,18 @@ const result = await build({
   chunkNames: 'chunk-[hash]',
   external: Object.keys(pkg.dependencies ?? {}),
   // CommonJS dependencies call require() for Node's built-ins; an ES module has none of its own.
+  // Built-ins come from process.getBuiltinModule; a require() of anything else (none is expected: the
+  // packages are bundled) gets a real require, made on first use. `import … from 'node:module'` and a
+  // createRequire in each of the ~20 chunks cost start-up time (docs/performance.md#start-up).
   banner: {
-    js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);",
+    js: [
+      'let __realRequire;',
+      "const __fileRequire = () => (__realRequire ??= process.getBuiltinModule('node:module').createRequire(import.meta.url));",
+      'const require = Object.defineProperties((id) => process.getBuiltinModule(id) ?? __fileRequire()(id), {',
+      '  resolve: { get: () => __fileRequire().resolve },',
+      '  cache: { get: () => __fileRequire().cache },',
+      '});',
+    ].join(' '),
   },
   minifySyntax: process.env.ENTRA_MAIL_BUILD_MIN !== '0',
   minifyWhitespace: process.env.ENTRA_MAIL_BUILD_MIN !== '0',
@@ -50,7 +65,13 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
-  plugins: [importMetaUrlAsBuilt(new URL('src/', root)), shippedProfiles(new URL('src/profiles/shipped.ts', root)), deferModules()],
+  plugins: [
+    importMetaUrlAsBuilt(new URL('src/', root)),
+    shippedProfiles(new URL('src/profiles/shipped.ts', root)),
+    deferModules(),
+    nodeFeatureChecks(nodeFloor),
+    builtinsOnFirstUse(),
+  ],
 });
 
 assertLoadedOnDemand(result.metafile, 'dist/main.js');

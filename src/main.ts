@@ -14,7 +14,10 @@ async function createProcessDeps(): Promise<Deps> {
     cwd: process.cwd(),
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // A getter: creating process.stdin loads fs streams and readline (~10 ms), and most commands never read it.
+    get stdin() {
+      return process.stdin;
+    },
     newId: () => randomUUID().slice(0, 8),
     random: Math.random,
     createAdminCredential,

@@ -1,3 +1,4 @@
+import { builtinModules, createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,6 +95,89 @@ export function deferModules(): Plugin {
           }
         }
         return { contents: lines.join('\n'), loader: 'js', resolveDir: dirname(args.path) };
+      });
+    },
+  };
+}
+
+/**
+ * jsonwebtoken (under MSAL Node) decides three features by `semver.satisfies(process.version, '>=X.Y.Z')`
+ * when it is loaded, which loads all of semver (47 modules) and parses ranges on every sign-in. The
+ * package's Node floor already satisfies each range, so the bundle gets the answer, `true`; the
+ * build fails if a check's range is not a `>=` bound at or below the floor (e.g. after an update).
+ */
+export function nodeFeatureChecks(floor: string): Plugin {
+  const [major = 0, minor = 0, patch = 0] = floor.split('.').map(Number);
+  const atOrBelowFloor = (version: string) => {
+    const [a = 0, b = 0, c = 0] = version.split('.').map(Number);
+    return a !== major ? a < major : b !== minor ? b < minor : c <= patch;
+  };
+  return {
+    name: 'node-feature-checks',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]jsonwebtoken[\\/]lib[\\/]\w+Supported\.js$/ }, async (args) => {
+        const text = await readFile(args.path, 'utf8');
+        const range = /semver\.satisfies\(process\.version, '([^']+)'\)/.exec(text)?.[1];
+        const bounds = (range ?? '').split('||').map((part) => /^\s*>=\s*(\d+\.\d+\.\d+)\s*$/.exec(part)?.[1]);
+        if (!bounds.some((bound) => bound !== undefined && atOrBelowFloor(bound))) {
+          throw new Error(`${args.path}: expected a semver check the Node floor ${floor} satisfies, found ${range ?? 'none'}`);
+        }
+        return { contents: 'module.exports = true;\n', loader: 'js' };
+      });
+    },
+  };
+}
+
+/**
+ * An ES module `import … from 'node:crypto'` is linked, and the built-in loaded, before the importing
+ * module runs, and Node then evaluates every lazy export of it (crypto's webcrypto, http's bundled
+ * fetch implementation …). Most commands use few of the built-ins the bundle names (`--help` uses
+ * none of crypto, net, readline), so in the bundle each static import of a built-in gets a
+ * stand-in whose exports are getters: the built-in is required (the banner's `require`) on the first
+ * use of any of them (docs/performance.md#start-up). Export names are the built-in's own, read here.
+ * The sources are unchanged.
+ */
+export function builtinsOnFirstUse(): Plugin {
+  const require = createRequire(import.meta.url);
+  const names = builtinModules.filter((name) => !name.startsWith('_')).map((name) => name.replace(/[/]/g, '\\/'));
+  const filter = new RegExp(`^(node:)?(${names.join('|')})$`);
+  return {
+    name: 'builtins-on-first-use',
+    setup(build) {
+      build.onResolve({ filter }, (args) => {
+        if (args.kind !== 'import-statement') return undefined;
+        const name = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
+        return { path: name, namespace: 'builtin-on-first-use' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'builtin-on-first-use' }, (args) => {
+        const real = require(args.path) as object;
+        const path = JSON.stringify(args.path);
+        // A class (events, stream) is a default import's value and may be subclassed at load: required as it is.
+        // assert is a function that is called, never subclassed: a function that calls it stands in.
+        const callable = args.path === 'node:assert' || args.path === 'node:assert/strict';
+        if (typeof real === 'function' && !callable) return { contents: `module.exports = require(${path});\n`, loader: 'js' };
+        const exported = Object.keys(real).filter((key) => key !== 'default' && key !== '__esModule');
+        // The getters live on the stand-in's prototype: the bundle's import helper (__toESM) copies
+        // own properties at every import site, and a prototype it reuses as it is.
+        const lines = [
+          'let real;',
+          `const load = () => (real ??= require(${path}));`,
+          `const proto = Object.create(${callable ? 'Function.prototype' : 'Object.prototype'});`,
+          `for (const name of ${JSON.stringify(exported)}) Object.defineProperty(proto, name, { configurable: true, get: () => load()[name] });`,
+        ];
+        if (callable) {
+          // yargs copies strictEqual and notStrictEqual when it loads and checks its own state with them
+          // on every run: a check that holds (both compare with Object.is, as assert does) needs no assert
+          // module; one that fails is thrown by assert itself.
+          lines.push(
+            "Object.defineProperty(proto, 'strictEqual', { value: (a, b, ...rest) => (Object.is(a, b) ? undefined : load().strictEqual(a, b, ...rest)) });",
+            "Object.defineProperty(proto, 'notStrictEqual', { value: (a, b, ...rest) => (Object.is(a, b) ? load().notStrictEqual(a, b, ...rest) : undefined) });",
+            'module.exports = Object.setPrototypeOf((...args) => load()(...args), proto);',
+          );
+        } else {
+          lines.push('module.exports = Object.create(proto);');
+        }
+        return { contents: `${lines.join('\n')}\n`, loader: 'js' };
       });
     },
   };

@@ -51,7 +51,8 @@ export function rotateKillPoints(h: Harness, app: AppSinks): KillPoint[] {
     const name = app.vaultSecret;
     points.push({
       name: 'vault write landed, answer lost',
-      matches: (e) => e.method === 'PUT' && e.path.endsWith(`/secrets/${name}`),
+      // Landed: answered 2xx (a 401 challenge on the same URL changed nothing).
+      matches: (e) => e.method === 'PUT' && e.path.endsWith(`/secrets/${name}`) && e.status >= 200 && e.status < 300,
       nth: 1,
     });
   }

@@ -29,17 +29,22 @@ export async function run(given: string[], unsafe: Deps): Promise<number> {
   // No arguments: the help, as git, gh and az do, rather than an error.
   const argv = given.length === 0 ? ['--help'] : given;
   const state: CommandState = { exitCode: 0, json: asksForJson(argv), verbose: argv.includes('--verbose') };
-  const deps: Deps = {
-    ...unsafe,
-    // Everything the commands print passes through one escape (src/core/terminal-text.ts).
-    stdout: terminalSafe(unsafe.stdout),
-    stderr: terminalSafe(unsafe.stderr),
-    createAdminCredential: async (signIn) => {
-      const credential = await unsafe.createAdminCredential(signIn);
-      state.contacted = true;
-      return credential;
+  const own = (value: unknown) => ({ value, enumerable: true, writable: true, configurable: true });
+  // Copied with its getters: main.ts opens stdin only when a command reads it (docs/performance.md#start-up).
+  const deps = Object.defineProperties(
+    {},
+    {
+      ...Object.getOwnPropertyDescriptors(unsafe),
+      // Everything the commands print passes through one escape (src/core/terminal-text.ts).
+      stdout: own(terminalSafe(unsafe.stdout)),
+      stderr: own(terminalSafe(unsafe.stderr)),
+      createAdminCredential: own(async (signIn: Parameters<Deps['createAdminCredential']>[0]) => {
+        const credential = await unsafe.createAdminCredential(signIn);
+        state.contacted = true;
+        return credential;
+      }),
     },
-  };
+  ) as Deps;
   const commands = [
     provisionCommand(deps, state),
     sandboxCommand(deps, state),
@@ -82,6 +87,7 @@ export async function run(given: string[], unsafe: Deps): Promise<number> {
       if (message?.startsWith('Did you mean')) throw new UsageError(`Unknown command '${argv[0]}'. ${message}`);
       throw new UsageError(message ?? 'bad arguments');
     });
+  skipHelpCache(parser);
   try {
     let output = '';
     await parser.parseAsync(argv, {}, (_err, _parsed, text) => {
@@ -92,6 +98,18 @@ export async function run(given: string[], unsafe: Deps): Promise<number> {
   } catch (error) {
     return reportError(error, deps, state);
   }
+}
+
+/**
+ * Before running a command's handler yargs renders that command's whole help text and keeps it, in
+ * case help is shown after the handler (yargs' lib/command.js calls `cacheHelpMessage`). Failures
+ * here throw instead of showing help, so the text is never used, and rendering it cost every
+ * command run some 25 ms of CPU (docs/performance.md#start-up). `--help` itself is not affected.
+ */
+function skipHelpCache(parser: Argv): void {
+  const internal = parser as unknown as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
+  const usage = internal.getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
 
 interface ParserOptions {

@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import type { Deps } from '../core/deps.ts';
 import { ExitCode } from '../core/errors.ts';
 import { readTenant } from '../graph/organization.ts';
-import { journalPath, readJournal } from '../credentials/journal.ts';
+import { tenantJournals } from '../credentials/journal.ts';
 import { readStatus, type AppStatus, type CredentialStatus } from '../rotation/status.ts';
 import { createPalette, paletteFor, type Palette } from '../core/style.ts';
 import { resolveConnection, withTenantOptions, type TenantArgs } from './shared/connection.ts';
@@ -47,7 +47,7 @@ export function statusCommand(deps: Deps, state: CommandState): CommandModule<ob
       const apps = await readStatus(graph, {
         nowMs,
         windowDays,
-        journalFor: (uniqueName) => readJournal(journalPath(deps.env, tenantId, uniqueName)),
+        journalFor: await tenantJournals(deps.env, tenantId),
       });
       const due = apps.filter((a) => a.due);
       if (args.json)

@@ -1,5 +1,3 @@
-import http from 'node:http';
-
 /**
  * Behind a corporate proxy (docs/local-safety.md#behind-a-proxy): `HTTPS_PROXY` / `NO_PROXY` must
  * hold for every HTTPS request. The Azure SDKs (@azure/identity's token requests, Key Vault) read
@@ -15,6 +13,9 @@ const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy
 
 export function configureProxy(env: NodeJS.ProcessEnv): ProxySetup {
   if (!PROXY_VARIABLES.some((name) => env[name])) return 'none';
+  // Looked up only when a proxy is set: a static `import … from 'node:http'` makes Node evaluate the module's lazy
+  // exports, loading its bundled fetch implementation (~45 ms) at every start-up (docs/performance.md#start-up).
+  const http = process.getBuiltinModule('node:http');
   const setGlobalProxyFromEnv = (http as { setGlobalProxyFromEnv?: (env: NodeJS.ProcessEnv) => unknown }).setGlobalProxyFromEnv;
   if (typeof setGlobalProxyFromEnv !== 'function') return 'unsupported';
   setGlobalProxyFromEnv(env);

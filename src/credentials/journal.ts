@@ -1,4 +1,4 @@
-import { lstat, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LocalStateError, UsageError } from '../core/errors.ts';
@@ -64,6 +64,23 @@ export function journalPath(env: NodeJS.ProcessEnv, tenantId: string, uniqueName
 /** The journal format this version reads and writes; a newer one is refused, never overwritten. */
 export const JOURNAL_VERSION = 1;
 const STATUSES = new Set(['minting', 'minted', 'delivering', 'delivered', 'removed']);
+
+/**
+ * A reader of one tenant's journals for commands that look at every managed app (`status`,
+ * `rotate --all`): the tenant's directory is listed once, and only journals that exist are read,
+ * instead of one failed lookup per app without one.
+ */
+export async function tenantJournals(
+  env: NodeJS.ProcessEnv,
+  tenantId: string,
+): Promise<(uniqueName: string) => Promise<Journal | undefined>> {
+  const directory = dirname(journalPath(env, tenantId, 'x'));
+  const names = new Set(await readdir(directory).catch(() => [] as string[]));
+  return async (uniqueName) => {
+    const path = journalPath(env, tenantId, uniqueName);
+    return names.has(path.slice(directory.length + 1)) ? readJournal(path) : undefined;
+  };
+}
 
 /**
  * Reads a journal; undefined when there is none yet. Anything else that is not a journal of this

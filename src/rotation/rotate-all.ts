@@ -1,6 +1,6 @@
 import { isEntraMailError, ExitCode } from '../core/errors.ts';
 import { mapWithConcurrency } from '../credentials/pool.ts';
-import { journalPath, readJournal } from '../credentials/journal.ts';
+import { type Journal, tenantJournals } from '../credentials/journal.ts';
 import { retirePastGrace, rotateApplication, type RotateOptions } from './rotate.ts';
 import { readStatusWithApps, type AppStatus } from './status.ts';
 import type { LifecycleDeps, RotateOutcome } from '../credentials/types.ts';
@@ -17,10 +17,11 @@ export async function rotateAll(
   deps: LifecycleDeps,
   options: RotateOptions & { windowDays: number; concurrency?: number },
 ): Promise<RotateOutcome[]> {
+  const journalFor = await tenantJournals(deps.env, deps.tenantId);
   const read = await readStatusWithApps(deps.graph, {
     nowMs: deps.clock.nowMs(),
     windowDays: options.windowDays,
-    journalFor: (uniqueName) => readJournal(journalPath(deps.env, deps.tenantId, uniqueName)),
+    journalFor,
   });
   const statuses = read.map((r) => r.status);
   const applicationOf = new Map(read.map((r) => [r.status.id, r.application]));
@@ -40,7 +41,7 @@ export async function rotateAll(
         sinks: [],
       };
       try {
-        if (!(await hasPastGrace(deps, status))) return outcome;
+        if (!(await hasPastGrace(deps, status, journalFor))) return outcome;
         const removed = await retirePastGrace(deps, listed(status));
         return { ...outcome, removedKeyIds: removed.map((c) => c.keyId) };
       } catch (error) {
@@ -81,8 +82,12 @@ function failedOutcome(deps: LifecycleDeps, status: Pick<AppStatus, 'appId' | 'u
 }
 
 /** A local look first: only an app whose journal dates a credential it still has is locked and read again. */
-async function hasPastGrace(deps: LifecycleDeps, status: AppStatus): Promise<boolean> {
-  const journal = await readJournal(journalPath(deps.env, deps.tenantId, status.uniqueName)).catch(() => undefined);
+async function hasPastGrace(
+  deps: LifecycleDeps,
+  status: AppStatus,
+  journalFor: (uniqueName: string) => Promise<Journal | undefined>,
+): Promise<boolean> {
+  const journal = await journalFor(status.uniqueName).catch(() => undefined);
   const nowMs = deps.clock.nowMs();
   return (journal?.credentials ?? []).some(
     (e) => e.retireAfter !== undefined && Date.parse(e.retireAfter) <= nowMs && status.credentials.some((c) => c.keyId === e.keyId),

@@ -199,8 +199,11 @@ describe('a rotate killed during delivery, then run again', () => {
       '--grace',
       '0',
     ];
-    assert.equal((await h.run(rotate)).code, 0);
-    const previous = h.sandbox.snapshot().applications.find((a) => a.uniqueName === name)?.passwordCredentials[0]?.keyId;
+    const first = await h.run([...rotate, '--json']);
+    assert.equal(first.code, 0, first.stderr);
+    // The secret that rotate delivered to both sinks, from its own report (not the app's first credential).
+    const previous = (JSON.parse(first.stdout) as { outcomes: { credential: { keyId: string } }[] }).outcomes[0]?.credential.keyId;
+    assert.ok(previous);
     const point = rotateKillPoints(h, { uniqueName: name, file, vaultSecret: name }).find((p) => p.name.startsWith('vault write landed'));
     assert.ok(point);
     const killed = await runChild(h, rotate, { kind: 'request', point });
@@ -213,7 +216,7 @@ describe('a rotate killed during delivery, then run again', () => {
     };
     assert.ok(
       journal.credentials.find((c) => c.keyId === previous)?.retireAfter,
-      'the vault was asked: it holds the newer secret, so the previous one retires',
+      `the vault was asked: it holds the newer secret, so the previous one (${previous}) retires; journal: ${JSON.stringify(journal.credentials)}`,
     );
   });
 });

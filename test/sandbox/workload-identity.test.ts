@@ -127,4 +127,23 @@ describe('workload identity federation', () => {
     await graph.api(`/applications/${app.id}/federatedIdentityCredentials/github-production`).delete();
     await assert.rejects(credential(path, { clientId: app.appId }).getToken(GRAPH), /AADSTS70025/);
   });
+
+  it('answers AADSTS70021 while a new federated credential is still replicating, then accepts the token', async () => {
+    const graph = h.graph(h.admin());
+    const app = await graph.api('/applications').post({ displayName: 'Replicating job' });
+    await graph.api('/servicePrincipals').post({ appId: app.appId });
+    const subject = 'system:serviceaccount:mail:rotator';
+    const path = await tokenFile(await h.sandbox.issueFederatedToken({ subject }));
+    const { knobs } = h.sandbox.ctx;
+    knobs.replicationMs = 3600_000;
+    try {
+      const body = { name: 'k8s', issuer: h.sandbox.settings.workloadIdentity.issuer, subject, audiences: ['api://AzureADTokenExchange'] };
+      const created = await graph.api(`/applications/${app.id}/federatedIdentityCredentials`).post(body);
+      await assert.rejects(credential(path, { clientId: app.appId }).getToken(GRAPH), /AADSTS70021/);
+      delete h.sandbox.ctx.state.replicatedAt[created.id];
+      assert.ok(await credential(path, { clientId: app.appId }).getToken(GRAPH));
+    } finally {
+      knobs.replicationMs = 0;
+    }
+  });
 });

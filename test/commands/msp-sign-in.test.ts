@@ -10,9 +10,10 @@ import { runCli, startTestTenant } from '../helpers/cli.ts';
  * The multi-tenant admin app signs in to a customer tenant with a certificate
  * (docs/sign-in.md#one-admin-app-for-many-tenants): `--auth env` with AZURE_CLIENT_CERTIFICATE_PATH
  * sends a client assertion signed with the key, naming the certificate by thumbprint; the sandbox
- * accepts it only when that certificate is a keyCredential of the app in its home tenant.
+ * accepts it only when that certificate is a keyCredential of the app in its home tenant. A tenant
+ * without the app's service principal refuses it with AADSTS7000229, which the CLI explains.
  */
-describe('--auth env with a certificate, in a customer tenant', () => {
+describe('the multi-tenant admin app in a customer tenant', () => {
   let t: Awaited<ReturnType<typeof startTestTenant>>;
   let env: NodeJS.ProcessEnv;
   before(async () => {
@@ -53,5 +54,22 @@ describe('--auth env with a certificate, in a customer tenant', () => {
     const refused = await runCli(args, { env: { ...env, AZURE_CLIENT_CERTIFICATE_PATH: await certificateFile(false) }, cwd: t.dir });
     assert.equal(refused.code, 3, refused.stderr);
     assert.match(refused.stderr, /AADSTS700027/);
+  });
+
+  it('names admin consent when a customer tenant holds no service principal of the app (AADSTS7000229)', async () => {
+    const t2 = await startTestTenant({ tenants: 2 });
+    try {
+      const customer = t2.sandbox.tenants[1];
+      assert.ok(customer);
+      const state = t2.sandbox.ctx.tenants.find(customer.tenantId);
+      assert.ok(state);
+      state.servicePrincipals = state.servicePrincipals.filter((sp) => sp.appId !== t2.sandbox.settings.adminClientId);
+      const r = await runCli(['whoami', ...t2.common, '--tenant', customer.tenantId], { env: t2.env, cwd: t2.dir });
+      assert.equal(r.code, 3, r.stderr);
+      assert.match(r.stderr, /AADSTS7000229/);
+      assert.match(r.stderr, /admin consent/);
+    } finally {
+      await t2.close();
+    }
   });
 });
