@@ -1,12 +1,9 @@
-import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeSecretFile } from '../core/write-secret-file.ts';
 import { renderExchangeScript } from '../exchange/script.ts';
-import { runExchangeScript } from '../exchange/runner.ts';
 import type { ExchangeScriptResult } from '../exchange/result.ts';
-import { buildExchangeInput, type ExchangeOptions } from './exchange.ts';
+import { buildExchangeInput, runScriptFile, writeScriptFile, type ExchangeOptions } from './exchange.ts';
 import type { Change, Desired } from './types.ts';
 
 /**
@@ -25,16 +22,8 @@ export async function checkExchangeByPlanRun(
   const dir = await mkdtemp(join(tmpdir(), 'entra-mail-plan-'));
   try {
     const scriptPath = join(dir, 'exchange-plan.ps1');
-    await writeSecretFile(scriptPath, script, { what: 'the read-only Exchange script' });
-    const result = await runExchangeScript({
-      pwshPath: options.pwshPath,
-      scriptPath,
-      environment: options.environment,
-      expectedSha256: createHash('sha256').update(script, 'utf8').digest('hex'),
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-      interactive: options.interactive ?? false,
-      ...(onLine ? { onLine } : {}),
-    });
+    const sha256 = await writeScriptFile(scriptPath, script, 'the read-only Exchange script');
+    const result = await runScriptFile(options, scriptPath, sha256, onLine);
     return { change: exchangeChangeFrom(result, options.scriptPath), result };
   } finally {
     await rm(dir, { recursive: true, force: true });

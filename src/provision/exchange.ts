@@ -126,17 +126,9 @@ export async function applyExchange(
   onLine?: (line: string) => void,
 ): Promise<ExchangeOutcome> {
   if (script === undefined) return { mode: options.mode, status: 'skipped', scriptPath: null };
-  const sha256 = await writeScriptFile(options.scriptPath, script);
+  const sha256 = await writeScriptFile(options.scriptPath, script, '--script-out');
   if (options.mode !== 'run') return { mode: options.mode, status: 'generated', scriptPath: options.scriptPath };
-  const result = await runExchangeScript({
-    pwshPath: options.pwshPath,
-    scriptPath: options.scriptPath,
-    environment: options.environment,
-    expectedSha256: sha256,
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    interactive: options.interactive ?? false,
-    ...(onLine ? { onLine } : {}),
-  });
+  const result = await runScriptFile(options, options.scriptPath, sha256, onLine);
   return { mode: options.mode, status: result.status === 'pending' ? 'pending' : 'applied', scriptPath: options.scriptPath, result };
 }
 
@@ -186,7 +178,25 @@ export function renderScriptFor(
  * secret (an exclusive temp file with an unpredictable name that follows no symlink, 0600, then a
  * rename), and its SHA-256 goes to the runner, which refuses to start pwsh on anything else.
  */
-async function writeScriptFile(path: string, content: string): Promise<string> {
-  await writeSecretFile(path, content, { what: '--script-out' });
+export async function writeScriptFile(path: string, content: string, what: string): Promise<string> {
+  await writeSecretFile(path, content, { what });
   return createHash('sha256').update(content, 'utf8').digest('hex');
+}
+
+/** Runs exactly the file written (its SHA-256 is checked before pwsh starts), with the step's pwsh, environment and deadline. */
+export function runScriptFile(
+  options: ExchangeOptions,
+  scriptPath: string,
+  sha256: string,
+  onLine?: (line: string) => void,
+): Promise<ExchangeScriptResult> {
+  return runExchangeScript({
+    pwshPath: options.pwshPath,
+    scriptPath,
+    environment: options.environment,
+    expectedSha256: sha256,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    interactive: options.interactive ?? false,
+    ...(onLine ? { onLine } : {}),
+  });
 }
