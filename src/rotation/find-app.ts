@@ -29,9 +29,9 @@ export async function findManagedApplication(graph: GraphGateway, reference: str
   return app;
 }
 
-/** Every app the tool manages: `$filter=tags/any(t:t eq 'entra-mail:managed')`. */
-export async function listManagedApplications(graph: GraphGateway): Promise<Application[]> {
-  const apps = await listApplicationsByTag(graph, MANAGED_TAG);
+/** Every app the tool manages: `$filter=tags/any(t:t eq 'entra-mail:managed')`; `onPage` sees each page as it arrives. */
+export async function listManagedApplications(graph: GraphGateway, onPage?: (page: Application[]) => void): Promise<Application[]> {
+  const apps = await listApplicationsByTag(graph, MANAGED_TAG, onPage);
   return apps.sort((a, b) => (a.uniqueName ?? a.appId).localeCompare(b.uniqueName ?? b.appId));
 }
 
