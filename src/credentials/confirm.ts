@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.ts';
-import { acquireAppToken } from '../mail/acquire-token.ts';
+import { acquireAppToken, type CredentialSlot } from '../mail/acquire-token.ts';
 import type { VerifyInput } from '../mail/types.ts';
 
 /** docs/reliability.md#overlap-rotation / headline 4: three live token acquisitions in a row. */
@@ -16,8 +16,11 @@ export interface ConfirmResult {
 
 /**
  * Does the new credential work? It does when `REQUIRED_SUCCESSES` token requests in a row succeed,
- * each with a fresh credential instance (MSAL serves a second request from its cache, and caches
- * failures for 60 s too; docs/sdk-behaviour.md#azureidentity-and-msal-node), within `deadlineMs` on the injected clock. A fresh secret
+ * each one answered by the token endpoint, within `deadlineMs` on the injected clock. One
+ * credential instance serves the streak, asked past MSAL's token cache (docs/sdk-behaviour.md#token-cache); a refusal drops it, since
+ * MSAL may remember a failure (docs/sdk-behaviour.md#throttle-cache). One instance means one MSAL
+ * client: off Microsoft's hosts it reads the authority's metadata once, not once per request
+ * (docs/sdk-behaviour.md#azureidentity-and-msal-node). A fresh secret
  * answers AADSTS7000215 while it replicates (docs/graph-errors-and-consistency.md#eventual-consistency): acquireAppToken waits and asks again,
  * and any refusal restarts the count.
  */
@@ -30,6 +33,7 @@ export async function confirmCredential(
   let streak = 0;
   let attempts = 0;
   let aadsts: string | undefined;
+  const slot: CredentialSlot = {};
   while (streak < REQUIRED_SUCCESSES) {
     const remaining = deadline - deps.clock.nowMs();
     if (remaining <= 0) return { ok: false, attempts, ...(aadsts ? { aadsts } : {}) };
@@ -41,7 +45,7 @@ export async function confirmCredential(
       sendTestMessage: false,
       secretPropagationDeadlineMs: remaining,
     };
-    const outcome = await acquireAppToken(verifyInput, input.graphScope, deps);
+    const outcome = await acquireAppToken(verifyInput, input.graphScope, deps, slot);
     attempts += outcome.attempts;
     if (!outcome.ok) return { ok: false, attempts, ...(outcome.aadsts ? { aadsts: outcome.aadsts } : {}) };
     // A success after refusals is the first of a new streak.

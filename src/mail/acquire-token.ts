@@ -13,22 +13,42 @@ const FIRST_DELAY_MS = 2_000;
 const MAX_DELAY_MS = 15_000;
 
 /**
+ * A credential that has just succeeded, kept for the next token request of the same app
+ * (`confirmCredential`'s three in a row). Asked again with a claims request, which MSAL never
+ * answers from its token cache, so each request still reaches the token endpoint
+ * (docs/sdk-behaviour.md#token-cache); after a failure it is dropped.
+ */
+export interface CredentialSlot {
+  credential?: TokenCredential;
+}
+
+/** Any non-empty claims request bypasses MSAL's token cache; this one asks for nothing unusual (as src/graph/client.ts). */
+const UNCACHED_CLAIMS = JSON.stringify({ access_token: { nbf: { essential: true } } });
+
+/**
  * A client-credentials token as the app for `scope`. A secret minted minutes ago answers
  * AADSTS7000215 until it has replicated, so that code is retried with backoff until
- * `secretPropagationDeadlineMs`. Each attempt builds a fresh credential: MSAL remembers a failed
- * request for 60 s and would answer from that cache without asking again (docs/sdk-behaviour.md#azureidentity-and-msal-node).
+ * `secretPropagationDeadlineMs`. Each attempt after a failure builds a fresh credential: MSAL
+ * remembers a failed request for 60 s and would answer from that cache without asking again
+ * (docs/sdk-behaviour.md#throttle-cache). With a `slot`, a credential that succeeded is kept there
+ * for the next call.
  */
 export async function acquireAppToken(
   input: VerifyInput,
   scope: string,
   deps: { clock: Clock; log?: (line: string) => void },
+  slot?: CredentialSlot,
 ): Promise<TokenOutcome> {
   const deadline = deps.clock.nowMs() + input.secretPropagationDeadlineMs;
   let delay = FIRST_DELAY_MS;
   for (let attempts = 1; ; attempts++) {
     try {
-      const token = await (await createCredential(input)).getToken(scope);
+      const kept = slot?.credential;
+      if (slot) slot.credential = undefined;
+      const credential = kept ?? (await createCredential(input));
+      const token = await credential.getToken(scope, kept ? { claims: UNCACHED_CLAIMS } : undefined);
       if (!token) return { ok: false, attempts };
+      if (slot) slot.credential = credential;
       return { ok: true, accessToken: token.token, attempts };
     } catch (error) {
       const aadsts = readAadstsCode(error);

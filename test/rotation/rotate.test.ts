@@ -39,6 +39,29 @@ test('rotate adds, delivers to --out (0600), confirms, then removes only the old
   assert.deepEqual(file.previousKeyIds, [oldKeyId]);
 });
 
+test('the three confirming token requests each reach the token endpoint, through one credential instance', async () => {
+  await t.provision('rot-one-credential');
+  const appId = t.app('rot-one-credential').appId;
+  const since = t.sandbox.ctx.log.length;
+  const r = await t.cli(['rotate', '--app', 'rot-one-credential', '--out', 'rot-one-credential.json', '--grace', '0']);
+  assert.equal(r.code, 0, r.stderr);
+  seen.add(String((await readJson(join(t.dir, 'rot-one-credential.json'))).clientSecret));
+  const log = t.sandbox.ctx.log.slice(since);
+  const added = log.findIndex((e) => e.path.endsWith('/addPassword'));
+  const removed = log.findIndex((e) => e.path.endsWith('/removePassword'));
+  const confirming = log.slice(added + 1, removed);
+  const tokens = confirming.filter((e) => e.kind === 'token' && e.method === 'POST' && e.caller === appId);
+  assert.deepEqual(
+    tokens.map((e) => e.status),
+    [200, 200, 200],
+    'three token requests as the app, none answered from a cache',
+  );
+  // Each credential instance has its own MSAL client, which reads a non-Microsoft authority's metadata once
+  // (docs/sdk-behaviour.md#azureidentity-and-msal-node): one read means one instance for the three.
+  const metadata = confirming.filter((e) => e.kind === 'token' && e.method === 'GET' && e.path.endsWith('/openid-configuration'));
+  assert.equal(metadata.length, 1);
+});
+
 test('replication: the new secret is refused for 20 s, the old one stays until three tokens in a row pass (row 15)', async () => {
   await t.provision('rot-replication');
   const oldKeyId = t.app('rot-replication').passwordCredentials[0]!.keyId;
