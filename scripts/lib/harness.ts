@@ -10,6 +10,7 @@ import { adminEnvironment } from '../../src/commands/sandbox.ts';
 import type { Deps } from '../../src/core/deps.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.ts';
+import { PWSH_STAND_IN } from './entry.ts';
 import { findCanaries, type Canary, type CanaryHit } from './canary.ts';
 import { createPrng, createVirtualClock, type VirtualClock } from './virtual-clock.ts';
 
@@ -54,6 +55,7 @@ export async function startHarness(
   const clock = createVirtualClock();
   const minted: string[] = [];
   const sandbox = await startSandbox({
+    pwshEntry: PWSH_STAND_IN,
     ...options,
     clock: options.realClock ? systemClock : clock,
     secretGenerator: () => {

@@ -1,15 +1,13 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { access, rm, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { CLI_MAIN } from './entry.ts';
 import type { Harness } from './harness.ts';
 import { watchRequests, type KillPoint } from './request-kills.ts';
 
-// The shipped code: the bundle's entry when built (npm run reliability builds first; a checkout's
-// bin/entra-mail.js always runs the sources), else the sources through the bin.
-const BUNDLE = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
-const MAIN = existsSync(BUNDLE) ? BUNDLE : fileURLToPath(new URL('../../bin/entra-mail.js', import.meta.url));
+// The shipped code when dist/ is fresh (npm run reliability builds first), else the sources (scripts/lib/entry.ts).
+const MAIN = CLI_MAIN;
 export const KILL_HOOK = fileURLToPath(new URL('./kill-hook.ts', import.meta.url));
 
 /** How a run is interrupted: from outside at a random moment, or from inside the `--on-rotate` hook. */

@@ -1,6 +1,7 @@
 import type { Application } from '../graph/types.ts';
 import { heldElsewhere, type SinkProbe } from './delivery-record.ts';
 import { recordCredential, type Journal, type JournalEntry } from './journal.ts';
+import { newestFirst } from './newest.ts';
 import { credentialsOf, isToolCredential, type AppCredential } from './retire.ts';
 import type { CredentialKind } from './types.ts';
 
@@ -33,7 +34,7 @@ export async function supersede(
 ): Promise<{ journal: Journal; removeNow: AppCredential[]; retiring: AppCredential[] }> {
   const older = credentialsOf(app)
     .filter((c) => c.kind === options.kind && c.keyId !== options.newKeyId && isToolCredential(c))
-    .sort((a, b) => Date.parse(b.endDateTime) - Date.parse(a.endDateTime))
+    .sort(newestFirst(journal))
     .slice(Math.max(0, options.keep));
   let current = journal;
   const removeNow: AppCredential[] = [];

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { splitCombinedPem } from '../credentials/certificate.ts';
 import type { Application, KeyCredential } from '../graph/types.ts';
 import { mintCredential } from '../credentials/mint.ts';
+import { newestFirst } from '../credentials/newest.ts';
 import { findOrphans, removeCredentials, type AppCredential } from '../credentials/retire.ts';
 import type { LifecycleDeps } from '../credentials/types.ts';
 import type { VerifyInput } from '../mail/types.ts';
@@ -51,7 +52,7 @@ export function planCertificate(
       (c) =>
         (c.displayName ?? '').startsWith(MARKER_PREFIX) && !orphans.some((o) => o.keyId === c.keyId) && Date.parse(c.endDateTime) > nowMs,
     )
-    .sort((a, b) => Date.parse(b.endDateTime) - Date.parse(a.endDateTime));
+    .sort(newestFirst(observed.journal));
   const mint = desired.newSecret || valid.length === 0;
   const changes: Change[] = orphans.map((o) => ({
     step: 'certificate',

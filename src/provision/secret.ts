@@ -1,5 +1,6 @@
 import type { PasswordCredential } from '../graph/types.ts';
 import { undeliveredCredentials } from '../credentials/journal.ts';
+import { newestFirst } from '../credentials/newest.ts';
 import { isManagedCredential, type SecretPlan } from '../credentials/secret.ts';
 import type { Change, Desired, Observed } from './types.ts';
 
@@ -17,11 +18,12 @@ export function planSecret(desired: Desired, observed: Observed, nowMs: number):
   const orphans = credentials
     .filter((c) => undelivered.some((u) => u.keyId === c.keyId || u.marker === c.displayName))
     .map((c) => ({ keyId: c.keyId, marker: c.displayName ?? '' }));
+  const newest = newestFirst(observed.journal);
   const retiring = (c: PasswordCredential) => Boolean(observed.journal?.credentials.find((e) => e.keyId === c.keyId)?.retireAfter);
   const valid = credentials
     .filter((c) => isManagedCredential(c) && !orphans.some((o) => o.keyId === c.keyId) && Date.parse(c.endDateTime) > nowMs)
     // A superseded secret (inside its grace period) is kept only when nothing newer is left.
-    .sort((a, b) => Number(retiring(a)) - Number(retiring(b)) || Date.parse(b.endDateTime) - Date.parse(a.endDateTime));
+    .sort((a, b) => Number(retiring(a)) - Number(retiring(b)) || newest(a, b));
   const mint = desired.newSecret || valid.length === 0;
   const changes: Change[] = orphans.map((o) => ({
     step: 'secret',

@@ -51,6 +51,8 @@ export interface SandboxOptions {
   filler?: number;
   /** Test hook: the secret text addPassword mints (default: 40 random characters); see SandboxContext. */
   secretGenerator?: () => string;
+  /** Test hook: the pwsh stand-in's entry file (default: the one beside this module, src/ or dist/). */
+  pwshEntry?: string;
 }
 
 /** Everything a client needs to use the sandbox; `settings.json` holds all of it but the secret. */
@@ -192,7 +194,7 @@ async function finishStart(input: {
   }
 
   try {
-    return await writeClientFiles({ ctx, https, smtp, proxy, certificates, state, admin, dir, issuer });
+    return await writeClientFiles({ ctx, https, smtp, proxy, certificates, state, admin, dir, issuer, pwshEntry: options.pwshEntry });
   } catch (error) {
     await Promise.all([smtp?.close(), proxy?.close()]);
     throw error;
@@ -210,6 +212,7 @@ async function writeClientFiles(input: {
   admin: ReturnType<typeof ensureAdminApp>;
   dir: string;
   issuer: OidcIssuer;
+  pwshEntry: string | undefined;
 }): Promise<Sandbox> {
   const { ctx, https, smtp, proxy, certificates, state, admin, dir, issuer } = input;
   const caFile = join(dir, 'ca.pem');
@@ -226,7 +229,7 @@ async function writeClientFiles(input: {
     adminClientSecret: admin.secret,
     exchangeEndpoint: https.origin,
     keyVaultUrl: `${https.origin}/keyvault`,
-    pwshPath: await writePwshStandIn(ctx, dir),
+    pwshPath: await writePwshStandIn(ctx, dir, input.pwshEntry),
     proxyUrl: proxy?.url ?? '',
     tenants: ctx.tenants.list(),
     workloadIdentity: await startWorkloadIdentity(ctx, issuer, admin.appId, dir),

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { EXAMPLES } from '../../src/commands/shared/examples.ts';
 import { runCli } from '../helpers/cli.ts';
-import { SOURCE_MAIN } from '../helpers/terminal.ts';
+import { writeCliOnPath } from '../helpers/terminal.ts';
 
 /** The conventions admins expect from a CLI: help, typos, completion, output formats. */
 describe('CLI conventions', () => {
@@ -68,7 +68,7 @@ describe('CLI conventions', () => {
     const bin = join(dir, 'bin');
     await execa('mkdir', ['-p', home, bin]);
     // `entra-mail` on PATH, as an installed package puts it there.
-    await writeFile(join(bin, 'entra-mail'), `#!/bin/sh\nexec '${process.execPath}' '${SOURCE_MAIN}' "$@"\n`, { mode: 0o755 });
+    await writeCliOnPath(bin);
     const shellEnv = { PATH: `${bin}:${process.env.PATH}`, HOME: home };
     // The line the script itself prints for installing it, run verbatim.
     const script = (await execa('entra-mail', ['completion'], { env: shellEnv, extendEnv: false })).stdout;

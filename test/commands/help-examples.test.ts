@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { EXAMPLES } from '../../src/commands/shared/examples.ts';
 import { startTestTenant } from '../helpers/cli.ts';
-import { SOURCE_MAIN } from '../helpers/terminal.ts';
+import { writeCliOnPath } from '../helpers/terminal.ts';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 
@@ -29,7 +29,7 @@ describe('the examples in --help run as printed', () => {
       join(work, 'entra-mail.yaml'),
       `version: 1\ntenants:\n  - tenant: ${t.sandbox.settings.tenantId}\n    apps:\n      - { name: Fleet Example, model: graph, format: env, mailboxes: [noreply@contoso.com] }\n`,
     );
-    await writeFile(join(bin, 'entra-mail'), `#!/bin/sh\nexec '${process.execPath}' '${SOURCE_MAIN}' "$@"\n`, { mode: 0o755 });
+    await writeCliOnPath(bin);
     shellEnv = {
       ...t.env,
       PATH: `${bin}:${process.env.PATH}`,

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { spawn } from 'node:child_process';
 import { execa } from 'execa';
 import { runCli, startTestTenant } from '../helpers/cli.ts';
-import { runInTerminal, SOURCE_MAIN } from '../helpers/terminal.ts';
+import { runInTerminal, MAIN } from '../helpers/terminal.ts';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 
@@ -54,16 +54,16 @@ describe('status, colour and signals', () => {
   });
 
   it('colour at a terminal; none with NO_COLOR, and none when piped', async () => {
-    const tty = await runInTerminal([process.execPath, SOURCE_MAIN, 'status', ...t.common], { env: t.env, cwd: t.dir });
+    const tty = await runInTerminal([process.execPath, MAIN, 'status', ...t.common], { env: t.env, cwd: t.dir });
     assert.equal(tty.code, 0, tty.text);
     assert.match(tty.raw, COLOUR);
-    const noColor = await runInTerminal([process.execPath, SOURCE_MAIN, 'status', ...t.common], {
+    const noColor = await runInTerminal([process.execPath, MAIN, 'status', ...t.common], {
       env: { ...t.env, NO_COLOR: '1' },
       cwd: t.dir,
     });
     assert.equal(noColor.code, 0, noColor.text);
     assert.doesNotMatch(noColor.raw, COLOUR);
-    const piped = await execa(process.execPath, [SOURCE_MAIN, 'status', ...t.common], {
+    const piped = await execa(process.execPath, [MAIN, 'status', ...t.common], {
       env: t.env,
       extendEnv: false,
       cwd: t.dir,
@@ -74,18 +74,7 @@ describe('status, colour and signals', () => {
 
   it('Ctrl-C at the question: exit 130, "before any change", nothing created', async () => {
     const r = await runInTerminal(
-      [
-        process.execPath,
-        SOURCE_MAIN,
-        'provision',
-        ...t.common,
-        '--model',
-        'smtp',
-        '--name',
-        'Interrupted',
-        '--mailbox',
-        'noreply@contoso.com',
-      ],
+      [process.execPath, MAIN, 'provision', ...t.common, '--model', 'smtp', '--name', 'Interrupted', '--mailbox', 'noreply@contoso.com'],
       {
         env: t.env,
         cwd: t.dir,
@@ -98,18 +87,7 @@ describe('status, colour and signals', () => {
   });
 
   it('SIGTERM while changing the tenant: exit 143, names the step, and the same command then finishes the job', async () => {
-    const argv = [
-      SOURCE_MAIN,
-      'provision',
-      ...t.common,
-      '--model',
-      'smtp',
-      '--name',
-      'Terminated',
-      '--mailbox',
-      'noreply@contoso.com',
-      '--yes',
-    ];
+    const argv = [MAIN, 'provision', ...t.common, '--model', 'smtp', '--name', 'Terminated', '--mailbox', 'noreply@contoso.com', '--yes'];
     t.sandbox.ctx.knobs.latencyMs = 400;
     let r: { code: number | null; stderr: string };
     try {

@@ -4,10 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { createProxy } from 'proxy';
+import { CLI_MAIN } from '../../scripts/lib/entry.ts';
 import { startTestTenant } from '../helpers/cli.ts';
-
-// The sources, not dist/: another test packs the package meanwhile, and packing rebuilds dist/.
-const main = new URL('../../src/main.ts', import.meta.url).pathname;
 
 /**
  * Behind a corporate proxy (docs/local-safety.md#behind-a-proxy): HTTPS_PROXY and NO_PROXY hold
@@ -41,7 +39,7 @@ describe('behind a CONNECT proxy', () => {
   });
 
   const cli = (argv: string[], env: Record<string, string>) =>
-    execa(process.execPath, [main, ...argv, ...t.common], { env: { ...t.env, ...env }, cwd: t.dir, reject: false, extendEnv: false });
+    execa(process.execPath, [CLI_MAIN, ...argv, ...t.common], { env: { ...t.env, ...env }, cwd: t.dir, reject: false, extendEnv: false });
 
   it('sends token, Graph and Key Vault requests through HTTPS_PROXY, none around it', async () => {
     const since = t.sandbox.ctx.log.length;

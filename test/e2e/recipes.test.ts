@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, readFile, symlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -8,6 +8,7 @@ import { validateWorkflow } from '@action-validator/core';
 import { validate as lintDockerfile } from 'dockerfile-utils';
 import { parse } from 'yaml';
 import { startTestTenant } from '../helpers/cli.ts';
+import { writeCliOnPath } from '../helpers/terminal.ts';
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url);
@@ -32,10 +33,10 @@ describe('.github/workflows/rotate.yml', () => {
     assert.equal(steps.length, 2);
     const t = await startTestTenant();
     try {
-      // `entra-mail` on PATH is this checkout's bin, as `npm install -g` would put the package's there.
+      // `entra-mail` on PATH, as `npm install -g` would put the package's there.
       const binDir = join(t.dir, 'bin');
       await mkdir(binDir);
-      await symlink(new URL('bin/entra-mail.js', root).pathname, join(binDir, 'entra-mail'));
+      await writeCliOnPath(binDir);
       const provision = ['provision', ...t.common, '--model', 'smtp', '--name', 'Rotated Mailer', '--mailbox', 'noreply@contoso.com'];
       await run(join(binDir, 'entra-mail'), [...provision, '--exchange', 'skip', '--secret-lifetime', '10d'], { env: t.env, cwd: t.dir });
       const firstKeyId = t.sandbox.snapshot().applications.find((a) => a.uniqueName === 'rotated-mailer')?.passwordCredentials[0]?.keyId;

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { validateWorkflow } from '@action-validator/core';
 import { parseAllDocuments, parse } from 'yaml';
 import { runCli, startTestTenant } from '../helpers/cli.ts';
+import { writeCliOnPath } from '../helpers/terminal.ts';
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url);
@@ -45,8 +46,8 @@ describe('examples/: the fleet on a job runner', () => {
     const binDir = join(t.dir, 'bin');
     await mkdir(work);
     await mkdir(binDir);
-    // `entra-mail` on PATH is this checkout's bin, as `npm install -g` puts the package's there.
-    await symlink(new URL('bin/entra-mail.js', root).pathname, join(binDir, 'entra-mail'));
+    // `entra-mail` on PATH, as `npm install -g` puts the package's there.
+    await writeCliOnPath(binDir);
     // No admin secret anywhere: the admin app signs in with the sandbox's federated token file, as
     // the workflow's OIDC step and the Kubernetes webhook provide one.
     const { AZURE_CLIENT_SECRET: _none, ...noSecret } = t.env;

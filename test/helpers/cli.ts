@@ -9,6 +9,7 @@ import type { Clock } from '../../src/core/clock.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import type { Deps } from '../../src/core/deps.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.ts';
+import { PWSH_STAND_IN } from '../../scripts/lib/entry.ts';
 
 export interface CliRun {
   code: number;
@@ -64,7 +65,7 @@ export async function runCli(
 export async function startTestTenant(
   options: SandboxOptions = {},
 ): Promise<{ sandbox: Sandbox; dir: string; env: NodeJS.ProcessEnv; common: string[]; close(): Promise<void> }> {
-  const sandbox = await startSandbox(options);
+  const sandbox = await startSandbox({ pwshEntry: PWSH_STAND_IN, ...options });
   const dir = await mkdtemp(join(tmpdir(), 'entra-mail-test-'));
   const env = { PATH: process.env.PATH, HOME: dir, ...adminEnvironment(sandbox.settings), ENTRA_MAIL_STATE_DIR: join(dir, 'state') };
   const common = ['--auth', 'env', '--ca-file', sandbox.settings.caFile];

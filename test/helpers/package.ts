@@ -3,6 +3,7 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { BUNDLE_IS_FRESH } from '../../scripts/lib/entry.ts';
 
 const run = promisify(execFile);
 
@@ -21,7 +22,10 @@ export interface InstalledPackage {
 export async function packAndInstall(root: string): Promise<InstalledPackage> {
   const work = await mkdtemp(join(tmpdir(), 'entra-mail-package-'));
   const options = { cwd: root, maxBuffer: 64 * 1024 * 1024 };
-  await run('npm', ['pack', '--silent', '--pack-destination', work], options);
+  // prepack rebuilds dist/ (rm, then build), under the feet of other test files running the bundle;
+  // when dist/ is already newer than every build input the rebuild would make the same files.
+  const scripts = BUNDLE_IS_FRESH ? ['--ignore-scripts'] : [];
+  await run('npm', ['pack', '--silent', ...scripts, '--pack-destination', work], options);
   const tarball = (await readdir(work)).find((f) => f.endsWith('.tgz'));
   if (!tarball) throw new Error('npm pack made no tarball');
   const prefix = join(work, 'prefix');

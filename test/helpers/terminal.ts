@@ -1,10 +1,11 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
+import { CLI_MAIN } from '../../scripts/lib/entry.ts';
 
-const root = new URL('../../', import.meta.url).pathname;
-
-/** The CLI from the sources (no stale dist/), as `node src/main.ts …`. */
-export const SOURCE_MAIN = `${root}src/main.ts`;
+/** The CLI's entry file (`node <MAIN> …`): the bundle when fresh, else the sources (scripts/lib/entry.ts). */
+export const MAIN = CLI_MAIN;
 
 function quote(arg: string): string {
   return `'${arg.replaceAll("'", "'\\''")}'`;
@@ -49,4 +50,11 @@ export async function runInTerminal(
   if (!options.signal) child.stdin?.end();
   const result = await child;
   return { code: result.exitCode ?? -1, raw, text: stripVTControlCharacters(raw).replaceAll('\r', '') };
+}
+
+/** Puts `entra-mail` on a PATH directory, as an installed package does: a script that runs this Node on MAIN. */
+export async function writeCliOnPath(binDir: string): Promise<string> {
+  const path = join(binDir, 'entra-mail');
+  await writeFile(path, `#!/bin/sh\nexec '${process.execPath}' '${MAIN}' "$@"\n`, { mode: 0o755 });
+  return path;
 }

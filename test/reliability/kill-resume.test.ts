@@ -2,14 +2,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { journalPath } from '../../src/credentials/journal.ts';
 import type { FaultRule } from '../../src/sandbox/context.ts';
+import { CLI_MAIN as MAIN } from '../../scripts/lib/entry.ts';
 import { startHarness, type Harness } from '../../scripts/lib/harness.ts';
 import { summarizeApp } from '../../scripts/lib/tenant-invariants.ts';
 import { ADD_PASSWORD, APP_UPSERT, ASSIGN, assertConverged, provisionArgs, SP_UPSERT, sinkOf } from './helpers.ts';
-
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
 /** Where the process dies: the request the sandbox answers by SIGKILLing the client instead. */
 interface KillPoint {

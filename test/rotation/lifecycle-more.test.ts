@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { ClientSecretCredential } from '@azure/identity';
+import { CLI_MAIN } from '../../scripts/lib/entry.ts';
 import { readJournal, journalPath } from '../../src/credentials/journal.ts';
 import { readJson, startLifecycleTenant } from './helpers.ts';
 
@@ -193,11 +194,11 @@ test('killed while its --on-rotate command ran: the command may hold the new sec
   const before = t.app('kill-app').passwordCredentials.map((c) => c.keyId);
   // The hook kills its parent: the secret was minted, delivery never finished.
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['src/main.ts', 'rotate', '--app', 'kill-app', '--on-rotate', 'sh -c "kill -9 $PPID"', ...t.common],
-      { cwd: process.cwd(), env: t.env, stdio: 'ignore' },
-    );
+    const child = spawn(process.execPath, [CLI_MAIN, 'rotate', '--app', 'kill-app', '--on-rotate', 'sh -c "kill -9 $PPID"', ...t.common], {
+      cwd: process.cwd(),
+      env: t.env,
+      stdio: 'ignore',
+    });
     child.on('exit', (c, signal) => resolve(signal === 'SIGKILL' ? -9 : c));
   });
   assert.equal(code, -9);

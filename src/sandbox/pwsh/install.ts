@@ -17,7 +17,7 @@ const SESSION_LIFETIME_SECONDS = 12 * 3600;
  * (0700: a shell wrapper that execs this Node on the stand-in's entry file with the session path
  * in ENTRA_MAIL_PWSH_SESSION). The token is never in argv. Expects the sandbox CA at `dir/ca.pem`.
  */
-export async function writePwshStandIn(ctx: SandboxContext, dir: string): Promise<string> {
+export async function writePwshStandIn(ctx: SandboxContext, dir: string, entry: string = standInEntry()): Promise<string> {
   const tenant = ctx.state.tenant;
   const domain = tenant.domains[0] ?? 'contoso.onmicrosoft.com';
   const admin = sandboxAdminUser(tenant.id, domain);
@@ -50,7 +50,7 @@ export async function writePwshStandIn(ctx: SandboxContext, dir: string): Promis
     "# The sandbox's stand-in for pwsh (entra-mail). Usage: pwsh -NoProfile -NonInteractive -File <script>",
     `${SESSION_ENV}=${shellQuote(sessionPath)}`,
     `export ${SESSION_ENV}`,
-    `exec ${shellQuote(process.execPath)} ${shellQuote(standInEntry())} "$@"`,
+    `exec ${shellQuote(process.execPath)} ${shellQuote(entry)} "$@"`,
     '',
   ].join('\n');
   await writeAtomically(wrapperPath, wrapper, 0o700);
