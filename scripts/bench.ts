@@ -148,9 +148,10 @@ if (wants('fleet')) {
 if (wants('fleet-file')) {
   const fleet50 = await measureFleetFile(bin, { latencyMs: LATENCY_MS, tenants: 50 });
   const fleet200 = await measureFleetFile(bin, { latencyMs: LATENCY_MS, tenants: 200 });
+  const fleet200v8 = await measureFleetFile(bin, { latencyMs: LATENCY_MS, tenants: 200, v8Defaults: true });
   printSection(
     `fleet file: 200 tenants × 2 apps, one multi-tenant admin app, --concurrency ${fleet200.concurrency}, --latency-ms ${LATENCY_MS} (one run each)`,
-    fleetFileFigures(node.wallMs, LATENCY_MS, fleet50, fleet200, canMeasureCpu),
+    fleetFileFigures(node.wallMs, LATENCY_MS, fleet50, fleet200, canMeasureCpu, fleet200v8),
   );
 }
 
