@@ -1,7 +1,7 @@
 import { PermissionError } from '../core/errors.ts';
 import type { PermissionRequest } from '../core/models.ts';
 import { DIRECTORY_ROLES } from '../core/well-known.ts';
-import { requirementsFor, type Requirement } from './requirements.ts';
+import { requirementsFor, type PermissionSet, type Requirement } from './requirements.ts';
 import { readTokenIdentity, type TokenIdentity } from './token-identity.ts';
 
 /** A requirement the signed-in identity does not meet, and what would meet it. */
@@ -41,8 +41,24 @@ export function checkPrivileges(
 }
 
 function missingForApp(requirement: Requirement, identity: TokenIdentity): string | undefined {
-  if (requirement.appPermissions.some((p) => identity.roles.includes(p))) return undefined;
-  return `the Microsoft Graph application permission ${requirement.appPermissions.join(' or ')} (admin-consented)`;
+  if (requirement.appPermissions.some((set) => holds(set, identity.roles))) return undefined;
+  return `the Microsoft Graph application permission ${describeSets(requirement.appPermissions)} (admin-consented)`;
+}
+
+function holds(set: PermissionSet, held: string[]): boolean {
+  return (typeof set === 'string' ? [set] : set).every((p) => held.includes(p));
+}
+
+/** "A or B", with sets as "C + D"; a set's shared first member is named once: "C + (D or E)". */
+function describeSets(sets: PermissionSet[]): string {
+  const pairs = sets.filter((s): s is readonly string[] => typeof s !== 'string');
+  const singles = sets.filter((s): s is string => typeof s === 'string');
+  const lead = pairs[0]?.[0];
+  const shared = lead !== undefined && pairs.every((p) => p.length === 2 && p[0] === lead);
+  const grouped = shared
+    ? [`${lead} + ${pairs.length > 1 ? `(${pairs.map((p) => p[1]).join(' or ')})` : pairs[0]?.[1]}`]
+    : pairs.map((p) => p.join(' + '));
+  return [...grouped, ...singles].join(' or ');
 }
 
 function missingForUser(requirement: Requirement, identity: TokenIdentity): string | undefined {
@@ -50,8 +66,8 @@ function missingForUser(requirement: Requirement, identity: TokenIdentity): stri
   if (roleIds.length > 0 && !roleIds.some((id) => identity.directoryRoleIds.includes(id))) {
     return `the directory role ${requirement.directoryRoles.join(' or ')}`;
   }
-  if (!requirement.delegatedScopes.some((s) => identity.scopes.includes(s))) {
-    return `the delegated Microsoft Graph permission ${requirement.delegatedScopes.join(' or ')} in the sign-in`;
+  if (!requirement.delegatedScopes.some((set) => holds(set, identity.scopes))) {
+    return `the delegated Microsoft Graph permission ${describeSets(requirement.delegatedScopes)} in the sign-in`;
   }
   return undefined;
 }

@@ -3,6 +3,9 @@ import { type DIRECTORY_ROLES, GRAPH_APP_ID } from '../core/well-known.ts';
 
 export type DirectoryRoleName = keyof typeof DIRECTORY_ROLES;
 
+/** One permission, or several that are needed together (Microsoft's "A and B"). */
+export type PermissionSet = string | readonly string[];
+
 /**
  * One thing the run will do and what allows it. An app-only caller needs one of `appPermissions`;
  * a signed-in user needs one of `delegatedScopes` and, when `directoryRoles` is not empty, one of
@@ -14,8 +17,8 @@ export interface Requirement {
   step: 'read' | 'application' | 'consent';
   /** What the run does with it, e.g. "consent to Mail.Send (Microsoft Graph)". */
   purpose: string;
-  appPermissions: string[];
-  delegatedScopes: string[];
+  appPermissions: PermissionSet[];
+  delegatedScopes: PermissionSet[];
   directoryRoles: DirectoryRoleName[];
 }
 
@@ -28,6 +31,14 @@ const APP_ADMIN_ROLES: DirectoryRoleName[] = [
 const GRAPH_ROLE_CONSENT_ROLES: DirectoryRoleName[] = ['Global Administrator', 'Privileged Role Administrator'];
 // Directory.AccessAsUser.All lets a user token act with the user's own directory roles.
 const AS_USER = 'Directory.AccessAsUser.All';
+// Granting an app role: AppRoleAssignment.ReadWrite.All together with Application.Read.All (or
+// Directory.Read.All, or either's ReadWrite form), as Microsoft's page lists (docs/permissions.md).
+const GRANT_APP_ROLE: PermissionSet[] = [
+  'Application.Read.All',
+  'Application.ReadWrite.All',
+  'Directory.Read.All',
+  'Directory.ReadWrite.All',
+].map((reader) => ['AppRoleAssignment.ReadWrite.All', reader]);
 
 /**
  * Pure: the privileges a provision run needs for the consents it will make (`permissions`) and,
@@ -60,8 +71,8 @@ export function requirementsFor(permissions: PermissionRequest[], writesApplicat
     requirements.push({
       step: 'consent',
       purpose: `grant admin consent to the application permission ${p.value} (${graph ? 'Microsoft Graph' : 'Office 365 Exchange Online'})`,
-      appPermissions: ['AppRoleAssignment.ReadWrite.All'],
-      delegatedScopes: ['AppRoleAssignment.ReadWrite.All', AS_USER],
+      appPermissions: GRANT_APP_ROLE,
+      delegatedScopes: [...GRANT_APP_ROLE, AS_USER],
       directoryRoles: graph ? GRAPH_ROLE_CONSENT_ROLES : APP_ADMIN_ROLES,
     });
   }

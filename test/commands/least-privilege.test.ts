@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { request } from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { runCli, startTestTenant } from '../helpers/cli.ts';
 
@@ -74,5 +76,60 @@ describe('least privilege: an admin app with only the two permissions the README
     assert.equal(await graph(`/organization/${tid}`, ['Application.ReadWrite.All']), 403);
     assert.equal(await graph(`/organization/${tid}`, ['Organization.Read.All']), 200);
     assert.equal(await graph('/organization', ['Directory.Read.All']), 200);
+  });
+});
+
+/**
+ * Granting an app role (POST …/appRoleAssignedTo) needs AppRoleAssignment.ReadWrite.All together with
+ * Application.Read.All or Directory.Read.All; deleting one needs AppRoleAssignment.ReadWrite.All alone
+ * (docs/permissions.md). Fails if the sandbox grants with AppRoleAssignment.ReadWrite.All alone; the
+ * preflight's side is in test/reliability/preflight.test.ts.
+ */
+describe('least privilege: granting an app role needs a reader of service principals too', () => {
+  let t: Tenant;
+  before(async () => {
+    t = await startTestTenant();
+  });
+  after(() => t.close());
+
+  it('the sandbox refuses the grant to AppRoleAssignment.ReadWrite.All alone and allows it with Application.Read.All; a delete needs only the first', async () => {
+    const state = t.sandbox.ctx.state;
+    const graphSp = state.servicePrincipals.find((sp) => sp.appId === '00000003-0000-0000-c000-000000000000');
+    const admin = state.servicePrincipals.find((sp) => sp.appId === t.sandbox.settings.adminClientId);
+    assert.ok(graphSp && admin);
+    const mailSend = graphSp.appRoles.find((r) => r.value === 'Mail.Send');
+    assert.ok(mailSend);
+    const call = async (method: string, path: string, roles: string[], body?: unknown) => {
+      const token = await t.sandbox.ctx.signToken({
+        aud: 'https://graph.microsoft.com',
+        tid: state.tenant.id,
+        oid: 'x',
+        sub: 'x',
+        idtyp: 'app',
+        roles,
+      });
+      const ca = await readFile(t.sandbox.settings.caFile);
+      const payload = body ? JSON.stringify(body) : undefined;
+      return new Promise<{ status: number; body: { id?: string } | undefined }>((resolve, reject) => {
+        const req = request(
+          `${t.sandbox.ctx.origin}/v1.0${path}`,
+          { method, ca, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
+          (res) => {
+            let text = '';
+            res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as { id?: string }) : undefined }));
+          },
+        );
+        req.on('error', reject);
+        req.end(payload);
+      });
+    };
+    const grant = { principalId: admin.id, resourceId: graphSp.id, appRoleId: mailSend.id };
+    const path = `/servicePrincipals/${graphSp.id}/appRoleAssignedTo`;
+    assert.equal((await call('POST', path, ['AppRoleAssignment.ReadWrite.All'], grant)).status, 403);
+    assert.equal((await call('GET', path, ['AppRoleAssignment.ReadWrite.All'])).status, 403);
+    const created = await call('POST', path, ['AppRoleAssignment.ReadWrite.All', 'Application.Read.All'], grant);
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal((await call('DELETE', `${path}/${created.body?.id}`, ['AppRoleAssignment.ReadWrite.All'])).status, 204);
   });
 });

@@ -70,6 +70,19 @@ describe('preflight: a run that cannot finish stops before its first change (exi
       'Application.ReadWrite.All',
     ],
     [
+      // Granting an app role needs AppRoleAssignment.ReadWrite.All together with a reader of service principals.
+      'app with Application.ReadWrite.OwnedBy and AppRoleAssignment.ReadWrite.All, model graph',
+      () => appToken(['Application.ReadWrite.OwnedBy', 'AppRoleAssignment.ReadWrite.All']),
+      'graph',
+      'AppRoleAssignment.ReadWrite.All + (Application.Read.All or',
+    ],
+    [
+      'app with Application.ReadWrite.OwnedBy, AppRoleAssignment.ReadWrite.All and Application.Read.All, model graph',
+      () => appToken(['Application.ReadWrite.OwnedBy', 'AppRoleAssignment.ReadWrite.All', 'Application.Read.All']),
+      'graph',
+      undefined,
+    ],
+    [
       'app with Application.ReadWrite.OwnedBy only, model smtp-rbac',
       () => appToken(['Application.ReadWrite.OwnedBy']),
       'smtp-rbac',

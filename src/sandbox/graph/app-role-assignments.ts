@@ -44,7 +44,7 @@ export function appRoleAssignmentRoutes(ctx: SandboxContext, authorize: GraphAut
       method: 'POST',
       path: list(side),
       handle: async (req, match) => {
-        await authorize(req, 'write-assignments');
+        await authorize(req, 'grant-assignments');
         const sp = requireServicePrincipal(ctx, { key: 'id', value: match[1] ?? '' });
         const assignment = createAssignment(ctx, req, side, sp);
         return entity(ctx, `servicePrincipals('${sp.id}')/${side}`, serializeAssignment(assignment), undefined, 201);
@@ -67,7 +67,7 @@ export function appRoleAssignmentRoutes(ctx: SandboxContext, authorize: GraphAut
       method: 'DELETE',
       path: one(side),
       handle: async (req, match) => {
-        await authorize(req, 'write-assignments');
+        await authorize(req, 'delete-assignments');
         const sp = requireServicePrincipal(ctx, { key: 'id', value: match[1] ?? '' });
         const found = ctx.state.appRoleAssignments.find((a) => a.id === match[2] && belongs(side, a, sp.id));
         if (!found) throw resourceNotFound(match[2] ?? '');

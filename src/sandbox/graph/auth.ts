@@ -9,21 +9,26 @@ export type GraphAccess =
   | 'read-applications'
   | 'write-applications'
   | 'read-assignments'
-  | 'write-assignments'
+  | 'grant-assignments'
+  | 'delete-assignments'
   | 'read-grants'
   | 'write-grants'
   | 'read-organization';
 
 /**
- * Any one of these app roles (or delegated scopes) allows the operation (docs/permissions.md#permission-each-graph-call-needs).
- * Microsoft lists AppRoleAssignment.ReadWrite.All together with Application.Read.All for granting an
- * assignment; the sandbox accepts the first alone.
+ * Any one of these app roles (or delegated scopes) allows the operation; a list inside means all of
+ * it together (docs/permissions.md#permission-each-graph-call-needs). Granting an app role needs
+ * AppRoleAssignment.ReadWrite.All together with a permission that reads service principals
+ * (Application.Read.All or Directory.Read.All, or their ReadWrite forms); deleting one needs only
+ * AppRoleAssignment.ReadWrite.All, which alone reads no assignment list.
  */
-const ALLOWED: Record<Exclude<GraphAccess, 'authenticated'>, string[]> = {
+const APP_READERS = ['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
+const ALLOWED: Record<Exclude<GraphAccess, 'authenticated'>, (string | string[])[]> = {
   'read-applications': ['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   'write-applications': ['Application.ReadWrite.All'],
-  'read-assignments': ['AppRoleAssignment.ReadWrite.All', 'Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All'],
-  'write-assignments': ['AppRoleAssignment.ReadWrite.All'],
+  'read-assignments': [...APP_READERS, 'Application.ReadWrite.OwnedBy'],
+  'grant-assignments': APP_READERS.map((reader) => ['AppRoleAssignment.ReadWrite.All', reader]),
+  'delete-assignments': ['AppRoleAssignment.ReadWrite.All'],
   'read-grants': [
     'DelegatedPermissionGrant.ReadWrite.All',
     'DelegatedPermissionGrant.Read.All',
@@ -71,7 +76,8 @@ export function createGraphAuthorizer(ctx: SandboxContext, key: SigningKey): Gra
     if (access === 'authenticated') return claims;
     if (claims.idtyp === 'user' && claims.wids?.includes(DIRECTORY_ROLES['Global Administrator'])) return claims;
     const held = claims.idtyp === 'user' ? (claims.scp ?? '').split(' ') : (claims.roles ?? []);
-    if (!ALLOWED[access].some((permission) => held.includes(permission))) throw insufficientPrivileges();
+    const holds = (needed: string | string[]) => (Array.isArray(needed) ? needed : [needed]).every((p) => held.includes(p));
+    if (!ALLOWED[access].some(holds)) throw insufficientPrivileges();
     return claims;
   };
 }
