@@ -13,8 +13,9 @@ import type { Desired, Observed, ResolvedPermission } from './types.ts';
 
 /**
  * The read phase: everything a plan needs, with independent reads in parallel. On an empty
- * tenant this is two round trips (organization, the app by uniqueName, both resource service
- * principals; then deleted items, for a deleted app holding the name); the bench counts them.
+ * tenant this is one round trip (organization, the app by uniqueName, a deleted app holding the
+ * name, both resource service principals); an existing app adds its service principal, then its
+ * consents. The bench counts them.
  */
 export async function observe(
   graph: GraphGateway,
@@ -25,11 +26,14 @@ export async function observe(
     tenant?: { id: string | undefined; domains: boolean };
   },
 ): Promise<Observed> {
-  const [organization, application, graphSp, exchangeSp] = await Promise.all([
+  const [organization, application, graphSp, exchangeSp, deleted] = await Promise.all([
     readTenantById(graph, options.tenant?.id, { domains: options.tenant?.domains ?? true }),
     desired.adopt ? findApplicationByAppId(graph, desired.adopt.appId) : findApplicationByUniqueName(graph, desired.uniqueName),
     findServicePrincipalByAppId(graph, GRAPH_APP_ID, 'read'),
     findServicePrincipalByAppId(graph, EXCHANGE_APP_ID, 'read'),
+    // A deleted app keeps the unique name for 30 days (docs/graph-applications.md). Asked beside the
+    // app itself, so a new app costs no round trip of its own; used only when no live app has the name.
+    desired.adopt ? undefined : findDeletedApplicationIfAllowed(graph, desired.uniqueName),
   ]);
   const resources: Record<string, ServicePrincipal> = {};
   if (graphSp) resources[GRAPH_APP_ID] = graphSp;
@@ -64,8 +68,7 @@ export async function observe(
       suggestion: "Check the tenant and the client id (the app registration's Application (client) ID).",
     });
   }
-  // Only on the create path: a deleted app keeps the unique name for 30 days (docs/graph-applications.md).
-  const deletedApplication = application ? undefined : await findDeletedApplicationIfAllowed(graph, desired.uniqueName);
+  const deletedApplication = application ? undefined : deleted;
   const uniqueNameHolder =
     application?.uniqueName === null && desired.adopt ? await findUniqueNameHolder(graph, desired.uniqueName) : undefined;
   return {
