@@ -147,13 +147,14 @@ function sendThroughSharedStack(): Middleware {
     async execute(context: Context): Promise<void> {
       const url = typeof context.request === 'string' ? context.request : context.request.url;
       const body = context.options?.body;
+      // The SDK serializes an object to JSON text; a Buffer is a Uint8Array. The tool sends nothing else.
       let answer: HttpAnswer | NoAnswer;
       try {
         answer = await sendHttp({
           url,
           method: (context.options?.method ?? 'GET') as 'GET' | 'POST' | 'PATCH' | 'DELETE',
           headers: (context.options?.headers ?? {}) as Record<string, string>,
-          ...(typeof body === 'string' ? { body } : {}),
+          ...(typeof body === 'string' || body instanceof Uint8Array ? { body } : {}),
           timeoutMs: GRAPH_TIMEOUT_MS,
         });
       } catch (error) {

@@ -51,7 +51,7 @@ export async function sendHttp(request: {
   url: string;
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array;
   signal?: AbortSignal;
   timeoutMs?: number;
 }): Promise<HttpAnswer> {

@@ -9,13 +9,14 @@ import type { ExchangeScriptInput } from '../../src/exchange/script.ts';
 import { renderExchangeRemovalScript, renderExchangeScript } from '../../src/exchange/script.ts';
 import type { Sandbox } from '../../src/sandbox/index.ts';
 import { startSandbox } from '../../src/sandbox/index.ts';
+import { PWSH_STAND_IN } from '../../scripts/lib/entry.ts';
 import { addEntraServicePrincipal } from './sandbox-fixture.ts';
 
 let sandbox: Sandbox;
 let dir: string;
 
 before(async () => {
-  sandbox = await startSandbox();
+  sandbox = await startSandbox({ pwshEntry: PWSH_STAND_IN });
   dir = await mkdtemp(join(tmpdir(), 'entra-mail-exchange-test-'));
   sandbox.ctx.state.exchange.mailboxes.push({
     address: "o'neil@contoso.com",
