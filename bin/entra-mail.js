@@ -6,6 +6,7 @@
 // with V8's compiled code cached between runs (Node's module compile cache). `--version` answers
 // from package.json without loading either.
 import { checkNode, NODE_TOO_OLD_EXIT_CODE } from './check-node.js';
+import { fleetHeapArgv } from './fleet-heap.js';
 
 // The module objects, not `import … from`, which would load their lazy exports too (docs/performance.md#start-up).
 const { existsSync, readFileSync } = process.getBuiltinModule ? process.getBuiltinModule('node:fs') : await import('node:fs');
@@ -20,6 +21,15 @@ if (tooOld) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.version}\n`);
 } else {
+  // A fleet run starts again with its heap limits (bin/fleet-heap.js); process.execve returns only on failure.
+  const heap = fleetHeapArgv(args, process.execArgv, process.env, typeof process.execve === 'function' && process.platform !== 'win32');
+  if (heap) {
+    try {
+      process.execve(process.execPath, [process.execPath, ...heap, process.argv[1], ...args], process.env);
+    } catch {
+      // execve(2) failed: this process is unchanged and runs the command itself, with V8's own limits.
+    }
+  }
   const source = new URL('../src/main.ts', import.meta.url);
   if (existsSync(source)) {
     await import(source.href);

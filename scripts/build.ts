@@ -15,7 +15,14 @@
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 import { collectLicenses } from './build/licenses.ts';
-import { builtinsOnFirstUse, deferModules, importMetaUrlAsBuilt, nodeFeatureChecks, shippedProfiles } from './build/plugins.ts';
+import {
+  builtinsOnFirstUse,
+  deferModules,
+  formDataCheckByTag,
+  importMetaUrlAsBuilt,
+  nodeFeatureChecks,
+  shippedProfiles,
+} from './build/plugins.ts';
 import { assertLoadedOnDemand } from './build/startup-closure.ts';
 
 const root = new URL('..', import.meta.url);
@@ -70,6 +77,7 @@ const result = await build({
     shippedProfiles(new URL('src/profiles/shipped.ts', root)),
     deferModules(),
     nodeFeatureChecks(nodeFloor),
+    formDataCheckByTag(),
     builtinsOnFirstUse(),
   ],
 });

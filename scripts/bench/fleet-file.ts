@@ -3,7 +3,8 @@
  * signed in to with one multi-tenant admin app, as whole processes. The bound is the fleet's
  * promise: tenants run `concurrency` at a time, so the wall is at most that many rounds of one
  * tenant's own sequential chain of requests (measured on a one-tenant file), plus start-up, with
- * 30% slack. Also: the re-apply's writes (0), and peak RSS at two fleet sizes (flat).
+ * 30% slack. Also: the re-apply's writes (0), and peak RSS at two fleet sizes (flat), with the heap
+ * limits the bin starts a fleet run with (bin/fleet-heap.js) and, for comparison, with V8's own.
  *
  * Alone, against the checkout's bundle (npm run build first): node scripts/bench/fleet-file.ts [tenants] [latency-ms]
  */
@@ -62,7 +63,10 @@ async function runFleetCommand(bin: string, sandbox: Sandbox, env: NodeJS.Proces
  * the other (--concurrency 1), the second one's wall (the first also pays for loading the SDKs)
  * and its requests in sequence. Tenants 2..N+1 are the fleet (plan, apply, re-apply).
  */
-export async function measureFleetFile(bin: string, options: { latencyMs: number; tenants: number; concurrency?: number }) {
+export async function measureFleetFile(
+  bin: string,
+  options: { latencyMs: number; tenants: number; concurrency?: number; v8Defaults?: boolean },
+) {
   const work = await mkdtemp(join(tmpdir(), 'entra-mail-bench-fleet-file-'));
   const sandbox = await startSandbox({ dir: join(work, 'sandbox'), tenants: options.tenants + 2 });
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
@@ -73,6 +77,8 @@ export async function measureFleetFile(bin: string, options: { latencyMs: number
       ENTRA_MAIL_STATE_DIR: join(work, 'state'),
       ...adminEnvironment(sandbox.settings),
       ...trustedLikeAPublicCa(sandbox),
+      // A heap flag the user gives wins over the bin's (bin/fleet-heap.js); 0 is V8's "not set".
+      ...(options.v8Defaults ? { NODE_OPTIONS: '--max-semi-space-size=0 --max-old-space-size=0' } : {}),
     };
     await writeFile(join(work, 'one.yaml'), fleetFile(sandbox, 0, 2));
     await writeFile(join(work, 'fleet.yaml'), fleetFile(sandbox, 2, options.tenants + 2));
@@ -81,6 +87,17 @@ export async function measureFleetFile(bin: string, options: { latencyMs: number
     const alone = ['--concurrency', '1'];
     const one = { plan: await run(['plan', '-f', 'one.yaml', ...alone]), apply: await run(['apply', '-f', 'one.yaml', ...alone]) };
     const c = ['--concurrency', String(concurrency)];
+    if (options.v8Defaults) {
+      const plan = await run(['plan', '-f', 'fleet.yaml', ...c]);
+      return {
+        tenants: options.tenants,
+        concurrency,
+        one,
+        plan,
+        apply: await run(['apply', '-f', 'fleet.yaml', ...c]),
+        reapply: undefined,
+      };
+    }
     const plan = await run(['plan', '-f', 'fleet.yaml', ...c]);
     const apply = await run(['apply', '-f', 'fleet.yaml', ...c]);
     const reapply = await run(['apply', '-f', 'fleet.yaml', ...c]);
@@ -98,6 +115,7 @@ export function fleetFileFigures(
   small: Awaited<ReturnType<typeof measureFleetFile>>,
   large: Awaited<ReturnType<typeof measureFleetFile>>,
   canMeasureRss: boolean,
+  v8Defaults?: Awaited<ReturnType<typeof measureFleetFile>>,
 ): Figure[] {
   const rounds = Math.ceil(large.tenants / large.concurrency);
   const bound = (chainMs: number) => 1.3 * (nodeMs + rounds * chainMs);
@@ -128,13 +146,24 @@ export function fleetFileFigures(
       `flat: ≤ ${small.tenants} tenants + 20 MB`,
       canMeasureRss ? large[name].rssMb <= small[name].rssMb + 20 : undefined,
     );
+  const reapply = large.reapply ?? { writes: Number.NaN, wallMs: Number.NaN };
   return [
     ...row('plan'),
     ...row('apply'),
-    figure('re-apply -f: writes', String(large.reapply.writes), '0 (converged)', large.reapply.writes === 0),
-    figure('re-apply -f: wall', ms(large.reapply.wallMs), '', undefined),
+    figure('re-apply -f: writes', String(reapply.writes), '0 (converged)', reapply.writes === 0),
+    figure('re-apply -f: wall', ms(reapply.wallMs), '', undefined),
     rss('plan'),
     rss('apply'),
+    ...(v8Defaults
+      ? [
+          figure(
+            `peak RSS at ${v8Defaults.tenants} tenants with V8's own heap limits`,
+            `plan ${mb(v8Defaults.plan.rssMb)}, apply ${mb(v8Defaults.apply.rssMb)}`,
+            'for comparison: without bin/fleet-heap.js',
+            undefined,
+          ),
+        ]
+      : []),
   ];
 }
 
@@ -147,12 +176,20 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { writeFile: write } = await import('node:fs/promises');
   const bin = join(await mkdtemp(join(tmpdir(), 'entra-mail-bench-bin-')), 'entra-mail');
   const main = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
-  await write(bin, `#!/bin/sh\nexec '${process.execPath}' '${main}' "$@"\n`, { mode: 0o755 });
-  const node = await sampleWhole(process.execPath, ['-e', '0'], 5, 0);
+  // As bin/entra-mail.js starts a fleet run: with the heap flags unless NODE_OPTIONS gives its own.
+  const { FLEET_HEAP_FLAGS } = await import('../../bin/fleet-heap.js');
+  const node = `'${process.execPath}'`;
+  await write(
+    bin,
+    `#!/bin/sh\ncase "$NODE_OPTIONS" in *space-size*) exec ${node} '${main}' "$@";; esac\nexec ${node} ${FLEET_HEAP_FLAGS.join(' ')} '${main}' "$@"\n`,
+    { mode: 0o755 },
+  );
+  const nodeRun = await sampleWhole(process.execPath, ['-e', '0'], 5, 0);
   const small = await measureFleetFile(bin, { latencyMs, tenants: Math.max(1, Math.round(tenants / 4)) });
   const large = await measureFleetFile(bin, { latencyMs, tenants });
+  const v8Defaults = await measureFleetFile(bin, { latencyMs, tenants, v8Defaults: true });
   printSection(
     `fleet file: ${tenants} tenants × 2 apps, --latency-ms ${latencyMs} (the checkout)`,
-    fleetFileFigures(node.wallMs, latencyMs, small, large, canMeasureCpu),
+    fleetFileFigures(nodeRun.wallMs, latencyMs, small, large, canMeasureCpu, v8Defaults),
   );
 }

@@ -5,14 +5,17 @@ import { join } from 'node:path';
 import { adminEnvironment } from '../../src/commands/sandbox.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.ts';
 import { runWhole } from './measure.ts';
-import { criticalPath, trustedLikeAPublicCa } from './provision.ts';
+import { criticalPath, criticalPathMs, trustedLikeAPublicCa } from './provision.ts';
 
 export interface FleetRun {
   exitCode: number;
   wallMs: number;
+  cpuMs: number;
   rssMb: number;
   requests: number;
   sequential: number;
+  /** Time at the sandbox along the longest chain of requests in sequence (criticalPathMs). */
+  sequentialMs: number;
 }
 
 /**
@@ -49,9 +52,11 @@ async function runAgainst(bin: string, sandbox: Sandbox, env: NodeJS.ProcessEnv,
   return {
     exitCode: figures.exitCode,
     wallMs: figures.wallMs,
+    cpuMs: figures.cpuMs,
     rssMb: figures.rssMb,
     requests: entries.length,
     sequential: criticalPath(entries),
+    sequentialMs: criticalPathMs(entries),
   };
 }
 

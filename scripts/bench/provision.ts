@@ -46,6 +46,25 @@ export function criticalPath(entries: RequestLogEntry[]): number {
   return Math.max(0, ...depth);
 }
 
+/**
+ * The longest time a chain of requests, each starting after the previous one ended, spent at the
+ * sandbox (arrival to answer, latency included): what the wall cannot go below when the sandbox
+ * takes longer than its latency, e.g. to filter a 999-item page on the same cores.
+ */
+export function criticalPathMs(entries: RequestLogEntry[]): number {
+  const sorted = [...entries].sort((a, b) => (a.startedAt ?? a.at) - (b.startedAt ?? b.at));
+  const longest: number[] = [];
+  sorted.forEach((entry, i) => {
+    let best = 0;
+    for (let j = 0; j < i; j++) {
+      const before = sorted[j] as RequestLogEntry;
+      if (before.at <= (entry.startedAt ?? entry.at)) best = Math.max(best, longest[j] as number);
+    }
+    longest[i] = best + (entry.at - (entry.startedAt ?? entry.at));
+  });
+  return Math.max(0, ...longest);
+}
+
 async function provisionOnce(bin: string, sandbox: Sandbox, env: NodeJS.ProcessEnv, cwd: string, name: string): Promise<ProvisionRun> {
   const mark = sandbox.ctx.log.length;
   const args = ['provision', '--auth', 'env', '--model', 'smtp', '--name', name];

@@ -129,6 +129,34 @@ export function nodeFeatureChecks(floor: string): Plugin {
 }
 
 /**
+ * The Azure SDK's HTTP pipeline (under @azure/identity) asks every request `body instanceof FormData`
+ * after `typeof FormData`; looking up that global makes Node load its bundled fetch implementation
+ * (~70 ms, docs/performance.md#provision) in a process that otherwise never uses it. A FormData body
+ * can only exist once that implementation is loaded, and every FormData says so in its
+ * `Symbol.toStringTag` (https://xhr.spec.whatwg.org/#interface-formdata, a WebIDL interface), so the
+ * bundle asks the tag instead. The build fails if the check it replaces is not found.
+ */
+export function formDataCheckByTag(): Plugin {
+  const check = 'typeof FormData !== "undefined" && body instanceof FormData';
+  return {
+    name: 'form-data-check-by-tag',
+    setup(build) {
+      let replaced = false;
+      build.onEnd((result) => {
+        if (result.errors.length === 0 && !replaced)
+          throw new Error(`form-data-check-by-tag: the pipeline's FormData check was not bundled`);
+      });
+      build.onLoad({ filter: /[\\/]@typespec[\\/]ts-http-runtime[\\/]dist[\\/]esm[\\/]formData\.js$/ }, async (args) => {
+        const text = await readFile(args.path, 'utf8');
+        if (!text.includes(check)) throw new Error(`${args.path}: expected the check '${check}'`);
+        replaced = true;
+        return { contents: text.replace(check, 'Object.prototype.toString.call(body) === "[object FormData]"'), loader: 'js' };
+      });
+    },
+  };
+}
+
+/**
  * An ES module `import … from 'node:crypto'` is linked, and the built-in loaded, before the importing
  * module runs, and Node then evaluates every lazy export of it (crypto's webcrypto, http's bundled
  * fetch implementation …). Most commands use few of the built-ins the bundle names (`--help` uses

@@ -23,6 +23,7 @@ export interface ChildRun {
   /** True when the run was killed (it did not finish first). */
   killed: boolean;
   ms: number;
+  stdout: string;
   stderr: string;
 }
 
@@ -34,8 +35,10 @@ export interface ChildRun {
 export async function runChild(h: Harness, argv: string[], mode: KillMode): Promise<ChildRun> {
   if (mode.kind === 'hook') await writeFile(`${mode.store}.order`, mode.order);
   const started = performance.now();
-  const child = spawn(process.execPath, [MAIN, ...argv], { cwd: h.dir, env: h.env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN, ...argv], { cwd: h.dir, env: h.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
   let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.on('error', reject);
@@ -79,5 +82,5 @@ export async function runChild(h: Harness, argv: string[], mode: KillMode): Prom
   if (mode.kind === 'hook') await rm(`${mode.store}.order`, { force: true });
   // A hook told to kill its parent leaves the CLI dead; reap anything left in the group too.
   killGroup();
-  return { code, signal, killed: signal === 'SIGKILL', ms: performance.now() - started, stderr };
+  return { code, signal, killed: signal === 'SIGKILL', ms: performance.now() - started, stdout, stderr };
 }

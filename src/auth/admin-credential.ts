@@ -11,8 +11,11 @@ import type { AdminSignIn } from '../core/sign-in.ts';
  */
 export async function createAdminCredential(signIn: AdminSignIn): Promise<TokenCredential> {
   const identity = await import('@azure/identity');
+  const { sharedHttpClient } = await import('../graph/http.ts');
   const common = {
     authorityHost: signIn.authorityHost,
+    // One HTTP stack with Graph: one TLS connection per host for the whole run (src/graph/http.ts).
+    httpClient: sharedHttpClient(),
     disableInstanceDiscovery: !isMicrosoftAuthorityHost(signIn.authorityHost),
     ...(signIn.trail ? { additionalPolicies: [{ policy: trailPolicy(signIn.trail), position: 'perRetry' as const }] } : {}),
   };

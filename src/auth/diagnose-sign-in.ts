@@ -16,9 +16,10 @@ export async function probeAuthority(
 ): Promise<EntraMailError | undefined> {
   const url = `${authorityHost.replace(/\/+$/, '')}/${encodeURIComponent(tenant)}/v2.0/.well-known/openid-configuration`;
   const host = new URL(url).host;
-  let response: Response;
+  const { sendHttp } = await import('../graph/http.ts');
+  let response: Awaited<ReturnType<typeof sendHttp>>;
   try {
-    response = await fetch(url, { signal: options.signal ?? AbortSignal.timeout(30_000) });
+    response = await sendHttp({ url, method: 'GET', signal: options.signal ?? AbortSignal.timeout(30_000) });
   } catch (error) {
     const failure = classifyNetworkFailure(error);
     if (!failure) return undefined;
@@ -137,7 +138,7 @@ function explainFederated(code: number): { message: string; suggestion: string }
   };
 }
 
-function requestIdOf(response: Response): string {
+function requestIdOf(response: { headers: { get(name: string): string | null } }): string {
   const id = response.headers.get('x-ms-request-id') ?? response.headers.get('request-id');
   return id ? ` (request-id ${id})` : '';
 }

@@ -1,8 +1,9 @@
 /**
  * Behind a corporate proxy (docs/local-safety.md#behind-a-proxy): `HTTPS_PROXY` / `NO_PROXY` must
  * hold for every HTTPS request. The Azure SDKs (@azure/identity's token requests, Key Vault) read
- * them in their own HTTP pipeline; the Graph client uses Node's `fetch`, which ignores them unless
- * Node's built-in proxy support is on. `http.setGlobalProxyFromEnv` (Node ≥ 24.14, 25.4) turns it on
+ * them in their own HTTP pipeline, and Graph requests go through one (src/graph/http.ts); the
+ * Exchange admin API client uses Node's `fetch`, which ignores them unless Node's built-in proxy
+ * support is on. `http.setGlobalProxyFromEnv` (Node ≥ 24.14, 25.4) turns it on
  * for `fetch` and the `https` module from the given environment
  * (https://nodejs.org/api/http.html#httpsetglobalproxyfromenvproxyenv). Called once, by main.ts,
  * before any request.
@@ -24,5 +25,5 @@ export function configureProxy(env: NodeJS.ProcessEnv): ProxySetup {
 
 /** What main.ts prints when this Node cannot route `fetch` through the proxy by itself. */
 export const PROXY_UNSUPPORTED_NOTE =
-  'entra-mail: HTTPS_PROXY is set, but this Node.js cannot apply it to Graph requests by itself (http.setGlobalProxyFromEnv needs Node 24.14 or later); ' +
+  'entra-mail: HTTPS_PROXY is set, but this Node.js cannot apply it to Exchange admin API requests by itself (http.setGlobalProxyFromEnv needs Node 24.14 or later); ' +
   'start it with NODE_USE_ENV_PROXY=1 (Node 22.21 or later), or upgrade Node.\n';

@@ -20,12 +20,17 @@ export async function findApplicationByAppId(graph: GraphGateway, appId: string)
 }
 
 /** Apps carrying a tag (the tool tags every app it manages), in pages of 999 (docs/graph-list-queries.md). */
-export async function listApplicationsByTag(graph: GraphGateway, tag: string): Promise<Application[]> {
+export async function listApplicationsByTag(
+  graph: GraphGateway,
+  tag: string,
+  onPage?: (page: Application[]) => void,
+): Promise<Application[]> {
   const filter = filterQuery(`tags/any(t:t eq ${odataString(tag)})`);
-  return graph.list<Application>(`/applications?${filter}&$select=${APPLICATION_SELECT}&$top=${MAX_PAGE_SIZE}`, {
-    step: 'status',
-    object: `applications tagged '${tag}'`,
-  });
+  return graph.list<Application>(
+    `/applications?${filter}&$select=${APPLICATION_SELECT}&$top=${MAX_PAGE_SIZE}`,
+    { step: 'status', object: `applications tagged '${tag}'` },
+    onPage,
+  );
 }
 
 /**

@@ -68,7 +68,15 @@ function describeCause(cause: unknown): string {
   return err?.cause?.code ?? err?.code ?? err?.message ?? 'unknown error';
 }
 
-export async function parseGraphFailure(response: Response, method: string, path: string): Promise<GraphFailure> {
+/** What a failure is read from: an HTTP answer's status, headers and body (src/graph/http.ts). */
+export interface FailedAnswer {
+  status: number;
+  statusText: string;
+  headers: { get(name: string): string | null };
+  json(): Promise<unknown>;
+}
+
+export async function parseGraphFailure(response: FailedAnswer, method: string, path: string): Promise<GraphFailure> {
   let code = `HTTP${response.status}`;
   let message = response.statusText || `HTTP ${response.status}`;
   const detailCodes: string[] = [];

@@ -103,8 +103,8 @@ export class GraphGateway {
     }
   }
 
-  /** Every page of a collection (`@odata.nextLink`). */
-  async list<T>(path: string, context: Omit<CallContext, 'idempotent'>): Promise<T[]> {
+  /** Every page of a collection (`@odata.nextLink`); `onPage` sees each page as it arrives, before the next is asked for. */
+  async list<T>(path: string, context: Omit<CallContext, 'idempotent'>, onPage?: (page: T[]) => void): Promise<T[]> {
     const items: T[] = [];
     let next: string | undefined = path;
     while (next) {
@@ -112,7 +112,9 @@ export class GraphGateway {
         { method: 'GET', path: next },
         { ...context, idempotent: true },
       );
-      items.push(...(response.body?.value ?? []));
+      const page = response.body?.value ?? [];
+      onPage?.(page);
+      items.push(...page);
       const link = response.body?.['@odata.nextLink'];
       next = link ? relativeToVersion(link) : undefined;
     }

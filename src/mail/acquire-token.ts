@@ -69,9 +69,14 @@ export async function acquireAppToken(
 
 async function createCredential(input: VerifyInput): Promise<TokenCredential> {
   const { ClientCertificateCredential, ClientSecretCredential } = await import('@azure/identity');
+  const { sharedHttpClient } = await import('../graph/http.ts');
   const authorityHost = input.endpoints.authorityHost;
   // A non-Microsoft authority (the sandbox) has no instance metadata to discover (docs/sdk-behaviour.md#azureidentity-and-msal-node).
-  const options = { authorityHost, ...(isMicrosoftAuthorityHost(authorityHost) ? {} : { disableInstanceDiscovery: true }) };
+  const options = {
+    authorityHost,
+    httpClient: sharedHttpClient(),
+    ...(isMicrosoftAuthorityHost(authorityHost) ? {} : { disableInstanceDiscovery: true }),
+  };
   const credential = input.credential;
   if (credential.kind === 'secret') return new ClientSecretCredential(input.tenantId, input.clientId, credential.secret.reveal(), options);
   const certificate = `${credential.certificatePem.trim()}\n${credential.privateKeyPem.reveal().trim()}\n`;

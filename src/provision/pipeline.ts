@@ -26,6 +26,7 @@ import { checkExchangeByPlanRun } from './exchange-plan-run.ts';
 import { provisionJournal, recordFileDelivered, recordFilePending, retireAfterProvision } from './provision-journal.ts';
 import { observe } from './observe.ts';
 import { deliverOutput, type OutputOptions, type DeliveredOutput } from './output.ts';
+import { deliverToExtraSinks, mintForSinks, sinksMissing, type ExtraSinks } from './extra-sinks.ts';
 import { applySecret, type MintedSecret } from '../credentials/secret.ts';
 import { planSecret, type SecretStepPlan } from './secret.ts';
 import { applyCertificate, planCertificate, type CertificatePlan, type MintedCertificate } from './certificate.ts';
@@ -59,6 +60,8 @@ export interface ProvisionRequest {
   confirm?: (plan: ProvisionPlan, observed: Observed) => Promise<boolean>;
   /** Asks sinks an earlier rotate delivered to whether they still hold a credential (src/provision/provision-journal.ts). */
   sinkProbe?: SinkProbe;
+  /** Sinks beyond --out that a minted secret also goes to (fleet apply: src/provision/extra-sinks.ts). */
+  extraSinks?: ExtraSinks;
 }
 
 /** The listr2 context: facts only. */
@@ -149,7 +152,21 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
     }).catch((error: unknown) => {
       throw explainUndelivered(error, ctx);
     });
+    const extra = ctx.minted && ctx.journal && request.extraSinks ? request.extraSinks.build(currentApp(ctx)) : undefined;
+    if (extra && ctx.minted && ctx.journal) {
+      const save = async (j: Journal) => {
+        await journal.save(j);
+        return j;
+      };
+      const handle = { journal: ctx.journal, save };
+      try {
+        await deliverToExtraSinks({ clock: deps.clock, log: () => undefined }, handle, extra, ctx.minted);
+      } finally {
+        ctx.journal = handle.journal;
+      }
+    }
     await record(recordFileDelivered);
+    for (const sink of extra?.sinks ?? []) await sink.commit();
   };
   const saveJournal = (j: Journal) => journal.save(j);
   /** The secret step, or its certificate variant with rotate's minting (src/provision/certificate.ts). */
@@ -193,9 +210,10 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
     },
     {
       title: 'Plan',
-      task: (ctx, task) => {
+      task: async (ctx, task) => {
         const observed = ctx.observed as Observed;
         ctx.plan = planProvision(desired, observed, request.exchange, deps.clock.nowMs());
+        await mintWhereSinksLack(ctx.plan, observed, request.extraSinks, desired.secretLifetimeDays);
         const pending = ctx.plan.changes.filter(changed).length;
         task.title = pending ? `Plan: ${pending} change(s)` : 'Plan: up to date';
         request.onPlan?.(ctx.plan, observed);
@@ -409,4 +427,24 @@ function exchangeOptionsFor(request: ProvisionRequest, observed: Observed): Exch
   const connect = request.exchange.connect;
   if (connect.mode !== 'certificate' || connect.organization) return request.exchange;
   return { ...request.exchange, connect: { ...connect, organization: initialDomain(observed.organization) } };
+}
+
+/**
+ * A kept secret that an extra sink (fleet apply's Key Vault or command) does not hold is not
+ * converged: the plan mints a new one for every sink, and the old one retires after its grace period.
+ */
+async function mintWhereSinksLack(plan: ProvisionPlan, observed: Observed, extra: ExtraSinks | undefined, lifetimeDays: number) {
+  const kept = plan.secret.kept;
+  if (!extra || plan.certificate || !kept || !observed.application) return;
+  const missing = await sinksMissing(extra.build(observed.application).sinks, observed.journal, kept.keyId);
+  if (missing.length === 0) return;
+  const before = plan.secret.changes.find((c) => c.action === 'none');
+  const after = before ? mintForSinks(before, lifetimeDays, missing) : undefined;
+  plan.secret = {
+    ...plan.secret,
+    mint: true,
+    kept: undefined,
+    changes: plan.secret.changes.map((c) => (c === before && after ? after : c)),
+  };
+  plan.changes = plan.changes.map((c) => (c === before && after ? after : c));
 }

@@ -37,29 +37,33 @@ export interface Estate {
  * Round 1, together: the managed apps, the tagged service principals and the two resource service
  * principals. Round 2, together: the service principals the tag did not find (older ones, by
  * `appId in (…)`), the assignments granted for each resource a model needs, and the admin grants
- * when a delegated model is in use.
+ * when a delegated model is in use. The reads of round 2 that a page of apps calls for start as
+ * soon as that page (and the resource service principals) arrive, beside the next page of apps: over
+ * 999 apps the assignments no longer wait for the last page.
  */
 export async function readEstate(graph: GraphGateway): Promise<Estate> {
-  const [apps, tagged, graphSp, exchangeSp] = await Promise.all([
-    listManagedApplications(graph),
-    listServicePrincipalsByTag(graph, MANAGED_TAG),
+  const resourcesRead = Promise.all([
     findServicePrincipalByAppId(graph, GRAPH_APP_ID, 'read'),
     findServicePrincipalByAppId(graph, EXCHANGE_APP_ID, 'read'),
+  ]).then(([graphSp, exchangeSp]) => {
+    const resources: Record<string, ServicePrincipal> = {};
+    if (graphSp) resources[GRAPH_APP_ID] = graphSp;
+    if (exchangeSp) resources[EXCHANGE_APP_ID] = exchangeSp;
+    return resources;
+  });
+  const consentReads = startedOnDemand(graph, resourcesRead);
+  const [apps, tagged, resources] = await Promise.all([
+    listManagedApplications(graph, consentReads.startFor),
+    listServicePrincipalsByTag(graph, MANAGED_TAG),
+    resourcesRead,
   ]);
-  const resources: Record<string, ServicePrincipal> = {};
-  if (graphSp) resources[GRAPH_APP_ID] = graphSp;
-  if (exchangeSp) resources[EXCHANGE_APP_ID] = exchangeSp;
   const servicePrincipals = new Map(tagged.map((sp) => [sp.appId, sp]));
-
-  const models = apps.map((app) => describeManagedApp(app).model).filter((m): m is ModelName => m !== undefined);
-  const permissions = [...new Set(models)].flatMap((m) => MODELS[m].permissions);
-  const roleResources = [...new Set(permissions.filter((p) => p.type === 'Role').map((p) => p.resourceAppId))];
   const untagged = apps.filter((app) => !servicePrincipals.has(app.appId) && needsConsent(app)).map((app) => app.appId);
 
   const [found, assignmentLists, grantList] = await Promise.all([
     mapWithConcurrency(chunk(untagged, MAX_IN_VALUES), LOOKUP_CONCURRENCY, (ids) => listServicePrincipalsByAppIds(graph, ids)),
-    Promise.all(roleResources.map((appId) => (resources[appId] ? listAppRoleAssignedTo(graph, resources[appId].id) : Promise.resolve([])))),
-    permissions.some((p) => p.type === 'Scope') ? listAdminPermissionGrants(graph) : Promise.resolve([]),
+    Promise.all(consentReads.assignments.values()),
+    consentReads.grants ?? Promise.resolve([]),
   ]);
   for (const sp of found.flat()) servicePrincipals.set(sp.appId, sp);
   return {
@@ -68,6 +72,40 @@ export async function readEstate(graph: GraphGateway): Promise<Estate> {
     resources,
     assignments: groupBy(assignmentLists.flat(), (a) => a.principalId),
     grants: groupBy(grantList, (g) => g.clientId),
+  };
+}
+
+/**
+ * The consent reads the managed apps' models call for, each started once: the assignments granted
+ * for each resource an application permission belongs to, and the admin grants when a model has a
+ * delegated one. A read that fails before it is awaited is not an unhandled rejection; readEstate
+ * awaits every one it started.
+ */
+function startedOnDemand(graph: GraphGateway, resourcesRead: Promise<Record<string, ServicePrincipal>>) {
+  const assignments = new Map<string, Promise<AppRoleAssignment[]>>();
+  let grants: Promise<OAuth2PermissionGrant[]> | undefined;
+  const keep = <T>(read: Promise<T>): Promise<T> => {
+    read.catch(() => undefined);
+    return read;
+  };
+  return {
+    assignments,
+    get grants() {
+      return grants;
+    },
+    startFor(page: Application[]): void {
+      const models = [...new Set(page.map((app) => describeManagedApp(app).model).filter((m): m is ModelName => m !== undefined))];
+      for (const permission of models.flatMap((m) => MODELS[m].permissions)) {
+        if (permission.type === 'Scope') grants ??= keep(listAdminPermissionGrants(graph));
+        else if (!assignments.has(permission.resourceAppId)) {
+          const resourceAppId = permission.resourceAppId;
+          const read = resourcesRead.then((resources) =>
+            resources[resourceAppId] ? listAppRoleAssignedTo(graph, resources[resourceAppId].id) : [],
+          );
+          assignments.set(resourceAppId, keep(read));
+        }
+      }
+    },
   };
 }
 

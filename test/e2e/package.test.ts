@@ -130,6 +130,24 @@ describe('the packaged CLI (npm pack, npm install -g into a clean prefix) agains
     );
   });
 
+  it('sends token, metadata and Graph requests through one HTTP stack: Node’s bundled fetch is never loaded', async () => {
+    // docs/performance.md#provision: the Graph client and @azure/identity share the Azure SDK's node:https client.
+    const report = `process.on('exit', () => process.stderr.write('fetch loaded: ' + process.moduleLoadList.some((m) => m.includes('undici')) + '\\n'))`;
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: work,
+      ENTRA_MAIL_STATE_DIR: join(work, 'state'),
+      NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(report)}`,
+      ...(await readEnvFile(settings.admin.envFile)),
+    };
+    const args = ['provision', '--auth', 'env', '--ca-file', settings.caFile, '--model', 'smtp', '--name', 'One Stack'];
+    args.push('--mailbox', 'noreply@contoso.com', '--exchange', 'skip', '--json');
+    const run = await execa(process.execPath, [bin, ...args], { env, cwd: work, reject: false, extendEnv: false });
+    assert.equal(run.exitCode, 0, run.stderr);
+    assert.equal(JSON.parse(run.stdout).tenantId, settings.tenantId);
+    assert.match(run.stderr, /^fetch loaded: false$/m);
+  });
+
   it('verify sends a real message, and `sandbox messages` lists it', async () => {
     const env = {
       PATH: process.env.PATH ?? '',

@@ -8,9 +8,13 @@ const SCRIPT = fileURLToPath(new URL('../../scripts/reliability.ts', import.meta
 /** The figures script works end to end; the full campaign is not part of npm test. */
 describe('scripts/reliability.ts', () => {
   it('--runs 20 --json prints every figure, with faults injected and zero on every count', () => {
-    const r = spawnSync(process.execPath, [SCRIPT, '--runs', '20', '--kills', '0', '--seed', '3', '--json', '--skip-bad-input'], {
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      process.execPath,
+      [SCRIPT, '--runs', '20', '--kills', '0', '--fleet-kills', '0', '--seed', '3', '--json', '--skip-bad-input'],
+      {
+        encoding: 'utf8',
+      },
+    );
     const figures = JSON.parse(r.stdout);
     assert.equal(figures.runs, 20);
     assert.ok(figures.faultsInjected >= 20, 'every run had at least one fault');

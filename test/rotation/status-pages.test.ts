@@ -73,6 +73,26 @@ test('status reads 34 apps in a constant number of requests, with page size 10',
   }
 });
 
+test('the assignments a page of apps calls for are read beside the next pages, not after the last one', async () => {
+  const before = t.sandbox.ctx.knobs.pageSize;
+  t.sandbox.ctx.knobs.pageSize = 10;
+  try {
+    const mark = t.sandbox.ctx.log.length;
+    const r = await t.cli(['status', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const log = t.sandbox.ctx.log.slice(mark).filter((e) => e.kind === 'graph');
+    const appPages = log.filter((e) => e.path === '/v1.0/applications');
+    const assignments = log.filter((e) => e.path.endsWith('/appRoleAssignedTo'));
+    assert.equal(appPages.length, 4);
+    assert.ok(assignments.length > 0);
+    // The first page names smtp and graph apps: their resources' assignments are asked for before the last page of apps is answered.
+    const firstAssignment = Math.min(...assignments.map((e) => e.startedAt ?? e.at));
+    assert.ok(firstAssignment < (appPages.at(-1)?.at ?? 0), log.map((e) => `${e.startedAt}..${e.at} ${e.path}`).join('\n'));
+  } finally {
+    t.sandbox.ctx.knobs.pageSize = before;
+  }
+});
+
 test('an app whose service principal lacks the managed tag is found by appId; a removed assignment shows as missing', async () => {
   const state = t.sandbox.ctx.state;
   const untagged = state.servicePrincipals.find((s) => s.appId === t.app('pg-smtp-3').appId);

@@ -7,9 +7,11 @@ import { describeFailure, type TenantWork } from '../../fleet/run-fleet.ts';
 import type { GraphGateway } from '../../graph/gateway.ts';
 import { assertPrivileges, checkPrivileges, describeMissing, type PreflightReport } from '../../preflight/check-privileges.ts';
 import { needsTenantDomains, privilegesOf, provision } from '../../provision/pipeline.ts';
+import { vaultProbe } from '../../provision/provision-journal.ts';
 import { buildProvisionResult, type ProvisionResult } from '../../provision/result.ts';
 import { resolveExchangeEndpoint, withExchangeApi } from '../shared/exchange-api.ts';
 import { appRequest } from './app-request.ts';
+import { applySinksOf, extraSinksFor } from './apply-sinks.ts';
 import type { FleetArgs } from './options.ts';
 import { openTenantSession, tenantConnection, tenantEnvironment } from './tenant-session.ts';
 
@@ -59,6 +61,13 @@ async function convergeApp(file: FleetFile, tenant: FleetTenant, app: FleetApp, 
   const request = appRequest(file, tenant, app, connection, deps.env, dryRun);
   if (run.tenantId) request.tenantId = run.tenantId;
   request.exchange.interactive = false;
+  // A settled journal asks the vault too; a secret apply mints also goes to the app's other sinks.
+  request.sinkProbe = vaultProbe(run.credential);
+  const sinks = applySinksOf(file, tenant, app);
+  if (sinks) {
+    const context = { deps, connection, credential: run.credential, tenantId: run.tenantId ?? tenant.tenant, model: request.desired.model };
+    request.extraSinks = extraSinksFor(sinks, app, context);
+  }
   request.exchange = withExchangeApi(request.exchange, {
     credential: run.credential,
     connection,

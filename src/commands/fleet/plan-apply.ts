@@ -9,6 +9,7 @@ import { runFleet } from '../../fleet/run-fleet.ts';
 import type { CommandState } from '../shared/command-state.ts';
 import { canPrompt, confirmPlan } from '../shared/confirm.ts';
 import { appRequest, prepareApply } from './app-request.ts';
+import { applySinksOf } from './apply-sinks.ts';
 import { convergeTenant } from './converge.ts';
 import { readFleetRun, withFleetOptions, type FleetArgs, type FleetRun } from './options.ts';
 import { tenantConnection } from './tenant-session.ts';
@@ -80,6 +81,7 @@ async function checkEveryApp(run: FleetRun, args: FleetArgs, deps: Deps, apply: 
     }
     for (const app of tenant.apps) {
       const request = appRequest(run.file, tenant, app, connection, deps.env, !apply);
+      applySinksOf(run.file, tenant, app);
       if (apply) await prepareApply(run.file, tenant, app, request, deps.env);
     }
   }
