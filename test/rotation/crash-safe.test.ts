@@ -45,6 +45,7 @@ describe('a rotate killed during delivery, then run again', () => {
       'env',
     ]);
     assert.equal(r.code, 0, r.stderr);
+    return r;
   };
   const rotateArgs = (name: string, hook: string) => [
     'rotate',
@@ -212,23 +213,7 @@ describe('a rotate killed during delivery, then run again', () => {
     const killed = await runChild(h, rotate, { kind: 'request', point });
     assert.equal(killed.signal, 'SIGKILL', killed.stderr);
     const since = h.sandbox.ctx.log.length;
-    const provisioned = await h.run([
-      'provision',
-      ...h.common,
-      '--model',
-      'graph',
-      '--mailbox',
-      'noreply@contoso.com',
-      '--exchange',
-      'skip',
-      '--unique-name',
-      name,
-      '--out',
-      file,
-      '--format',
-      'env',
-    ]);
-    assert.equal(provisioned.code, 0, provisioned.stderr);
+    const provisioned = await provision(name);
     const journal = JSON.parse(
       await readFile(join(String(h.env.ENTRA_MAIL_STATE_DIR), h.sandbox.snapshot().tenant.id, `${name}.journal.json`), 'utf8'),
     ) as {
