@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { ROTATE_ALL_CONCURRENCY } from '../src/rotation/rotate-all.ts';
 import { measureExchangeStep } from './bench/exchange.ts';
-import { measureFleet } from './bench/fleet.ts';
+import { measureFleet, type FleetRun } from './bench/fleet.ts';
 import { fleetFileFigures, measureFleetFile } from './bench/fleet-file.ts';
 import { packAndInstall } from './bench/install.ts';
 import { canMeasureCpu, sampleWhole } from './bench/measure.ts';
@@ -38,6 +38,30 @@ printSection('package (npm pack, then npm install -g of the tarball into a clean
 const bin = installed.bin;
 const node = await sampleWhole(process.execPath, ['-e', '0'], 11, 0);
 const bound = (sequential: number) => 1.3 * (node.wallMs + sequential * LATENCY_MS);
+
+/** Wall, CPU and peak RSS of an estate-wide command over 1,000 apps, RSS against the same command over 10. */
+function estateFigures(label: string, large: FleetRun, small: FleetRun, wallNote: string, cpuNote: string) {
+  return [
+    figure(
+      `${label}: wall`,
+      ms(large.wallMs),
+      `≤ 1.3 × (node + ${large.sequential} × ${LATENCY_MS} ms)${wallNote}`,
+      large.wallMs <= bound(large.sequential),
+    ),
+    figure(
+      `${label}: CPU user+sys / requests in sequence at the sandbox`,
+      `${ms(large.cpuMs)} / ${ms(large.sequentialMs)}`,
+      cpuNote,
+      undefined,
+    ),
+    figure(
+      `${label}: peak RSS`,
+      mb(large.rssMb),
+      `≤ 10 apps + 20 MB = ${mb(small.rssMb + 20)}`,
+      canMeasureCpu ? large.rssMb <= small.rssMb + 20 : undefined,
+    ),
+  ];
+}
 
 if (wants('startup')) {
   const startup = async (label: string, args: string[], exit: number) => {
@@ -117,43 +141,9 @@ if (wants('fleet')) {
       `≈ pages: ≤ ${3 * pages(1000) + 6} (10 apps: ${small.status.requests})`,
       large.status.requests <= 3 * pages(1000) + 6,
     ),
-    figure(
-      'status: wall',
-      ms(large.status.wallMs),
-      `≤ 1.3 × (node + ${large.status.sequential} × ${LATENCY_MS} ms)`,
-      large.status.wallMs <= bound(large.status.sequential),
-    ),
-    figure(
-      'status: CPU user+sys / requests in sequence at the sandbox',
-      `${ms(large.status.cpuMs)} / ${ms(large.status.sequentialMs)}`,
-      'the sandbox shares the cores: its time per page is more than the latency',
-      undefined,
-    ),
-    figure(
-      'status: peak RSS',
-      mb(large.status.rssMb),
-      `≤ 10 apps + 20 MB = ${mb(small.status.rssMb + 20)}`,
-      canMeasureCpu ? large.status.rssMb <= small.status.rssMb + 20 : undefined,
-    ),
+    ...estateFigures('status', large.status, small.status, '', 'the sandbox shares the cores: its time per page is more than the latency'),
     figure('rotate --all: requests', String(large.rotate.requests), '', undefined),
-    figure(
-      'rotate --all: wall',
-      ms(large.rotate.wallMs),
-      `≤ 1.3 × (node + ${large.rotate.sequential} × ${LATENCY_MS} ms), ${ROTATE_ALL_CONCURRENCY} apps at a time`,
-      large.rotate.wallMs <= bound(large.rotate.sequential),
-    ),
-    figure(
-      'rotate --all: CPU user+sys / requests in sequence at the sandbox',
-      `${ms(large.rotate.cpuMs)} / ${ms(large.rotate.sequentialMs)}`,
-      '',
-      undefined,
-    ),
-    figure(
-      'rotate --all: peak RSS',
-      mb(large.rotate.rssMb),
-      `≤ 10 apps + 20 MB = ${mb(small.rotate.rssMb + 20)}`,
-      canMeasureCpu ? large.rotate.rssMb <= small.rotate.rssMb + 20 : undefined,
-    ),
+    ...estateFigures('rotate --all', large.rotate, small.rotate, `, ${ROTATE_ALL_CONCURRENCY} apps at a time`, ''),
   ]);
 }
 

@@ -6,8 +6,6 @@ import { CLI_MAIN } from './entry.ts';
 import type { Harness } from './harness.ts';
 import { watchRequests, type KillPoint } from './request-kills.ts';
 
-// The shipped code when dist/ is fresh (npm run reliability builds first), else the sources (scripts/lib/entry.ts).
-const MAIN = CLI_MAIN;
 export const KILL_HOOK = fileURLToPath(new URL('./kill-hook.ts', import.meta.url));
 
 /** How a run is interrupted: from outside at a random moment, or from inside the `--on-rotate` hook. */
@@ -35,7 +33,7 @@ export interface ChildRun {
 export async function runChild(h: Harness, argv: string[], mode: KillMode): Promise<ChildRun> {
   if (mode.kind === 'hook') await writeFile(`${mode.store}.order`, mode.order);
   const started = performance.now();
-  const child = spawn(process.execPath, [MAIN, ...argv], { cwd: h.dir, env: h.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_MAIN, ...argv], { cwd: h.dir, env: h.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { request } from 'node:https';
 import { after, before, describe, it } from 'node:test';
+import { trustCaFile } from '../../src/commands/shared/connection.ts';
 import { runCli, startTestTenant } from '../helpers/cli.ts';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
@@ -89,6 +88,7 @@ describe('least privilege: granting an app role needs a reader of service princi
   let t: Tenant;
   before(async () => {
     t = await startTestTenant();
+    await trustCaFile(t.sandbox.settings.caFile);
   });
   after(() => t.close());
 
@@ -108,21 +108,12 @@ describe('least privilege: granting an app role needs a reader of service princi
         idtyp: 'app',
         roles,
       });
-      const ca = await readFile(t.sandbox.settings.caFile);
-      const payload = body ? JSON.stringify(body) : undefined;
-      return new Promise<{ status: number; body: { id?: string } | undefined }>((resolve, reject) => {
-        const req = request(
-          `${t.sandbox.ctx.origin}/v1.0${path}`,
-          { method, ca, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
-          (res) => {
-            let text = '';
-            res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as { id?: string }) : undefined }));
-          },
-        );
-        req.on('error', reject);
-        req.end(payload);
+      const response = await fetch(`${t.sandbox.ctx.origin}/v1.0${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
       });
+      return { status: response.status, body: response.status === 204 ? undefined : ((await response.json()) as { id?: string }) };
     };
     const grant = { principalId: admin.id, resourceId: graphSp.id, appRoleId: mailSend.id };
     const path = `/servicePrincipals/${graphSp.id}/appRoleAssignedTo`;

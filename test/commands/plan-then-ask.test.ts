@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runCli, startTestTenant } from '../helpers/cli.ts';
-import { runInTerminal, MAIN } from '../helpers/terminal.ts';
+import { CLI_MAIN } from '../../scripts/lib/entry.ts';
+import { runInTerminal } from '../helpers/terminal.ts';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 
@@ -30,7 +31,7 @@ describe('provision: plan, then ask', () => {
   ];
 
   it('in a terminal, "n" shows the plan and the tenant-wide warning and changes nothing', async () => {
-    const r = await runInTerminal([process.execPath, MAIN, ...provision('Asked Graph', 'graph')], {
+    const r = await runInTerminal([process.execPath, CLI_MAIN, ...provision('Asked Graph', 'graph')], {
       env: t.env,
       cwd: t.dir,
       input: 'n\n',
@@ -46,7 +47,7 @@ describe('provision: plan, then ask', () => {
   });
 
   it('in a terminal, "y" applies the plan', async () => {
-    const r = await runInTerminal([process.execPath, MAIN, ...provision('Asked Smtp', 'smtp')], {
+    const r = await runInTerminal([process.execPath, CLI_MAIN, ...provision('Asked Smtp', 'smtp')], {
       env: t.env,
       cwd: t.dir,
       input: 'y\n',
@@ -57,14 +58,14 @@ describe('provision: plan, then ask', () => {
   });
 
   it('--yes in a terminal applies without asking', async () => {
-    const r = await runInTerminal([process.execPath, MAIN, ...provision('Yes Smtp', 'smtp', ['--yes'])], { env: t.env, cwd: t.dir });
+    const r = await runInTerminal([process.execPath, CLI_MAIN, ...provision('Yes Smtp', 'smtp', ['--yes'])], { env: t.env, cwd: t.dir });
     assert.equal(r.code, 0, r.text);
     assert.doesNotMatch(r.text, /\[y\/N\]/);
     assert.equal(apps('yes-smtp').length, 1);
   });
 
   it('an up-to-date app is not asked about again', async () => {
-    const r = await runInTerminal([process.execPath, MAIN, ...provision('Yes Smtp', 'smtp')], { env: t.env, cwd: t.dir });
+    const r = await runInTerminal([process.execPath, CLI_MAIN, ...provision('Yes Smtp', 'smtp')], { env: t.env, cwd: t.dir });
     assert.equal(r.code, 0, r.text);
     assert.doesNotMatch(r.text, /\[y\/N\]/);
   });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
-import { MAIN } from '../helpers/terminal.ts';
+import { CLI_MAIN } from '../../scripts/lib/entry.ts';
 
 /** Reads `export KEY='value'` lines of the sandbox's admin.env. */
 async function readEnvFile(path: string): Promise<Record<string, string>> {
@@ -29,7 +29,7 @@ describe('entra-mail sandbox --tenants 3', () => {
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'entra-mail-sandbox-tenants-'));
-    sandbox = spawn(process.execPath, [MAIN, 'sandbox', '--tenants', '3', '--dir', join(work, 'sandbox')], {
+    sandbox = spawn(process.execPath, [CLI_MAIN, 'sandbox', '--tenants', '3', '--dir', join(work, 'sandbox')], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     await new Promise<void>((resolve, reject) => {

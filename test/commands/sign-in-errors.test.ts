@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { runCli, startTestTenant } from '../helpers/cli.ts';
-import { MAIN } from '../helpers/terminal.ts';
+import { CLI_MAIN } from '../../scripts/lib/entry.ts';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 
@@ -39,7 +39,7 @@ describe('admin sign-in failures are told apart', () => {
   it('an untrusted certificate (no --ca-file, in a fresh process): exit 7, names the certificate and both fixes', async () => {
     const env = { ...t.env };
     delete env.NODE_EXTRA_CA_CERTS;
-    const r = await execa(process.execPath, [MAIN, 'status', '--auth', 'env', '--verbose'], {
+    const r = await execa(process.execPath, [CLI_MAIN, 'status', '--auth', 'env', '--verbose'], {
       env,
       extendEnv: false,
       cwd: t.dir,

@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { spawn } from 'node:child_process';
 import { execa } from 'execa';
 import { runCli, startTestTenant } from '../helpers/cli.ts';
-import { runInTerminal, MAIN } from '../helpers/terminal.ts';
+import { CLI_MAIN } from '../../scripts/lib/entry.ts';
+import { runInTerminal } from '../helpers/terminal.ts';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 
@@ -54,16 +55,16 @@ describe('status, colour and signals', () => {
   });
 
   it('colour at a terminal; none with NO_COLOR, and none when piped', async () => {
-    const tty = await runInTerminal([process.execPath, MAIN, 'status', ...t.common], { env: t.env, cwd: t.dir });
+    const tty = await runInTerminal([process.execPath, CLI_MAIN, 'status', ...t.common], { env: t.env, cwd: t.dir });
     assert.equal(tty.code, 0, tty.text);
     assert.match(tty.raw, COLOUR);
-    const noColor = await runInTerminal([process.execPath, MAIN, 'status', ...t.common], {
+    const noColor = await runInTerminal([process.execPath, CLI_MAIN, 'status', ...t.common], {
       env: { ...t.env, NO_COLOR: '1' },
       cwd: t.dir,
     });
     assert.equal(noColor.code, 0, noColor.text);
     assert.doesNotMatch(noColor.raw, COLOUR);
-    const piped = await execa(process.execPath, [MAIN, 'status', ...t.common], {
+    const piped = await execa(process.execPath, [CLI_MAIN, 'status', ...t.common], {
       env: t.env,
       extendEnv: false,
       cwd: t.dir,
@@ -74,7 +75,18 @@ describe('status, colour and signals', () => {
 
   it('Ctrl-C at the question: exit 130, "before any change", nothing created', async () => {
     const r = await runInTerminal(
-      [process.execPath, MAIN, 'provision', ...t.common, '--model', 'smtp', '--name', 'Interrupted', '--mailbox', 'noreply@contoso.com'],
+      [
+        process.execPath,
+        CLI_MAIN,
+        'provision',
+        ...t.common,
+        '--model',
+        'smtp',
+        '--name',
+        'Interrupted',
+        '--mailbox',
+        'noreply@contoso.com',
+      ],
       {
         env: t.env,
         cwd: t.dir,
@@ -87,7 +99,18 @@ describe('status, colour and signals', () => {
   });
 
   it('SIGTERM while changing the tenant: exit 143, names the step, and the same command then finishes the job', async () => {
-    const argv = [MAIN, 'provision', ...t.common, '--model', 'smtp', '--name', 'Terminated', '--mailbox', 'noreply@contoso.com', '--yes'];
+    const argv = [
+      CLI_MAIN,
+      'provision',
+      ...t.common,
+      '--model',
+      'smtp',
+      '--name',
+      'Terminated',
+      '--mailbox',
+      'noreply@contoso.com',
+      '--yes',
+    ];
     t.sandbox.ctx.knobs.latencyMs = 400;
     let r: { code: number | null; stderr: string };
     try {

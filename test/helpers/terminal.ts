@@ -4,9 +4,6 @@ import { stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
 import { CLI_MAIN } from '../../scripts/lib/entry.ts';
 
-/** The CLI's entry file (`node <MAIN> …`): the bundle when fresh, else the sources (scripts/lib/entry.ts). */
-export const MAIN = CLI_MAIN;
-
 function quote(arg: string): string {
   return `'${arg.replaceAll("'", "'\\''")}'`;
 }
@@ -52,9 +49,9 @@ export async function runInTerminal(
   return { code: result.exitCode ?? -1, raw, text: stripVTControlCharacters(raw).replaceAll('\r', '') };
 }
 
-/** Puts `entra-mail` on a PATH directory, as an installed package does: a script that runs this Node on MAIN. */
+/** Puts `entra-mail` on a PATH directory, as an installed package does: a script that runs this Node on CLI_MAIN (scripts/lib/entry.ts). */
 export async function writeCliOnPath(binDir: string): Promise<string> {
   const path = join(binDir, 'entra-mail');
-  await writeFile(path, `#!/bin/sh\nexec '${process.execPath}' '${MAIN}' "$@"\n`, { mode: 0o755 });
+  await writeFile(path, `#!/bin/sh\nexec '${process.execPath}' '${CLI_MAIN}' "$@"\n`, { mode: 0o755 });
   return path;
 }

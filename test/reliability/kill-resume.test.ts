@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { journalPath } from '../../src/credentials/journal.ts';
 import type { FaultRule } from '../../src/sandbox/context.ts';
-import { CLI_MAIN as MAIN } from '../../scripts/lib/entry.ts';
+import { CLI_MAIN } from '../../scripts/lib/entry.ts';
 import { startHarness, type Harness } from '../../scripts/lib/harness.ts';
 import { summarizeApp } from '../../scripts/lib/tenant-invariants.ts';
 import { ADD_PASSWORD, APP_UPSERT, ASSIGN, assertConverged, provisionArgs, SP_UPSERT, sinkOf } from './helpers.ts';
@@ -61,7 +61,7 @@ function runKilledAt(
   point: KillPoint,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...argv], { cwd: h.dir, env: h.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_MAIN, ...argv], { cwd: h.dir, env: h.env, stdio: ['ignore', 'ignore', 'pipe'] });
     // `client`: only this run's requests count, so several killed runs can share the sandbox.
     h.sandbox.ctx.faults.push({ ...point.rule, client: child.pid, action: { type: 'kill', commit: point.commit, pid: child.pid } });
     let stderr = '';

@@ -83,7 +83,7 @@ export function visibleAssignments(ctx: SandboxContext, side: Side, spId: string
 }
 
 /**
- * Validation order follows the failures docs/graph-service-principals-and-consent.md#admin-consent-app-role-assignments/docs/graph-errors-and-consistency.md#codes-met lists: unknown or unreplicated principal
+ * Validation order follows the failures docs/graph-service-principals-and-consent.md#admin-consent-app-role-assignments and docs/graph-errors-and-consistency.md#codes-met list: unknown or unreplicated principal
  * or resource → "Not a valid reference update."; a role the resource does not define → 400;
  * an existing (principal, resource, role) → "Permission being assigned already exists on the object".
  */
