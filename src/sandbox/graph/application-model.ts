@@ -4,7 +4,7 @@ import type { SandboxApplication, SandboxKeyCredential } from '../state.ts';
 import { badRequest } from './errors.ts';
 import { isUniqueNameHeld, uniqueNameConflict } from './soft-delete.ts';
 import { graphDate } from './odata.ts';
-import { APPLICATION_SHAPE, overlayShape } from './entity-shapes.ts';
+import { APPLICATION_SHAPE, overlayShape, shapeView } from './entity-shapes.ts';
 import { GRAPH_TYPE_PROPERTIES } from './schema-properties.ts';
 import { asObject, invalidValue, optionalString, rejectReadOnly, rejectUnknownProperties, stringArray } from './validate.ts';
 
@@ -26,9 +26,24 @@ const MODELLED = new Set([
 const READ_ONLY = ['id', 'appId', 'createdDateTime', 'publisherDomain', 'deletedDateTime'];
 const AUDIENCES = ['AzureADMyOrg', 'AzureADMultipleOrgs', 'AzureADandPersonalMicrosoftAccount', 'PersonalMicrosoftAccount'];
 
-/** The application as Graph returns it: every property (entity-shapes.ts), secrets without their hash. */
-export function serializeApplication(app: SandboxApplication, options: { withKeys?: boolean } = {}): Record<string, unknown> {
-  return overlayShape(APPLICATION_SHAPE, {
+/**
+ * The application as Graph returns it: every property (entity-shapes.ts), secrets without their
+ * hash; with `select`, the properties it names (a `$select` answer shows no others).
+ */
+export function serializeApplication(
+  app: SandboxApplication,
+  options: { withKeys?: boolean; select?: readonly string[] | undefined } = {},
+): Record<string, unknown> {
+  return overlayShape(APPLICATION_SHAPE, applicationValues(app, options), options.select);
+}
+
+/** The application as a list query reads it (entity-shapes.ts `shapeView`). */
+export function applicationQueryView(app: SandboxApplication): Record<string, unknown> {
+  return shapeView(APPLICATION_SHAPE, applicationValues(app, {}));
+}
+
+function applicationValues(app: SandboxApplication, options: { withKeys?: boolean }): Record<string, unknown> {
+  return {
     id: app.id,
     appId: app.appId,
     createdDateTime: app.createdDateTime,
@@ -45,7 +60,7 @@ export function serializeApplication(app: SandboxApplication, options: { withKey
     requiredResourceAccess: app.requiredResourceAccess,
     web: app.web,
     ...app.extra,
-  });
+  };
 }
 
 /** All property names a serialized application has (for `$select`). */

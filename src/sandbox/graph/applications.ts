@@ -1,7 +1,13 @@
 import type { Route, SandboxContext, SandboxRequest } from '../context.ts';
 import type { GraphAuthorizer } from './auth.ts';
 import { resourceNotFound } from './errors.ts';
-import { APPLICATION_SELECTABLE, applyApplicationChanges, createApplication, serializeApplication } from './application-model.ts';
+import {
+  APPLICATION_SELECTABLE,
+  applicationQueryView,
+  applyApplicationChanges,
+  createApplication,
+  serializeApplication,
+} from './application-model.ts';
 import { isUniqueNameHeld, softDeleteApplication, uniqueNameConflict } from './soft-delete.ts';
 import { addressPattern, findApplicationRaw, readAddress, requireApplication } from './lookup.ts';
 import { APPLICATION_FILTERS } from './filter-support.ts';
@@ -22,9 +28,14 @@ const LIST: ListSpec = {
 export function applicationRoutes(ctx: SandboxContext, authorize: GraphAuthorizer): Route[] {
   const selectOf = (req: SandboxRequest) => parseSelect(req, APPLICATION_SELECTABLE, 'application');
   const view = (select: string[] | undefined) => (app: Parameters<typeof serializeApplication>[0]) =>
-    serializeApplication(app, { withKeys: select?.includes('keyCredentials') ?? false });
-  const list = (req: SandboxRequest, select: string[] | undefined) =>
-    queryItems(req, ctx.state.applications.filter((app) => ctx.isReplicated(app.id)).map(view(select)), LIST);
+    serializeApplication(app, { withKeys: select?.includes('keyCredentials') ?? false, select });
+  const list = (req: SandboxRequest) =>
+    queryItems(
+      req,
+      ctx.state.applications.filter((app) => ctx.isReplicated(app.id)),
+      LIST,
+      applicationQueryView,
+    );
   return [
     {
       kind: 'graph',
@@ -33,7 +44,7 @@ export function applicationRoutes(ctx: SandboxContext, authorize: GraphAuthorize
       handle: async (req) => {
         await authorize(req, 'read-applications');
         const select = selectOf(req);
-        return collection(ctx, req, 'applications', list(req, select), select);
+        return collection(ctx, req, 'applications', list(req), select, view(select));
       },
     },
     {
@@ -42,7 +53,7 @@ export function applicationRoutes(ctx: SandboxContext, authorize: GraphAuthorize
       path: /^\/v1\.0\/applications\/\$count$/,
       handle: async (req) => {
         await authorize(req, 'read-applications');
-        return countOnly(req, list(req, undefined));
+        return countOnly(req, list(req));
       },
     },
     {

@@ -103,23 +103,56 @@ export const SERVICE_PRINCIPAL_SHAPE: Readonly<Record<string, unknown>> = {
   verifiedPublisher: { addedDateTime: null, displayName: null, verifiedPublisherId: null },
 };
 
-/** A deep copy of a shape, so a serializer can fill it in. */
-export function freshShape(shape: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return structuredClone(shape) as Record<string, unknown>;
+/**
+ * A deep copy of a part of a shape, so a serializer can fill it in. Shapes hold only null, strings,
+ * numbers, booleans, arrays and plain objects, so a walk over them copies all there is;
+ * structuredClone did the same at several times the cost, most of what a 999-item page took the
+ * sandbox (docs/performance.md#status-and-rotate---all-over-1000-managed-apps).
+ */
+function copyPlain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyPlain);
+  if (!isPlainObject(value)) return value;
+  const copy: Record<string, unknown> = {};
+  for (const name of Object.keys(value)) copy[name] = copyPlain(value[name]);
+  return copy;
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * The shape with `values` laid over it. A complex property the client set partly (`web` with
- * only `redirectUris`) keeps the shape's other members, as Graph's answer does.
+ * The shape with `values` laid over it, in the shape's property order, then the values' own. A
+ * complex property the client set partly (`web` with only `redirectUris`) keeps the shape's other
+ * members, as Graph's answer does. Only the shape's members no value replaces are copied; with
+ * `select`, only the properties it names are made (what a `$select` answer shows of them is the same).
  */
-export function overlayShape(shape: Readonly<Record<string, unknown>>, values: Record<string, unknown>): Record<string, unknown> {
-  const result = freshShape(shape);
-  for (const [name, value] of Object.entries(values)) {
-    const base = result[name];
-    result[name] = isPlainObject(base) && isPlainObject(value) ? { ...base, ...value } : value;
+export function overlayShape(
+  shape: Readonly<Record<string, unknown>>,
+  values: Record<string, unknown>,
+  select?: readonly string[],
+): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  const names = select ? select.filter((name) => Object.hasOwn(shape, name)) : Object.keys(shape);
+  for (const name of names) {
+    const base = shape[name];
+    if (!Object.hasOwn(values, name)) result[name] = copyPlain(base);
+    else {
+      const value = values[name];
+      result[name] = isPlainObject(base) && isPlainObject(value) ? { ...(copyPlain(base) as Record<string, unknown>), ...value } : value;
+    }
+  }
+  for (const name of Object.keys(values)) {
+    if (!Object.hasOwn(shape, name) && (!select || select.includes(name))) result[name] = values[name];
   }
   return result;
+}
+
+/**
+ * What `$filter`, `$search` and `$orderby` read of an object: its top-level properties as
+ * overlayShape gives them, without copying the shape (the shape is the view's prototype, so a
+ * property the values leave out reads the shape's default). A complex property is not merged, but
+ * none is filterable (filter-support.ts). A list serializes in full only the page it answers with.
+ */
+export function shapeView(shape: Readonly<Record<string, unknown>>, values: Record<string, unknown>): Record<string, unknown> {
+  return Object.assign(Object.create(shape) as Record<string, unknown>, values);
 }

@@ -14,12 +14,22 @@ export interface ListSpec {
   searchable?: string[];
 }
 
+/** An item as `$filter`, `$search` and `$orderby` see it: its top-level properties as Graph returns them. */
+export type QueryView<T> = (item: T) => Record<string, unknown>;
+
 /**
  * Applies `$filter`, `$search` and `$orderby` as Graph does on directory objects
  * (docs/sandbox-fidelity.md#advanced-queries): `$search` needs `ConsistencyLevel: eventual`;
- * `$orderby` needs the header and `$count=true`; so does any `ne`, `not` or `endsWith`.
+ * `$orderby` needs the header and `$count=true`; so does any `ne`, `not` or `endsWith`. The items
+ * stay as the caller keeps them; `view` shows each one's properties, so a route serializes only the
+ * page it answers with (odata.ts `collection`), not every object the query looked at.
  */
-export function queryItems(req: SandboxRequest, items: Record<string, unknown>[], spec: ListSpec): Record<string, unknown>[] {
+export function queryItems<T = Record<string, unknown>>(
+  req: SandboxRequest,
+  items: T[],
+  spec: ListSpec,
+  view: QueryView<T> = (item) => item as Record<string, unknown>,
+): T[] {
   const params = req.url.searchParams;
   const advanced = isAdvanced(req);
   // An advanced query is bounded by its URL's length, not by the count of `in` values (docs/graph-list-queries.md#limits).
@@ -27,12 +37,16 @@ export function queryItems(req: SandboxRequest, items: Record<string, unknown>[]
     throw new GraphRequestError(400, 'Request_UnsupportedQuery', `The request URL is longer than ${MAX_ADVANCED_URL} characters.`);
   }
   const clauses = parseFilter(params.get('$filter'), spec.filterable, spec.resource, advanced);
-  let result = items.filter((item) => matchesFilter(item, clauses));
   const search = params.get('$search');
-  if (search !== null) result = result.filter(searchFor(req, search, spec));
+  const matches = search === null ? undefined : searchFor(req, search, spec);
   const orderby = params.get('$orderby');
-  if (orderby !== null) result = orderBy(result, orderby, advanced, spec);
-  return result;
+  // Checked before any item is looked at, as the filter's clauses are: a bad `$orderby` is a 400 on an empty collection too.
+  const order = orderby === null ? undefined : orderBy(orderby, advanced, spec);
+  if (clauses.length === 0 && !matches && !order) return items;
+  const viewed = items.map((item) => ({ item, shown: view(item) }));
+  const kept = viewed.filter(({ shown }) => matchesFilter(shown, clauses) && (!matches || matches(shown)));
+  if (order) kept.sort((a, b) => order(a.shown, b.shown));
+  return kept.map(({ item }) => item);
 }
 
 function searchFor(req: SandboxRequest, search: string, spec: ListSpec): (item: Record<string, unknown>) => boolean {
@@ -63,13 +77,14 @@ function searchFor(req: SandboxRequest, search: string, spec: ListSpec): (item: 
   };
 }
 
-function orderBy(items: Record<string, unknown>[], orderby: string, advanced: boolean, spec: ListSpec): Record<string, unknown>[] {
+type Order = (a: Record<string, unknown>, b: Record<string, unknown>) => number;
+
+function orderBy(orderby: string, advanced: boolean, spec: ListSpec): Order {
   const [property = '', direction = 'asc'] = orderby.trim().split(/\s+/);
   if (!advanced || !(spec.orderable ?? []).includes(property)) {
     throw new GraphRequestError(400, 'Request_UnsupportedQuery', `Sorting not supported for current query.`);
   }
   const sign = direction.toLowerCase() === 'desc' ? -1 : 1;
-  return [...items].sort(
-    (a, b) => sign * String(a[property] ?? '').localeCompare(String(b[property] ?? ''), 'en', { sensitivity: 'base' }),
-  );
+  const { compare } = new Intl.Collator('en', { sensitivity: 'base' });
+  return (a, b) => sign * compare(String(a[property] ?? ''), String(b[property] ?? ''));
 }

@@ -84,14 +84,16 @@ export function odataContext(
  * A page of a collection: `$top` (1–999) or the default page size (100, or the sandbox's
  * `pageSize` knob, which also caps `$top` when below 100), `@odata.nextLink` with an opaque `$skiptoken` while items remain, and
  * `@odata.count` when `$count=true` comes with `ConsistencyLevel: eventual` (without the
- * header Graph ignores `$count=true`). docs/sandbox-fidelity.md#paging-and-counting.
+ * header Graph ignores `$count=true`). docs/sandbox-fidelity.md#paging-and-counting. `serialize`
+ * turns an item the route keeps into what Graph returns.
  */
-export function collection(
+export function collection<T = Record<string, unknown>>(
   ctx: SandboxContext,
   req: SandboxRequest,
   entitySet: string,
-  items: Record<string, unknown>[],
+  items: T[],
   select: string[] | undefined,
+  serialize: (item: T) => Record<string, unknown> = (item) => item as Record<string, unknown>,
 ): SandboxResponse {
   // A knob below Graph's default also caps `$top`, so a client asking for 999 still meets its paging code in a test.
   const top = readTop(req);
@@ -102,7 +104,8 @@ export function collection(
   const body: Record<string, unknown> = { '@odata.context': odataContext(ctx, entitySet, { select }) };
   if (isAdvanced(req)) body['@odata.count'] = items.length;
   if (offset + size < items.length) body['@odata.nextLink'] = nextLink(req, offset + size);
-  body['value'] = page.map((item) => applySelect(item, select));
+  // Only the page is serialized: the items before and after it are never shown.
+  body['value'] = page.map((item) => applySelect(serialize(item), select));
   return { status: 200, body };
 }
 

@@ -7,7 +7,7 @@ import { queryItems, type ListSpec } from './list-query.ts';
 import { addressPattern, readAddress, requireServicePrincipal } from './lookup.ts';
 import { collection, countOnly, entity, odataContext, parseExpand, parseSelect } from './odata.ts';
 import { GRAPH_TYPE_PROPERTIES } from './schema-properties.ts';
-import { serializeServicePrincipal } from './service-principals.ts';
+import { serializeServicePrincipal, servicePrincipalQueryView } from './service-principals.ts';
 
 const ONE = new RegExp(`^/v1\\.0/servicePrincipals${addressPattern(['appId'])}$`);
 const PROPERTY = new RegExp(
@@ -29,10 +29,16 @@ export function servicePrincipalReadRoutes(ctx: SandboxContext, authorize: Graph
   const known = [...GRAPH_TYPE_PROPERTIES.servicePrincipal, ...EXPANDABLE];
   const view = (req: SandboxRequest) => {
     const expand = parseExpand(req, EXPANDABLE, 'servicePrincipal');
-    return (sp: SandboxServicePrincipal) => withExpanded(ctx, serializeServicePrincipal(sp), sp, expand);
+    const select = parseSelect(req, known, 'servicePrincipal');
+    return (sp: SandboxServicePrincipal) => withExpanded(ctx, serializeServicePrincipal(sp, select), sp, expand);
   };
   const list = (req: SandboxRequest) =>
-    queryItems(req, ctx.state.servicePrincipals.filter((sp) => ctx.isReplicated(sp.id)).map(view(req)), LIST);
+    queryItems(
+      req,
+      ctx.state.servicePrincipals.filter((sp) => ctx.isReplicated(sp.id)),
+      LIST,
+      servicePrincipalQueryView,
+    );
   const contextSelect = (req: SandboxRequest) => {
     const select = parseSelect(req, known, 'servicePrincipal');
     const expand = parseExpand(req, EXPANDABLE, 'servicePrincipal');
@@ -46,7 +52,7 @@ export function servicePrincipalReadRoutes(ctx: SandboxContext, authorize: Graph
       handle: async (req) => {
         await authorize(req, 'read-applications');
         const { select, shown, keep } = contextSelect(req);
-        const page = collection(ctx, req, 'servicePrincipals', list(req), select && [...select, ...keep]);
+        const page = collection(ctx, req, 'servicePrincipals', list(req), select && [...select, ...keep], view(req));
         (page.body as Record<string, unknown>)['@odata.context'] = odataContext(ctx, 'servicePrincipals', { select: shown });
         return page;
       },

@@ -7,7 +7,7 @@ import type { GraphAuthorizer } from './auth.ts';
 import { GraphRequestError, badRequest, resourceNotFound } from './errors.ts';
 import { softDeleteServicePrincipal } from './soft-delete.ts';
 import { addressPattern, findServicePrincipalRaw, readAddress, requireServicePrincipal } from './lookup.ts';
-import { SERVICE_PRINCIPAL_SHAPE, overlayShape } from './entity-shapes.ts';
+import { SERVICE_PRINCIPAL_SHAPE, overlayShape, shapeView } from './entity-shapes.ts';
 import { entity } from './odata.ts';
 import { asObject, optionalString, rejectReadOnly, rejectUnknownProperties, stringArray } from './validate.ts';
 
@@ -15,8 +15,18 @@ const ONE = new RegExp(`^/v1\\.0/servicePrincipals${addressPattern(['appId'])}$`
 const MODELLED = new Set(['appId', 'accountEnabled', 'tags', 'notes', 'description', 'displayName', '@odata.type']);
 const READ_ONLY = ['id', 'deletedDateTime', 'appOwnerOrganizationId', 'servicePrincipalType', 'appRoles', 'oauth2PermissionScopes'];
 
-export function serializeServicePrincipal(sp: SandboxServicePrincipal): Record<string, unknown> {
-  return overlayShape(SERVICE_PRINCIPAL_SHAPE, {
+/** The service principal as Graph returns it; with `select`, the properties it names (a `$select` answer shows no others). */
+export function serializeServicePrincipal(sp: SandboxServicePrincipal, select?: readonly string[]): Record<string, unknown> {
+  return overlayShape(SERVICE_PRINCIPAL_SHAPE, servicePrincipalValues(sp), select);
+}
+
+/** The service principal as a list query reads it (entity-shapes.ts `shapeView`). */
+export function servicePrincipalQueryView(sp: SandboxServicePrincipal): Record<string, unknown> {
+  return shapeView(SERVICE_PRINCIPAL_SHAPE, servicePrincipalValues(sp));
+}
+
+function servicePrincipalValues(sp: SandboxServicePrincipal): Record<string, unknown> {
+  return {
     id: sp.id,
     accountEnabled: sp.accountEnabled,
     appDisplayName: sp.displayName,
@@ -33,7 +43,7 @@ export function serializeServicePrincipal(sp: SandboxServicePrincipal): Record<s
     appRoles: sp.appRoles,
     oauth2PermissionScopes: sp.oauth2PermissionScopes,
     ...sp.extra,
-  });
+  };
 }
 
 /** Writes to /servicePrincipals, /{id}, (appId='…') incl. the create-if-missing upsert (docs/graph-service-principals-and-consent.md#service-principal); reads are in service-principal-reads.ts. */
