@@ -13,7 +13,7 @@ export interface AppCredential {
   endDateTime: string;
 }
 
-export function credentialsOf(app: Application): AppCredential[] {
+export function credentialsOf(app: Pick<Application, 'passwordCredentials' | 'keyCredentials'>): AppCredential[] {
   return [
     ...app.passwordCredentials.map((c) => ({
       kind: 'secret' as const,

@@ -1,6 +1,12 @@
 import type { GraphGateway } from './gateway.ts';
 import { filterQuery, keySegment, MAX_PAGE_SIZE, odataString } from './odata.ts';
-import { APPLICATION_SELECT, type Application, type NewPasswordCredential } from './types.ts';
+import {
+  APPLICATION_SELECT,
+  type Application,
+  LISTED_APPLICATION_SELECT,
+  type ListedApplication,
+  type NewPasswordCredential,
+} from './types.ts';
 
 const step = 'application';
 
@@ -19,15 +25,15 @@ export async function findApplicationByAppId(graph: GraphGateway, appId: string)
   });
 }
 
-/** Apps carrying a tag (the tool tags every app it manages), in pages of 999 (docs/graph-list-queries.md). */
+/** Apps carrying a tag (the tool tags every app it manages), in pages of 999 (docs/graph-list-queries.md), as `status` needs them. */
 export async function listApplicationsByTag(
   graph: GraphGateway,
   tag: string,
-  onPage?: (page: Application[]) => void,
-): Promise<Application[]> {
+  onPage?: (page: ListedApplication[]) => void,
+): Promise<ListedApplication[]> {
   const filter = filterQuery(`tags/any(t:t eq ${odataString(tag)})`);
-  return graph.list<Application>(
-    `/applications?${filter}&$select=${APPLICATION_SELECT}&$top=${MAX_PAGE_SIZE}`,
+  return graph.list<ListedApplication>(
+    `/applications?${filter}&$select=${LISTED_APPLICATION_SELECT}&$top=${MAX_PAGE_SIZE}`,
     { step: 'status', object: `applications tagged '${tag}'` },
     onPage,
   );

@@ -44,6 +44,17 @@ export interface Application {
   keyCredentials: KeyCredential[];
 }
 
+/**
+ * What `status` and `rotate --all` read of each managed app in their list: the names, the tags
+ * that carry the model, and the credentials. Half the bytes of APPLICATION_SELECT per app; each
+ * rotation reads its app in full again under the app's lock.
+ */
+export const LISTED_APPLICATION_SELECT = 'id,appId,uniqueName,displayName,tags,passwordCredentials,keyCredentials';
+export type ListedApplication = Pick<
+  Application,
+  'id' | 'appId' | 'uniqueName' | 'displayName' | 'tags' | 'passwordCredentials' | 'keyCredentials'
+>;
+
 export interface AppRole {
   id: string;
   value: string;

@@ -7,7 +7,7 @@ import {
   listServicePrincipalsByTag,
   type ServicePrincipalRef,
 } from '../graph/service-principals.ts';
-import type { AppRoleAssignment, Application, OAuth2PermissionGrant, ServicePrincipal } from '../graph/types.ts';
+import type { AppRoleAssignment, ListedApplication, OAuth2PermissionGrant, ServicePrincipal } from '../graph/types.ts';
 import { MODELS, type ModelName } from '../core/models.ts';
 import { MANAGED_TAG } from '../core/tags.ts';
 import { EXCHANGE_APP_ID, GRAPH_APP_ID } from '../core/well-known.ts';
@@ -22,7 +22,7 @@ const LOOKUP_CONCURRENCY = 4;
  * per app (docs/graph-list-queries.md#what-status-reads).
  */
 export interface Estate {
-  apps: Application[];
+  apps: ListedApplication[];
   /** Client service principals by appId. */
   servicePrincipals: Map<string, ServicePrincipalRef>;
   /** Microsoft Graph's and Exchange Online's service principals by appId, where the tenant has them. */
@@ -93,7 +93,7 @@ function startedOnDemand(graph: GraphGateway, resourcesRead: Promise<Record<stri
     get grants() {
       return grants;
     },
-    startFor(page: Application[]): void {
+    startFor(page: ListedApplication[]): void {
       const models = [...new Set(page.map((app) => describeManagedApp(app).model).filter((m): m is ModelName => m !== undefined))];
       for (const permission of models.flatMap((m) => MODELS[m].permissions)) {
         if (permission.type === 'Scope') grants ??= keep(listAdminPermissionGrants(graph));
@@ -109,7 +109,7 @@ function startedOnDemand(graph: GraphGateway, resourcesRead: Promise<Record<stri
   };
 }
 
-function needsConsent(app: Application): boolean {
+function needsConsent(app: ListedApplication): boolean {
   const model = describeManagedApp(app).model;
   return model !== undefined && MODELS[model].permissions.length > 0;
 }

@@ -1,7 +1,7 @@
 import { ConflictError, UsageError } from '../core/errors.ts';
 import { findApplicationByAppId, findApplicationByUniqueName, listApplicationsByTag } from '../graph/applications.ts';
 import type { GraphGateway } from '../graph/gateway.ts';
-import type { Application } from '../graph/types.ts';
+import type { Application, ListedApplication } from '../graph/types.ts';
 import { isModelName } from '../core/models.ts';
 import { MANAGED_TAG } from '../core/tags.ts';
 import type { ManagedApp } from '../credentials/types.ts';
@@ -35,14 +35,17 @@ export async function findManagedApplication(graph: GraphGateway, reference: str
  * on every call, about 100 ms for 1,000 apps (docs/performance.md#status-and-rotate---all-over-1000-managed-apps);
  * the order is the same (https://tc39.es/ecma402/#sup-String.prototype.localeCompare).
  */
-export async function listManagedApplications(graph: GraphGateway, onPage?: (page: Application[]) => void): Promise<Application[]> {
+export async function listManagedApplications(
+  graph: GraphGateway,
+  onPage?: (page: ListedApplication[]) => void,
+): Promise<ListedApplication[]> {
   const apps = await listApplicationsByTag(graph, MANAGED_TAG, onPage);
   const { compare } = new Intl.Collator();
   return apps.sort((a, b) => compare(a.uniqueName ?? a.appId, b.uniqueName ?? b.appId));
 }
 
 /** Ids plus the model and profile recorded in the tags (`entra-mail:model:<m>`, `entra-mail:profile:<p>`). */
-export function describeManagedApp(app: Application): ManagedApp {
+export function describeManagedApp(app: Pick<Application, 'id' | 'appId' | 'uniqueName' | 'displayName' | 'tags'>): ManagedApp {
   const tagValue = (prefix: string) => app.tags.find((t) => t.startsWith(prefix))?.slice(prefix.length);
   const model = tagValue('entra-mail:model:');
   return {

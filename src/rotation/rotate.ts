@@ -1,7 +1,7 @@
 import { splitCombinedPem } from '../credentials/certificate.ts';
 import { ServiceError } from '../core/errors.ts';
 import { getApplication } from '../graph/applications.ts';
-import type { Application } from '../graph/types.ts';
+import type { ListedApplication } from '../graph/types.ts';
 import type { VerifyInput } from '../mail/types.ts';
 import type { Secret } from '../core/secret.ts';
 import { openAppState, type AppState } from '../credentials/app-state.ts';
@@ -46,7 +46,11 @@ export interface RotateResult {
  * If 3 or 4 fails, the sinks are put back and the new credential removed (src/credentials/deliver.ts),
  * so the old one stays valid throughout; the error is rethrown (non-zero exit).
  */
-export async function rotateApplication(deps: LifecycleDeps, application: Application, options: RotateOptions): Promise<RotateResult> {
+export async function rotateApplication(
+  deps: LifecycleDeps,
+  application: ListedApplication,
+  options: RotateOptions,
+): Promise<RotateResult> {
   const app = describeManagedApp(application);
   const sinks = options.sinks(app);
   const probe = probeSinks(probeWith(sinks));
@@ -179,7 +183,7 @@ async function retireSuperseded(
  * `rotate --all` for an app that is not due: only the credentials whose grace period has ended
  * are removed, under the app's lock.
  */
-export async function retirePastGrace(deps: LifecycleDeps, application: Application): Promise<AppCredential[]> {
+export async function retirePastGrace(deps: LifecycleDeps, application: ListedApplication): Promise<AppCredential[]> {
   const app = describeManagedApp(application);
   const state = await openAppState(lockDeps(deps), app, 'rotate --all');
   try {

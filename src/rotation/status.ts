@@ -1,5 +1,5 @@
 import type { GraphGateway } from '../graph/gateway.ts';
-import type { Application } from '../graph/types.ts';
+import type { Application, ListedApplication } from '../graph/types.ts';
 import { MODELS } from '../core/models.ts';
 import { resolvePermission } from '../provision/observe.ts';
 import { describeManagedApp } from './find-app.ts';
@@ -50,7 +50,7 @@ export async function readStatus(graph: GraphGateway, options: StatusOptions): P
 export async function readStatusWithApps(
   graph: GraphGateway,
   options: StatusOptions,
-): Promise<{ status: AppStatus; application: Application }[]> {
+): Promise<{ status: AppStatus; application: ListedApplication }[]> {
   const estate = await readEstate(graph);
   return mapWithConcurrency(estate.apps, JOURNAL_CONCURRENCY, async (application) => ({
     status: await describeStatus(estate, application, options),
@@ -66,7 +66,7 @@ export interface StatusOptions {
 }
 
 export function statusOfCredentials(
-  app: Application,
+  app: Pick<Application, 'passwordCredentials' | 'keyCredentials'>,
   options: { nowMs: number; windowDays: number },
   journal?: Journal,
 ): { credentials: CredentialStatus[]; due: boolean } {
@@ -90,7 +90,7 @@ export function statusOfCredentials(
   return { credentials, due };
 }
 
-async function describeStatus(estate: Estate, app: Application, options: StatusOptions): Promise<AppStatus> {
+async function describeStatus(estate: Estate, app: ListedApplication, options: StatusOptions): Promise<AppStatus> {
   const managed = describeManagedApp(app);
   const journal = await options.journalFor?.(managed.uniqueName).catch(() => undefined);
   const { credentials, due } = statusOfCredentials(app, options, journal);

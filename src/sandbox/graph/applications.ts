@@ -27,8 +27,9 @@ const LIST: ListSpec = {
 /** /applications and /applications/{id} | (appId='…') | (uniqueName='…') (docs/graph-applications.md#create, docs/graph-applications.md#read, docs/graph-applications.md#upsert-by-uniquename). */
 export function applicationRoutes(ctx: SandboxContext, authorize: GraphAuthorizer): Route[] {
   const selectOf = (req: SandboxRequest) => parseSelect(req, APPLICATION_SELECTABLE, 'application');
-  const view = (select: string[] | undefined) => (app: Parameters<typeof serializeApplication>[0]) =>
-    serializeApplication(app, { withKeys: select?.includes('keyCredentials') ?? false, select });
+  // A certificate's `key` comes back only when a read of one application selects keyCredentials; a list answers null (docs/graph-applications.md#read).
+  const view = (select: string[] | undefined, one: boolean) => (app: Parameters<typeof serializeApplication>[0]) =>
+    serializeApplication(app, { withKeys: one && (select?.includes('keyCredentials') ?? false), select });
   const list = (req: SandboxRequest) =>
     queryItems(
       req,
@@ -44,7 +45,7 @@ export function applicationRoutes(ctx: SandboxContext, authorize: GraphAuthorize
       handle: async (req) => {
         await authorize(req, 'read-applications');
         const select = selectOf(req);
-        return collection(ctx, req, 'applications', list(req), select, view(select));
+        return collection(ctx, req, 'applications', list(req), select, view(select, false));
       },
     },
     {
@@ -79,7 +80,7 @@ export function applicationRoutes(ctx: SandboxContext, authorize: GraphAuthorize
       handle: async (req, match) => {
         await authorize(req, 'read-applications');
         const select = selectOf(req);
-        return entity(ctx, 'applications', view(select)(requireApplication(ctx, readAddress(match))), select);
+        return entity(ctx, 'applications', view(select, true)(requireApplication(ctx, readAddress(match))), select);
       },
     },
     {

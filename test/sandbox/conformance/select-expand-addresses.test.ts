@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EXCHANGE_APP_ID, GRAPH_APP_ID } from '../../../src/core/well-known.ts';
+import { generateAppCertificate } from '../../../src/credentials/certificate.ts';
 import { startHarness, type Harness } from '../sandbox-harness.ts';
 import { call } from './helpers.ts';
 
@@ -26,6 +27,22 @@ describe('conformance: $select, $expand and the addresses clients use', () => {
     const one = await call(h, 'GET', `/v1.0/applications/${appId}?$select=appId`);
     assert.equal(one.json['@odata.context'], `${h.sandbox.settings.graphEndpoint}/v1.0/$metadata#applications(appId)/$entity`);
     assert.deepEqual(Object.keys(one.json).sort(), ['@odata.context', 'appId']);
+  });
+
+  it("returns a certificate's key only to a read of one application that selects keyCredentials", async () => {
+    // "Returned only on $select for a single object … otherwise, it's always null": https://learn.microsoft.com/graph/api/resources/keycredential
+    const certificate = await generateAppCertificate({ subject: 'selected', lifetimeDays: 30, now: new Date() });
+    const key = certificate.publicDerBase64;
+    const patched = await call(h, 'PATCH', `/v1.0/applications/${appId}`, {
+      body: { keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', key, displayName: 'CN=selected' }] },
+    });
+    assert.equal(patched.status, 204, patched.text);
+    const keyOf = (app: { keyCredentials: { key: string | null }[] }) => app.keyCredentials[0]?.key;
+    assert.equal(keyOf((await call(h, 'GET', `/v1.0/applications/${appId}?$select=id,keyCredentials`)).json), key);
+    assert.equal(keyOf((await call(h, 'GET', `/v1.0/applications/${appId}`)).json), null);
+    const list = await call(h, 'GET', "/v1.0/applications?$select=id,keyCredentials&$filter=displayName eq 'Selected'");
+    assert.equal(list.status, 200, list.text);
+    assert.equal(keyOf(list.json.value[0]), null, 'a list never returns the key');
   });
 
   it('refuses a $select or $expand name the type does not have', async () => {
