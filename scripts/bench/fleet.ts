@@ -134,7 +134,7 @@ export async function measureFleet(bin: string, options: { latencyMs: number; to
 function medianOf(runs: FleetRun[]): FleetRun {
   const of = (key: keyof FleetRun) => median(runs.map((r) => r[key]));
   return {
-    exitCode: Math.max(...runs.map((r) => r.exitCode)),
+    exitCode: runs[0]?.exitCode ?? -1,
     wallMs: of('wallMs'),
     cpuMs: of('cpuMs'),
     rssMb: of('rssMb'),
@@ -153,7 +153,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const v8Own = { NODE_OPTIONS: '--max-semi-space-size=0 --max-old-space-size=0' };
   const rows: Record<string, FleetRun[]> = {};
   const add = (key: string, run: FleetRun) => {
-    if (run.exitCode !== 0) throw new Error(`${key} exited ${run.exitCode}`);
+    // status exits 10 (attention) when apps are due, as they are here.
+    if (run.exitCode !== 0 && !(key.startsWith('status') && run.exitCode === 10)) throw new Error(`${key} exited ${run.exitCode}`);
     rows[key] = [...(rows[key] ?? []), run];
   };
   for (let i = 0; i < runs; i++) {
