@@ -61,6 +61,15 @@ describe('the packaged CLI (npm pack, npm install -g into a clean prefix) agains
     assert.ok((await readdir(installed.packageDir)).includes('LICENSE'));
   });
 
+  it('names no path of the checkout it was built in', async () => {
+    const checkout = root.replace(/\/+$/, '');
+    for (const name of await readdir(join(installed.packageDir, 'dist'), { recursive: true })) {
+      const file = join(installed.packageDir, 'dist', name);
+      if (!(await stat(file)).isFile()) continue;
+      assert.ok(!(await readFile(file, 'latin1')).includes(checkout), `dist/${name} names ${checkout}`);
+    }
+  });
+
   it('runs `entra-mail demo` from the clean prefix: provision, Exchange through the pwsh stand-in, a real test mail', async () => {
     const env = { PATH: `${installed.binDir}:${process.env.PATH ?? ''}`, HOME: work };
     const r = await execa('entra-mail', ['demo'], { env, cwd: work, reject: false, extendEnv: false });
