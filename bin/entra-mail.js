@@ -21,7 +21,7 @@ if (tooOld) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.version}\n`);
 } else {
-  // A fleet run starts again with its heap limits (bin/fleet-heap.js); process.execve returns only on failure.
+  // A fleet run and `rotate --all` start again with their heap limits (bin/fleet-heap.js); process.execve returns only on failure.
   const heap = fleetHeapArgv(args, process.execArgv, process.env, typeof process.execve === 'function' && process.platform !== 'win32');
   if (heap) {
     try {
