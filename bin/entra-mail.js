@@ -3,14 +3,13 @@
 // line saying what it found, what is needed and where to get it, and exit 2. A checkout (src/
 // beside bin/) runs the TypeScript sources directly, so what runs is always what is on disk; the
 // installed package has no src/ and runs the bundle `npm pack` built (dist/, see scripts/build.ts),
-// with V8's compiled code cached between runs (Node's module compile cache). `--version` answers
+// with the code each command ran cached between runs (bin/run-bundle.js). `--version` answers
 // from package.json without loading either.
 import { checkNode, NODE_TOO_OLD_EXIT_CODE } from './check-node.js';
 import { fleetHeapArgv } from './fleet-heap.js';
 
 // The module objects, not `import … from`, which would load their lazy exports too (docs/performance.md#start-up).
 const { existsSync, readFileSync } = process.getBuiltinModule ? process.getBuiltinModule('node:fs') : await import('node:fs');
-const module = process.getBuiltinModule ? process.getBuiltinModule('node:module') : (await import('node:module')).default;
 
 const args = process.argv.slice(2);
 const tooOld = checkNode(process.version, process.execPath);
@@ -34,7 +33,9 @@ if (tooOld) {
   if (existsSync(source)) {
     await import(source.href);
   } else {
-    module.enableCompileCache?.();
-    await import(new URL('../dist/main.js', import.meta.url).href);
+    // The bundle with a code cache of what this command ran before (bin/run-bundle.js).
+    const { runBundle } = await import('./run-bundle.js');
+    const { fileURLToPath } = process.getBuiltinModule('node:url');
+    runBundle(fileURLToPath(new URL('../dist/main.cjs', import.meta.url)), args);
   }
 }

@@ -1,9 +1,10 @@
 /**
  * `npm run build` (and so `npm pack`): bundles the CLI into dist/ with esbuild.
  *
- * - One ESM entry for the CLI (dist/main.js) and one for the sandbox's pwsh stand-in; code used by
- *   only some commands (the sandbox, the Azure SDKs, listr2, nodemailer …) lands in chunks that are
- *   loaded by the dynamic `import()` already in the sources, so a command loads only what it runs.
+ * - One file for the CLI (dist/main.cjs) and one for the sandbox's pwsh stand-in, each a classic
+ *   script (CommonJS): the bin runs the CLI's with a code cache of what each command ran
+ *   (bin/run-bundle.js). Code used by only some commands (the sandbox, the Azure SDKs, listr2,
+ *   nodemailer …) is reached through the `import()` already in the sources, and evaluated only then.
  * - Dependencies are bundled, so the installed package resolves and compiles a few files instead of
  *   thousands. Whatever stays in package.json "dependencies" is left external (for a package that
  *   cannot be bundled, e.g. one with a native addon); everything else is a devDependency.
@@ -12,6 +13,7 @@
  *
  * Type checking is `npm run typecheck`; this only transforms.
  */
+import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 import { collectLicenses } from './build/licenses.ts';
@@ -43,29 +45,21 @@ const result = await build({
   ],
   outdir: 'dist',
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  // One file per entry: resolving, loading and linking ~60 chunks cost more than the code they held
+  // (docs/performance.md#start-up); what a command imports with import() is still evaluated only then.
+  splitting: false,
+  // A classic script, not an ES module: the bin runs it as a vm.Script, whose code cache can hold
+  // what a run compiled (bin/run-bundle.js). Each module's import.meta.url is the bundle's file URL.
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  define: { 'import.meta.url': '__entraMailUrl' },
   platform: 'node',
   target: 'node22',
   // A package's ES module build where it has one: `await import('pkg')` of a CommonJS build would
   // give the bundle only a default export where Node gives named ones (checked below).
   mainFields: ['module', 'main'],
-  chunkNames: 'chunk-[hash]',
   external: Object.keys(pkg.dependencies ?? {}),
-  // CommonJS dependencies call require() for Node's built-ins; an ES module has none of its own.
-  // Built-ins come from process.getBuiltinModule; a require() of anything else (none is expected: the
-  // packages are bundled) gets a real require, made on first use. `import … from 'node:module'` and a
-  // createRequire in each of the ~20 chunks cost start-up time (docs/performance.md#start-up).
-  banner: {
-    js: [
-      'let __realRequire;',
-      "const __fileRequire = () => (__realRequire ??= process.getBuiltinModule('node:module').createRequire(import.meta.url));",
-      'const require = Object.defineProperties((id) => process.getBuiltinModule(id) ?? __fileRequire()(id), {',
-      '  resolve: { get: () => __fileRequire().resolve },',
-      '  cache: { get: () => __fileRequire().cache },',
-      '});',
-    ].join(' '),
-  },
+  banner: { js: "const __entraMailUrl = require('node:url').pathToFileURL(__filename).href;" },
   minifySyntax: process.env.ENTRA_MAIL_BUILD_MIN !== '0',
   minifyWhitespace: process.env.ENTRA_MAIL_BUILD_MIN !== '0',
   // Every bundled package's license goes to dist/THIRD-PARTY-LICENSES.txt instead (scripts/build/licenses.ts).
@@ -82,7 +76,7 @@ const result = await build({
   ],
 });
 
-assertLoadedOnDemand(result.metafile, 'dist/main.js');
+assertLoadedOnDemand(result.metafile, 'src/main.ts');
 
 // `import('pkg')` of a CommonJS module gets only a default export from esbuild where Node also gives
 // named ones: such an import must read `.default` only.
@@ -97,9 +91,16 @@ for (const [importer, input] of Object.entries(result.metafile.inputs)) {
   }
 }
 
+// The bundle's content hash: bin/run-bundle.js names its code cache after it.
+await writeFile(
+  new URL('main.cjs.id', dist),
+  `${createHash('sha256')
+    .update(await readFile(new URL('main.cjs', dist)))
+    .digest('hex')}\n`,
+);
 // The stand-in's wrapper runs dist/sandbox/pwsh/main.js (src/sandbox/pwsh/install.ts, as built).
 await mkdir(new URL('sandbox/pwsh/', dist), { recursive: true });
-await writeFile(new URL('sandbox/pwsh/main.js', dist), "import '../../pwsh-stand-in.js';\n");
+await writeFile(new URL('sandbox/pwsh/main.js', dist), "import '../../pwsh-stand-in.cjs';\n");
 // web-tree-sitter finds its runtime next to the chunk that holds it; the grammar is looked up next to grammar.js as built.
 await copyFile(new URL('node_modules/web-tree-sitter/web-tree-sitter.wasm', root), new URL('web-tree-sitter.wasm', dist));
 await copyFile(

@@ -46,5 +46,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
  * place that touches process.exitCode.
  */
 if (configureProxy(process.env) === 'unsupported' && !process.env.NODE_USE_ENV_PROXY) process.stderr.write(PROXY_UNSUPPORTED_NOTE);
-const deps = await createProcessDeps();
-process.exitCode = await run(process.argv.slice(2), deps);
+// A promise, not a top-level await: the package runs this file as a classic script (bin/run-bundle.js).
+void createProcessDeps()
+  .then((deps) => run(process.argv.slice(2), deps))
+  .then((code) => {
+    process.exitCode = code;
+  });

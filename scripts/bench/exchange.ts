@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminEnvironment } from '../../src/commands/sandbox.ts';
 import { startSandbox } from '../../src/sandbox/index.ts';
-import { median, runWhole } from './measure.ts';
+import { codeCacheHome, median, runWhole } from './measure.ts';
 
 /** One Exchange step as a whole `exchange-script` process: wall, and the Exchange calls it made. */
 export interface ExchangeStepRun {
@@ -35,6 +35,7 @@ export async function measureExchangeStep(bin: string, options: { latencyMs: num
         const env = {
           PATH: process.env.PATH ?? '',
           HOME: work,
+          ...codeCacheHome(),
           ENTRA_MAIL_STATE_DIR: join(work, 'state'),
           ...adminEnvironment(sandbox.settings),
         };

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { adminEnvironment } from '../../src/commands/sandbox.ts';
 import { DEFAULT_CONCURRENCY } from '../../src/fleet/run-fleet.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.ts';
-import { runWhole, sampleWhole } from './measure.ts';
+import { codeCacheHome, runWhole, sampleWhole } from './measure.ts';
 import { criticalPath, trustedLikeAPublicCa } from './provision.ts';
 import { figure, mb, ms, type Figure } from './report.ts';
 
@@ -74,6 +74,7 @@ export async function measureFleetFile(
     const env = {
       PATH: process.env.PATH ?? '',
       HOME: work,
+      ...codeCacheHome(),
       ENTRA_MAIL_STATE_DIR: join(work, 'state'),
       ...adminEnvironment(sandbox.settings),
       ...trustedLikeAPublicCa(sandbox),
@@ -175,7 +176,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // The bundle, as the installed package runs it (bin/entra-mail.js would run the sources in a checkout).
   const { writeFile: write } = await import('node:fs/promises');
   const bin = join(await mkdtemp(join(tmpdir(), 'entra-mail-bench-bin-')), 'entra-mail');
-  const main = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+  const main = fileURLToPath(new URL('../../dist/main.cjs', import.meta.url));
   // As bin/entra-mail.js starts a fleet run: with the heap flags unless NODE_OPTIONS gives its own.
   const { FLEET_HEAP_FLAGS } = await import('../../bin/fleet-heap.js');
   const node = `'${process.execPath}'`;

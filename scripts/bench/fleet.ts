@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { adminEnvironment } from '../../src/commands/sandbox.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.ts';
-import { median, runWhole } from './measure.ts';
+import { codeCacheHome, median, runWhole } from './measure.ts';
 import { criticalPath, criticalPathMs, trustedLikeAPublicCa } from './provision.ts';
 
 export interface FleetRun {
@@ -91,6 +91,7 @@ export async function startFleetTenant(bin: string, options: { latencyMs: number
     const env = {
       PATH: process.env.PATH ?? '',
       HOME: work,
+      ...codeCacheHome(),
       ENTRA_MAIL_STATE_DIR: join(work, 'state'),
       ...adminEnvironment(sandbox.settings),
       ...trustedLikeAPublicCa(sandbox),

@@ -83,3 +83,12 @@ export async function sampleWhole(command: string, args: string[], runs: number,
     rssMb: Math.max(...samples.map((s) => s.rssMb)),
   };
 }
+
+/**
+ * The bench's own code cache directory (bin/run-bundle.js), shared by every run it starts: a user
+ * runs a command with the cache its earlier runs made, not with a new HOME's empty one. Set by
+ * scripts/bench.ts; the first run of each command makes it (the provision part does not count it).
+ */
+export function codeCacheHome(): { XDG_CACHE_HOME?: string } {
+  return process.env.XDG_CACHE_HOME ? { XDG_CACHE_HOME: process.env.XDG_CACHE_HOME } : {};
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { adminEnvironment } from '../../src/commands/sandbox.ts';
 import type { RequestLogEntry } from '../../src/sandbox/context.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.ts';
-import { median, runWhole } from './measure.ts';
+import { codeCacheHome, median, runWhole } from './measure.ts';
 
 /** What one whole `provision` process cost, with the requests the sandbox saw from it. */
 export interface ProvisionRun {
@@ -100,6 +100,7 @@ export async function measureProvision(
       const env = {
         PATH: process.env.PATH ?? '',
         HOME: work,
+        ...codeCacheHome(),
         ENTRA_MAIL_STATE_DIR: join(work, 'state'),
         ...adminEnvironment(sandbox.settings),
         ...trustedLikeAPublicCa(sandbox),

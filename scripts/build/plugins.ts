@@ -52,6 +52,9 @@ const DEFERRED: Record<string, string[]> = {
   'string-width': ['default'],
   // Only some outputs, config files and the fleet file need it (src/profiles/escape.ts, src/rotation/config-file.ts, src/fleet/).
   yaml: ['parse', 'parseDocument', 'stringify', 'isMap', 'isNode'],
+  // The Azure SDK's proxy policy constructs one only when a proxy is set; loading them (with debug, agent-base) costs ~10 ms.
+  'https-proxy-agent': ['HttpsProxyAgent'],
+  'http-proxy-agent': ['HttpProxyAgent'],
 };
 
 /**
@@ -77,11 +80,14 @@ export function deferModules(): Plugin {
           pluginData: 'deferred',
         });
         if (real.errors.length > 0) return { errors: real.errors };
-        return { path: real.path, namespace: 'deferred', pluginData: args.path };
+        // A path relative to the checkout: esbuild may name the module by it in the bundle.
+        const path = relative(build.initialOptions.absWorkingDir ?? process.cwd(), real.path);
+        return { path, namespace: 'deferred', pluginData: { name: args.path, real: real.path } };
       });
       build.onLoad({ filter: /.*/, namespace: 'deferred' }, (args) => {
-        const lines = ['let real;', `const load = () => (real ??= require(${JSON.stringify(args.path)}));`];
-        if (args.pluginData === 'string-width') {
+        const { name: module, real: file } = args.pluginData as { name: string; real: string };
+        const lines = ['let real;', `const load = () => (real ??= require(${JSON.stringify(file)}));`];
+        if (module === 'string-width') {
           lines.push(
             `const NARROW = new RegExp(${JSON.stringify(narrow)});`,
             'export default function stringWidth(text, options) {',
@@ -90,11 +96,14 @@ export function deferModules(): Plugin {
             '}',
           );
         } else {
-          for (const name of DEFERRED[args.pluginData as string] ?? []) {
-            lines.push(`export function ${name}(...args) { return load().${name}(...args); }`);
+          for (const name of DEFERRED[module] ?? []) {
+            // `new Name(…)` constructs the real class; a call calls the real function.
+            lines.push(
+              `export function ${name}(...args) { return new.target ? Reflect.construct(load().${name}, args) : load().${name}(...args); }`,
+            );
           }
         }
-        return { contents: lines.join('\n'), loader: 'js', resolveDir: dirname(args.path) };
+        return { contents: lines.join('\n'), loader: 'js', resolveDir: dirname(file) };
       });
     },
   };

@@ -13,19 +13,24 @@ const LOADED_ON_DEMAND = [
   /node_modules\/(listr2|nodemailer|execa|@peculiar\/x509|ajv)\//,
 ];
 
-/** The inputs of every output file the entry loads through static imports. */
+/**
+ * The modules the entry evaluates when it loads: its static imports and requires, followed to the
+ * end. A module reached only through `import()` is evaluated when that runs (esbuild wraps it in an
+ * initialiser, docs/performance.md#start-up); a deferred module's `require` runs on first use.
+ */
 export function staticClosure(metafile: Metafile, entry: string): string[] {
   const seen = new Set<string>();
   const pending = [entry];
   while (pending.length > 0) {
-    const file = pending.pop() as string;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    for (const record of metafile.outputs[file]?.imports ?? []) {
-      if (record.kind === 'import-statement' && !record.external) pending.push(record.path);
+    const input = pending.pop() as string;
+    if (seen.has(input)) continue;
+    seen.add(input);
+    if (input.startsWith('deferred:')) continue;
+    for (const record of metafile.inputs[input]?.imports ?? []) {
+      if ((record.kind === 'import-statement' || record.kind === 'require-call') && !record.external) pending.push(record.path);
     }
   }
-  return [...seen].flatMap((file) => Object.keys(metafile.outputs[file]?.inputs ?? {}));
+  return [...seen];
 }
 
 /** Fails the build when a module in LOADED_ON_DEMAND is loaded by the CLI's start-up. */

@@ -12,7 +12,7 @@ const root = new URL('../../', import.meta.url);
 const path = (p: string) => fileURLToPath(new URL(p, root));
 
 /** Build inputs (scripts/build.ts): the sources, the data it embeds or copies, and itself. */
-const INPUTS = ['src', 'profiles', 'schemas', 'templates', 'package.json', 'package-lock.json', 'scripts/build.ts'];
+const INPUTS = ['src', 'profiles', 'schemas', 'templates', 'package.json', 'package-lock.json', 'scripts/build.ts', 'scripts/build'];
 
 function newestMtime(p: string): number {
   let stat: ReturnType<typeof statSync>;
@@ -29,7 +29,7 @@ function newestMtime(p: string): number {
 
 function builtMtime(): number | undefined {
   try {
-    return Math.min(statSync(path('dist/main.js')).mtimeMs, statSync(path('dist/sandbox/pwsh/main.js')).mtimeMs);
+    return Math.min(statSync(path('dist/main.cjs')).mtimeMs, statSync(path('dist/sandbox/pwsh/main.js')).mtimeMs);
   } catch {
     return undefined;
   }
@@ -40,6 +40,6 @@ const built = builtMtime();
 export const BUNDLE_IS_FRESH = built !== undefined && INPUTS.every((p) => newestMtime(path(p)) <= built);
 
 /** The CLI's entry: `node <CLI_MAIN> …` runs entra-mail. */
-export const CLI_MAIN = BUNDLE_IS_FRESH ? path('dist/main.js') : path('src/main.ts');
+export const CLI_MAIN = BUNDLE_IS_FRESH ? path('dist/main.cjs') : path('src/main.ts');
 /** The sandbox's pwsh stand-in entry, for `startSandbox({ pwshEntry })`. */
 export const PWSH_STAND_IN = BUNDLE_IS_FRESH ? path('dist/sandbox/pwsh/main.js') : path('src/sandbox/pwsh/main.ts');

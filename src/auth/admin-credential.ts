@@ -10,6 +10,7 @@ import type { AdminSignIn } from '../core/sign-in.ts';
  * Off Microsoft's hosts (the sandbox) instance discovery must be off (docs/sdk-behaviour.md#azureidentity-and-msal-node).
  */
 export async function createAdminCredential(signIn: AdminSignIn): Promise<TokenCredential> {
+  const checked = await checkAdminSignIn(signIn);
   const identity = await import('@azure/identity');
   const { sharedHttpClient } = await import('../graph/http.ts');
   const common = {
@@ -21,23 +22,10 @@ export async function createAdminCredential(signIn: AdminSignIn): Promise<TokenC
   };
   switch (signIn.mode) {
     case 'env': {
-      const clientId = signIn.env.AZURE_CLIENT_ID;
+      const clientId = signIn.env.AZURE_CLIENT_ID as string;
       const secret = signIn.env.AZURE_CLIENT_SECRET;
-      const certPath = signIn.env.AZURE_CLIENT_CERTIFICATE_PATH;
-      if (!clientId || (!secret && !certPath)) {
-        throw new UsageError(
-          '--auth env needs AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH) in the environment.',
-          {
-            flag: '--auth',
-            suggestion: 'Export them, or use --auth device-code / browser / azure-cli for an interactive sign-in.',
-          },
-        );
-      }
       if (secret) return new identity.ClientSecretCredential(signIn.tenant, clientId, secret, common);
-      const pem = await readFile(certPath as string, 'utf8').catch(() => {
-        throw new UsageError(`AZURE_CLIENT_CERTIFICATE_PATH: cannot read the certificate file.`, { flag: '--auth' });
-      });
-      return new identity.ClientCertificateCredential(signIn.tenant, clientId, { certificate: pem }, common);
+      return new identity.ClientCertificateCredential(signIn.tenant, clientId, { certificate: checked.certificatePem as string }, common);
     }
     case 'browser':
       return new identity.InteractiveBrowserCredential({
@@ -57,12 +45,47 @@ export async function createAdminCredential(signIn: AdminSignIn): Promise<TokenC
     case 'azure-cli':
       return new identity.AzureCliCredential({ tenantId: signIn.tenant });
     case 'workload-identity':
-      return workloadIdentityCredential(signIn, common);
+      return new identity.WorkloadIdentityCredential({
+        ...common,
+        tenantId: signIn.tenant,
+        clientId: signIn.env.AZURE_CLIENT_ID as string,
+        tokenFilePath: signIn.env.AZURE_FEDERATED_TOKEN_FILE as string,
+      });
     case 'managed-identity':
       return signIn.env.AZURE_CLIENT_ID
         ? new identity.ManagedIdentityCredential({ clientId: signIn.env.AZURE_CLIENT_ID })
         : new identity.ManagedIdentityCredential();
   }
+}
+
+/**
+ * What a sign-in needs from the environment and the disk, checked before anything is sent (exit 2):
+ * the sign-in starts its first request (src/commands/shared/connection.ts) while @azure/identity
+ * loads, so a missing variable or an unreadable file must be found first. Loads no SDK.
+ */
+export async function checkAdminSignIn(signIn: AdminSignIn): Promise<{ certificatePem?: string }> {
+  if (signIn.mode === 'workload-identity') {
+    await checkWorkloadIdentity(signIn);
+    return {};
+  }
+  if (signIn.mode !== 'env') return {};
+  const clientId = signIn.env.AZURE_CLIENT_ID;
+  const secret = signIn.env.AZURE_CLIENT_SECRET;
+  const certPath = signIn.env.AZURE_CLIENT_CERTIFICATE_PATH;
+  if (!clientId || (!secret && !certPath)) {
+    throw new UsageError(
+      '--auth env needs AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH) in the environment.',
+      {
+        flag: '--auth',
+        suggestion: 'Export them, or use --auth device-code / browser / azure-cli for an interactive sign-in.',
+      },
+    );
+  }
+  if (secret) return {};
+  const certificatePem = await readFile(certPath as string, 'utf8').catch(() => {
+    throw new UsageError(`AZURE_CLIENT_CERTIFICATE_PATH: cannot read the certificate file.`, { flag: '--auth' });
+  });
+  return { certificatePem };
 }
 
 /**
@@ -72,7 +95,7 @@ export async function createAdminCredential(signIn: AdminSignIn): Promise<TokenC
  * WorkloadIdentityCredential, which reads the file again whenever it needs a new token. The file is
  * checked here so a wrong path is exit 2, before anything is sent.
  */
-async function workloadIdentityCredential(signIn: AdminSignIn, common: Record<string, unknown>): Promise<TokenCredential> {
+async function checkWorkloadIdentity(signIn: AdminSignIn): Promise<void> {
   const clientId = signIn.env.AZURE_CLIENT_ID;
   const tokenFilePath = signIn.env.AZURE_FEDERATED_TOKEN_FILE;
   if (!clientId || !tokenFilePath) {
@@ -86,8 +109,6 @@ async function workloadIdentityCredential(signIn: AdminSignIn, common: Record<st
   if (text === undefined || text.trim() === '') {
     throw new UsageError(`AZURE_FEDERATED_TOKEN_FILE: cannot read a token from '${tokenFilePath}'.`, { flag: '--auth' });
   }
-  const identity = await import('@azure/identity');
-  return new identity.WorkloadIdentityCredential({ ...common, tenantId: signIn.tenant, clientId, tokenFilePath });
 }
 
 /**

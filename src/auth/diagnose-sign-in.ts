@@ -1,3 +1,4 @@
+import { isMicrosoftAuthorityHost } from '../core/cloud.ts';
 import { AuthError, type EntraMailError, ServiceError } from '../core/errors.ts';
 import { classifyNetworkFailure, describeNetworkFailure } from '../core/network-failure.ts';
 
@@ -12,14 +13,21 @@ import { classifyNetworkFailure, describeNetworkFailure } from '../core/network-
 export async function probeAuthority(
   authorityHost: string,
   tenant: string,
-  options: { signal?: AbortSignal; trail?: (line: string) => void } = {},
+  options: { signal?: AbortSignal; trail?: (line: string) => void; whenConnected?: () => void } = {},
 ): Promise<EntraMailError | undefined> {
   const url = `${authorityHost.replace(/\/+$/, '')}/${encodeURIComponent(tenant)}/v2.0/.well-known/openid-configuration`;
   const host = new URL(url).host;
   const { sendHttp } = await import('../graph/http.ts');
   let response: Awaited<ReturnType<typeof sendHttp>>;
   try {
-    response = await sendHttp({ url, method: 'GET', signal: options.signal ?? AbortSignal.timeout(30_000) });
+    response = await sendHttp({
+      url,
+      method: 'GET',
+      signal: options.signal ?? AbortSignal.timeout(30_000),
+      // Off Microsoft's hosts MSAL asks for the same document: it gets this answer (src/graph/http.ts).
+      shareWithSdk: !isMicrosoftAuthorityHost(authorityHost),
+      ...(options.whenConnected ? { whenConnected: options.whenConnected } : {}),
+    });
   } catch (error) {
     const failure = classifyNetworkFailure(error);
     if (!failure) return undefined;

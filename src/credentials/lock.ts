@@ -28,6 +28,11 @@ export interface AppLock {
   assertHeld(): void;
 }
 
+/** Starts loading the lock library ahead of `lockApp`, e.g. while a sign-in waits for its token. */
+export function preloadLock(): Promise<unknown> {
+  return import('proper-lockfile');
+}
+
 /**
  * Takes the lock for one app (tenant + uniqueName) around its journal and sinks: `path` is the
  * journal's path plus `.lock`, a directory made atomically by proper-lockfile

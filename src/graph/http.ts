@@ -6,8 +6,12 @@ import {
   decompressResponsePolicy,
   type HttpClient,
   type Pipeline,
+  type PipelineRequest,
+  type PipelineResponse,
   proxyPolicy,
 } from '@azure/core-rest-pipeline';
+import { Agent } from 'node:https';
+import type { Duplex } from 'node:stream';
 
 /**
  * The process's one HTTP stack (docs/performance.md#provision): the HTTP client of the Azure SDK's
@@ -17,8 +21,39 @@ import {
  */
 let shared: { client: HttpClient; pipeline: Pipeline } | undefined;
 
+/**
+ * Node's keep-alive HTTPS agent, as the pipeline's client makes for itself, plus one thing: a request
+ * may ask to hear when its new connection's TLS handshake is over (`whenConnected` of `sendHttp`).
+ * A proxy's agent, set by the proxy policy, is left in place.
+ */
+class HandshakeReportingAgent extends Agent {
+  override createConnection(options: Parameters<Agent['createConnection']>[0], callback?: (err: Error | null, stream: Duplex) => void) {
+    const socket = super.createConnection(options, callback);
+    const report = (options as { [CONNECTED]?: () => void })[CONNECTED];
+    if (report && socket) for (const event of ['secureConnect', 'error', 'close']) socket.once(event, () => setImmediate(report));
+    return socket;
+  }
+}
+const CONNECTED = Symbol('entra-mail.connected');
+
 export function sharedHttpClient(): HttpClient {
-  return stack().client;
+  return { sendRequest: (request) => answerFromShared(request) ?? stack().client.sendRequest(request) };
+}
+
+/**
+ * GETs whose answer is shared with the SDK: the authority probe asks for the tenant's OpenID metadata
+ * document while @azure/identity is still loading; when MSAL then asks for the same document (it does
+ * for an authority host it does not know, such as the sandbox's; for Microsoft's hosts it carries the
+ * endpoints built in: docs/sdk-behaviour.md#azureidentity-and-msal-node), it gets the probe's answer
+ * instead of a second request. Only a 200 is shared; anything else MSAL asks for itself.
+ */
+const sharedGets = new Map<string, Promise<PipelineResponse | undefined>>();
+
+function answerFromShared(request: PipelineRequest): Promise<PipelineResponse> | undefined {
+  const shared = request.method === 'GET' && request.body === undefined ? sharedGets.get(request.url) : undefined;
+  if (!shared) return undefined;
+  sharedGets.delete(request.url);
+  return shared.then((answer) => (answer?.status === 200 ? { ...answer, request } : stack().client.sendRequest(request)));
 }
 
 function stack(): { client: HttpClient; pipeline: Pipeline } {
@@ -28,7 +63,15 @@ function stack(): { client: HttpClient; pipeline: Pipeline } {
     const pipeline = createEmptyPipeline();
     pipeline.addPolicy(proxyPolicy());
     pipeline.addPolicy(decompressResponsePolicy());
-    shared = { client: createDefaultHttpClient(), pipeline };
+    const base = createDefaultHttpClient();
+    const agent = new HandshakeReportingAgent({ keepAlive: true });
+    const client: HttpClient = {
+      sendRequest: (request) => {
+        request.agent ??= agent;
+        return base.sendRequest(request);
+      },
+    };
+    shared = { client, pipeline };
   }
   return shared;
 }
@@ -54,9 +97,13 @@ export async function sendHttp(request: {
   body?: string | Uint8Array;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** A GET of a public document the SDK will ask for too: its answer is given to the SDK's one request (above). */
+  shareWithSdk?: boolean;
+  /** Called once the request's new connection finished its TLS handshake (or failed); not called on a reused one. */
+  whenConnected?: () => void;
 }): Promise<HttpAnswer> {
   const { client, pipeline } = stack();
-  const response = await pipeline.sendRequest(
+  const sent = pipeline.sendRequest(
     client,
     createPipelineRequest({
       url: request.url,
@@ -65,8 +112,15 @@ export async function sendHttp(request: {
       ...(request.body !== undefined ? { body: request.body } : {}),
       ...(request.signal ? { abortSignal: request.signal } : {}),
       ...(request.timeoutMs !== undefined ? { timeout: request.timeoutMs } : {}),
+      ...(request.whenConnected ? { requestOverrides: { [CONNECTED]: once(request.whenConnected) } } : {}),
     }),
   );
+  if (request.shareWithSdk && request.method === 'GET')
+    sharedGets.set(
+      request.url,
+      sent.catch(() => undefined),
+    );
+  const response = await sent;
   const text = response.bodyAsText ?? '';
   return {
     status: response.status,
@@ -75,5 +129,13 @@ export async function sendHttp(request: {
     headers: { get: (name) => response.headers.get(name) ?? null },
     text: async () => text,
     json: async () => JSON.parse(text) as unknown,
+  };
+}
+
+function once(callback: () => void): () => void {
+  let called = false;
+  return () => {
+    if (!called) callback();
+    called = true;
   };
 }

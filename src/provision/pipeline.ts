@@ -80,6 +80,8 @@ export interface ProvisionContext {
   delivered?: DeliveredOutput;
   /** The admin answered no to the plan: nothing was changed. */
   declined?: boolean;
+  /** How the consent the previous step started beside the secret ended. */
+  consented?: PromiseSettledResult<void>;
 }
 
 export interface ProvisionPlan {
@@ -234,13 +236,18 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
       skip: () => skipApply(),
       task: async (ctx, task) => {
         const app = currentApp(ctx);
-        const [sp, secret] = await Promise.allSettled([
-          applyServicePrincipal(graph, app, ctx.observed as Observed).then((value) => {
-            task.output = 'service principal ready';
-            return value;
-          }),
-          applyCredential(ctx, app),
-        ]);
+        const servicePrincipal = applyServicePrincipal(graph, app, ctx.observed as Observed).then((value) => {
+          task.output = 'service principal ready';
+          return value;
+        });
+        // Consent needs only the service principal: it goes out as soon as that is ready, while the
+        // secret is still being journaled and written (the next task reports it).
+        const consent = (ctx.plan as ProvisionPlan).consent;
+        const consenting = consent.changes.some(changed)
+          ? servicePrincipal.then((sp) => applyConsent(graph, sp, consent))
+          : Promise.resolve();
+        const [sp, secret, consented] = await Promise.allSettled([servicePrincipal, applyCredential(ctx, app), consenting]);
+        ctx.consented = consented;
         if (secret.status === 'fulfilled') {
           ctx.journal = secret.value.journal;
           ctx.minted = secret.value.minted;
@@ -261,7 +268,8 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
       title: 'Admin consent',
       skip: (ctx) => skipApply() || !(ctx.plan as ProvisionPlan).consent.changes.some(changed),
       task: async (ctx) => {
-        await applyConsent(graph, ctx.servicePrincipal as ServicePrincipal, (ctx.plan as ProvisionPlan).consent);
+        if (!ctx.consented) await applyConsent(graph, ctx.servicePrincipal as ServicePrincipal, (ctx.plan as ProvisionPlan).consent);
+        else if (ctx.consented.status === 'rejected') throw ctx.consented.reason;
       },
     },
     {

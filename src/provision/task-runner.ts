@@ -16,6 +16,11 @@ export function chooseProgressMode(options: { json: boolean; quiet?: boolean; st
   return options.stderr.isTTY ? 'default' : 'simple';
 }
 
+/** Starts loading the task list's library (listr2) ahead of `runTasks`, e.g. while a sign-in waits for its token. */
+export function preloadTaskRunner(): Promise<unknown> {
+  return import('listr2');
+}
+
 export async function runTasks<Ctx extends object>(
   tasks: ListrTask<Ctx>[],
   ctx: Ctx,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -55,10 +55,19 @@ describe('the packaged CLI (npm pack, npm install -g into a clean prefix) agains
   });
 
   it('installs without run-time dependencies and runs the bundle, not sources', async () => {
-    assert.ok(existsSync(join(installed.packageDir, 'dist', 'main.js')));
+    assert.ok(existsSync(join(installed.packageDir, 'dist', 'main.cjs')));
     assert.ok(!existsSync(join(installed.packageDir, 'src')), 'the package ships no sources');
     assert.ok(!existsSync(join(installed.packageDir, 'node_modules')), 'every dependency is bundled (scripts/build.ts)');
     assert.ok((await readdir(installed.packageDir)).includes('LICENSE'));
+  });
+
+  it('names no path of the checkout it was built in', async () => {
+    const checkout = root.replace(/\/+$/, '');
+    for (const name of await readdir(join(installed.packageDir, 'dist'), { recursive: true })) {
+      const file = join(installed.packageDir, 'dist', name);
+      if (!(await stat(file)).isFile()) continue;
+      assert.ok(!(await readFile(file, 'latin1')).includes(checkout), `dist/${name} names ${checkout}`);
+    }
   });
 
   it('runs `entra-mail demo` from the clean prefix: provision, Exchange through the pwsh stand-in, a real test mail', async () => {
@@ -75,6 +84,55 @@ describe('the packaged CLI (npm pack, npm install -g into a clean prefix) agains
       const source = await execa(process.execPath, [checkoutBin, ...args]);
       assert.equal(packaged.stdout, source.stdout, args.join(' '));
     }
+  });
+
+  it('keeps a code cache of what each command ran in the user’s cache directory (0700, files 0600), and reuses it', async () => {
+    const cache = join(work, 'xdg-cache');
+    const env = { ...process.env, XDG_CACHE_HOME: cache };
+    const dir = join(cache, 'entra-mail', 'code-cache');
+    const first = await execa(process.execPath, [bin, '--help'], { env });
+    await execa(process.execPath, [bin, 'profiles'], { env });
+    const files = (await readdir(dir)).sort();
+    assert.equal(files.length, 2, files.join(' '));
+    assert.match(files.join(' '), /^[0-9a-f]{16}-v[\d.]+-\w+-[0-9a-f]{8}-options\.bin [0-9a-f]{16}-v[\d.]+-\w+-[0-9a-f]{8}-profiles\.bin$/);
+    assert.equal((await stat(dir)).mode & 0o777, 0o700);
+    const help = join(dir, files[0] as string);
+    assert.equal((await stat(help)).mode & 0o777, 0o600);
+    // Accepted: the second run leaves the file as it was.
+    const written = (await stat(help)).mtimeMs;
+    const second = await execa(process.execPath, [bin, '--help'], { env });
+    assert.equal(second.stdout, first.stdout);
+    assert.equal((await stat(help)).mtimeMs, written);
+    // Damaged: V8 refuses it, the run is the same, and the file is made again.
+    await writeFile(help, Buffer.alloc(4096, 7));
+    const third = await execa(process.execPath, [bin, '--help'], { env });
+    assert.equal(third.stdout, first.stdout);
+    assert.ok((await stat(help)).size > 10_000);
+    // Another build's file goes when this build writes one.
+    const stale = join(dir, `0000000000000000-${process.version}-${process.arch}-00000000-status.bin`);
+    await writeFile(stale, 'old');
+    await rm(join(dir, files[1] as string));
+    await execa(process.execPath, [bin, 'profiles'], { env });
+    assert.ok(!existsSync(stale), 'the other build’s cache was removed');
+  });
+
+  it('does not use a code cache directory that others can write to', async () => {
+    const cache = join(work, 'xdg-cache-shared');
+    const dir = join(cache, 'entra-mail', 'code-cache');
+    await mkdir(dir, { recursive: true });
+    await chmod(dir, 0o777);
+    const r = await execa(process.execPath, [bin, '--help'], { env: { ...process.env, XDG_CACHE_HOME: cache } });
+    assert.equal(r.exitCode, 0);
+    assert.deepEqual(await readdir(dir), []);
+  });
+
+  it('NODE_DISABLE_COMPILE_CACHE=1 turns the code cache off', async () => {
+    const cache = join(work, 'xdg-cache-off');
+    const r = await execa(process.execPath, [bin, '--help'], {
+      env: { ...process.env, XDG_CACHE_HOME: cache, NODE_DISABLE_COMPILE_CACHE: '1' },
+    });
+    assert.equal(r.exitCode, 0);
+    assert.ok(!existsSync(join(cache, 'entra-mail')));
   });
 
   it('--version answers from package.json', async () => {

@@ -14,6 +14,8 @@ import { checkStateDirectory } from '../../credentials/journal.ts';
 import { resolveExchangeEndpoint, withExchangeApi } from '../shared/exchange-api.ts';
 import { formatExchangeCalls } from '../shared/exchange-calls.ts';
 import { openGraphSession } from '../shared/graph-session.ts';
+import { preloadTaskRunner } from '../../provision/task-runner.ts';
+import { preloadLock } from '../../credentials/lock.ts';
 import { vaultProbe } from '../../provision/provision-journal.ts';
 import { tenantIdOf } from '../../graph/organization.ts';
 import { argsForExistingApp, checkAppArgs } from './existing-app.ts';
@@ -55,7 +57,9 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
       if (early) await checkProvisionPreconditions(early, deps.env);
       else await checkStateDirectory(deps.env);
       const exchangeEndpoint = resolveExchangeEndpoint(args.exchangeEndpoint, connection, deps.env);
-      const { graph, token, credential } = await openGraphSession(connection, args, deps);
+      const { graph, token, credential } = await openGraphSession(connection, args, deps, {
+        preload: () => [preloadTaskRunner(), preloadLock()],
+      });
       const request = early ?? buildProvisionRequest(await argsForExistingApp(graph, args), connection, deps.cwd, deps.env);
       if (!early) await checkProvisionPreconditions(request, deps.env);
       request.exchange.interactive = Boolean(deps.stdin.isTTY);

@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
 import type { TokenCredential } from '@azure/identity';
 import { AUTH_MODES, type AuthMode, type Connection } from '../../core/sign-in.ts';
-import { CLOUD_NAMES, resolveEndpoints, type CloudName } from '../../core/cloud.ts';
+import { CLOUD_NAMES, isMicrosoftAuthorityHost, resolveEndpoints, type CloudName } from '../../core/cloud.ts';
 import type { Deps } from '../../core/deps.ts';
 import { UsageError } from '../../core/errors.ts';
+import { checkAdminSignIn } from '../../auth/admin-credential.ts';
 import { validateHostPort, validateHttpsUrl, validateTenant } from '../../core/validate.ts';
 
 /** The options every tenant command takes (README.md#signing-in---auth). */
@@ -122,56 +123,85 @@ export async function signIn(
   deps: Deps,
   options: { trail?: (line: string) => void; tokenCache?: boolean } = {},
 ): Promise<{ credential: TokenCredential; token: string }> {
+  const started = await startSignIn(connection, deps, options);
+  return { credential: started.credential, token: await started.token };
+}
+
+/**
+ * The sign-in of `signIn`, returned as soon as the token request is on its way: the caller loads
+ * what it needs next while it waits (docs/performance.md#provision). The authority probe goes out
+ * first, before @azure/identity loads; everything that could make it exit 2 is checked before that.
+ */
+export async function startSignIn(
+  connection: Connection,
+  deps: Deps,
+  options: { trail?: (line: string) => void; tokenCache?: boolean } = {},
+): Promise<{ credential: TokenCredential; token: Promise<string> }> {
   const cache = await openTokenCache(connection, deps, options.tokenCache);
-  const credential = await deps.createAdminCredential({
+  const request = {
     mode: connection.authMode,
     tenant: connection.tenant,
     authorityHost: connection.endpoints.authorityHost,
     env: deps.env,
-    prompt: (message) => deps.stderr.write(`${message}\n`),
+    prompt: (message: string) => deps.stderr.write(`${message}\n`),
     ...(options.trail ? { trail: options.trail } : {}),
     ...(cache ? { tokenCache: { directory: cache.directory, ...(cache.record ? { record: cache.record } : {}) } } : {}),
-  });
+  };
+  await checkAdminSignIn(request);
   const { AuthError } = await import('../../core/errors.ts');
   const { explainAdminAadsts, probeAuthority, readAadsts } = await import('../../auth/diagnose-sign-in.ts');
-  const abort = new AbortController();
   // Managed identity and the Azure CLI sign in elsewhere (IMDS, az); the others start at the authority.
+  let connected = (): void => undefined;
+  const handshake = new Promise<void>((resolve) => {
+    connected = resolve;
+  });
   const probe = ['env', 'device-code', 'browser', 'workload-identity'].includes(connection.authMode)
-    ? probeAuthority(connection.endpoints.authorityHost, connection.tenant, { trail: options.trail })
+    ? probeAuthority(connection.endpoints.authorityHost, connection.tenant, { trail: options.trail, whenConnected: connected })
     : Promise.resolve(undefined);
+  // Off Microsoft's hosts MSAL's first request is the metadata the probe is fetching (src/graph/http.ts):
+  // the probe's handshake first, then the SDK loads while its answer is on the way. On Microsoft's
+  // hosts MSAL needs no metadata, and the SDK loads at once.
+  if (!isMicrosoftAuthorityHost(connection.endpoints.authorityHost)) await Promise.race([handshake, probe]);
+  const credential = await deps.createAdminCredential(request);
+  const abort = new AbortController();
   const tokenRequest = credential.getToken(connection.graphScope, { abortSignal: abort.signal });
   tokenRequest.catch(() => undefined);
   const probeFailure = probe.then((failure) => {
     if (failure) throw failure;
     return tokenRequest;
   });
-  try {
-    const token = await Promise.race([tokenRequest, probeFailure]);
-    if (!token) throw new Error('no token');
-    if (cache && !cache.record) await cache.remember(credential, connection.graphScope);
-    return { credential, token: token.token };
-  } catch (error) {
-    // A device-code or browser flow still waiting for the admin must not keep the process alive.
-    abort.abort();
-    if (error instanceof Error && 'exitCode' in error) throw error;
-    const explained = await probe;
-    if (explained) throw explained;
-    const code = readAadsts(error);
-    const known = code !== undefined ? explainAdminAadsts(code, { tenant: connection.tenant, mode: connection.authMode }) : undefined;
-    throw new AuthError(
-      known?.message ?? `Admin sign-in (${connection.authMode}) to tenant ${connection.tenant} failed: ${describeAuthFailure(error)}`,
-      {
-        step: 'sign-in',
-        object: `tenant ${connection.tenant}`,
-        code: code !== undefined ? `AADSTS${code}` : undefined,
-        suggestion:
-          known?.suggestion ??
-          (connection.authMode === 'env'
-            ? 'Check AZURE_CLIENT_ID / AZURE_CLIENT_SECRET and --tenant.'
-            : 'Sign in again with an administrator account of that tenant.'),
-      },
-    );
-  }
+  const token = (async () => {
+    try {
+      const answer = await Promise.race([tokenRequest, probeFailure]);
+      if (!answer) throw new Error('no token');
+      if (cache && !cache.record) await cache.remember(credential, connection.graphScope);
+      return answer.token;
+    } catch (error) {
+      // A device-code or browser flow still waiting for the admin must not keep the process alive.
+      abort.abort();
+      if (error instanceof Error && 'exitCode' in error) throw error;
+      const explained = await probe;
+      if (explained) throw explained;
+      const code = readAadsts(error);
+      const known = code !== undefined ? explainAdminAadsts(code, { tenant: connection.tenant, mode: connection.authMode }) : undefined;
+      throw new AuthError(
+        known?.message ?? `Admin sign-in (${connection.authMode}) to tenant ${connection.tenant} failed: ${describeAuthFailure(error)}`,
+        {
+          step: 'sign-in',
+          object: `tenant ${connection.tenant}`,
+          code: code !== undefined ? `AADSTS${code}` : undefined,
+          suggestion:
+            known?.suggestion ??
+            (connection.authMode === 'env'
+              ? 'Check AZURE_CLIENT_ID / AZURE_CLIENT_SECRET and --tenant.'
+              : 'Sign in again with an administrator account of that tenant.'),
+        },
+      );
+    }
+  })();
+  // Handled here too: the caller may be loading modules when it settles.
+  token.catch(() => undefined);
+  return { credential, token };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Deps } from '../../core/deps.ts';
 import { GraphGateway } from '../../graph/gateway.ts';
 import type { Connection } from '../../core/sign-in.ts';
 import type { TenantArgs } from './connection.ts';
-import { signIn, trustCaFile } from './connection.ts';
+import { startSignIn, trustCaFile } from './connection.ts';
 
 /**
  * Sign in (before any task list), then build the Graph gateway. Retries are reported on stderr
@@ -13,12 +13,18 @@ export async function openGraphSession(
   connection: Connection,
   args: TenantArgs,
   deps: Deps,
+  options: { preload?: () => Promise<unknown>[] } = {},
 ): Promise<{ graph: GraphGateway; token: string; credential: TokenCredential }> {
   await trustCaFile(args.caFile);
   const trail = args.verbose ? (line: string) => deps.stderr.write(`  http: ${line}\n`) : undefined;
-  const { credential, token } = await signIn(connection, deps, { trail, tokenCache: args.tokenCache });
-  // The Graph SDK loads only for commands that talk to Graph (cold start).
-  const { createGraphTransport } = await import('../../graph/client.ts');
+  const started = await startSignIn(connection, deps, { trail, tokenCache: args.tokenCache });
+  // The Graph SDK, and what the command names, load while the token request is in flight: only
+  // commands that talk to Graph load them (docs/performance.md#provision).
+  const client = import('../../graph/client.ts');
+  for (const loading of [client, ...(options.preload?.() ?? [])]) loading.catch(() => undefined);
+  const token = await started.token;
+  const credential = started.credential;
+  const { createGraphTransport } = await client;
   const transport = createGraphTransport({
     credential,
     graphEndpoint: connection.endpoints.graphEndpoint,

@@ -79,5 +79,8 @@ function parseArguments(argv: readonly string[]): string | undefined {
 
 // Run only as the process's entry file (the wrapper execs it), not when imported by tests.
 if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))) {
-  process.exitCode = await runStandIn(process.argv.slice(2), process.env);
+  // A promise, not a top-level await: the build is a classic script (scripts/build.ts).
+  void runStandIn(process.argv.slice(2), process.env).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -1,0 +1,10 @@
+/** Types for bin/run-bundle.js (plain JavaScript, run by the bin to start the bundle). */
+export declare function codeCacheDir(env: Record<string, string | undefined>, platform: string, home: string | undefined): string | undefined;
+export declare function codeCacheName(
+  buildId: string,
+  nodeVersion: string,
+  arch: string,
+  execArgv: readonly string[],
+  args: readonly string[],
+): string;
+export declare function runBundle(bundle: string, args: readonly string[]): void;
