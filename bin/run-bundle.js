@@ -63,15 +63,25 @@ export function runBundle(bundle, args) {
   const source = fs.readFileSync(bundle, 'utf8');
   const found = codeCacheDir(process.env, process.platform, homedir());
   const dir = found && usable(fs, found) ? found : undefined;
-  let file;
+  // A run that stopped early (exit code other than 0), only printed help or only planned (--dry-run)
+  // compiled part of what the command runs: its cache is kept as `partial`, used until a whole run
+  // of the command replaces it once. Without this, a first `provision --help` would leave every later
+  // provision a cache of its argument parsing only.
+  const whole = !args.some((a) => a === '--help' || a === '-h' || a === '--dry-run' || a === '--dry-run=true');
+  let name;
   let cachedData;
+  let fromWhole = false;
   if (dir) {
     try {
-      const buildId = fs.readFileSync(`${bundle}.id`, 'utf8').trim();
-      file = join(dir, codeCacheName(buildId, process.version, process.arch, process.execArgv, args));
-      cachedData = fs.readFileSync(file);
+      name = join(
+        dir,
+        codeCacheName(fs.readFileSync(`${bundle}.id`, 'utf8').trim(), process.version, process.arch, process.execArgv, args),
+      );
+      cachedData = readIfThere(fs, name);
+      fromWhole = cachedData !== undefined;
+      cachedData ??= readIfThere(fs, partial(name));
     } catch {
-      // No cache yet (or no build id: then no cache at all).
+      // No build id: no cache at all.
     }
   }
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
@@ -79,20 +89,25 @@ export function runBundle(bundle, args) {
     cachedData,
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
-  if (file && (!cachedData || script.cachedDataRejected)) {
-    process.once('exit', () => saveCodeCache(fs, dir, file, script));
+  if (name) {
+    const accepted = cachedData !== undefined && !script.cachedDataRejected;
+    process.once('exit', (code) => {
+      if (code === 0 && whole && !(accepted && fromWhole)) saveCodeCache(fs, dir, name, script, partial(name));
+      else if (!accepted) saveCodeCache(fs, dir, partial(name), script);
+    });
   }
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
 }
 
-/** At exit, once: the cache with what this run compiled; and older builds' files go. Never fails the run. */
-function saveCodeCache(fs, dir, file, script) {
+/** At exit, once: the cache with what this run compiled; the file it replaces and older builds' files go. Never fails the run. */
+function saveCodeCache(fs, dir, file, script, replaces) {
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const temporary = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
     fs.renameSync(temporary, file);
+    if (replaces) fs.rmSync(replaces, { force: true });
     const { basename, join } = process.getBuiltinModule('node:path');
     const build = basename(file).slice(0, 16);
     for (const name of fs.readdirSync(dir)) {
@@ -100,6 +115,16 @@ function saveCodeCache(fs, dir, file, script) {
     }
   } catch {
     // A cache that cannot be written is only slower next time.
+  }
+}
+
+const partial = (file) => file.replace(/\.bin$/, '.partial.bin');
+
+function readIfThere(fs, file) {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
   }
 }
 

@@ -94,7 +94,11 @@ describe('the packaged CLI (npm pack, npm install -g into a clean prefix) agains
     await execa(process.execPath, [bin, 'profiles'], { env });
     const files = (await readdir(dir)).sort();
     assert.equal(files.length, 2, files.join(' '));
-    assert.match(files.join(' '), /^[0-9a-f]{16}-v[\d.]+-\w+-[0-9a-f]{8}-options\.bin [0-9a-f]{16}-v[\d.]+-\w+-[0-9a-f]{8}-profiles\.bin$/);
+    // --help only printed help: its cache is a partial one (bin/run-bundle.js).
+    assert.match(
+      files.join(' '),
+      /^[0-9a-f]{16}-v[\d.]+-\w+-[0-9a-f]{8}-options\.partial\.bin [0-9a-f]{16}-v[\d.]+-\w+-[0-9a-f]{8}-profiles\.bin$/,
+    );
     assert.equal((await stat(dir)).mode & 0o777, 0o700);
     const help = join(dir, files[0] as string);
     assert.equal((await stat(help)).mode & 0o777, 0o600);
@@ -114,6 +118,22 @@ describe('the packaged CLI (npm pack, npm install -g into a clean prefix) agains
     await rm(join(dir, files[1] as string));
     await execa(process.execPath, [bin, 'profiles'], { env });
     assert.ok(!existsSync(stale), 'the other build’s cache was removed');
+  });
+
+  it('a run that only printed help leaves a partial cache, which the first whole run of the command replaces once', async () => {
+    const cache = join(work, 'xdg-cache-partial');
+    const env = { ...process.env, XDG_CACHE_HOME: cache };
+    const dir = join(cache, 'entra-mail', 'code-cache');
+    await execa(process.execPath, [bin, 'profiles', '--help'], { env });
+    assert.match((await readdir(dir)).join(' '), /^\S+-profiles\.partial\.bin$/);
+    await execa(process.execPath, [bin, 'profiles'], { env });
+    const [whole] = await readdir(dir);
+    assert.match(whole as string, /-profiles\.bin$/);
+    const written = (await stat(join(dir, whole as string))).mtimeMs;
+    await execa(process.execPath, [bin, 'profiles', '--help'], { env });
+    await execa(process.execPath, [bin, 'profiles'], { env });
+    assert.deepEqual(await readdir(dir), [whole]);
+    assert.equal((await stat(join(dir, whole as string))).mtimeMs, written);
   });
 
   it('does not use a code cache directory that others can write to', async () => {
