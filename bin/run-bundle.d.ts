@@ -8,3 +8,8 @@ export declare function codeCacheName(
   args: readonly string[],
 ): string;
 export declare function runBundle(bundle: string, args: readonly string[]): void;
+export declare function cacheToSave(
+  exitCode: number,
+  args: readonly string[],
+  loaded: 'whole' | 'partial' | 'none',
+): 'whole' | 'partial' | undefined;

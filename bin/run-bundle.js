@@ -53,6 +53,20 @@ export function codeCacheName(buildId, nodeVersion, arch, execArgv, args) {
   return `${buildId.slice(0, 16)}-${nodeVersion}-${arch}-${fnv1a(execArgv.join(' '))}-${word}.bin`;
 }
 
+/**
+ * Which cache a run leaves at exit, given the one it started with ('whole', 'partial' or 'none').
+ * A run that stopped early (an exit code other than 0, or 10: done, with something to look at),
+ * only printed help or only planned (--dry-run) compiled part of what the command runs: its cache
+ * is a partial one, used until a whole run of the command replaces it, once. Without this, a first
+ * `provision --help` would leave every later provision a cache of its argument parsing only.
+ */
+export function cacheToSave(exitCode, args, loaded) {
+  const whole =
+    (exitCode === 0 || exitCode === 10) && !args.some((a) => a === '--help' || a === '-h' || a === '--dry-run' || a === '--dry-run=true');
+  if (whole) return loaded === 'whole' ? undefined : 'whole';
+  return loaded === 'none' ? 'partial' : undefined;
+}
+
 /** Runs `bundle` (a classic script: the CommonJS build) in this process. */
 export function runBundle(bundle, args) {
   const fs = process.getBuiltinModule('node:fs');
@@ -63,11 +77,6 @@ export function runBundle(bundle, args) {
   const source = fs.readFileSync(bundle, 'utf8');
   const found = codeCacheDir(process.env, process.platform, homedir());
   const dir = found && usable(fs, found) ? found : undefined;
-  // A run that stopped early (exit code other than 0), only printed help or only planned (--dry-run)
-  // compiled part of what the command runs: its cache is kept as `partial`, used until a whole run
-  // of the command replaces it once. Without this, a first `provision --help` would leave every later
-  // provision a cache of its argument parsing only.
-  const whole = !args.some((a) => a === '--help' || a === '-h' || a === '--dry-run' || a === '--dry-run=true');
   let name;
   let cachedData;
   let fromWhole = false;
@@ -90,10 +99,11 @@ export function runBundle(bundle, args) {
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   if (name) {
-    const accepted = cachedData !== undefined && !script.cachedDataRejected;
+    const loaded = cachedData === undefined || script.cachedDataRejected ? 'none' : fromWhole ? 'whole' : 'partial';
     process.once('exit', (code) => {
-      if (code === 0 && whole && !(accepted && fromWhole)) saveCodeCache(fs, dir, name, script, partial(name));
-      else if (!accepted) saveCodeCache(fs, dir, partial(name), script);
+      const save = cacheToSave(code, args, loaded);
+      if (save === 'whole') saveCodeCache(fs, dir, name, script, partial(name));
+      else if (save === 'partial') saveCodeCache(fs, dir, partial(name), script);
     });
   }
   const module = { exports: {} };
