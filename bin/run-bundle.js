@@ -14,22 +14,12 @@
 // content hash in the name (dist/main.cjs.id) refuses a cache of another build of the same length.
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does Node.js's own.
 // Plain JavaScript for any Node.js, like check-node.js.
+import { toolCacheDir } from './cache-dir.js';
 
-/**
- * The directory for the code cache: `code-cache` in the tool's cache directory, found as the token
- * cache finds it (src/auth/token-cache.ts, README "Signing in"); undefined when turned off.
- */
+/** The directory for the code cache: `code-cache` in the tool's cache directory; undefined when turned off. */
 export function codeCacheDir(env, platform, home) {
   if (env.NODE_DISABLE_COMPILE_CACHE) return undefined;
-  const { join } = process.getBuiltinModule('node:path');
-  const base = env.ENTRA_MAIL_CACHE_DIR
-    ? env.ENTRA_MAIL_CACHE_DIR
-    : platform === 'win32'
-      ? join(env.LOCALAPPDATA || join(env.HOME || home, 'AppData', 'Local'), 'entra-mail')
-      : platform === 'darwin'
-        ? join(env.HOME || home, 'Library', 'Caches', 'entra-mail')
-        : join(env.XDG_CACHE_HOME || join(env.HOME || home, '.cache'), 'entra-mail');
-  return join(base, 'code-cache');
+  return process.getBuiltinModule('node:path').join(toolCacheDir(env, platform, home), 'code-cache');
 }
 
 /**

@@ -141,6 +141,12 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
   const { desired } = request;
   const journal = provisionJournal(deps, desired.uniqueName, request.dryRun, request.sinkProbe);
   const skipApply = () => request.dryRun;
+  const saveJournal = (j: Journal) => journal.save(j);
+  /** Saves the journal and hands it back, for the steps that thread it through (sinks, retirement). */
+  const saveAndKeep = async (j: Journal) => {
+    await journal.save(j);
+    return j;
+  };
   /** Write the config and record the delivery in the journal around it (docs/credential-lifecycle.md). */
   const deliver = async (ctx: ProvisionContext): Promise<void> => {
     const marker = ctx.minted?.marker ?? ctx.certificate?.marker;
@@ -156,11 +162,7 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
     });
     const extra = ctx.minted && ctx.journal && request.extraSinks ? request.extraSinks.build(currentApp(ctx)) : undefined;
     if (extra && ctx.minted && ctx.journal) {
-      const save = async (j: Journal) => {
-        await journal.save(j);
-        return j;
-      };
-      const handle = { journal: ctx.journal, save };
+      const handle = { journal: ctx.journal, save: saveAndKeep };
       try {
         await deliverToExtraSinks({ clock: deps.clock, log: () => undefined }, handle, extra, ctx.minted);
       } finally {
@@ -170,7 +172,6 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
     await record(recordFileDelivered);
     for (const sink of extra?.sinks ?? []) await sink.commit();
   };
-  const saveJournal = (j: Journal) => journal.save(j);
   /** The secret step, or its certificate variant with rotate's minting (src/provision/certificate.ts). */
   const applyCredential = async (
     ctx: ProvisionContext,
@@ -267,9 +268,9 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
     {
       title: 'Admin consent',
       skip: (ctx) => skipApply() || !(ctx.plan as ProvisionPlan).consent.changes.some(changed),
-      task: async (ctx) => {
-        if (!ctx.consented) await applyConsent(graph, ctx.servicePrincipal as ServicePrincipal, (ctx.plan as ProvisionPlan).consent);
-        else if (ctx.consented.status === 'rejected') throw ctx.consented.reason;
+      // The step before started it (both skip alike, and a failed step ends the list): this reports how it ended.
+      task: (ctx) => {
+        if (ctx.consented?.status === 'rejected') throw ctx.consented.reason;
       },
     },
     {
@@ -285,15 +286,11 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
             : kept
               ? { kind: 'secret' as const, keyId: kept.keyId, outPath: request.output.outPath, minted: false }
               : undefined;
-        const save = async (j: Journal) => {
-          await journal.save(j);
-          return j;
-        };
         ctx.journal = await retireAfterProvision(
           { graph, clock: deps.clock },
           currentApp(ctx),
           ctx.journal as Journal,
-          save,
+          saveAndKeep,
           current,
           request.sinkProbe,
         );
