@@ -14,12 +14,24 @@
 // content hash in the name (dist/main.cjs.id) refuses a cache of another build of the same length.
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does Node.js's own.
 // Plain JavaScript for any Node.js, like check-node.js.
-import { toolCacheDir } from './cache-dir.js';
 
-/** The directory for the code cache: `code-cache` in the tool's cache directory; undefined when turned off. */
+/**
+ * The directory for the code cache: `code-cache` in the tool's cache directory, by the rule of
+ * cacheDirectory in src/auth/token-cache.ts (test/core/run-bundle.test.ts holds them together; the
+ * bin cannot import the sources, which the package does not ship); undefined when turned off.
+ */
 export function codeCacheDir(env, platform, home) {
   if (env.NODE_DISABLE_COMPILE_CACHE) return undefined;
-  return process.getBuiltinModule('node:path').join(toolCacheDir(env, platform, home), 'code-cache');
+  const { join } = process.getBuiltinModule('node:path');
+  const user = env.HOME || home;
+  const base = env.ENTRA_MAIL_CACHE_DIR
+    ? env.ENTRA_MAIL_CACHE_DIR
+    : platform === 'win32'
+      ? join(env.LOCALAPPDATA || join(user, 'AppData', 'Local'), 'entra-mail')
+      : platform === 'darwin'
+        ? join(user, 'Library', 'Caches', 'entra-mail')
+        : join(env.XDG_CACHE_HOME || join(user, '.cache'), 'entra-mail');
+  return join(base, 'code-cache');
 }
 
 /**

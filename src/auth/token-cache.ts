@@ -1,7 +1,6 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { toolCacheDir } from '../../bin/cache-dir.js';
 import { writeSecretFile } from '../core/write-secret-file.ts';
 
 /**
@@ -12,9 +11,13 @@ import { writeSecretFile } from '../core/write-secret-file.ts';
  * unencrypted storage @azure/identity-cache-persistence falls back to where no keyring exists.
  */
 
-/** The user's cache directory (bin/cache-dir.js: the bundle's code cache lives there too). */
+/** The user's cache directory: $XDG_CACHE_HOME on Linux (default ~/.cache), the platform's own elsewhere; ENTRA_MAIL_CACHE_DIR wins. */
 export function cacheDirectory(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string {
-  return toolCacheDir(env, platform, homedir());
+  if (env.ENTRA_MAIL_CACHE_DIR) return env.ENTRA_MAIL_CACHE_DIR;
+  const home = env.HOME || homedir();
+  if (platform === 'win32') return join(env.LOCALAPPDATA || join(home, 'AppData', 'Local'), 'entra-mail');
+  if (platform === 'darwin') return join(home, 'Library', 'Caches', 'entra-mail');
+  return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'entra-mail');
 }
 
 /** Opted out with --no-token-cache or ENTRA_MAIL_TOKEN_CACHE=off. */

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { join } from 'node:path';
 import { cacheToSave, codeCacheDir, codeCacheName } from '../../bin/run-bundle.js';
+import { cacheDirectory } from '../../src/auth/token-cache.ts';
 
 /** bin/run-bundle.js: which code cache file a run reads and which it leaves (docs/performance.md, "A code cache that holds what ran"). */
 describe('the bundle’s code cache', () => {
@@ -10,6 +12,20 @@ describe('the bundle’s code cache', () => {
     assert.equal(codeCacheDir({ ENTRA_MAIL_CACHE_DIR: '/c' }, 'linux', '/home/a'), '/c/code-cache');
     assert.equal(codeCacheDir({}, 'darwin', '/Users/a'), '/Users/a/Library/Caches/entra-mail/code-cache');
     assert.equal(codeCacheDir({ NODE_DISABLE_COMPILE_CACHE: '1' }, 'linux', '/home/a'), undefined);
+  });
+
+  it('finds the tool’s cache directory by the token cache’s rule, on every platform', () => {
+    const envs = [{}, { XDG_CACHE_HOME: '/x' }, { ENTRA_MAIL_CACHE_DIR: '/c' }, { LOCALAPPDATA: 'C:\\L' }, { HOME: '/h' }];
+    for (const platform of ['linux', 'darwin', 'win32'] as const) {
+      for (const env of envs) {
+        const withHome = { HOME: '/home/a', ...env };
+        assert.equal(
+          codeCacheDir(withHome, platform, '/unused'),
+          join(cacheDirectory(withHome, platform), 'code-cache'),
+          `${platform} ${JSON.stringify(env)}`,
+        );
+      }
+    }
   });
 
   it('is one file per build, Node.js, V8 flags and command', () => {
