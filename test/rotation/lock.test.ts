@@ -79,7 +79,12 @@ describe('the per-app lock', () => {
       method: 'GET',
       path: /^\/v1\.0\/applications\(uniqueName='lock-failed-read'\)/,
       times: 1,
-      action: { type: 'status', status: 403, code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' },
+      action: {
+        type: 'status',
+        status: 403,
+        code: 'Authorization_RequestDenied',
+        message: 'Insufficient privileges to complete the operation.',
+      },
     });
     const run = h.run(provisionArgs('lock-failed-read'), { lockWaitMs: 5_000 });
     await new Promise((resolve) => setTimeout(resolve, 300));
