@@ -24,6 +24,7 @@ import {
   importMetaUrlAsBuilt,
   nodeFeatureChecks,
   shippedProfiles,
+  yargsVersionGiven,
 } from './build/plugins.ts';
 import { assertLoadedOnDemand } from './build/startup-closure.ts';
 
@@ -72,6 +73,7 @@ const result = await build({
     deferModules(),
     nodeFeatureChecks(nodeFloor),
     formDataCheckByTag(),
+    yargsVersionGiven(),
     builtinsOnFirstUse(),
   ],
 });
