@@ -57,9 +57,11 @@ export function stateDirectory(env: NodeJS.ProcessEnv): string {
 }
 
 export function journalPath(env: NodeJS.ProcessEnv, tenantId: string, uniqueName: string): string {
-  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
-  return join(stateDirectory(env), safe(tenantId), `${safe(uniqueName)}.journal.json`);
+  return join(stateDirectory(env), safeName(tenantId), journalFileName(uniqueName));
 }
+
+const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
+const journalFileName = (uniqueName: string) => `${safeName(uniqueName)}.journal.json`;
 
 /** The journal format this version reads and writes; a newer one is refused, never overwritten. */
 export const JOURNAL_VERSION = 1;
@@ -76,9 +78,10 @@ export async function tenantJournals(
 ): Promise<(uniqueName: string) => Promise<Journal | undefined>> {
   const directory = dirname(journalPath(env, tenantId, 'x'));
   const names = new Set(await readdir(directory).catch(() => [] as string[]));
+  // Only the file name is made per app: joining and normalising a path for each of 1,000 apps cost more than the rest of the lookup.
   return async (uniqueName) => {
-    const path = journalPath(env, tenantId, uniqueName);
-    return names.has(path.slice(directory.length + 1)) ? readJournal(path) : undefined;
+    const name = journalFileName(uniqueName);
+    return names.has(name) ? readJournal(join(directory, name)) : undefined;
   };
 }
 
