@@ -110,9 +110,11 @@ describe('Graph connections opened during the token request', () => {
     );
   });
 
-  it('connections nobody uses do not keep the process alive', { timeout: 120_000 }, async () => {
+  it('connections nobody uses do not keep the process alive', async () => {
     // A Graph origin that accepts connections and never answers nor closes them: only the end of the
     // CLI's process closes them. A wrong secret ends the run after the token request, so none is used.
+    // A connection that kept the process alive would keep it alive for ever: the child is killed after
+    // a minute so that the test fails instead of hanging (the run itself takes about a second).
     const held: Socket[] = [];
     const graph = createServer((socket) => held.push(socket.on('error', () => undefined)));
     await new Promise<void>((resolve) => graph.listen(0, '127.0.0.1', resolve));
@@ -124,7 +126,9 @@ describe('Graph connections opened during the token request', () => {
         extendEnv: false,
         cwd: t.dir,
         reject: false,
+        timeout: 60_000,
       });
+      assert.equal(run.timedOut, false, 'the CLI ended by itself');
       assert.equal(run.exitCode, 3, run.stderr);
       assert.match(run.stderr, /client secret was refused \(AADSTS7000215\)/);
       assert.ok(held.length > 0, 'connections to the Graph origin were opened ahead of use');
