@@ -57,8 +57,6 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const provisionArgs = (name: string) => ['provision', '--model', 'smtp', '--name', name, '--mailbox', 'noreply@contoso.com', '--exchange', 'skip'];
-
 /**
  * The connections of the first Graph round open while the token request travels
  * (docs/performance.md#connections-opened-during-the-token-request), over real sockets against the
@@ -77,7 +75,22 @@ describe('Graph connections opened during the token request', () => {
 
   it('a provision opens no connection for its first Graph round after the token answer', async () => {
     const watch = watchServer(port);
-    const run = await runCli([...provisionArgs('Preconnected'), ...t.common, '--json'], { env: t.env, cwd: t.dir });
+    const run = await runCli(
+      [
+        'provision',
+        '--model',
+        'smtp',
+        '--name',
+        'Preconnected',
+        '--mailbox',
+        'noreply@contoso.com',
+        ...t.common,
+        '--exchange',
+        'skip',
+        '--json',
+      ],
+      { env: t.env, cwd: t.dir },
+    );
     watch.stop();
     assert.equal(run.code, 0, run.stderr);
     const { seen } = watch;
@@ -90,7 +103,10 @@ describe('Graph connections opened during the token request', () => {
     const lines = seen.map((e) => `${e.what} ${e.port} ${e.method ?? ''} ${e.path?.slice(0, 60) ?? ''}`).join('\n');
     for (const request of round) {
       const accepted = seen.findIndex((e) => e.what === 'accept' && e.port === request.port);
-      assert.ok(accepted >= 0 && accepted < tokenAnswer, `the connection of ${request.path} was accepted before the token answer:\n${lines}`);
+      assert.ok(
+        accepted >= 0 && accepted < tokenAnswer,
+        `the connection of ${request.path} was accepted before the token answer:\n${lines}`,
+      );
     }
   });
 
@@ -98,7 +114,11 @@ describe('Graph connections opened during the token request', () => {
     const refused = await closedPort();
     // Retries without their waits: the run ends as it would, only sooner.
     const clock = { ...systemClock, sleep: () => new Promise<void>((resolve) => setImmediate(resolve)) };
-    const run = await runCli(['status', ...t.common, '--graph-endpoint', `https://127.0.0.1:${refused}`], { env: t.env, cwd: t.dir, clock });
+    const run = await runCli(['status', ...t.common, '--graph-endpoint', `https://127.0.0.1:${refused}`], {
+      env: t.env,
+      cwd: t.dir,
+      clock,
+    });
     assert.equal(run.code, 7, run.stderr);
     assert.equal(run.stdout, '');
     const sp = '00000003-0000-0000-c000-000000000000';
