@@ -76,7 +76,9 @@ export function runBundle(bundle, args) {
   const { createRequire } = process.getBuiltinModule('node:module');
   const { dirname, join } = process.getBuiltinModule('node:path');
   const { homedir } = process.getBuiltinModule('node:os');
-  const source = fs.readFileSync(bundle, 'utf8');
+  // The build escapes every non-ASCII character (scripts/build.ts), so Latin-1 reads the same text as UTF-8,
+  // without the UTF-8 decoder's pass over 3 MB.
+  const source = fs.readFileSync(bundle, 'latin1');
   const found = codeCacheDir(process.env, process.platform, homedir());
   const dir = found && usable(fs, found) ? found : undefined;
   let name;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isatty } from 'node:tty';
 import { run } from './commands/index.ts';
 import { createActivity, SIGNAL_EXIT_CODES } from './core/activity.ts';
 import { systemClock } from './core/clock.ts';
@@ -14,10 +15,12 @@ async function createProcessDeps(): Promise<Deps> {
     cwd: process.cwd(),
     stdout: process.stdout,
     stderr: process.stderr,
-    // A getter: creating process.stdin loads fs streams and readline (~10 ms), and most commands never read it.
+    // A getter: creating process.stdin loads fs streams and readline (~10 ms), and most commands never read it;
+    // whether it is a terminal is asked of the file descriptor instead.
     get stdin() {
       return process.stdin;
     },
+    stdinIsTTY: isatty(0),
     newId: () => randomUUID().slice(0, 8),
     random: Math.random,
     createAdminCredential,

@@ -138,6 +138,33 @@ export function nodeFeatureChecks(floor: string): Plugin {
 }
 
 /**
+ * yargs' factory calls `version()` with no version on every parser it makes, which looks for a
+ * package.json by listing every directory from the bundle's `node_modules` parent up to `/` (for a
+ * global install, /usr/lib and the whole way up), loads `assert` and throws and catches when none is
+ * found. src/commands/index.ts gives the version itself (`.version(VERSION)`), which replaces that
+ * guess, so the bundle leaves the guess out. The build fails if the call is not found.
+ */
+export function yargsVersionGiven(): Plugin {
+  const call = '        yargs.help();\n        yargs.version();\n';
+  return {
+    name: 'yargs-version-given',
+    setup(build) {
+      let replaced = false;
+      build.onEnd((result) => {
+        if (result.errors.length === 0 && !replaced)
+          throw new Error("yargs-version-given: yargs' factory and its version() call were not bundled");
+      });
+      build.onLoad({ filter: /[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/ }, async (args) => {
+        const text = await readFile(args.path, 'utf8');
+        if (!text.includes(call)) throw new Error(`${args.path}: expected the factory's help() and version() calls`);
+        replaced = true;
+        return { contents: text.replace(call, '        yargs.help();\n'), loader: 'js' };
+      });
+    },
+  };
+}
+
+/**
  * The Azure SDK's HTTP pipeline (under @azure/identity) asks every request `body instanceof FormData`
  * after `typeof FormData`; looking up that global makes Node load its bundled fetch implementation
  * (~70 ms, docs/performance.md#provision) in a process that otherwise never uses it. A FormData body

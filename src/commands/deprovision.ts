@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
-import type { Deps } from '../core/deps.ts';
+import { type Deps, stdinIsTerminal } from '../core/deps.ts';
 import { ConflictError } from '../core/errors.ts';
 import { renderExchangeRemovalScript } from '../exchange/script.ts';
 import { deleteApplication } from '../graph/applications.ts';
@@ -118,7 +118,7 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
           sendAs: grants.sendAs,
           enableSmtpAuth: false,
           organization,
-          interactive: Boolean(deps.stdin.isTTY),
+          interactive: stdinIsTerminal(deps),
         }),
         { credential, connection, endpoint: exchangeEndpoint, verbose: Boolean(args.verbose), deps },
       );

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
-import type { Deps } from '../core/deps.ts';
+import { type Deps, stdinIsTerminal } from '../core/deps.ts';
 import { renderExchangeRemovalScript } from '../exchange/script.ts';
 import { readTenant } from '../graph/organization.ts';
 import { readServicePrincipalByAppId } from '../graph/service-principals.ts';
@@ -101,7 +101,7 @@ export function exchangeScriptCommand(deps: Deps, state: CommandState): CommandM
         sendAs: grants.sendAs,
         enableSmtpAuth: MODELS[model].exchange.smtpAuth || profile.exchange.smtpAuth,
         organization,
-        interactive: Boolean(deps.stdin.isTTY),
+        interactive: stdinIsTerminal(deps),
       });
       const options = withExchangeApi(built, { credential, connection, endpoint: exchangeEndpoint, verbose: Boolean(args.verbose), deps });
       if (!modelNeedsExchange(model)) {

@@ -21,6 +21,11 @@ export interface Deps {
   stdout: OutputStream;
   stderr: OutputStream;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  /**
+   * Whether standard input is a terminal, known without creating `stdin` (src/main.ts: creating
+   * process.stdin loads file streams and readline, and most runs never read it). Unset: `stdin.isTTY`.
+   */
+  stdinIsTTY?: boolean;
   /** Random ids for markers and runs. */
   newId: () => string;
   random: () => number;
@@ -30,4 +35,9 @@ export interface Deps {
   stepDeadlineMs?: number;
   /** How long a run waits for another run's lock on the same app (default 10 s, src/credentials/lock.ts). */
   lockWaitMs?: number;
+}
+
+/** Whether standard input is a terminal (someone may answer a prompt or a device-code sign-in). */
+export function stdinIsTerminal(deps: Pick<Deps, 'stdin' | 'stdinIsTTY'>): boolean {
+  return deps.stdinIsTTY ?? Boolean(deps.stdin.isTTY);
 }

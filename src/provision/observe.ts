@@ -26,6 +26,11 @@ export async function observe(
     tenant?: { id: string | undefined; domains: boolean };
   },
 ): Promise<Observed> {
+  // Takes the app's lock too (src/credentials/lock.ts): with the tenant id known from the token it
+  // starts beside the reads, so a new app's first write does not wait for it.
+  const knownTenant = options.tenant?.id;
+  const early = knownTenant !== undefined ? options.openJournal(knownTenant) : undefined;
+  early?.catch(() => undefined);
   const [organization, application, graphSp, exchangeSp, deleted] = await Promise.all([
     readTenantById(graph, options.tenant?.id, { domains: options.tenant?.domains ?? true }),
     desired.adopt ? findApplicationByAppId(graph, desired.adopt.appId) : findApplicationByUniqueName(graph, desired.uniqueName),
@@ -39,8 +44,8 @@ export async function observe(
   if (graphSp) resources[GRAPH_APP_ID] = graphSp;
   if (exchangeSp) resources[EXCHANGE_APP_ID] = exchangeSp;
   const permissions = desired.permissions.map((p) => resolvePermission(p, resources));
-  // Takes the app's lock too (src/credentials/lock.ts), overlapping the reads below.
-  const journalRead = options.openJournal(organization.id);
+  // Otherwise once the organization is read, overlapping the reads below.
+  const journalRead = early ?? options.openJournal(organization.id);
   journalRead.catch(() => undefined);
   let servicePrincipal: ServicePrincipal | undefined;
   let assignments: Observed['assignments'] = [];

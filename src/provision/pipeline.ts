@@ -172,6 +172,15 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
     await record(recordFileDelivered);
     for (const sink of extra?.sinks ?? []) await sink.commit();
   };
+  /**
+   * The config goes out once: as soon as the credential exists, beside consent (the Config output
+   * step reports how it went), or from a failure path after minting.
+   */
+  let delivering: Promise<void> | undefined;
+  const deliverOnce = (ctx: ProvisionContext): Promise<void> => {
+    delivering ??= deliver(ctx);
+    return delivering;
+  };
   /** The secret step, or its certificate variant with rotate's minting (src/provision/certificate.ts). */
   const applyCredential = async (
     ctx: ProvisionContext,
@@ -231,8 +240,9 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
       },
     },
     {
-      // The two run together (both need only the app) but as one task: both are settled before it
-      // ends, so a failure of one never leaves the other running after the command has returned.
+      // The two run together (both need only the app) but as one task, with consent and the config
+      // file that follow them: all are settled before it ends, so a failure of one never leaves
+      // another running after the command has returned.
       title: request.desired.credential === 'certificate' ? 'Service principal and certificate' : 'Service principal and client secret',
       skip: () => skipApply(),
       task: async (ctx, task) => {
@@ -242,25 +252,27 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
           return value;
         });
         // Consent needs only the service principal: it goes out as soon as that is ready, while the
-        // secret is still being journaled and written (the next task reports it).
+        // secret is still being journaled and written (the Admin consent step reports it).
         const consent = (ctx.plan as ProvisionPlan).consent;
         const consenting = consent.changes.some(changed)
           ? servicePrincipal.then((sp) => applyConsent(graph, sp, consent))
           : Promise.resolve();
-        const [sp, secret, consented] = await Promise.allSettled([servicePrincipal, applyCredential(ctx, app), consenting]);
+        const secretMade = applyCredential(ctx, app).then((made) => {
+          ctx.journal = made.journal;
+          ctx.minted = made.minted;
+          ctx.certificate = made.certificate;
+        });
+        // The config needs only the app and the credential: it is written while consent is on its way.
+        const delivered = secretMade.then(() => deliverOnce(ctx));
+        const [sp, secret, consented] = await Promise.allSettled([servicePrincipal, secretMade, consenting, delivered]);
         ctx.consented = consented;
-        if (secret.status === 'fulfilled') {
-          ctx.journal = secret.value.journal;
-          ctx.minted = secret.value.minted;
-          ctx.certificate = secret.value.certificate;
-        }
         if (sp.status === 'fulfilled') ctx.servicePrincipal = sp.value;
         if (sp.status === 'rejected' && secret.status === 'rejected') throw sp.reason;
         if (secret.status === 'rejected') throw secret.reason;
         if (sp.status === 'rejected') {
           // The secret exists now: deliver it before failing, so the re-run finds it held
           // instead of revoking it and minting another (lose nothing).
-          if (ctx.minted || ctx.certificate) await deliver(ctx);
+          if (ctx.minted || ctx.certificate) await deliverOnce(ctx);
           throw sp.reason;
         }
       },
@@ -277,7 +289,7 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
       title: 'Config output',
       skip: () => skipApply(),
       task: async (ctx) => {
-        await deliver(ctx);
+        await deliverOnce(ctx);
         const kept = (ctx.plan as ProvisionPlan).secret.kept;
         const current = ctx.minted
           ? { kind: 'secret' as const, keyId: ctx.minted.credential.keyId, outPath: request.output.outPath, minted: true }
@@ -356,7 +368,7 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
   } catch (error) {
     // A step after minting failed (consent, a lost answer…): the new credential goes to its sink
     // before the command fails, so no valid secret is left that nobody holds.
-    if ((ctx.minted || ctx.certificate) && !ctx.delivered && !request.dryRun) await deliver(ctx).catch(() => undefined);
+    if ((ctx.minted || ctx.certificate) && !ctx.delivered && !request.dryRun) await deliverOnce(ctx).catch(() => undefined);
     throw error;
   } finally {
     await journal.release();

@@ -39,6 +39,9 @@ export function provisionJournal(
   probe: SinkProbe = probeSinks(),
 ): ProvisionJournal {
   let state: AppState | undefined;
+  // The lock is taken while the tenant is still being read; a read that fails first must not leave
+  // it held, so `release` waits for a taking that is under way.
+  let opening: Promise<AppState> | undefined;
   return {
     async open(tenantId) {
       if (dryRun)
@@ -49,7 +52,8 @@ export function provisionJournal(
         now: () => deps.clock.now(),
         ...(deps.lockWaitMs !== undefined ? { lockWaitMs: deps.lockWaitMs } : {}),
       };
-      state = await openAppState(lockDeps, { uniqueName }, 'provision', probe);
+      opening = openAppState(lockDeps, { uniqueName }, 'provision', probe);
+      state = await opening;
       return { journal: state.journal, waited: state.waited };
     },
     async save(journal) {
@@ -57,8 +61,10 @@ export function provisionJournal(
       await state.save(journal);
     },
     async release() {
-      await state?.release();
+      const held = state ?? (await opening?.catch(() => undefined));
+      opening = undefined;
       state = undefined;
+      await held?.release();
     },
   };
 }

@@ -70,6 +70,14 @@ describe('the packaged CLI (npm pack, npm install -g into a clean prefix) agains
     }
   });
 
+  it('ships its code as ASCII only: the bin reads the bundle as one byte per character (bin/run-bundle.js)', async () => {
+    for (const name of ['main.cjs', 'pwsh-stand-in.cjs']) {
+      const bytes = await readFile(join(installed.packageDir, 'dist', name));
+      const at = bytes.findIndex((byte) => byte > 0x7f);
+      assert.equal(at, -1, `dist/${name} has a non-ASCII byte at ${at}: ${bytes.subarray(Math.max(0, at - 40), at + 10).toString('utf8')}`);
+    }
+  });
+
   it('runs `entra-mail demo` from the clean prefix: provision, Exchange through the pwsh stand-in, a real test mail', async () => {
     const env = { PATH: `${installed.binDir}:${process.env.PATH ?? ''}`, HOME: work };
     const r = await execa('entra-mail', ['demo'], { env, cwd: work, reject: false, extendEnv: false });

@@ -31,6 +31,8 @@ export async function runCli(
     onStderr?: (text: string) => void;
     stepDeadlineMs?: number;
     newId?: () => string;
+    /** As src/main.ts: whether stdin is a terminal is given apart, and reading `deps.stdin` calls this. */
+    onStdinRead?: () => void;
   },
 ): Promise<CliRun> {
   let stdout = '';
@@ -52,11 +54,21 @@ export async function runCli(
       isTTY: options.tty ?? false,
     },
     stdin: Object.assign(stdin, { isTTY: options.tty ?? false }),
+    ...(options.onStdinRead ? { stdinIsTTY: options.tty ?? false } : {}),
     newId: options.newId ?? (() => `run${String(++n).padStart(5, '0')}`),
     random: () => 0.5,
     createAdminCredential,
     stepDeadlineMs: options.stepDeadlineMs,
   };
+  if (options.onStdinRead) {
+    const read = options.onStdinRead;
+    Object.defineProperty(deps, 'stdin', {
+      get: () => {
+        read();
+        return stdin;
+      },
+    });
+  }
   const code = await run(argv, deps);
   return { code, stdout, stderr };
 }

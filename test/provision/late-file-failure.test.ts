@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, readFile, rmdir } from 'node:fs/promises';
+import { mkdir, readFile, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli, startTestTenant } from '../helpers/cli.ts';
@@ -33,7 +33,8 @@ describe('a config that cannot be written after the secret was minted', () => {
       out,
     ];
     const running = runCli(argv, { env: t.env, cwd: t.dir });
-    while (!t.sandbox.ctx.log.some((e) => e.method === 'POST' && e.path.endsWith('/addPassword')))
+    // Once the app exists, before its secret is minted (the config is written as soon as it is).
+    while (!t.sandbox.ctx.log.some((e) => e.method === 'PATCH' && e.path.startsWith('/v1.0/applications(')))
       await new Promise((r) => setTimeout(r, 20));
     await mkdir(out);
     const r = await running;
@@ -49,5 +50,29 @@ describe('a config that cannot be written after the secret was minted', () => {
     const app = t.sandbox.snapshot().applications.find((a) => a.uniqueName === 'late-case');
     assert.equal(app?.passwordCredentials.length, 1, 'the unheld secret was removed, the new one is the only one');
     assert.match(await readFile(out, 'utf8'), new RegExp(app?.passwordCredentials[0]?.hint ?? 'x'));
+  });
+
+  it('writes the config as soon as the secret exists, while consent is still on its way', async () => {
+    const out = join(t.dir, 'early.env');
+    const since = t.sandbox.ctx.log.length;
+    const argv = [
+      'provision',
+      ...t.common,
+      '--model',
+      'smtp',
+      '--name',
+      'Early Config',
+      '--mailbox',
+      'noreply@contoso.com',
+      '--exchange',
+      'skip',
+    ];
+    const r = await runCli([...argv, '--out', out], { env: t.env, cwd: t.dir });
+    assert.equal(r.code, 0, r.stderr);
+    const consent = t.sandbox.ctx.log.slice(since).find((e) => e.method === 'POST' && e.path.endsWith('/appRoleAssignedTo'));
+    assert.ok(consent, 'the run granted consent');
+    const written = (await stat(out)).mtimeMs;
+    // The sandbox answers each request 150 ms after it came: the file was in place before consent's answer.
+    assert.ok(written < consent.at, `config written ${Math.round(written - consent.at)} ms after consent was answered`);
   });
 });

@@ -70,6 +70,33 @@ describe('the per-app lock', () => {
     );
   });
 
+  it('a provision whose reads fail while it waits for the lock gives the lock back once it has it', async () => {
+    assert.equal((await h.run(provisionArgs('lock-failed-read'))).code, 0);
+    const path = journalPath(h.env, tenantId(), 'lock-failed-read');
+    // The lock is taken beside the first reads (src/provision/observe.ts); here another holder has it, and the reads fail.
+    const other = await lockApp(path, { command: 'rotate', nowIso: () => new Date().toISOString() });
+    h.sandbox.ctx.faults.push({
+      method: 'GET',
+      path: /^\/v1\.0\/applications\(uniqueName='lock-failed-read'\)/,
+      times: 1,
+      action: {
+        type: 'status',
+        status: 403,
+        code: 'Authorization_RequestDenied',
+        message: 'Insufficient privileges to complete the operation.',
+      },
+    });
+    const run = h.run(provisionArgs('lock-failed-read'), { lockWaitMs: 5_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await other.release();
+    const r = await run;
+    assert.notEqual(r.code, 0, 'the read failed');
+    // A run that returned while its lock was still being taken would take it at its next try (every 200 ms) and keep it.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const again = await lockApp(path, { command: 'test', waitMs: 200, nowIso: () => new Date().toISOString() });
+    await again.release();
+  });
+
   it('the lock of a run that was killed is taken over at once', async () => {
     assert.equal((await h.run(provisionArgs('lock-dead'))).code, 0);
     const path = journalPath(h.env, tenantId(), 'lock-dead');

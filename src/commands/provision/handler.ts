@@ -1,6 +1,6 @@
 import { paletteFor } from '../../core/style.ts';
 import type { CommandModule } from 'yargs';
-import type { Deps } from '../../core/deps.ts';
+import { type Deps, stdinIsTerminal } from '../../core/deps.ts';
 import { ExitCode, UsageError } from '../../core/errors.ts';
 import { needsTenantDomains, privilegesOf, provision, type ProvisionContext, type ProvisionRequest } from '../../provision/pipeline.ts';
 import type { VerifyReport } from '../../mail/types.ts';
@@ -65,7 +65,7 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
       });
       const request = early ?? buildProvisionRequest(await argsForExistingApp(graph, args), connection, deps.cwd, deps.env);
       if (!early) await checkProvisionPreconditions(request, deps.env);
-      request.exchange.interactive = Boolean(deps.stdin.isTTY);
+      request.exchange.interactive = stdinIsTerminal(deps);
       request.tenantId = tenantIdOf(token);
       request.exchange = withExchangeApi(request.exchange, {
         credential,

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import type { Deps } from '../../core/deps.ts';
+import { type Deps, stdinIsTerminal } from '../../core/deps.ts';
 import { UsageError } from '../../core/errors.ts';
 import { paletteFor, type Palette } from '../../core/style.ts';
 import type { Change } from '../../provision/types.ts';
@@ -35,15 +35,18 @@ export interface ConfirmRequest {
 export type ConfirmOutcome = 'approved' | 'yes-flag' | 'no-terminal' | 'declined';
 
 /** A prompt is possible only when someone can both see it (stderr) and answer it (stdin). */
-export function canPrompt(deps: Pick<Deps, 'stdin' | 'stderr'>): boolean {
-  return Boolean(deps.stdin.isTTY && deps.stderr.isTTY);
+export function canPrompt(deps: Pick<Deps, 'stdin' | 'stdinIsTTY' | 'stderr'>): boolean {
+  return stdinIsTerminal(deps) && Boolean(deps.stderr.isTTY);
 }
 
 /**
  * For changes that cannot be undone: without a terminal, `--yes` is required. Call it before
  * sign-in so the refusal is a usage error (exit 2: nothing was sent to any service).
  */
-export function assertConfirmable(deps: Pick<Deps, 'stdin' | 'stderr'>, options: { yes: boolean; dryRun?: boolean; what: string }): void {
+export function assertConfirmable(
+  deps: Pick<Deps, 'stdin' | 'stdinIsTTY' | 'stderr'>,
+  options: { yes: boolean; dryRun?: boolean; what: string },
+): void {
   if (options.yes || options.dryRun || canPrompt(deps)) return;
   throw new UsageError(`${options.what}; there is no terminal to ask, so pass --yes to confirm.`, { flag: '--yes' });
 }
@@ -51,7 +54,7 @@ export function assertConfirmable(deps: Pick<Deps, 'stdin' | 'stderr'>, options:
 /** Shows the plan and asks (see the interface above); never prompts without a terminal. */
 export async function confirmPlan(
   request: ConfirmRequest,
-  deps: Pick<Deps, 'stdin' | 'stderr'> & { env?: NodeJS.ProcessEnv },
+  deps: Pick<Deps, 'stdin' | 'stdinIsTTY' | 'stderr'> & { env?: NodeJS.ProcessEnv },
 ): Promise<ConfirmOutcome> {
   if (request.yes) return 'yes-flag';
   if (!canPrompt(deps)) return 'no-terminal';
@@ -85,7 +88,7 @@ function paintPlanLine(line: string, palette: Palette): string {
   return symbol === '+' ? palette.ok(line) : symbol === '~' ? palette.warn(line) : symbol === '-' ? palette.bad(line) : line;
 }
 
-async function ask(deps: Pick<Deps, 'stdin' | 'stderr'>, question: string): Promise<string> {
+async function ask(deps: Pick<Deps, 'stdin' | 'stdinIsTTY' | 'stderr'>, question: string): Promise<string> {
   // terminal: false — the terminal's own line editing echoes the answer; readline only reads a line.
   const rl = createInterface({ input: deps.stdin, output: deps.stderr as NodeJS.WritableStream, terminal: false });
   try {

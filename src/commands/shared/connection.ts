@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import type { TokenCredential } from '@azure/identity';
 import { AUTH_MODES, type AuthMode, type Connection } from '../../core/sign-in.ts';
 import { CLOUD_NAMES, isMicrosoftAuthorityHost, resolveEndpoints, type CloudName } from '../../core/cloud.ts';
-import type { Deps } from '../../core/deps.ts';
+import { type Deps, stdinIsTerminal } from '../../core/deps.ts';
 import { UsageError } from '../../core/errors.ts';
 import { checkAdminSignIn } from '../../auth/admin-credential.ts';
 import { validateHostPort, validateHttpsUrl, validateTenant } from '../../core/validate.ts';
@@ -60,7 +60,7 @@ export function resolveConnection(args: TenantArgs, deps: Pick<Deps, 'env' | 'st
   const graphEndpoint = optional(args.graphEndpoint ?? env.ENTRA_MAIL_GRAPH_ENDPOINT, (v) => validateHttpsUrl(v, '--graph-endpoint'));
   const smtpHost = optional(args.smtpHost ?? env.ENTRA_MAIL_SMTP_HOST, (v) => validateHostPort(v, '--smtp-host'));
   const endpoints = resolveEndpoints(cloud, { authorityHost, graphEndpoint, smtpHost });
-  const authMode = (args.auth ?? (deps.stdin.isTTY ? 'device-code' : 'env')) as AuthMode;
+  const authMode = (args.auth ?? (stdinIsTerminal(deps) ? 'device-code' : 'env')) as AuthMode;
   if (!(AUTH_MODES as readonly string[]).includes(authMode))
     throw new UsageError(`--auth: '${authMode}' is not one of ${AUTH_MODES.join(', ')}.`, { flag: '--auth' });
   if (authMode === 'browser' && !hasBrowser(deps.env)) {
