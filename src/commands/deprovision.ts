@@ -75,7 +75,9 @@ export function deprovisionCommand(deps: Deps, state: CommandState): CommandModu
       assertConfirmable(deps, { yes: Boolean(args.yes), dryRun: Boolean(args.dryRun), what: 'deprovision deletes the app' });
 
       const exchangeEndpoint = resolveExchangeEndpoint(args.exchangeEndpoint, connection, deps.env);
-      const { graph, token, credential } = await openGraphSession(connection, args, deps);
+      const { graph, token, credential } = await openGraphSession(connection, args, deps, {
+        graphConnections: needsDomains(args) ? 2 : 1,
+      });
       const purge = Boolean(args.purge);
       const [organization, app] = await Promise.all([
         readTenant(graph, token, { domains: needsDomains(args) }),

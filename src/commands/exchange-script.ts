@@ -81,7 +81,9 @@ export function exchangeScriptCommand(deps: Deps, state: CommandState): CommandM
       const mode = (args.exchange ?? (args.run ? 'run' : 'script')) as 'script' | 'run' | 'api';
       await checkExchangeCommand(args, { mode, cwd: deps.cwd, env: deps.env });
       const exchangeEndpoint = resolveExchangeEndpoint(args.exchangeEndpoint, connection, deps.env);
-      const { graph, token, credential } = await openGraphSession(connection, args, deps);
+      const { graph, token, credential } = await openGraphSession(connection, args, deps, {
+        graphConnections: needsDomains(args) ? 2 : 1,
+      });
       const [organization, app] = await Promise.all([
         readTenant(graph, token, { domains: needsDomains(args) }),
         findSelectedApplication(graph, selector, 'exchange'),

@@ -41,7 +41,8 @@ export function statusCommand(deps: Deps, state: CommandState): CommandModule<ob
       const connection = resolveConnection(args, deps);
       const windowDays =
         args.expiringWithin !== undefined ? parseWindowDays(args.expiringWithin, '--expiring-within') : DEFAULT_WINDOW_DAYS;
-      const { graph, token } = await openGraphSession(connection, args, deps);
+      // The first round of the read (src/rotation/estate.ts): managed apps, tagged service principals, the two resource ones.
+      const { graph, token } = await openGraphSession(connection, args, deps, { graphConnections: 4 });
       const tenantId = (await readTenant(graph, token, { domains: false })).id;
       const nowMs = deps.clock.nowMs();
       const apps = await readStatus(graph, {

@@ -10,8 +10,7 @@ import {
   type PipelineResponse,
   proxyPolicy,
 } from '@azure/core-rest-pipeline';
-import { Agent } from 'node:https';
-import type { Duplex } from 'node:stream';
+import { CONNECTED, KeepAliveAgent } from './keep-alive-agent.ts';
 
 /**
  * The process's one HTTP stack (docs/performance.md#provision): the HTTP client of the Azure SDK's
@@ -19,22 +18,7 @@ import type { Duplex } from 'node:stream';
  * `httpClient` option) and used for Graph and the authority probe, so a host costs one TLS
  * handshake for the whole run, and Node's bundled `fetch` is never loaded. Made on first use.
  */
-let shared: { client: HttpClient; pipeline: Pipeline } | undefined;
-
-/**
- * Node's keep-alive HTTPS agent, as the pipeline's client makes for itself, plus one thing: a request
- * may ask to hear when its new connection's TLS handshake is over (`whenConnected` of `sendHttp`).
- * A proxy's agent, set by the proxy policy, is left in place.
- */
-class HandshakeReportingAgent extends Agent {
-  override createConnection(options: Parameters<Agent['createConnection']>[0], callback?: (err: Error | null, stream: Duplex) => void) {
-    const socket = super.createConnection(options, callback);
-    const report = (options as { [CONNECTED]?: () => void })[CONNECTED];
-    if (report && socket) for (const event of ['secureConnect', 'error', 'close']) socket.once(event, () => setImmediate(report));
-    return socket;
-  }
-}
-const CONNECTED = Symbol('entra-mail.connected');
+let shared: { client: HttpClient; pipeline: Pipeline; agent: KeepAliveAgent } | undefined;
 
 export function sharedHttpClient(): HttpClient {
   return { sendRequest: (request) => answerFromShared(request) ?? stack().client.sendRequest(request) };
@@ -56,7 +40,7 @@ function answerFromShared(request: PipelineRequest): Promise<PipelineResponse> |
   return shared.then((answer) => (answer?.status === 200 ? { ...answer, request } : stack().client.sendRequest(request)));
 }
 
-function stack(): { client: HttpClient; pipeline: Pipeline } {
+function stack(): { client: HttpClient; pipeline: Pipeline; agent: KeepAliveAgent } {
   if (!shared) {
     // HTTPS_PROXY / NO_PROXY as the Azure SDK reads them for the token requests (docs/local-safety.md#behind-a-proxy);
     // no retry policy: Graph requests are retried in src/graph/retry.ts, which knows which are safe to repeat.
@@ -64,16 +48,60 @@ function stack(): { client: HttpClient; pipeline: Pipeline } {
     pipeline.addPolicy(proxyPolicy());
     pipeline.addPolicy(decompressResponsePolicy());
     const base = createDefaultHttpClient();
-    const agent = new HandshakeReportingAgent({ keepAlive: true });
+    // A proxy's agent, set by the proxy policy, is left in place.
+    const agent = new KeepAliveAgent({ keepAlive: true });
     const client: HttpClient = {
       sendRequest: (request) => {
         request.agent ??= agent;
-        return base.sendRequest(request);
+        const sent = base.sendRequest(request);
+        noticeSent(request);
+        return sent;
       },
     };
-    shared = { client, pipeline };
+    shared = { client, pipeline, agent };
   }
   return shared;
+}
+
+/**
+ * Opens up to `count` connections to `origin` for requests not made yet, so they find a connection
+ * whose TLS handshake is done or under way (docs/performance.md#connections-opened-during-the-token-request):
+ * once a request `after` matches has been handed to its connection, so that request never waits for
+ * these handshakes, or at once without `after`. The agent counts the connections it already has for
+ * the origin (src/graph/keep-alive-agent.ts). Nothing when a proxy is configured: requests then go
+ * through the proxy's agent, never this one. Returns a function that cancels a preconnect still waiting.
+ */
+export function preconnect(origin: string, count: number, options: { after?: (method: string, url: string) => boolean } = {}): () => void {
+  if (count <= 0 || proxyConfigured(process.env)) return () => undefined;
+  const entry = { after: options.after ?? (() => true), open: () => stack().agent.preconnect(origin, count) };
+  if (!options.after) {
+    setImmediate(entry.open);
+    return () => undefined;
+  }
+  waiting.add(entry);
+  return () => waiting.delete(entry);
+}
+
+/** Preconnects waiting for their request (`preconnect`'s `after`). */
+const waiting = new Set<{ after: (method: string, url: string) => boolean; open: () => void }>();
+
+function noticeSent(request: PipelineRequest): void {
+  for (const entry of waiting)
+    if (entry.after(request.method, request.url)) {
+      waiting.delete(entry);
+      // After the request's own write, which Node makes on the next tick on a reused connection.
+      setImmediate(entry.open);
+    }
+}
+
+/**
+ * Whether the Azure SDK's proxy policy sends through a proxy: it reads HTTPS_PROXY, ALL_PROXY and
+ * HTTP_PROXY, each in upper case, else lower case, from the process's environment (`proxyPolicy` of
+ * @azure/core-rest-pipeline, docs/local-safety.md#behind-a-proxy). NO_PROXY is not looked at: with any
+ * proxy configured the tool opens no connection ahead of use.
+ */
+function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
+  return ['HTTPS_PROXY', 'ALL_PROXY', 'HTTP_PROXY'].some((name) => env[name] || env[name.toLowerCase()]);
 }
 
 export interface HttpAnswer {

@@ -35,7 +35,8 @@ export function rotateCommand(deps: Deps, state: CommandState): CommandModule<ob
       const connection = resolveConnection(args, deps);
       const plan = validateRotateArgs(args, deps.cwd);
       await checkRotatePreconditions(plan, deps.cwd, deps.env);
-      const { graph, credential, token } = await openGraphSession(connection, args, deps);
+      // First after sign-in: the estate's read for --all (as status), else the app.
+      const { graph, credential, token } = await openGraphSession(connection, args, deps, { graphConnections: plan.target.all ? 4 : 1 });
       const tenantId = (await readTenant(graph, token, { domains: false })).id;
       const lifecycle: LifecycleDeps = {
         graph,

@@ -135,7 +135,12 @@ export async function signIn(
 export async function startSignIn(
   connection: Connection,
   deps: Deps,
-  options: { trail?: (line: string) => void; tokenCache?: boolean } = {},
+  options: {
+    trail?: (line: string) => void;
+    tokenCache?: boolean;
+    /** How many Graph requests the command sends at once after the token: their connections open while it travels. */
+    graphConnections?: number;
+  } = {},
 ): Promise<{ credential: TokenCredential; token: Promise<string> }> {
   const cache = await openTokenCache(connection, deps, options.tokenCache);
   const request = {
@@ -155,7 +160,7 @@ export async function startSignIn(
   const handshake = new Promise<void>((resolve) => {
     connected = resolve;
   });
-  const probe = ['env', 'device-code', 'browser', 'workload-identity'].includes(connection.authMode)
+  const probe = AUTHORITY_MODES.includes(connection.authMode)
     ? probeAuthority(connection.endpoints.authorityHost, connection.tenant, { trail: options.trail, whenConnected: connected })
     : Promise.resolve(undefined);
   // Off Microsoft's hosts MSAL's first request is the metadata the probe is fetching (src/graph/http.ts):
@@ -163,6 +168,7 @@ export async function startSignIn(
   // hosts MSAL needs no metadata, and the SDK loads at once.
   if (!isMicrosoftAuthorityHost(connection.endpoints.authorityHost)) await Promise.race([handshake, probe]);
   const credential = await deps.createAdminCredential(request);
+  const stopPreconnect = await preconnectGraph(connection, options.graphConnections ?? 0);
   const abort = new AbortController();
   const tokenRequest = credential.getToken(connection.graphScope, { abortSignal: abort.signal });
   tokenRequest.catch(() => undefined);
@@ -200,9 +206,32 @@ export async function startSignIn(
     }
   })();
   // Handled here too: the caller may be loading modules when it settles.
-  token.catch(() => undefined);
+  token.then(stopPreconnect, stopPreconnect);
   return { credential, token };
 }
+
+/**
+ * The first Graph round's connections open while the token request travels, not after its answer
+ * (docs/performance.md#connections-opened-during-the-token-request): once the token request to the
+ * authority (Microsoft identity platform's `/oauth2/v2.0/token`) is on its way, or at once when the
+ * token comes from elsewhere (the Azure CLI, a managed identity endpoint). Armed before the token
+ * is asked for; returns what cancels it if no token request is sent.
+ */
+async function preconnectGraph(connection: Connection, count: number): Promise<() => void> {
+  if (count <= 0) return () => undefined;
+  const { preconnect } = await import('../../graph/http.ts');
+  if (!AUTHORITY_MODES.includes(connection.authMode)) return preconnect(connection.endpoints.graphEndpoint, count);
+  const authority = new URL(connection.endpoints.authorityHost).origin;
+  return preconnect(connection.endpoints.graphEndpoint, count, {
+    after: (method, url) => {
+      const target = new URL(url);
+      return method === 'POST' && target.origin === authority && target.pathname.endsWith('/oauth2/v2.0/token');
+    },
+  });
+}
+
+/** The sign-ins whose requests go to the authority host; managed identity and the Azure CLI sign in elsewhere (IMDS, az). */
+const AUTHORITY_MODES: readonly string[] = ['env', 'device-code', 'browser', 'workload-identity'];
 
 /**
  * device-code and browser sign-ins are remembered between commands (src/auth/token-cache.ts), unless

@@ -13,11 +13,22 @@ export async function openGraphSession(
   connection: Connection,
   args: TenantArgs,
   deps: Deps,
-  options: { preload?: () => Promise<unknown>[] } = {},
+  options: {
+    preload?: () => Promise<unknown>[];
+    /**
+     * How many Graph requests the command sends side by side right after sign-in: that many
+     * connections to Graph open while the token request travels (src/graph/http.ts `preconnect`).
+     */
+    graphConnections?: number;
+  } = {},
 ): Promise<{ graph: GraphGateway; token: string; credential: TokenCredential }> {
   await trustCaFile(args.caFile);
   const trail = args.verbose ? (line: string) => deps.stderr.write(`  http: ${line}\n`) : undefined;
-  const started = await startSignIn(connection, deps, { trail, tokenCache: args.tokenCache });
+  const started = await startSignIn(connection, deps, {
+    trail,
+    tokenCache: args.tokenCache,
+    ...(options.graphConnections ? { graphConnections: options.graphConnections } : {}),
+  });
   // The Graph SDK, and what the command names, load while the token request is in flight: only
   // commands that talk to Graph load them (docs/performance.md#provision).
   const client = import('../../graph/client.ts');
