@@ -14,14 +14,17 @@ import type { Desired, Observed, ResolvedPermission } from './types.ts';
 /**
  * The read phase: everything a plan needs, with independent reads in parallel. On an empty
  * tenant this is one round trip (organization, the app by uniqueName, a deleted app holding the
- * name, both resource service principals); an existing app adds its service principal, then its
- * consents. The bench counts them.
+ * name, both resource service principals); an existing app adds its consents, and its service
+ * principal, which a re-run whose journal names the app reads beside the first round. The bench
+ * counts them.
  */
 export async function observe(
   graph: GraphGateway,
   desired: Desired,
   options: {
     openJournal: (tenantId: string) => Promise<{ journal: Journal | undefined; waited: boolean }>;
+    /** The app id the journal records, read without waiting for the lock (a guess: see below). */
+    peekAppId?: (tenantId: string) => Promise<string | undefined>;
     /** The admin token's `tid`, and whether the tenant's domains are needed (src/graph/organization.ts). */
     tenant?: { id: string | undefined; domains: boolean };
   },
@@ -31,6 +34,19 @@ export async function observe(
   const knownTenant = options.tenant?.id;
   const early = knownTenant !== undefined ? options.openJournal(knownTenant) : undefined;
   early?.catch(() => undefined);
+  // A converged re-run finds the app's id in its journal (--adopt names it): the app's service
+  // principal is read as soon as that id is known, beside the first round, not in a round of its
+  // own after it. Only a guess: it is used if the app found has that id, else read again below.
+  const hintedAppId = desired.adopt
+    ? Promise.resolve(desired.adopt.appId)
+    : knownTenant !== undefined && options.peekAppId
+      ? options.peekAppId(knownTenant)
+      : undefined;
+  const hinted = hintedAppId
+    ?.then(async (appId) =>
+      appId === undefined ? undefined : { appId, servicePrincipal: await findServicePrincipalByAppId(graph, appId) },
+    )
+    .catch(() => undefined);
   const [organization, application, graphSp, exchangeSp, deleted] = await Promise.all([
     readTenantById(graph, options.tenant?.id, { domains: options.tenant?.domains ?? true }),
     desired.adopt ? findApplicationByAppId(graph, desired.adopt.appId) : findApplicationByUniqueName(graph, desired.uniqueName),
@@ -51,7 +67,9 @@ export async function observe(
   let assignments: Observed['assignments'] = [];
   let grants: OAuth2PermissionGrant[] = [];
   if (application) {
-    servicePrincipal = await findServicePrincipalByAppId(graph, application.appId);
+    const guessed = await hinted;
+    servicePrincipal =
+      guessed?.appId === application.appId ? guessed.servicePrincipal : await findServicePrincipalByAppId(graph, application.appId);
     if (servicePrincipal) {
       const sp = servicePrincipal;
       const scopeResources = [...new Set(permissions.filter((p) => p.type === 'Scope').map((p) => p.resourceId))];
@@ -64,6 +82,7 @@ export async function observe(
     }
   }
   const { journal, waited } = await journalRead;
+  await hinted;
   // Another run held the app's lock meanwhile and may have changed it: read the tenant again.
   if (waited) return observe(graph, desired, { ...options, openJournal: async () => ({ journal, waited: false }) });
   if (desired.adopt && !application) {

@@ -210,6 +210,7 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
       task: async (ctx) => {
         ctx.observed = await observe(graph, desired, {
           openJournal: journal.open,
+          peekAppId: journal.peekAppId,
           tenant: { id: request.tenantId, domains: needsTenantDomains(request.exchange) },
         });
         ctx.journal = ctx.observed.journal ?? {

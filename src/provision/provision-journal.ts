@@ -28,6 +28,11 @@ export interface ProvisionJournal {
    * is known. `waited`: another run held the lock first, so what was read before is stale.
    */
   open(tenantId: string): Promise<{ journal: Journal | undefined; waited: boolean }>;
+  /**
+   * The app id the journal records, read without the lock: only a guess for the reads (a re-run's
+   * service principal is asked for beside the first round), never a base for a change.
+   */
+  peekAppId(tenantId: string): Promise<string | undefined>;
   save(journal: Journal): Promise<void>;
   release(): Promise<void>;
 }
@@ -56,6 +61,11 @@ export function provisionJournal(
       state = await opening;
       return { journal: state.journal, waited: state.waited };
     },
+    peekAppId: (tenantId) =>
+      readJournal(journalPath(deps.env, tenantId, uniqueName)).then(
+        (journal) => journal?.appId,
+        () => undefined,
+      ),
     async save(journal) {
       if (!state) throw new Error('the journal is written only under the lock');
       await state.save(journal);

@@ -60,8 +60,9 @@ export function provisionCommand(deps: Deps, state: CommandState): CommandModule
       const { graph, token, credential } = await openGraphSession(connection, args, deps, {
         preload: () => [preloadTaskRunner(), preloadLock()],
         // The read's first round (src/provision/observe.ts): the app, a deleted app holding its name, the two
-        // resource service principals, and the organization when its domains are needed; with --app/--adopt, the app.
-        graphConnections: early ? 4 + (needsTenantDomains(early.exchange) ? 1 : 0) : 1,
+        // resource service principals, the service principal a re-run's journal names, and the organization
+        // when its domains are needed; with --app/--adopt, the app.
+        graphConnections: early ? 5 + (needsTenantDomains(early.exchange) ? 1 : 0) : 1,
       });
       const request = early ?? buildProvisionRequest(await argsForExistingApp(graph, args), connection, deps.cwd, deps.env);
       if (!early) await checkProvisionPreconditions(request, deps.env);
