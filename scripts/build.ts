@@ -15,6 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { collectLicenses } from './build/licenses.ts';
 import {
@@ -24,6 +25,8 @@ import {
   importMetaUrlAsBuilt,
   nodeFeatureChecks,
   shippedProfiles,
+  VENDORED,
+  vendorModules,
   yargsVersionGiven,
 } from './build/plugins.ts';
 import { assertLoadedOnDemand } from './build/startup-closure.ts';
@@ -74,8 +77,33 @@ const result = await build({
     nodeFeatureChecks(nodeFloor),
     formDataCheckByTag(),
     yargsVersionGiven(),
+    vendorModules(),
     builtinsOnFirstUse(),
   ],
+});
+
+// The packages only some commands load, each a file of its own that the bundle requires when it is used
+// (VENDORED in scripts/build/plugins.ts), built the same way but without the CLI's plugins.
+const vendors = await build({
+  absWorkingDir: root.pathname,
+  entryPoints: Object.entries(VENDORED).map(([specifier, file]) => ({
+    in: fileURLToPath(import.meta.resolve(specifier)),
+    out: `vendor/${file.replace(/\.cjs$/, '')}`,
+  })),
+  outdir: 'dist',
+  bundle: true,
+  splitting: false,
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  platform: 'node',
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  minifySyntax: process.env.ENTRA_MAIL_BUILD_MIN !== '0',
+  minifyWhitespace: process.env.ENTRA_MAIL_BUILD_MIN !== '0',
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+  plugins: [builtinsOnFirstUse()],
 });
 
 assertLoadedOnDemand(result.metafile, 'src/main.ts');
@@ -84,6 +112,8 @@ assertLoadedOnDemand(result.metafile, 'src/main.ts');
 // named ones: such an import must read `.default` only.
 for (const [importer, input] of Object.entries(result.metafile.inputs)) {
   for (const record of input.imports) {
+    // A vendored package (dist/vendor/) is esbuild's CommonJS with its named exports marked, which the bundle hands on.
+    if (record.path.startsWith('vendored:')) continue;
     if (record.kind !== 'dynamic-import' || result.metafile.inputs[record.path]?.format !== 'cjs') continue;
     const source = await readFile(new URL(importer, root), 'utf8');
     const specifier = (record.original ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -97,7 +127,7 @@ for (const [importer, input] of Object.entries(result.metafile.inputs)) {
 // regular expression literals, e.g. powershell-utils' quote class) makes V8 keep the whole 3 MB source as a two-byte
 // string, decoded on the slow path: ~12 ms and 3 MB more per run instead of ~2 ms (docs/performance.md#start-up).
 // A \u escape means the same character in a string, a template and a regular expression literal.
-for (const file of ['main.cjs', 'pwsh-stand-in.cjs']) {
+for (const file of ['main.cjs', 'pwsh-stand-in.cjs', ...Object.values(VENDORED).map((name) => `vendor/${name}`)]) {
   const url = new URL(file, dist);
   const text = await readFile(url, 'utf8');
   const ascii = text.replace(/[^ -~\t\n\r]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
@@ -120,6 +150,10 @@ await copyFile(
   new URL('node_modules/tree-sitter-powershell/tree-sitter-powershell.wasm', root),
   new URL('sandbox/pwsh/tree-sitter-powershell.wasm', dist),
 );
-const licenses = await collectLicenses(root.pathname, Object.keys(result.metafile.inputs), ['web-tree-sitter', 'tree-sitter-powershell']);
+const licenses = await collectLicenses(
+  root.pathname,
+  [...Object.keys(result.metafile.inputs), ...Object.keys(vendors.metafile.inputs)],
+  ['web-tree-sitter', 'tree-sitter-powershell'],
+);
 await writeFile(new URL('THIRD-PARTY-LICENSES.txt', dist), licenses);
 if (process.env.ENTRA_MAIL_BUILD_META) await writeFile(process.env.ENTRA_MAIL_BUILD_META, JSON.stringify(result.metafile));

@@ -110,6 +110,41 @@ export function deferModules(): Plugin {
 }
 
 /**
+ * Packages only some commands load, each built into a file of its own (dist/vendor/<file>, scripts/build.ts)
+ * instead of into dist/main.cjs: every start reads, and V8 reads the code cache of, the whole of main.cjs, and these
+ * were 1.2 of its 3.3 MB (docs/performance.md#start-up). The sources keep their `import()`; in the bundle it
+ * loads the package's file with `require` when that import runs, and esbuild hands the sources the same named
+ * exports it would from a bundled ES module (the vendor file is esbuild's CommonJS, marked `__esModule`).
+ */
+export const VENDORED: Record<string, string> = {
+  // verify's test mail (src/mail/send-smtp.ts).
+  nodemailer: 'nodemailer.cjs',
+  // Exchange PowerShell, doctor and command sinks (src/exchange/runner.ts, src/commands/doctor.ts, src/credentials/sinks/command-sink.ts).
+  execa: 'execa.cjs',
+  // The fleet file's schema (src/fleet/schema-check.ts).
+  'ajv/dist/2020.js': 'ajv-2020.cjs',
+  // Certificate credentials (src/core/x509.ts), and the sandbox's own certificates.
+  '@peculiar/x509': 'x509.cjs',
+  // The sandbox's SMTP server (src/sandbox/smtp/server.ts).
+  'smtp-server': 'smtp-server.cjs',
+};
+
+export function vendorModules(): Plugin {
+  const names = Object.keys(VENDORED).map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+  return {
+    name: 'vendor-modules',
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({ path: args.path, namespace: 'vendored' }));
+      build.onResolve({ filter: /^\.\/vendor\//, namespace: 'vendored' }, (args) => ({ path: args.path, external: true }));
+      build.onLoad({ filter: /.*/, namespace: 'vendored' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(`./vendor/${VENDORED[args.path]}`)});\n`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
  * jsonwebtoken (under MSAL Node) decides three features by `semver.satisfies(process.version, '>=X.Y.Z')`
  * when it is loaded, which loads all of semver (47 modules) and parses ranges on every sign-in. The
  * package's Node floor already satisfies each range, so the bundle gets the answer, `true`; the
