@@ -3,8 +3,10 @@
  *
  * - One file for the CLI (dist/main.cjs) and one for the sandbox's pwsh stand-in, each a classic
  *   script (CommonJS): the bin runs the CLI's with a code cache of what each command ran
- *   (bin/run-bundle.js). Code used by only some commands (the sandbox, the Azure SDKs, listr2,
- *   nodemailer …) is reached through the `import()` already in the sources, and evaluated only then.
+ *   (bin/run-bundle.js). Code used by only some commands (the sandbox, the Azure SDKs, listr2 …) is
+ *   reached through the `import()` already in the sources, and evaluated only then; the largest
+ *   packages only some commands load (nodemailer, execa, ajv, x509, smtp-server) are files of their
+ *   own in dist/vendor/, required then (VENDORED in scripts/build/plugins.ts).
  * - Dependencies are bundled, so the installed package resolves and compiles a few files instead of
  *   thousands. Whatever stays in package.json "dependencies" is left external (for a package that
  *   cannot be bundled, e.g. one with a native addon); everything else is a devDependency.
