@@ -87,3 +87,8 @@ export async function startTestTenant(
   };
   return { sandbox, dir, env, common, close };
 }
+
+/** `provision` of an smtp app for noreply@contoso.com with the Exchange step skipped, against a test tenant. */
+export function smtpProvision(common: string[], name: string, ...extra: string[]): string[] {
+  return ['provision', ...common, '--model', 'smtp', '--name', name, '--mailbox', 'noreply@contoso.com', '--exchange', 'skip', ...extra];
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli, startTestTenant } from '../helpers/cli.ts';
+import { runCli, smtpProvision, startTestTenant } from '../helpers/cli.ts';
 
 /**
  * The file checks run before the first request; a path that goes bad after them (here: a directory
@@ -18,20 +18,7 @@ describe('a config that cannot be written after the secret was minted', () => {
 
   it('exits 5 naming the file, the changes and the unheld secret; the rerun converges to one held secret', async () => {
     const out = join(t.dir, 'late.env');
-    const argv = [
-      'provision',
-      ...t.common,
-      '--model',
-      'smtp',
-      '--name',
-      'Late Case',
-      '--mailbox',
-      'noreply@contoso.com',
-      '--exchange',
-      'skip',
-      '--out',
-      out,
-    ];
+    const argv = smtpProvision(t.common, 'Late Case', '--out', out);
     const running = runCli(argv, { env: t.env, cwd: t.dir });
     // Once the app exists, before its secret is minted (the config is written as soon as it is).
     while (!t.sandbox.ctx.log.some((e) => e.method === 'PATCH' && e.path.startsWith('/v1.0/applications(')))
@@ -55,18 +42,7 @@ describe('a config that cannot be written after the secret was minted', () => {
   it('writes the config as soon as the secret exists, while consent is still on its way', async () => {
     const out = join(t.dir, 'early.env');
     const since = t.sandbox.ctx.log.length;
-    const argv = [
-      'provision',
-      ...t.common,
-      '--model',
-      'smtp',
-      '--name',
-      'Early Config',
-      '--mailbox',
-      'noreply@contoso.com',
-      '--exchange',
-      'skip',
-    ];
+    const argv = smtpProvision(t.common, 'Early Config');
     const r = await runCli([...argv, '--out', out], { env: t.env, cwd: t.dir });
     assert.equal(r.code, 0, r.stderr);
     const consent = t.sandbox.ctx.log.slice(since).find((e) => e.method === 'POST' && e.path.endsWith('/appRoleAssignedTo'));

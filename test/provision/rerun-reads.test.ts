@@ -2,32 +2,22 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { journalPath } from '../../src/credentials/journal.ts';
-import { runCli, startTestTenant } from '../helpers/cli.ts';
+import { runCli, smtpProvision, startTestTenant } from '../helpers/cli.ts';
 
 /**
  * A converged re-run's reads (src/provision/observe.ts): the journal names the app's id, so the
  * app's service principal is asked for beside the first round instead of after it. The id is only
  * a guess: a journal naming another app changes nothing but that one read.
  */
+/** Each answer's delay: wide enough that a loaded machine's pauses do not reorder what is checked. */
+const LATENCY_MS = 200;
+
 describe("a re-run reads the app's service principal beside the first round", () => {
   let t: Awaited<ReturnType<typeof startTestTenant>>;
-  const argv = (name: string) => [
-    'provision',
-    ...tFlags(),
-    '--model',
-    'smtp',
-    '--name',
-    name,
-    '--mailbox',
-    'noreply@contoso.com',
-    '--exchange',
-    'skip',
-    '--json',
-  ];
-  const tFlags = () => t.common;
+  const argv = (name: string) => smtpProvision(t.common, name, '--json');
   before(async () => {
     // Every answer waits, as over a network: which request went out before which answer is then clear.
-    t = await startTestTenant({ knobs: { latencyMs: 60 } });
+    t = await startTestTenant({ knobs: { latencyMs: LATENCY_MS } });
   });
   after(() => t.close());
 
@@ -50,7 +40,7 @@ describe("a re-run reads the app's service principal beside the first round", ()
     assert.equal(changes, 0, 'a converged re-run changes nothing');
     assert.equal(sp.length, 1, 'the service principal was read once');
     assert.ok((sp[0]?.startedAt ?? Infinity) < app.at, 'the service principal was asked for before the app read was answered');
-    assert.ok((assignments.startedAt ?? 0) < (sp[0]?.at ?? 0) + 60, 'the assignments followed it directly');
+    assert.ok((assignments.startedAt ?? 0) < (sp[0]?.at ?? 0) + LATENCY_MS, 'the assignments followed it directly');
   });
 
   it('with a journal naming another app: the guess is dropped and the run reads as before', async () => {
