@@ -136,6 +136,19 @@ for (const file of ['main.cjs', 'pwsh-stand-in.cjs', ...Object.values(VENDORED).
   if (ascii !== text) await writeFile(url, ascii);
 }
 
+// An import() the bundle keeps (esbuild leaves those of built-ins and of packages it does not bundle) runs through
+// the vm.Script's dynamic-import hook (bin/run-bundle.js), which Node marks experimental: it prints a warning on
+// stderr. Built-ins come from process.getBuiltinModule instead; the one left is an optional package a dependency
+// tries for Negotiate proxy authentication, which is not shipped and fails either way.
+const OPTIONAL_IMPORTS = ['kerberos'];
+for (const match of (await readFile(new URL('main.cjs', dist), 'utf8')).matchAll(/[^\w$.]import\(\s*(['"`])([^'"`]*)\1\s*\)/g)) {
+  if (!OPTIONAL_IMPORTS.includes(match[2] ?? '')) {
+    throw new Error(
+      `dist/main.cjs keeps import(${match[1]}${match[2]}${match[1]}): use process.getBuiltinModule for a built-in, or bundle it`,
+    );
+  }
+}
+
 // The bundle's content hash: bin/run-bundle.js names its code cache after it.
 await writeFile(
   new URL('main.cjs.id', dist),

@@ -106,8 +106,10 @@ export async function trustCaFile(path: string | undefined): Promise<void> {
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----'))
     throw new UsageError(`--ca-file: '${path}' holds no PEM certificate.`, { flag: '--ca-file' });
-  // node:tls (and node:net under it) loads only for --ca-file, not on every command's start.
-  const tls = await import('node:tls');
+  // node:tls (and node:net under it) loads only for --ca-file, not on every command's start; taken from
+  // process.getBuiltinModule, not import(): in the package an import() runs through the vm.Script's
+  // dynamic-import hook, which Node marks experimental and warns about on stderr (bin/run-bundle.js).
+  const tls = process.getBuiltinModule('node:tls');
   const current = tls.getCACertificates('default');
   if (!current.includes(pem)) tls.setDefaultCACertificates([...current, pem]);
 }
