@@ -18,7 +18,7 @@
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { collectLicenses } from './build/licenses.ts';
 import {
   builtinsOnFirstUse,
@@ -43,35 +43,40 @@ const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8')) as
 const nodeFloor = `${pkg.engines.node.replace(/^>=\s*/, '')}.0.0`.split('.').slice(0, 3).join('.');
 
 await rm(dist, { recursive: true, force: true });
-const result = await build({
+/** What the CLI's files and the vendored packages' files are built with alike. */
+const shared = {
   absWorkingDir: root.pathname,
-  entryPoints: [
-    { in: 'src/main.ts', out: 'main' },
-    { in: 'src/sandbox/pwsh/main.ts', out: 'pwsh-stand-in' },
-  ],
   outdir: 'dist',
   bundle: true,
   // One file per entry: resolving, loading and linking ~60 chunks cost more than the code they held
   // (docs/performance.md#start-up); what a command imports with import() is still evaluated only then.
   splitting: false,
   // A classic script, not an ES module: the bin runs it as a vm.Script, whose code cache can hold
-  // what a run compiled (bin/run-bundle.js). Each module's import.meta.url is the bundle's file URL.
+  // what a run compiled (bin/run-bundle.js).
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
-  define: { 'import.meta.url': '__entraMailUrl' },
   platform: 'node',
   target: 'node22',
   // A package's ES module build where it has one: `await import('pkg')` of a CommonJS build would
   // give the bundle only a default export where Node gives named ones (checked below).
   mainFields: ['module', 'main'],
-  external: Object.keys(pkg.dependencies ?? {}),
-  banner: { js: "const __entraMailUrl = require('node:url').pathToFileURL(__filename).href;" },
   minifySyntax: process.env.ENTRA_MAIL_BUILD_MIN !== '0',
   minifyWhitespace: process.env.ENTRA_MAIL_BUILD_MIN !== '0',
   // Every bundled package's license goes to dist/THIRD-PARTY-LICENSES.txt instead (scripts/build/licenses.ts).
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
+} satisfies BuildOptions;
+const result = await build({
+  ...shared,
+  entryPoints: [
+    { in: 'src/main.ts', out: 'main' },
+    { in: 'src/sandbox/pwsh/main.ts', out: 'pwsh-stand-in' },
+  ],
+  // Each module's import.meta.url is the bundle's file URL.
+  define: { 'import.meta.url': '__entraMailUrl' },
+  external: Object.keys(pkg.dependencies ?? {}),
+  banner: { js: "const __entraMailUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [
     importMetaUrlAsBuilt(new URL('src/', root)),
     shippedProfiles(new URL('src/profiles/shipped.ts', root)),
@@ -87,24 +92,11 @@ const result = await build({
 // The packages only some commands load, each a file of its own that the bundle requires when it is used
 // (VENDORED in scripts/build/plugins.ts), built the same way but without the CLI's plugins.
 const vendors = await build({
-  absWorkingDir: root.pathname,
+  ...shared,
   entryPoints: Object.entries(VENDORED).map(([specifier, file]) => ({
     in: fileURLToPath(import.meta.resolve(specifier)),
     out: `vendor/${file.replace(/\.cjs$/, '')}`,
   })),
-  outdir: 'dist',
-  bundle: true,
-  splitting: false,
-  format: 'cjs',
-  outExtension: { '.js': '.cjs' },
-  platform: 'node',
-  target: 'node22',
-  mainFields: ['module', 'main'],
-  minifySyntax: process.env.ENTRA_MAIL_BUILD_MIN !== '0',
-  minifyWhitespace: process.env.ENTRA_MAIL_BUILD_MIN !== '0',
-  legalComments: 'none',
-  logLevel: 'warning',
-  metafile: true,
   plugins: [builtinsOnFirstUse()],
 });
 
@@ -129,11 +121,14 @@ for (const [importer, input] of Object.entries(result.metafile.inputs)) {
 // regular expression literals, e.g. powershell-utils' quote class) makes V8 keep the whole 3 MB source as a two-byte
 // string, decoded on the slow path: ~12 ms and 3 MB more per run instead of ~2 ms (docs/performance.md#start-up).
 // A \u escape means the same character in a string, a template and a regular expression literal.
+// The bundle's text as shipped, for the checks below and its hash.
+let mainText = '';
 for (const file of ['main.cjs', 'pwsh-stand-in.cjs', ...Object.values(VENDORED).map((name) => `vendor/${name}`)]) {
   const url = new URL(file, dist);
   const text = await readFile(url, 'utf8');
   const ascii = text.replace(/[^ -~\t\n\r]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (ascii !== text) await writeFile(url, ascii);
+  if (file === 'main.cjs') mainText = ascii;
 }
 
 // An import() the bundle keeps (esbuild leaves those of built-ins and of packages it does not bundle) runs through
@@ -141,7 +136,7 @@ for (const file of ['main.cjs', 'pwsh-stand-in.cjs', ...Object.values(VENDORED).
 // stderr. Built-ins come from process.getBuiltinModule instead; the one left is an optional package a dependency
 // tries for Negotiate proxy authentication, which is not shipped and fails either way.
 const OPTIONAL_IMPORTS = ['kerberos'];
-for (const match of (await readFile(new URL('main.cjs', dist), 'utf8')).matchAll(/[^\w$.]import\(\s*(['"`])([^'"`]*)\1\s*\)/g)) {
+for (const match of mainText.matchAll(/[^\w$.]import\(\s*(['"`])([^'"`]*)\1\s*\)/g)) {
   if (!OPTIONAL_IMPORTS.includes(match[2] ?? '')) {
     throw new Error(
       `dist/main.cjs keeps import(${match[1]}${match[2]}${match[1]}): use process.getBuiltinModule for a built-in, or bundle it`,
@@ -150,12 +145,7 @@ for (const match of (await readFile(new URL('main.cjs', dist), 'utf8')).matchAll
 }
 
 // The bundle's content hash: bin/run-bundle.js names its code cache after it.
-await writeFile(
-  new URL('main.cjs.id', dist),
-  `${createHash('sha256')
-    .update(await readFile(new URL('main.cjs', dist)))
-    .digest('hex')}\n`,
-);
+await writeFile(new URL('main.cjs.id', dist), `${createHash('sha256').update(mainText).digest('hex')}\n`);
 // The stand-in's wrapper runs dist/sandbox/pwsh/main.js (src/sandbox/pwsh/install.ts, as built).
 await mkdir(new URL('sandbox/pwsh/', dist), { recursive: true });
 await writeFile(new URL('sandbox/pwsh/main.js', dist), "import '../../pwsh-stand-in.cjs';\n");

@@ -180,23 +180,13 @@ export function nodeFeatureChecks(floor: string): Plugin {
  * guess, so the bundle leaves the guess out. The build fails if the call is not found.
  */
 export function yargsVersionGiven(): Plugin {
-  const call = '        yargs.help();\n        yargs.version();\n';
-  return {
+  return replaceInDependency({
     name: 'yargs-version-given',
-    setup(build) {
-      let replaced = false;
-      build.onEnd((result) => {
-        if (result.errors.length === 0 && !replaced)
-          throw new Error("yargs-version-given: yargs' factory and its version() call were not bundled");
-      });
-      build.onLoad({ filter: /[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/ }, async (args) => {
-        const text = await readFile(args.path, 'utf8');
-        if (!text.includes(call)) throw new Error(`${args.path}: expected the factory's help() and version() calls`);
-        replaced = true;
-        return { contents: text.replace(call, '        yargs.help();\n'), loader: 'js' };
-      });
-    },
-  };
+    file: /[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/,
+    find: '        yargs.help();\n        yargs.version();\n',
+    replace: '        yargs.help();\n',
+    what: "yargs' factory and its version() call",
+  });
 }
 
 /**
@@ -208,20 +198,29 @@ export function yargsVersionGiven(): Plugin {
  * bundle asks the tag instead. The build fails if the check it replaces is not found.
  */
 export function formDataCheckByTag(): Plugin {
-  const check = 'typeof FormData !== "undefined" && body instanceof FormData';
-  return {
+  return replaceInDependency({
     name: 'form-data-check-by-tag',
+    file: /[\\/]@typespec[\\/]ts-http-runtime[\\/]dist[\\/]esm[\\/]formData\.js$/,
+    find: 'typeof FormData !== "undefined" && body instanceof FormData',
+    replace: 'Object.prototype.toString.call(body) === "[object FormData]"',
+    what: "the pipeline's FormData check",
+  });
+}
+
+/** Replaces one piece of a dependency's file as it is bundled; the build fails if the piece or the file is not there. */
+function replaceInDependency(patch: { name: string; file: RegExp; find: string; replace: string; what: string }): Plugin {
+  return {
+    name: patch.name,
     setup(build) {
       let replaced = false;
       build.onEnd((result) => {
-        if (result.errors.length === 0 && !replaced)
-          throw new Error(`form-data-check-by-tag: the pipeline's FormData check was not bundled`);
+        if (result.errors.length === 0 && !replaced) throw new Error(`${patch.name}: ${patch.what} was not bundled`);
       });
-      build.onLoad({ filter: /[\\/]@typespec[\\/]ts-http-runtime[\\/]dist[\\/]esm[\\/]formData\.js$/ }, async (args) => {
+      build.onLoad({ filter: patch.file }, async (args) => {
         const text = await readFile(args.path, 'utf8');
-        if (!text.includes(check)) throw new Error(`${args.path}: expected the check '${check}'`);
+        if (!text.includes(patch.find)) throw new Error(`${args.path}: expected ${patch.what}: ${JSON.stringify(patch.find)}`);
         replaced = true;
-        return { contents: text.replace(check, 'Object.prototype.toString.call(body) === "[object FormData]"'), loader: 'js' };
+        return { contents: text.replace(patch.find, patch.replace), loader: 'js' };
       });
     },
   };

@@ -84,7 +84,13 @@ export async function observe(
   const { journal, waited } = await journalRead;
   await hinted;
   // Another run held the app's lock meanwhile and may have changed it: read the tenant again.
-  if (waited) return observe(graph, desired, { ...options, openJournal: async () => ({ journal, waited: false }) });
+  if (waited)
+    return observe(graph, desired, {
+      ...options,
+      openJournal: async () => ({ journal, waited: false }),
+      // The journal was just read under the lock: its app id, not another read of the file.
+      peekAppId: async () => journal?.appId,
+    });
   if (desired.adopt && !application) {
     throw new ConflictError(`No application with app id '${desired.adopt.appId}' in this tenant, so --adopt has nothing to take over.`, {
       step: 'read',
