@@ -78,6 +78,15 @@ async function handle(
   const tenant = tenantOfRequest(ctx.tenants, req, kind);
   const outcome = await ctx.tenants.run(tenant, () => dispatch(ctx, throttle, req, kind, caller, found, message.socket));
   const dropped = outcome === 'reset' || 'kill' in outcome;
+  if (MUTATING.has(req.method) && kind !== 'token' && kind !== 'unmatched') await ctx.persist();
+  // Every service call pays the network's latency, counted from its arrival: Graph, token and the
+  // Exchange admin endpoint alike. The work is done at once and the answer (or the fault) waits for
+  // the rest, so requests sent side by side are each answered after the latency, as by a service that
+  // handles them in parallel, not one handler's time later each (docs/sandbox-fidelity.md#latency).
+  if ((kind === 'graph' || kind === 'token' || kind === 'exchange') && ctx.knobs.latencyMs > 0) {
+    const left = startedAt + ctx.knobs.latencyMs - ctx.clock.nowMs();
+    if (left > 0) await ctx.clock.sleep(left);
+  }
   ctx.log.push({
     startedAt,
     at: ctx.clock.nowMs(),
@@ -92,7 +101,6 @@ async function handle(
     ...(message.socket.remoteAddress ? { remoteAddress: message.socket.remoteAddress } : {}),
     ...(kind === 'exchange' ? { cmdlet: cmdletOf(req) } : {}),
   });
-  if (MUTATING.has(req.method) && kind !== 'token' && kind !== 'unmatched') await ctx.persist();
   if (dropped) {
     if (outcome !== 'reset') await killClient(message, outcome.kill);
     message.socket.destroy();
@@ -135,8 +143,6 @@ async function dispatch(
   socket: IncomingMessage['socket'],
 ): Promise<Outcome> {
   const now = () => ctx.clock.now();
-  // Every service call pays the network's latency: Graph, token and the Exchange admin endpoint alike.
-  if ((kind === 'graph' || kind === 'token' || kind === 'exchange') && ctx.knobs.latencyMs > 0) await ctx.clock.sleep(ctx.knobs.latencyMs);
   const peer = ctx.faults.some((rule) => rule.client !== undefined) ? await findPeerProcess(socket) : undefined;
   const clientLineage = peer === undefined ? [] : await processLineage(peer);
   const fault = takeFault(ctx, { kind, method: req.method, path: req.path, body: req.body, clientLineage, tenant: ctx.state.tenant.id });
