@@ -89,8 +89,13 @@ export interface Sandbox {
   tenants: SandboxTenant[];
   /** A deep copy of a tenant's state: the home tenant's, or the one with this id or domain. */
   snapshot(tenant?: string): TenantState;
-  /** POST/PATCH/PUT/DELETE Graph and Exchange requests logged at or after `since` (epoch ms, sandbox clock). */
-  mutatingRequests(since?: number): RequestLogEntry[];
+  /** A place in the request log: what `mutatingRequests` counts from. */
+  mark(): number;
+  /**
+   * POST/PATCH/PUT/DELETE Graph and Exchange requests logged after `mark` (from `mark()`; all without). A place in
+   * the log, not a time: a request answered in the same millisecond as a time read after its answer would count.
+   */
+  mutatingRequests(mark?: number): RequestLogEntry[];
   /**
    * A token of the sandbox's OIDC issuer, to write to a federated token file: by default one the
    * admin app's federated credential accepts; another subject, audience or an expired one for tests.
@@ -242,13 +247,15 @@ async function writeClientFiles(input: {
     ctx,
     tenants: settings.tenants,
     snapshot: (tenant) => structuredClone(tenant === undefined ? ctx.tenants.home : findTenant(ctx.tenants, tenant)),
-    mutatingRequests: (since = 0) =>
-      ctx.log.filter(
-        (e) =>
-          e.at >= since &&
-          ['POST', 'PATCH', 'PUT', 'DELETE'].includes(e.method) &&
-          (e.kind === 'graph' || (e.kind === 'exchange' && !/^(Get|Test)-/i.test(e.cmdlet ?? ''))),
-      ),
+    mark: () => ctx.log.length,
+    mutatingRequests: (mark = 0) =>
+      ctx.log
+        .slice(mark)
+        .filter(
+          (e) =>
+            ['POST', 'PATCH', 'PUT', 'DELETE'].includes(e.method) &&
+            (e.kind === 'graph' || (e.kind === 'exchange' && !/^(Get|Test)-/i.test(e.cmdlet ?? ''))),
+        ),
     issueFederatedToken: (request) => issuer.issue(request),
     close: async () => {
       settings.workloadIdentity.stop();

@@ -61,7 +61,7 @@ describe('provision --adopt takes over an app made by hand', () => {
 
   it('--dry-run plans the adoption and changes nothing', async () => {
     const made = await appMadeByHand('AEVO Mail Dry');
-    const since = Date.now();
+    const since = t.sandbox.mark();
     const r = await adopt(made.appId, '--dry-run', '--detailed-exitcode');
     assert.equal(r.code, 10, r.stderr);
     const plan = JSON.parse(r.stdout) as { changes: { step: string; action: string; summary: string }[] };
@@ -90,7 +90,7 @@ describe('provision --adopt takes over an app made by hand', () => {
     assert.ok(keyIds.includes(made.secretKeyId), 'the secret made from the guide is untouched');
     assert.equal(keyIds.length, 2, 'one secret of its own minted for the config file');
 
-    const since = Date.now();
+    const since = t.sandbox.mark();
     const again = await adopt(made.appId, '--exchange', 'script');
     assert.equal(again.code, 0, again.stderr);
     const changes = (JSON.parse(again.stdout) as { changes: { action: string }[] }).changes;
@@ -111,7 +111,7 @@ describe('provision --adopt takes over an app made by hand', () => {
 
   it('refuses a unique name another app holds (exit 5) and changes nothing; --unique-name picks a free one', async () => {
     const made = await appMadeByHand('AEVO Innovate Mail');
-    const since = Date.now();
+    const since = t.sandbox.mark();
     const r = await adopt(made.appId);
     assert.equal(r.code, 5, r.stderr);
     assert.match(r.stderr, /unique name 'aevo-innovate-mail' is held by app/);

@@ -121,7 +121,7 @@ describe('provision --credential certificate against the sandbox', () => {
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
 
     // A second run keeps the certificate: no mutating request, files untouched.
-    const since = Date.now();
+    const since = t.sandbox.mark();
     const second = await provision('cert-one');
     assert.equal(second.code, 0, second.stderr);
     const again = JSON.parse(second.stdout);

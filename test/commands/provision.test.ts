@@ -62,7 +62,7 @@ describe('provision against the sandbox (in-process CLI, real SDKs over real soc
     const info = await stat(result.secret.writtenTo);
     assert.equal(info.mode & 0o777, 0o600);
 
-    const since = Date.now();
+    const since = t.sandbox.mark();
     const second = await runCli([...base('Create Test'), '--json'], { env: t.env, cwd: t.dir });
     assert.equal(second.code, 0, second.stderr);
     const again = JSON.parse(second.stdout);
@@ -78,7 +78,7 @@ describe('provision against the sandbox (in-process CLI, real SDKs over real soc
   });
 
   it('--dry-run reads and plans but changes nothing', async () => {
-    const since = Date.now();
+    const since = t.sandbox.mark();
     const r = await runCli([...base('Dry Run Test'), '--dry-run'], { env: t.env, cwd: t.dir });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Plan \(dry run, nothing changed\)/);

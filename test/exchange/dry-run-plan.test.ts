@@ -40,7 +40,7 @@ describe('--dry-run --exchange run asks Exchange instead of counting the step as
     );
   const dryRun = async (name: string, model: string) => {
     const scriptOut = join(t.dir, `${name}.dry-run.ps1`);
-    const since = Date.now();
+    const since = t.sandbox.mark();
     const before = JSON.stringify(t.sandbox.snapshot().exchange);
     const r = await provision(name, model, '--dry-run', '--detailed-exitcode', '--script-out', scriptOut);
     assert.deepEqual(t.sandbox.mutatingRequests(since), [], 'a dry run sends no write');

@@ -183,7 +183,7 @@ describe('the CLI against a customer tenant of a multi-tenant sandbox', () => {
         'the test mail went through SMTP of that tenant',
       );
       assert.equal(t.sandbox.snapshot().mail.delivered.length, 0);
-      const since = t.sandbox.ctx.clock.nowMs();
+      const since = t.sandbox.mark();
       const again = await runCli([...args, '--mailbox', mailbox, '--exchange', 'api', '--json'], { env: t.env, cwd: t.dir });
       assert.equal(again.code, 0, again.stderr);
       assert.deepEqual(t.sandbox.mutatingRequests(since), []);
