@@ -56,6 +56,15 @@ export function isPermanentNetworkFailure(failure: NetworkFailure | undefined): 
   return failure?.kind.startsWith('tls-') === true;
 }
 
+/**
+ * Nothing listens at the address (ECONNREFUSED), or the name does not exist (ENOTFOUND; EAI_AGAIN, a
+ * resolver that could not answer now, is not one): asking again soon gets the same answer, unless the
+ * address worked a moment ago.
+ */
+export function isWrongAddress(failure: NetworkFailure | undefined): boolean {
+  return failure?.kind === 'refused' || failure?.code === 'ENOTFOUND';
+}
+
 /** What happened and what to do, for `host` (e.g. "login.microsoftonline.com" or "127.0.0.1:8443"). */
 export function describeNetworkFailure(failure: NetworkFailure, host: string): { message: string; suggestion: string } {
   switch (failure.kind) {
@@ -83,7 +92,8 @@ export function describeNetworkFailure(failure: NetworkFailure, host: string): {
     case 'refused':
       return {
         message: `nothing accepted the connection to ${host} (${failure.code})`,
-        suggestion: 'Check the address and port; for the sandbox, check that `entra-mail sandbox` is still running.',
+        suggestion:
+          'Check the address and port (--authority-host, --graph-endpoint) and the proxy (HTTPS_PROXY) if one is set; for the sandbox, check that `entra-mail sandbox` is still running.',
       };
     case 'timeout':
     case 'reset':

@@ -62,6 +62,8 @@ export function createGraphTransport(options: {
     defaultVersion: 'v1.0',
   });
 
+  // Whether Graph has answered anything yet in this process (GraphNetworkFailure.beforeFirstAnswer).
+  let answered = false;
   return {
     async refreshToken(): Promise<void> {
       // A claims challenge makes MSAL skip its cache and ask the token endpoint again; the answer
@@ -89,8 +91,9 @@ export function createGraphTransport(options: {
         options.trail?.(
           `${request.method} ${origin.origin}/v1.0${request.path} → ${classifyNetworkFailure(response.noAnswer)?.code ?? 'failed'}`,
         );
-        throw new GraphNetworkFailure(request.method, pathOnly, response.noAnswer);
+        throw new GraphNetworkFailure(request.method, pathOnly, response.noAnswer, { beforeFirstAnswer: !answered });
       }
+      answered = true;
       const requestId = response.headers.get('request-id');
       options.trail?.(
         `${request.method} ${origin.origin}/v1.0${request.path} → ${response.status}${requestId ? ` (request-id ${requestId})` : ''}`,

@@ -55,11 +55,14 @@ export class GraphFailure extends Error {
 export class GraphNetworkFailure extends Error {
   readonly method: string;
   readonly path: string;
-  constructor(method: string, path: string, cause: unknown) {
+  /** Graph had not answered any request of this process yet: a refusal then is the address, not a blip (src/graph/retry.ts). */
+  readonly beforeFirstAnswer: boolean;
+  constructor(method: string, path: string, cause: unknown, options: { beforeFirstAnswer?: boolean } = {}) {
     super(`${method} ${path}: connection failed (${describeCause(cause)})`, { cause });
     this.name = 'GraphNetworkFailure';
     this.method = method;
     this.path = path;
+    this.beforeFirstAnswer = options.beforeFirstAnswer ?? false;
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.ts';
 import { ServiceError } from '../core/errors.ts';
 import { parseRetryAfter } from '../core/retry-after.ts';
-import { classifyNetworkFailure, isPermanentNetworkFailure } from '../core/network-failure.ts';
+import { classifyNetworkFailure, isPermanentNetworkFailure, isWrongAddress } from '../core/network-failure.ts';
 import { GraphFailure, GraphNetworkFailure } from './errors.ts';
 
 export { parseRetryAfter };
@@ -39,9 +39,15 @@ const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
 
 /** The default classification: by status and Graph error code, never by message text alone. */
 export function classifyGraphError(error: unknown): RetryDecision {
-  // An untrusted or misnamed certificate does not change by asking again: report it at once.
-  if (error instanceof GraphNetworkFailure)
-    return isPermanentNetworkFailure(classifyNetworkFailure(error)) ? { kind: 'fail' } : { kind: 'transient' };
+  // An untrusted or misnamed certificate does not change by asking again: report it at once. Nor does an
+  // address nothing listens on or a name that does not exist, while Graph has not answered this process at
+  // all: that is --graph-endpoint, the port or the proxy (docs/diagnostics.md#graph-connection-failures).
+  if (error instanceof GraphNetworkFailure) {
+    const failure = classifyNetworkFailure(error);
+    if (isPermanentNetworkFailure(failure)) return { kind: 'fail' };
+    if (error.beforeFirstAnswer && isWrongAddress(failure)) return { kind: 'fail' };
+    return { kind: 'transient' };
+  }
   if (!(error instanceof GraphFailure)) return { kind: 'fail' };
   if (error.status === 429) return { kind: 'throttled', retryAfterMs: undefined };
   if (error.status === 503 && error.retryAfter !== undefined) return { kind: 'throttled', retryAfterMs: undefined };

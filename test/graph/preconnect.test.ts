@@ -122,11 +122,12 @@ describe('Graph connections opened during the token request', () => {
     assert.equal(run.code, 7, run.stderr);
     assert.equal(run.stdout, '');
     const sp = '00000003-0000-0000-c000-000000000000';
+    // Graph never answered, so the refusal is the address and is reported at once (docs/diagnostics.md#graph-connection-failures).
     assert.equal(
       run.stderr,
-      `entra-mail: read: service principal of app ${sp}: kept failing after 8 attempts (transient failure (GET /servicePrincipals(appId='${sp}'): connection failed (ECONNREFUSED))).\n` +
+      `entra-mail: read: service principal of app ${sp}: nothing accepted the connection to 127.0.0.1:${refused} (ECONNREFUSED).\n` +
         `  (step: read, object: service principal of app ${sp})\n` +
-        '  next: Run the same command again later; it resumes where it stopped.\n',
+        '  next: Check the address and port (--authority-host, --graph-endpoint) and the proxy (HTTPS_PROXY) if one is set; for the sandbox, check that `entra-mail sandbox` is still running.\n',
     );
   });
 

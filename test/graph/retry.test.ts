@@ -47,6 +47,13 @@ describe('classifyGraphError (docs/reliability.md#replication-and-policy, docs/r
     [failure(503, 'serviceNotAvailable'), 'transient'],
     [failure(504, 'x'), 'transient'],
     [new GraphNetworkFailure('GET', '/x', Object.assign(new Error('reset'), { code: 'ECONNRESET' })), 'transient'],
+    // docs/diagnostics.md#graph-connection-failures: a name that does not exist, before Graph answered, is the address.
+    [new GraphNetworkFailure('GET', '/first', Object.assign(new Error('dns'), { code: 'ENOTFOUND' }), { beforeFirstAnswer: true }), 'fail'],
+    [new GraphNetworkFailure('GET', '/later', Object.assign(new Error('dns'), { code: 'ENOTFOUND' })), 'transient'],
+    [
+      new GraphNetworkFailure('GET', '/first', Object.assign(new Error('dns'), { code: 'EAI_AGAIN' }), { beforeFirstAnswer: true }),
+      'transient',
+    ],
     [failure(400, 'Request_BadRequest', { message: 'Invalid value' }), 'fail'],
     [failure(401, 'InvalidAuthenticationToken'), 'fail'],
     [failure(403, 'Authorization_RequestDenied'), 'fail'],

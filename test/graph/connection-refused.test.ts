@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { createGraphTransport } from '../../src/graph/client.ts';
+import { GraphNetworkFailure } from '../../src/graph/errors.ts';
+import { classifyGraphError } from '../../src/graph/retry.ts';
+import { type Harness, startHarness } from '../sandbox/sandbox-harness.ts';
+import { runCli, startTestTenant } from '../helpers/cli.ts';
+
+/** A loopback port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A TCP relay to `target` on a port of its own, which can stop listening and cut what it carries. */
+async function startRelay(target: number): Promise<{ port: number; stop(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = connect(target, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => sockets.delete(s));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    stop: async () => {
+      const closed = new Promise((resolve) => server.close(resolve));
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+  };
+}
+
+/**
+ * A refused connection before Graph ever answered is the address (a wrong --graph-endpoint, port or
+ * proxy) and is reported at once; after Graph has answered, the same refusal is a blip and retried
+ * (docs/diagnostics.md#graph-connection-failures).
+ */
+describe('a Graph endpoint that refuses the connection', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(() => h.close());
+
+  const transportTo = (endpoint: string) =>
+    createGraphTransport({ credential: h.admin(), graphEndpoint: endpoint, scope: 'https://graph.microsoft.com/.default' });
+
+  async function failureOf(send: Promise<unknown>): Promise<GraphNetworkFailure> {
+    const error = await send.then(
+      () => assert.fail('the request was answered'),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof GraphNetworkFailure, String(error));
+    return error;
+  }
+
+  it('before any answer: ECONNREFUSED is not retried', async () => {
+    const graph = transportTo(`https://127.0.0.1:${await closedPort()}`);
+    const failure = await failureOf(graph.send({ method: 'GET', path: '/organization' }));
+    assert.match(failure.message, /ECONNREFUSED/);
+    assert.equal(failure.beforeFirstAnswer, true);
+    assert.equal(classifyGraphError(failure).kind, 'fail');
+  });
+
+  it('after Graph answered once: the same refusal is retried as transient', async () => {
+    const graphPort = Number(new URL(h.sandbox.settings.graphEndpoint).port);
+    const relay = await startRelay(graphPort);
+    const graph = transportTo(`https://127.0.0.1:${relay.port}`);
+    const answered = await graph.send<{ value: unknown[] }>({ method: 'GET', path: '/organization' });
+    assert.equal(answered.status, 200);
+    await relay.stop();
+    const failure = await failureOf(graph.send({ method: 'GET', path: '/organization' }));
+    assert.match(failure.message, /ECONNREFUSED/);
+    assert.equal(failure.beforeFirstAnswer, false);
+    assert.equal(classifyGraphError(failure).kind, 'transient');
+  });
+});
+
+describe('provision with a --graph-endpoint nothing listens on', () => {
+  it('exits 7 at the first refusal, names the host and the fix, and retried nothing', async () => {
+    const t = await startTestTenant();
+    try {
+      const port = await closedPort();
+      const r = await runCli(
+        [
+          'provision',
+          ...t.common,
+          '--model',
+          'smtp',
+          '--mailbox',
+          'noreply@contoso.com',
+          '--exchange',
+          'skip',
+          '--verbose',
+          '--graph-endpoint',
+          `https://127.0.0.1:${port}`,
+        ],
+        { env: t.env, cwd: t.dir },
+      );
+      assert.equal(r.code, 7, r.stderr);
+      assert.match(r.stderr, new RegExp(`nothing accepted the connection to 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`));
+      assert.match(r.stderr, /next: Check the address and port \(--authority-host, --graph-endpoint\)/);
+      assert.doesNotMatch(r.stderr, /retry |waiting \d+ ms|Run the same command again later/);
+      // Each read asked once: the trail has no request twice.
+      const asked = r.stderr.split('\n').filter((line) => line.includes(`https://127.0.0.1:${port}/`));
+      assert.ok(asked.length > 0, r.stderr);
+      assert.equal(new Set(asked).size, asked.length, asked.join('\n'));
+    } finally {
+      await t.close();
+    }
+  });
+});
