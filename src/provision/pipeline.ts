@@ -1,136 +1,24 @@
 import type { ListrTask } from 'listr2';
-import type { Connection } from '../core/sign-in.ts';
 import type { Deps } from '../core/deps.ts';
 import { LocalStateError } from '../core/errors.ts';
-import type { GraphGateway } from '../graph/gateway.ts';
-import { initialDomain } from '../graph/organization.ts';
-import type { Application, ServicePrincipal } from '../graph/types.ts';
-import type { Profile } from '../profiles/profile.ts';
-import type { PermissionRequest } from '../core/models.ts';
-import { applyApplication, planApplication, type ApplicationPlan } from './application.ts';
-import { applyConsent, managedResourceIds, planConsent, type ConsentPlan } from './consent.ts';
-import {
-  applyExchange,
-  applyExchangeApi,
-  buildExchangeInput,
-  KNOWN_AFTER_APPLY,
-  modelNeedsExchange,
-  planExchange,
-  renderScriptFor,
-  type ExchangeOptions,
-  type ExchangeOutcome,
-} from './exchange.ts';
-import type { SinkProbe } from '../credentials/delivery-record.ts';
 import type { Journal } from '../credentials/journal.ts';
-import { checkExchangeByPlanRun } from './exchange-plan-run.ts';
-import { provisionJournal, recordFileDelivered, recordFilePending, retireAfterProvision } from './provision-journal.ts';
-import { observe } from './observe.ts';
-import { deliverOutput, type OutputOptions, type DeliveredOutput } from './output.ts';
-import { deliverToExtraSinks, mintForSinks, sinksMissing, type ExtraSinks } from './extra-sinks.ts';
 import { applySecret, type MintedSecret } from '../credentials/secret.ts';
-import { planSecret, type SecretStepPlan } from './secret.ts';
-import { applyCertificate, planCertificate, type CertificatePlan, type MintedCertificate } from './certificate.ts';
-import { applyServicePrincipal, planServicePrincipal } from './service-principal.ts';
+import type { GraphGateway } from '../graph/gateway.ts';
+import type { Application } from '../graph/types.ts';
 import { paletteFor } from '../core/style.ts';
+import { applyApplication } from './application.ts';
+import { applyCertificate, type MintedCertificate } from './certificate.ts';
+import { applyConsent } from './consent.ts';
+import { checksExchangeInDryRun, needsTenantDomains, previewScript, runExchangeStep } from './exchange-step.ts';
+import { deliverToExtraSinks } from './extra-sinks.ts';
+import { observe } from './observe.ts';
+import { deliverOutput } from './output.ts';
+import { changed, changesTenant, mintWhereSinksLack, planProvision, type ProvisionPlan } from './plan.ts';
+import { provisionJournal, recordFileDelivered, recordFilePending, retireAfterProvision } from './provision-journal.ts';
+import { currentApp, type ProvisionContext, type ProvisionRequest } from './request.ts';
+import { applyServicePrincipal } from './service-principal.ts';
 import { chooseProgressMode, runTasks } from './task-runner.ts';
-import type { Change, Desired, Observed } from './types.ts';
-
-export interface ProvisionRequest {
-  desired: Desired;
-  /** The profile as this run renders it: its certificate view with `--credential certificate`. */
-  profile: Profile;
-  connection: Connection;
-  exchange: ExchangeOptions;
-  output: OutputOptions;
-  dryRun: boolean;
-  json: boolean;
-  /** --quiet: no progress on stderr. */
-  quiet?: boolean;
-  /** The admin token's `tid` (the tenant's id without reading /organization; docs/permissions.md). */
-  tenantId?: string;
-  /**
-   * Called with the finished plan, before any change: the preflight (src/preflight) checks the
-   * signed-in identity against what this plan will actually do, and throws to stop the run.
-   */
-  onPlan?: (plan: ProvisionPlan, observed: Observed) => void;
-  /**
-   * Called after the plan and before the first change when the plan changes the tenant (plan,
-   * then ask: src/commands/shared/confirm.ts). Resolves false to stop with nothing changed.
-   */
-  confirm?: (plan: ProvisionPlan, observed: Observed) => Promise<boolean>;
-  /** Asks sinks an earlier rotate delivered to whether they still hold a credential (src/provision/provision-journal.ts). */
-  sinkProbe?: SinkProbe;
-  /** Sinks beyond --out that a minted secret also goes to (fleet apply: src/provision/extra-sinks.ts). */
-  extraSinks?: ExtraSinks;
-}
-
-/** The listr2 context: facts only. */
-export interface ProvisionContext {
-  desired: Desired;
-  observed?: Observed;
-  plan?: ProvisionPlan;
-  application?: Application;
-  servicePrincipal?: ServicePrincipal;
-  journal?: Journal;
-  minted?: MintedSecret;
-  /** `--credential certificate`: the certificate this run minted. */
-  certificate?: MintedCertificate;
-  script?: string;
-  exchange?: ExchangeOutcome;
-  delivered?: DeliveredOutput;
-  /** The admin answered no to the plan: nothing was changed. */
-  declined?: boolean;
-  /** How the consent the previous step started beside the secret ended. */
-  consented?: PromiseSettledResult<void>;
-}
-
-export interface ProvisionPlan {
-  application: ApplicationPlan;
-  servicePrincipal: Change;
-  consent: ConsentPlan;
-  /** With `--credential certificate` an empty plan: secrets are neither minted nor touched. */
-  secret: SecretStepPlan;
-  /** Only with `--credential certificate`. */
-  certificate?: CertificatePlan;
-  exchange: Change;
-  changes: Change[];
-}
-
-const changed = (c: Change) => c.action !== 'none';
-
-/** Pure: the Entra permissions this plan consents to or withdraws, and whether it writes the app, its SP or a credential. */
-export function privilegesOf(plan: ProvisionPlan, observed: Observed): { consents: PermissionRequest[]; writesApplication: boolean } {
-  const appIdOf = (resourceId: string) => Object.values(observed.resources).find((r) => r.id === resourceId)?.appId ?? resourceId;
-  const consents: PermissionRequest[] = [
-    ...plan.consent.assign,
-    ...plan.consent.remove.map((r): PermissionRequest => ({ resourceAppId: appIdOf(r.resourceId), value: r.label, type: 'Role' })),
-    ...observed.permissions.filter((p) => p.type === 'Scope' && plan.consent.grants.some((g) => g.resourceId === p.resourceId)),
-  ];
-  const writes = [plan.application.change, plan.servicePrincipal, ...plan.secret.changes, ...(plan.certificate?.changes ?? [])];
-  return { consents, writesApplication: writes.some(changed) };
-}
-
-/** Pure: the whole plan from what was asked and what was read. */
-export function planProvision(desired: Desired, observed: Observed, exchange: ExchangeOptions, nowMs: number): ProvisionPlan {
-  const application = planApplication(desired, observed);
-  const servicePrincipal = planServicePrincipal(observed);
-  const consent = planConsent(observed, managedResourceIds(observed.resources));
-  const certificate = desired.credential === 'certificate' ? planCertificate(desired, observed, nowMs) : undefined;
-  const secret = certificate ? NO_SECRET : planSecret(desired, observed, nowMs);
-  const exchangeChange = planExchange(desired, exchange);
-  const credential = certificate?.changes ?? secret.changes;
-  return {
-    application,
-    servicePrincipal,
-    consent,
-    secret,
-    ...(certificate ? { certificate } : {}),
-    exchange: exchangeChange,
-    changes: [application.change, servicePrincipal, ...consent.changes, ...credential, exchangeChange],
-  };
-}
-
-const NO_SECRET: SecretStepPlan = { changes: [], mint: false, orphans: [] };
+import type { Observed } from './types.ts';
 
 /**
  * read → plan → apply as one task list. Calls that do not depend on each other run together: the
@@ -317,35 +205,7 @@ export async function provision(request: ProvisionRequest, deps: Deps, graph: Gr
       // pwsh's lines (the device code to enter, above all) show under the task as they come, and stay.
       rendererOptions: { persistentOutput: true, outputBar: Number.POSITIVE_INFINITY },
       task: async (ctx, task) => {
-        const observed = ctx.observed as Observed;
-        const options = exchangeOptionsFor(request, observed);
-        if (options.mode === 'api') {
-          if (!modelNeedsExchange(desired.model)) return;
-          const ids = {
-            appId: ctx.application?.appId ?? observed.application?.appId ?? KNOWN_AFTER_APPLY.appId,
-            servicePrincipalId: ctx.servicePrincipal?.id ?? observed.servicePrincipal?.id ?? KNOWN_AFTER_APPLY.servicePrincipalId,
-            tenantId: observed.organization.id,
-          };
-          ctx.exchange = await applyExchangeApi(buildExchangeInput(desired, ids, options), options, deps.clock, { dryRun: request.dryRun });
-          return;
-        }
-        if (request.dryRun) {
-          const ids = {
-            appId: currentApp(ctx).appId,
-            servicePrincipalId: observed.servicePrincipal?.id ?? '',
-            tenantId: observed.organization.id,
-          };
-          const { change, result } = await checkExchangeByPlanRun(desired, ids, options, (line) => {
-            task.output = line;
-          });
-          replaceExchangeChange(ctx.plan as ProvisionPlan, change);
-          ctx.exchange = { mode: options.mode, status: 'planned', scriptPath: null, result };
-          return;
-        }
-        const app = currentApp(ctx);
-        const sp = ctx.servicePrincipal as ServicePrincipal;
-        ctx.script = renderScriptFor(desired, { appId: app.appId, servicePrincipalId: sp.id, tenantId: observed.organization.id }, options);
-        ctx.exchange = await applyExchange(ctx.script, options, (line) => {
+        await runExchangeStep(request, ctx, deps.clock, (line) => {
           task.output = line;
         });
       },
@@ -396,73 +256,4 @@ function explainUndelivered(error: unknown, ctx: ProvisionContext): unknown {
       suggestion: 'Fix the path (or choose another --out) and run the same command again.',
     },
   );
-}
-
-/** `--dry-run --exchange run` with the app and its service principal in place: the script can tell what it would change. */
-function checksExchangeInDryRun(request: ProvisionRequest, ctx: ProvisionContext): boolean {
-  if (request.exchange.mode === 'api') return true;
-  if (request.exchange.mode !== 'run' || !modelNeedsExchange(request.desired.model)) return false;
-  return Boolean(ctx.observed?.application && ctx.observed.servicePrincipal);
-}
-
-function replaceExchangeChange(plan: ProvisionPlan, change: Change): void {
-  plan.exchange = change;
-  plan.changes = plan.changes.map((c) => (c.step === 'exchange' ? change : c));
-}
-
-/** Writing the Exchange script is a local file, not a tenant change; running it is one. */
-export function changesTenant(plan: ProvisionPlan, exchange: ExchangeOptions): boolean {
-  return plan.changes.some((c) => changed(c) && (c.step !== 'exchange' || exchange.mode === 'run'));
-}
-
-/** App-only Exchange sign-in without a given organization needs the tenant's initial domain. */
-export function needsTenantDomains(exchange: ExchangeOptions): boolean {
-  return exchange.mode !== 'skip' && exchange.connect.mode === 'certificate' && !exchange.connect.organization;
-}
-
-function currentApp(ctx: ProvisionContext): Application {
-  const app = ctx.application ?? ctx.observed?.application;
-  if (!app) throw new Error('the application step did not run');
-  return app;
-}
-
-/** The script --dry-run shows: byte for byte the one a run writes when the ids already exist. */
-function previewScript(ctx: ProvisionContext, request: ProvisionRequest): string | undefined {
-  const observed = ctx.observed as Observed;
-  return renderScriptFor(
-    request.desired,
-    {
-      appId: observed.application?.appId ?? KNOWN_AFTER_APPLY.appId,
-      servicePrincipalId: observed.servicePrincipal?.id ?? KNOWN_AFTER_APPLY.servicePrincipalId,
-      tenantId: observed.organization.id,
-    },
-    exchangeOptionsFor(request, observed),
-  );
-}
-
-/** App-only certificate sign-in needs the tenant's initial *.onmicrosoft.com domain (docs/exchange-powershell.md#connecting). */
-function exchangeOptionsFor(request: ProvisionRequest, observed: Observed): ExchangeOptions {
-  const connect = request.exchange.connect;
-  if (connect.mode !== 'certificate' || connect.organization) return request.exchange;
-  return { ...request.exchange, connect: { ...connect, organization: initialDomain(observed.organization) } };
-}
-
-/**
- * A kept secret that an extra sink (fleet apply's Key Vault or command) does not hold is not
- * converged: the plan mints a new one for every sink, and the old one retires after its grace period.
- */
-async function mintWhereSinksLack(plan: ProvisionPlan, observed: Observed, extra: ExtraSinks | undefined, lifetimeDays: number) {
-  const kept = plan.secret.kept;
-  if (!extra || plan.certificate || !kept || !observed.application) return;
-  const missing = await sinksMissing(extra.build(observed.application).sinks, observed.journal, kept.keyId);
-  if (missing.length === 0) return;
-  const before = plan.secret.changes.find((c) => c.action === 'none');
-  const after = before ? mintForSinks(before, lifetimeDays, missing) : undefined;
-  plan.secret = {
-    ...plan.secret,
-    mint: true,
-    kept: undefined,
-    changes: plan.secret.changes.map((c) => (c === before && after ? after : c)),
-  };
-  plan.changes = plan.changes.map((c) => (c === before && after ? after : c));
 }

@@ -1,6 +1,6 @@
 import { thumbprintOf } from './certificate.ts';
 import type { Change } from './types.ts';
-import type { ProvisionContext, ProvisionRequest } from './pipeline.ts';
+import type { ProvisionContext, ProvisionRequest } from './request.ts';
 
 /** The `--json` document of provision. */
 export interface ProvisionResult {

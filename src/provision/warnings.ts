@@ -1,5 +1,5 @@
 import { GRAPH_APP_ID } from '../core/well-known.ts';
-import type { ProvisionPlan } from './pipeline.ts';
+import type { ProvisionPlan } from './plan.ts';
 import type { Observed } from './types.ts';
 
 /**

@@ -4,7 +4,7 @@ import { UsageError } from '../../core/errors.ts';
 import type { Connection } from '../../core/sign-in.ts';
 import type { FleetApp, FleetFile, FleetTenant } from '../../fleet/fleet-file.ts';
 import { FleetFileError } from '../../fleet/load-fleet-file.ts';
-import type { ProvisionRequest } from '../../provision/pipeline.ts';
+import type { ProvisionRequest } from '../../provision/request.ts';
 import { buildProvisionRequest, checkProvisionPreconditions, type ProvisionArgs } from '../provision/options.ts';
 
 /** The file's keys for the flags `provision` names in its errors. */

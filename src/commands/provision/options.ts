@@ -9,7 +9,7 @@ import { getProfile } from '../../profiles/get-profile.ts';
 import type { Profile } from '../../profiles/profile.ts';
 import { resolvePermissions, resolveRedirectUris } from '../../profiles/resolve.ts';
 import { EXCHANGE_MODES, type ExchangeMode, modelNeedsExchange } from '../../provision/exchange.ts';
-import type { ProvisionRequest } from '../../provision/pipeline.ts';
+import type { ProvisionRequest } from '../../provision/request.ts';
 import type { Desired } from '../../provision/types.ts';
 import type { CredentialKind } from '../../credentials/types.ts';
 import type { Connection } from '../../core/sign-in.ts';
