@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import type { Deps } from '../core/deps.ts';
 import { UsageError } from '../core/errors.ts';
@@ -30,6 +31,9 @@ export async function run(given: string[], unsafe: Deps): Promise<number> {
   const argv = given.length === 0 ? ['--help'] : given;
   const state: CommandState = { exitCode: 0, json: asksForJson(argv), verbose: argv.includes('--verbose') };
   const own = (value: unknown) => ({ value, enumerable: true, writable: true, configurable: true });
+  const ended = new AbortController();
+  // Every request and retry wait of the run listens to it: many at once in fleet mode, none left once they settle.
+  setMaxListeners(0, ended.signal);
   // Copied with its getters: main.ts opens stdin only when a command reads it (docs/performance.md#start-up).
   const deps = Object.defineProperties(
     {},
@@ -38,6 +42,7 @@ export async function run(given: string[], unsafe: Deps): Promise<number> {
       // Everything the commands print passes through one escape (src/core/terminal-text.ts).
       stdout: own(terminalSafe(unsafe.stdout)),
       stderr: own(terminalSafe(unsafe.stderr)),
+      ended: own(ended.signal),
       createAdminCredential: own(async (signIn: Parameters<Deps['createAdminCredential']>[0]) => {
         const credential = await unsafe.createAdminCredential(signIn);
         state.contacted = true;
@@ -97,6 +102,9 @@ export async function run(given: string[], unsafe: Deps): Promise<number> {
     return state.exitCode;
   } catch (error) {
     return reportError(error, deps, state);
+  } finally {
+    // What the command started and no longer waits for (a read beside one that failed, still retrying) stops now.
+    ended.abort(new Error('the command has ended'));
   }
 }
 

@@ -35,6 +35,11 @@ export interface Deps {
   stepDeadlineMs?: number;
   /** How long a run waits for another run's lock on the same app (default 10 s, src/credentials/lock.ts). */
   lockWaitMs?: number;
+  /**
+   * Aborted once the command has ended (src/commands/index.ts): requests and retries it left behind, such as
+   * the reads beside one that failed, stop instead of keeping the process alive.
+   */
+  ended?: AbortSignal;
 }
 
 /** Whether standard input is a terminal (someone may answer a prompt or a device-code sign-in). */

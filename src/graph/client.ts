@@ -47,6 +47,8 @@ export function createGraphTransport(options: {
   scope: string;
   /** --verbose: one line per request (method, URL, status, request-id); never a body or a token. */
   trail?: (line: string) => void;
+  /** Aborted when the command has ended: a request still under way is dropped (Deps.ended). */
+  signal?: AbortSignal;
 }): GraphTransport {
   const origin = new URL(options.graphEndpoint);
   const client = Client.initWithMiddleware({
@@ -56,7 +58,7 @@ export function createGraphTransport(options: {
         if (!token) throw new Error('the admin credential returned no token');
         return token.token;
       }),
-      sendThroughSharedStack(),
+      sendThroughSharedStack(options.signal),
     ),
     baseUrl: `${origin.origin}/`,
     defaultVersion: 'v1.0',
@@ -145,7 +147,7 @@ function bearerFor(origin: string, getToken: () => Promise<string>): Middleware 
 /** A connection that stays silent this long is given up (what Node's fetch allowed for the headers and for the body). */
 const GRAPH_TIMEOUT_MS = 300_000;
 
-function sendThroughSharedStack(): Middleware {
+function sendThroughSharedStack(signal: AbortSignal | undefined): Middleware {
   return {
     async execute(context: Context): Promise<void> {
       const url = typeof context.request === 'string' ? context.request : context.request.url;
@@ -159,6 +161,7 @@ function sendThroughSharedStack(): Middleware {
           headers: (context.options?.headers ?? {}) as Record<string, string>,
           ...(typeof body === 'string' || body instanceof Uint8Array ? { body } : {}),
           timeoutMs: GRAPH_TIMEOUT_MS,
+          ...(signal ? { signal } : {}),
         });
       } catch (error) {
         // The SDK would wrap a thrown error in a GraphError without its cause (and its code); handed back as an

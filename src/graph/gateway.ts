@@ -21,6 +21,8 @@ export interface GatewayOptions {
   /** Per-step deadline for replication and throttling waits (default 5 min, docs/reliability.md#replication-never-completes). */
   stepDeadlineMs: number;
   random?: () => number;
+  /** Aborted when the command has ended: a retry still waiting then stops (Deps.ended). */
+  signal?: AbortSignal;
   /** The Graph host, for messages that name it (e.g. an untrusted certificate). */
   host?: string;
   onRetry?: (info: { step: string; object: string; attempt: number; delayMs: number; reason: string }) => void;
@@ -77,6 +79,7 @@ export class GraphGateway {
         clock,
         deadlineAt,
         random: this.#options.random,
+        ...(this.#options.signal ? { signal: this.#options.signal } : {}),
         step: context.step,
         object: context.object,
         idempotent: context.idempotent,

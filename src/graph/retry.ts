@@ -26,6 +26,8 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** 0..1; injected so tests can make jitter deterministic. */
   random?: () => number;
+  /** Aborted: no further attempt, and a wait under way ends at once with the signal's reason. */
+  signal?: AbortSignal;
   step: string;
   object: string;
   /** Called before each sleep (progress, --verbose). */
@@ -124,7 +126,7 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
         throw exhausted(error, decision, attempt, options, requestId);
       }
       options.onRetry?.({ attempt, delayMs: delay, reason: describeDecision(decision, error) });
-      await clock.sleep(delay);
+      await clock.sleep(delay, options.signal);
     }
   }
 }

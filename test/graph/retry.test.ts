@@ -85,6 +85,26 @@ describe('withRetry', () => {
     assert.deepEqual(clock.sleeps, [7000]);
   });
 
+  it('a command that has ended (its signal aborted) sends no further attempt', async () => {
+    const clock = createVirtualClock();
+    const ended = new AbortController();
+    let calls = 0;
+    const reason = new Error('the command has ended');
+    await assert.rejects(
+      withRetry(
+        async () => {
+          calls++;
+          ended.abort(reason);
+          throw failure(503, 'serviceNotAvailable');
+        },
+        { ...base, clock, deadlineAt: clock.nowMs() + 60_000, idempotent: true, signal: ended.signal },
+      ),
+      (error: unknown) => error === reason,
+    );
+    assert.equal(calls, 1);
+    assert.deepEqual(clock.sleeps, []);
+  });
+
   it('stops at once when Retry-After is past the deadline, without sleeping (row 8)', async () => {
     const clock = createVirtualClock();
     await assert.rejects(

@@ -41,11 +41,13 @@ export async function openGraphSession(
     graphEndpoint: connection.endpoints.graphEndpoint,
     scope: connection.graphScope,
     ...(trail ? { trail } : {}),
+    ...(deps.ended ? { signal: deps.ended } : {}),
   });
   const graph = new GraphGateway(transport, {
     clock: deps.clock,
     stepDeadlineMs: deps.stepDeadlineMs ?? 300_000,
     random: deps.random,
+    ...(deps.ended ? { signal: deps.ended } : {}),
     host: new URL(connection.endpoints.graphEndpoint).host,
     onRetry: args.verbose
       ? (info) => deps.stderr.write(`  retry ${info.step} (${info.object}): ${info.reason}; waiting ${Math.round(info.delayMs)} ms\n`)

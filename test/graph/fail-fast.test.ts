@@ -5,7 +5,10 @@ import { createGraphTransport } from '../../src/graph/client.ts';
 import { GraphNetworkFailure } from '../../src/graph/errors.ts';
 import { classifyGraphError } from '../../src/graph/retry.ts';
 import { type Harness, startHarness } from '../sandbox/sandbox-harness.ts';
-import { runCli, startTestTenant } from '../helpers/cli.ts';
+import { execa } from 'execa';
+import { CLI_MAIN } from '../../scripts/lib/entry.ts';
+import { parseFaultSpec } from '../../src/sandbox/traffic/fault-spec.ts';
+import { runCli, smtpProvision, startTestTenant } from '../helpers/cli.ts';
 
 /** A loopback port with nothing listening on it. */
 async function closedPort(): Promise<number> {
@@ -44,7 +47,7 @@ async function startRelay(target: number): Promise<{ port: number; stop(): Promi
  * proxy) and is reported at once; after Graph has answered, the same refusal is a blip and retried
  * (docs/diagnostics.md#graph-connection-failures).
  */
-describe('a Graph endpoint that refuses the connection', () => {
+describe('a Graph endpoint that refuses the connection (docs/reliability.md#wrong-address)', () => {
   let h: Harness;
   before(async () => {
     h = await startHarness();
@@ -114,6 +117,39 @@ describe('provision with a --graph-endpoint nothing listens on', () => {
       const asked = r.stderr.split('\n').filter((line) => line.includes(`https://127.0.0.1:${port}/`));
       assert.ok(asked.length > 0, r.stderr);
       assert.equal(new Set(asked).size, asked.length, asked.join('\n'));
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+/**
+ * The reads of a provision go out side by side. When one fails for good (here a 403), the command ends at
+ * once; a read beside it that Graph keeps answering 503 used to go on retrying, up to 8 attempts over about a
+ * minute, and the process lived until it gave up. Its retries now stop when the command ends (Deps.ended).
+ */
+describe('a read still retrying when another read failed (docs/reliability.md#sibling-still-retrying)', () => {
+  it('stops with the command: the process exits after the failure without further attempts', async () => {
+    const t = await startTestTenant({
+      faults: [
+        parseFaultSpec("GET /servicePrincipals\\(appId='00000002-0000-0ff1-ce00-000000000000'\\) times=50 fail=503"),
+        parseFaultSpec("GET /applications\\(uniqueName='lingering'\\) times=50 fail=403"),
+      ],
+    });
+    try {
+      const r = await execa(process.execPath, [CLI_MAIN, ...smtpProvision(t.common, 'Lingering')], {
+        env: t.env,
+        extendEnv: false,
+        cwd: t.dir,
+        reject: false,
+      });
+      assert.equal(r.exitCode, 4, r.stderr);
+      assert.match(r.stderr, /GET \/applications\(uniqueName='lingering'\) answered 403/);
+      const exchangeReads = t.sandbox.ctx.log.filter((e) =>
+        e.path.startsWith("/v1.0/servicePrincipals(appId='00000002-0000-0ff1-ce00-000000000000')"),
+      );
+      // One attempt, or two on a slow machine; the process used to live until the eighth.
+      assert.ok(exchangeReads.length >= 1 && exchangeReads.length <= 2, `${exchangeReads.length} attempts`);
     } finally {
       await t.close();
     }
