@@ -16,7 +16,7 @@ export async function createAdminCredential(signIn: AdminSignIn): Promise<TokenC
   const common = {
     authorityHost: signIn.authorityHost,
     // One HTTP stack with Graph: one TLS connection per host for the whole run (src/graph/http.ts).
-    httpClient: sharedHttpClient(),
+    httpClient: sharedHttpClient(signIn.ended),
     disableInstanceDiscovery: !isMicrosoftAuthorityHost(signIn.authorityHost),
     ...(signIn.trail ? { additionalPolicies: [{ policy: trailPolicy(signIn.trail), position: 'perRetry' as const }] } : {}),
   };
@@ -130,7 +130,8 @@ function trailPolicy(trail: (line: string) => void) {
         trail(`${request.method} ${url} → ${response.status}${id ? ` (request-id ${id})` : ''}`);
         return response;
       } catch (error) {
-        trail(`${request.method} ${url} → ${(error as { code?: string }).code ?? 'failed'}`);
+        const { code, name } = error as { code?: string; name?: string };
+        trail(`${request.method} ${url} → ${code ?? (name === 'AbortError' ? 'stopped: the command has ended' : 'failed')}`);
         throw error;
       }
     },

@@ -20,6 +20,8 @@ export interface AdminSignIn {
    * cache directory and, when one was saved, the serialized AuthenticationRecord of the account.
    */
   tokenCache?: { directory: string; record?: string };
+  /** Aborted when the command has ended (Deps.ended): the SDK's retries of a failed sign-in stop with it. */
+  ended?: AbortSignal;
 }
 
 /** The resolved connection flags (src/commands/shared/connection.ts builds it; exit 2 before anything is sent). */

@@ -20,8 +20,28 @@ import { CONNECTED, KeepAliveAgent } from './keep-alive-agent.ts';
  */
 let shared: { client: HttpClient; pipeline: Pipeline; agent: KeepAliveAgent } | undefined;
 
-export function sharedHttpClient(): HttpClient {
-  return { sendRequest: (request) => answerFromShared(request) ?? stack().client.sendRequest(request) };
+export function sharedHttpClient(ended?: AbortSignal): HttpClient {
+  return {
+    sendRequest: (request) => {
+      if (ended) request.abortSignal = linkedTo(request.abortSignal, ended);
+      return answerFromShared(request) ?? stack().client.sendRequest(request);
+    },
+  };
+}
+
+/**
+ * `ended` (Deps.ended) joined to a credential's request: once the command has ended, the SDK's retry policy sends no
+ * further attempt and its wait between attempts stops, since it reads the request's signal before each attempt and
+ * while it waits (@azure/core-rest-pipeline retryPolicy). A sign-in that failed, and was reported at once from the
+ * authority probe, used to keep the process alive for MSAL's retries (about 6 s).
+ */
+const linked = new WeakSet<object>();
+function linkedTo(own: PipelineRequest['abortSignal'], ended: AbortSignal): PipelineRequest['abortSignal'] {
+  if (!own) return ended;
+  if (own === ended || linked.has(own) || !(own instanceof AbortSignal)) return own;
+  const both = AbortSignal.any([own, ended]);
+  linked.add(both);
+  return both;
 }
 
 /**

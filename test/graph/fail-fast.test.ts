@@ -155,3 +155,36 @@ describe('a read still retrying when another read failed (docs/reliability.md#si
     }
   });
 });
+
+/**
+ * A sign-in whose endpoint breaks every connection is reported at once from the authority probe
+ * (docs/diagnostics.md); the SDK's own retries of the same request used to go on for about 6 s after
+ * that, and the process with them. They stop when the command ends (src/graph/http.ts `sharedHttpClient`).
+ */
+describe('a sign-in endpoint that breaks every connection (docs/reliability.md#sibling-still-retrying)', () => {
+  it('exits 7 naming it, and the SDK sends no attempt after the command ended', async () => {
+    const t = await startTestTenant();
+    let connections = 0;
+    const breaker = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => breaker.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = breaker.address() as AddressInfo;
+      const r = await execa(process.execPath, [CLI_MAIN, 'status', ...t.common, '--authority-host', `https://127.0.0.1:${port}`], {
+        env: t.env,
+        extendEnv: false,
+        cwd: t.dir,
+        reject: false,
+      });
+      assert.equal(r.exitCode, 7, r.stderr);
+      assert.match(r.stderr, new RegExp(`Cannot reach the sign-in endpoint: the connection to 127\\.0\\.0\\.1:${port} failed`));
+      // The probe, and the SDK's first attempt beside it; the SDK retries 3 times more when nothing stops it.
+      assert.ok(connections <= 2, `${connections} connections`);
+    } finally {
+      await new Promise((resolve) => breaker.close(resolve));
+      await t.close();
+    }
+  });
+});

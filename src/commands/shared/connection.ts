@@ -151,6 +151,7 @@ export async function startSignIn(
     authorityHost: connection.endpoints.authorityHost,
     env: deps.env,
     prompt: (message: string) => deps.stderr.write(`${message}\n`),
+    ...(deps.ended ? { ended: deps.ended } : {}),
     ...(options.trail ? { trail: options.trail } : {}),
     ...(cache ? { tokenCache: { directory: cache.directory, ...(cache.record ? { record: cache.record } : {}) } } : {}),
   };
