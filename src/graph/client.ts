@@ -64,7 +64,7 @@ export function createGraphTransport(options: {
     defaultVersion: 'v1.0',
   });
 
-  // Whether Graph has answered anything yet in this process (GraphNetworkFailure.beforeFirstAnswer).
+  // Whether Graph has answered anything yet through this client (GraphNetworkFailure.beforeFirstAnswer).
   let answered = false;
   return {
     async refreshToken(): Promise<void> {

@@ -55,7 +55,7 @@ export class GraphFailure extends Error {
 export class GraphNetworkFailure extends Error {
   readonly method: string;
   readonly path: string;
-  /** Graph had not answered any request of this process yet: a refusal then is the address, not a blip (src/graph/retry.ts). */
+  /** Graph had not answered any request of this client yet (one per run, one per tenant in fleet mode): a refusal then is the address, not a blip (src/graph/retry.ts). */
   readonly beforeFirstAnswer: boolean;
   constructor(method: string, path: string, cause: unknown, options: { beforeFirstAnswer?: boolean } = {}) {
     super(`${method} ${path}: connection failed (${describeCause(cause)})`, { cause });
