@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { runCli, startTestTenant } from '../helpers/cli.ts';
 import { CLI_MAIN } from '../../scripts/lib/entry.ts';
+import { closedPort } from '../helpers/net.ts';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * A wrong tenant, an untrusted certificate, an endpoint nobody answers and a wrong secret used to

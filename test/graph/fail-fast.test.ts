@@ -9,15 +9,7 @@ import { execa } from 'execa';
 import { CLI_MAIN } from '../../scripts/lib/entry.ts';
 import { parseFaultSpec } from '../../src/sandbox/traffic/fault-spec.ts';
 import { runCli, smtpProvision, startTestTenant } from '../helpers/cli.ts';
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { closedPort } from '../helpers/net.ts';
 
 /** A TCP relay to `target` on a port of its own, which can stop listening and cut what it carries. */
 async function startRelay(target: number): Promise<{ port: number; stop(): Promise<void> }> {
@@ -93,22 +85,10 @@ describe('provision with a --graph-endpoint nothing listens on', () => {
     const t = await startTestTenant();
     try {
       const port = await closedPort();
-      const r = await runCli(
-        [
-          'provision',
-          ...t.common,
-          '--model',
-          'smtp',
-          '--mailbox',
-          'noreply@contoso.com',
-          '--exchange',
-          'skip',
-          '--verbose',
-          '--graph-endpoint',
-          `https://127.0.0.1:${port}`,
-        ],
-        { env: t.env, cwd: t.dir },
-      );
+      const r = await runCli(smtpProvision(t.common, 'Refused', '--verbose', '--graph-endpoint', `https://127.0.0.1:${port}`), {
+        env: t.env,
+        cwd: t.dir,
+      });
       assert.equal(r.code, 7, r.stderr);
       assert.match(r.stderr, new RegExp(`nothing accepted the connection to 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`));
       assert.match(r.stderr, /next: Check the address and port \(--authority-host, --graph-endpoint\)/);

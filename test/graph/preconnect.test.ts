@@ -8,6 +8,7 @@ import { createProxy } from 'proxy';
 import { systemClock } from '../../src/core/clock.ts';
 import { CLI_MAIN } from '../../scripts/lib/entry.ts';
 import { runCli, startTestTenant } from '../helpers/cli.ts';
+import { closedPort } from '../helpers/net.ts';
 
 type Tenant = Awaited<ReturnType<typeof startTestTenant>>;
 
@@ -47,15 +48,6 @@ function watchServer(port: number): { seen: Seen[]; stop(): void } {
 
 const isToken = (e: Seen) => e.method === 'POST' && new URL(e.path ?? '/', 'https://x').pathname.endsWith('/oauth2/v2.0/token');
 const isGraph = (e: Seen) => (e.path ?? '').startsWith('/v1.0/');
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * The connections of the first Graph round open while the token request travels
