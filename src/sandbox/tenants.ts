@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { createInitialState, mailboxAddresses, type TenantIdentity, type TenantState } from './state.ts';
+import { createInitialState, mailboxAddresses, type TenantIdentity } from './initial-state.ts';
+import type { TenantState } from './state.ts';
 
 /** What a client (or a test) needs to know about one sandbox tenant. */
 export interface SandboxTenant {

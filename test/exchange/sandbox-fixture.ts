@@ -3,7 +3,7 @@ import { systemClock } from '../../src/core/clock.ts';
 import type { SandboxContext, SandboxRequest } from '../../src/sandbox/context.ts';
 import { createSandboxContext } from '../../src/sandbox/create-context.ts';
 import { exchangeRoutes } from '../../src/sandbox/exchange/routes.ts';
-import { createInitialState } from '../../src/sandbox/state.ts';
+import { createInitialState } from '../../src/sandbox/initial-state.ts';
 import { createSigningKey } from '../../src/sandbox/token/signing-key.ts';
 import { DIRECTORY_ROLES } from '../../src/core/well-known.ts';
 

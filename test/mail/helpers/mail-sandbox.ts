@@ -13,7 +13,7 @@ import { resolveKnobs } from '../../../src/sandbox/knobs.ts';
 import { startHttpsServer } from '../../../src/sandbox/server.ts';
 import { findExchangeServicePrincipal, findRbacGrant, hasFullAccess } from '../../../src/sandbox/smtp/exchange-authorization.ts';
 import { startSandboxSmtp } from '../../../src/sandbox/smtp/server.ts';
-import { createInitialState } from '../../../src/sandbox/state.ts';
+import { createInitialState } from '../../../src/sandbox/initial-state.ts';
 import { createSandboxCertificates } from '../../../src/sandbox/tls/certificates.ts';
 import { discoveryRoutes } from '../../../src/sandbox/token/discovery-routes.ts';
 import { createSigningKey } from '../../../src/sandbox/token/signing-key.ts';
