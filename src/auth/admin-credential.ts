@@ -60,7 +60,7 @@ export async function createAdminCredential(signIn: AdminSignIn): Promise<TokenC
 
 /**
  * What a sign-in needs from the environment and the disk, checked before anything is sent (exit 2):
- * the sign-in starts its first request (src/commands/shared/connection.ts) while @azure/identity
+ * the sign-in starts its first request (src/commands/shared/admin-sign-in.ts) while @azure/identity
  * loads, so a missing variable or an unreadable file must be found first. Loads no SDK.
  */
 export async function checkAdminSignIn(signIn: AdminSignIn): Promise<{ certificatePem?: string }> {

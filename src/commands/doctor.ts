@@ -10,7 +10,8 @@ import { classifyNetworkFailure, describeNetworkFailure } from '../core/network-
 import { paletteFor } from '../core/style.ts';
 import { describeSignedIn } from '../preflight/who-am-i.ts';
 import type { CommandState } from './shared/command-state.ts';
-import { resolveConnection, signIn, trustCaFile, withTenantOptions, type TenantArgs } from './shared/connection.ts';
+import { signIn } from './shared/admin-sign-in.ts';
+import { resolveConnection, trustCaFile, withTenantOptions, type TenantArgs } from './shared/connection.ts';
 
 interface DoctorArgs extends TenantArgs {
   pwsh?: string;

@@ -2,7 +2,8 @@ import type { CommandModule } from 'yargs';
 import type { Deps } from '../core/deps.ts';
 import { describeSignedIn, formatWhoAmI } from '../preflight/who-am-i.ts';
 import type { CommandState } from './shared/command-state.ts';
-import { resolveConnection, signIn, trustCaFile, withTenantOptions, type TenantArgs } from './shared/connection.ts';
+import { signIn } from './shared/admin-sign-in.ts';
+import { resolveConnection, trustCaFile, withTenantOptions, type TenantArgs } from './shared/connection.ts';
 
 /**
  * `entra-mail whoami`: sign in as every tenant command does and say who that is — tenant, user or

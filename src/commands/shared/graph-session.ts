@@ -3,7 +3,8 @@ import type { Deps } from '../../core/deps.ts';
 import { GraphGateway } from '../../graph/gateway.ts';
 import type { Connection } from '../../core/sign-in.ts';
 import type { TenantArgs } from './connection.ts';
-import { startSignIn, trustCaFile } from './connection.ts';
+import { startSignIn } from './admin-sign-in.ts';
+import { trustCaFile } from './connection.ts';
 
 /**
  * Sign in (before any task list), then build the Graph gateway. Retries are reported on stderr
