@@ -13,7 +13,13 @@ import { classifyNetworkFailure, describeNetworkFailure } from '../core/network-
 export async function probeAuthority(
   authorityHost: string,
   tenant: string,
-  options: { signal?: AbortSignal; trail?: (line: string) => void; whenConnected?: () => void } = {},
+  options: {
+    signal?: AbortSignal;
+    trail?: (line: string) => void;
+    whenConnected?: () => void;
+    /** The proxy requests go through (src/core/proxy.ts describeProxy), for the message. */
+    proxy?: string;
+  } = {},
 ): Promise<EntraMailError | undefined> {
   const url = `${authorityHost.replace(/\/+$/, '')}/${encodeURIComponent(tenant)}/v2.0/.well-known/openid-configuration`;
   const host = new URL(url).host;
@@ -32,7 +38,7 @@ export async function probeAuthority(
     const failure = classifyNetworkFailure(error);
     if (!failure) return undefined;
     options.trail?.(`GET ${url} → ${failure.code}`);
-    const { message, suggestion } = describeNetworkFailure(failure, host);
+    const { message, suggestion } = describeNetworkFailure(failure, host, options.proxy);
     return new ServiceError(`Cannot reach the sign-in endpoint: ${message}.`, {
       step: 'sign-in',
       object: host,

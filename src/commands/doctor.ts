@@ -7,6 +7,7 @@ import { probeAuthority } from '../auth/diagnose-sign-in.ts';
 import type { Deps } from '../core/deps.ts';
 import { ExitCode, isEntraMailError } from '../core/errors.ts';
 import { classifyNetworkFailure, describeNetworkFailure } from '../core/network-failure.ts';
+import { describeProxy } from '../core/proxy.ts';
 import { paletteFor } from '../core/style.ts';
 import { describeSignedIn } from '../preflight/who-am-i.ts';
 import type { CommandState } from './shared/command-state.ts';
@@ -43,7 +44,7 @@ export function doctorCommand(deps: Deps, state: CommandState): CommandModule<ob
       const connection = resolveConnection(args, deps);
       await trustCaFile(args.caFile);
       const checks: DoctorCheck[] = [checkNode(), await checkPwsh(args.pwsh ?? deps.env.ENTRA_MAIL_PWSH ?? 'pwsh')];
-      const authority = await probeAuthority(connection.endpoints.authorityHost, connection.tenant);
+      const authority = await probeAuthority(connection.endpoints.authorityHost, connection.tenant, { proxy: describeProxy(deps.env) });
       checks.push(
         authority
           ? { id: 'sign-in-endpoint', status: 'fail', detail: authority.message, fix: authority.suggestion, exitCode: authority.exitCode }
@@ -53,7 +54,7 @@ export function doctorCommand(deps: Deps, state: CommandState): CommandModule<ob
               detail: `${connection.endpoints.authorityHost} answers for tenant ${connection.tenant}`,
             },
       );
-      checks.push(await checkHttps('graph-endpoint', connection.endpoints.graphEndpoint));
+      checks.push(await checkHttps('graph-endpoint', connection.endpoints.graphEndpoint, describeProxy(deps.env)));
       checks.push(await checkTcp(connection.endpoints.smtpHost));
       if (!authority) {
         try {
@@ -132,7 +133,7 @@ async function checkPwsh(pwsh: string): Promise<DoctorCheck> {
   }
 }
 
-async function checkHttps(id: 'graph-endpoint', origin: string): Promise<DoctorCheck> {
+async function checkHttps(id: 'graph-endpoint', origin: string, proxy: string | undefined): Promise<DoctorCheck> {
   const host = new URL(origin).host;
   try {
     // Any HTTP answer (401 without a token) proves DNS, TCP and TLS trust.
@@ -141,7 +142,7 @@ async function checkHttps(id: 'graph-endpoint', origin: string): Promise<DoctorC
   } catch (error) {
     const failure = classifyNetworkFailure(error);
     if (!failure) return { id, status: 'fail', detail: `${host}: ${(error as Error).message}`, exitCode: ExitCode.service };
-    const { message, suggestion } = describeNetworkFailure(failure, host);
+    const { message, suggestion } = describeNetworkFailure(failure, host, proxy);
     return { id, status: 'fail', detail: message, fix: suggestion, exitCode: ExitCode.service };
   }
 }

@@ -65,8 +65,21 @@ export function isWrongAddress(failure: NetworkFailure | undefined): boolean {
   return failure?.kind === 'refused' || failure?.code === 'ENOTFOUND';
 }
 
-/** What happened and what to do, for `host` (e.g. "login.microsoftonline.com" or "127.0.0.1:8443"). */
-export function describeNetworkFailure(failure: NetworkFailure, host: string): { message: string; suggestion: string } {
+/**
+ * What happened and what to do, for `host` (e.g. "login.microsoftonline.com" or "127.0.0.1:8443"). With a proxy
+ * configured (`proxy`, src/core/proxy.ts describeProxy) the connection that failed may have been the proxy's: every
+ * connection goes to it unless NO_PROXY names the host, so a refused, unresolved or silent one points there first.
+ */
+export function describeNetworkFailure(failure: NetworkFailure, host: string, proxy?: string): { message: string; suggestion: string } {
+  const described = describeDirect(failure, host);
+  if (!proxy || !(failure.kind === 'refused' || failure.kind === 'dns' || failure.kind === 'timeout')) return described;
+  return {
+    message: `${described.message}; the connection goes through the proxy ${proxy} unless NO_PROXY names the host`,
+    suggestion: `Check the proxy first: its address and port in ${proxy.split('=')[0]}, and that it is running (NO_PROXY lists hosts that bypass it). ${described.suggestion}`,
+  };
+}
+
+function describeDirect(failure: NetworkFailure, host: string): { message: string; suggestion: string } {
   switch (failure.kind) {
     case 'tls-untrusted':
       return {
@@ -93,7 +106,7 @@ export function describeNetworkFailure(failure: NetworkFailure, host: string): {
       return {
         message: `nothing accepted the connection to ${host} (${failure.code})`,
         suggestion:
-          'Check the address and port (--authority-host, --graph-endpoint) and the proxy (HTTPS_PROXY) if one is set; for the sandbox, check that `entra-mail sandbox` is still running.',
+          'Check the address and port (--authority-host, --graph-endpoint); for the sandbox, check that `entra-mail sandbox` is still running.',
       };
     case 'timeout':
     case 'reset':

@@ -27,3 +27,22 @@ export function configureProxy(env: NodeJS.ProcessEnv): ProxySetup {
 export const PROXY_UNSUPPORTED_NOTE =
   'entra-mail: HTTPS_PROXY is set, but this Node.js cannot apply it to Exchange admin API requests by itself (http.setGlobalProxyFromEnv needs Node 24.14 or later); ' +
   'start it with NODE_USE_ENV_PROXY=1 (Node 22.21 or later), or upgrade Node.\n';
+
+/**
+ * The proxy the Azure SDK's pipeline sends HTTPS requests through (it reads HTTPS_PROXY, then ALL_PROXY, then
+ * HTTP_PROXY, each also in lower case; src/graph/http.ts), named for a message: the variable and the URL without
+ * any user name or password in it. Undefined without one.
+ */
+export function describeProxy(env: NodeJS.ProcessEnv): string | undefined {
+  for (const name of ['HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'HTTP_PROXY', 'http_proxy']) {
+    const value = env[name];
+    if (!value) continue;
+    try {
+      const url = new URL(value);
+      return `${name}=${url.protocol}//${url.host}`;
+    } catch {
+      return name;
+    }
+  }
+  return undefined;
+}

@@ -25,6 +25,8 @@ export interface GatewayOptions {
   signal?: AbortSignal;
   /** The Graph host, for messages that name it (e.g. an untrusted certificate). */
   host?: string;
+  /** The proxy requests go through (src/core/proxy.ts describeProxy), for messages about a failed connection. */
+  proxy?: string;
   onRetry?: (info: { step: string; object: string; attempt: number; delayMs: number; reason: string }) => void;
   /** Counts every request sent, for --verbose and the benchmark. */
   onRequest?: (request: GraphRequest) => void;
@@ -129,7 +131,7 @@ export class GraphGateway {
     if (error instanceof GraphNetworkFailure) {
       const failure = classifyNetworkFailure(error);
       if (failure) {
-        const { message, suggestion } = describeNetworkFailure(failure, this.#options.host ?? 'Microsoft Graph');
+        const { message, suggestion } = describeNetworkFailure(failure, this.#options.host ?? 'Microsoft Graph', this.#options.proxy);
         return new ServiceError(`${context.step}: ${context.object}: ${message}.`, {
           step: context.step,
           object: context.object,

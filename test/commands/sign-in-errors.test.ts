@@ -53,6 +53,16 @@ describe('admin sign-in failures are told apart', () => {
     assert.match(r.stderr, new RegExp(`nothing accepted the connection to 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`));
   });
 
+  it('a proxy nobody answers: exit 7, points at the proxy first and never prints its password', async () => {
+    const port = await closedPort();
+    const env = { ...t.env, HTTPS_PROXY: `http://admin:proxy-canary-pw@127.0.0.1:${port}` };
+    const r = await execa(process.execPath, [CLI_MAIN, 'status', ...t.common], { env, extendEnv: false, cwd: t.dir, reject: false });
+    assert.equal(r.exitCode, 7, r.stderr);
+    assert.match(r.stderr, new RegExp(`the connection goes through the proxy HTTPS_PROXY=http://127\\.0\\.0\\.1:${port} unless NO_PROXY`));
+    assert.match(r.stderr, /next: Check the proxy first/);
+    assert.doesNotMatch(`${r.stdout}${r.stderr}`, /proxy-canary-pw/);
+  });
+
   it('a wrong secret: exit 3, says the secret was refused and that its Value, not its ID, is needed', async () => {
     const r = await runCli(['status', ...t.common], {
       env: { ...t.env, AZURE_CLIENT_SECRET: '5d3f1e2a-0000-4000-8000-000000000000' },

@@ -119,7 +119,7 @@ describe('Graph connections opened during the token request', () => {
       run.stderr,
       `entra-mail: read: service principal of app ${sp}: nothing accepted the connection to 127.0.0.1:${refused} (ECONNREFUSED).\n` +
         `  (step: read, object: service principal of app ${sp})\n` +
-        '  next: Check the address and port (--authority-host, --graph-endpoint) and the proxy (HTTPS_PROXY) if one is set; for the sandbox, check that `entra-mail sandbox` is still running.\n',
+        '  next: Check the address and port (--authority-host, --graph-endpoint); for the sandbox, check that `entra-mail sandbox` is still running.\n',
     );
   });
 

@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/identity';
 import { checkAdminSignIn } from '../../auth/admin-credential.ts';
 import { isMicrosoftAuthorityHost } from '../../core/cloud.ts';
 import type { Deps } from '../../core/deps.ts';
+import { describeProxy } from '../../core/proxy.ts';
 import type { Connection } from '../../core/sign-in.ts';
 
 /**
@@ -54,7 +55,11 @@ export async function startSignIn(
     connected = resolve;
   });
   const probe = AUTHORITY_MODES.includes(connection.authMode)
-    ? probeAuthority(connection.endpoints.authorityHost, connection.tenant, { trail: options.trail, whenConnected: connected })
+    ? probeAuthority(connection.endpoints.authorityHost, connection.tenant, {
+        trail: options.trail,
+        whenConnected: connected,
+        proxy: describeProxy(deps.env),
+      })
     : Promise.resolve(undefined);
   // Off Microsoft's hosts MSAL's first request is the metadata the probe is fetching (src/graph/http.ts):
   // the probe's handshake first, then the SDK loads while its answer is on the way. On Microsoft's

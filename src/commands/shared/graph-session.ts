@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
 import type { Deps } from '../../core/deps.ts';
+import { describeProxy } from '../../core/proxy.ts';
 import { GraphGateway } from '../../graph/gateway.ts';
 import type { Connection } from '../../core/sign-in.ts';
 import type { TenantArgs } from './connection.ts';
@@ -50,6 +51,7 @@ export async function openGraphSession(
     random: deps.random,
     ...(deps.ended ? { signal: deps.ended } : {}),
     host: new URL(connection.endpoints.graphEndpoint).host,
+    ...(describeProxy(deps.env) ? { proxy: describeProxy(deps.env) } : {}),
     onRetry: args.verbose
       ? (info) => deps.stderr.write(`  retry ${info.step} (${info.object}): ${info.reason}; waiting ${Math.round(info.delayMs)} ms\n`)
       : undefined,
