@@ -44,7 +44,8 @@ export function doctorCommand(deps: Deps, state: CommandState): CommandModule<ob
       const connection = resolveConnection(args, deps);
       await trustCaFile(args.caFile);
       const checks: DoctorCheck[] = [checkNode(), await checkPwsh(args.pwsh ?? deps.env.ENTRA_MAIL_PWSH ?? 'pwsh')];
-      const authority = await probeAuthority(connection.endpoints.authorityHost, connection.tenant, { proxy: describeProxy(deps.env) });
+      const proxy = describeProxy(deps.env);
+      const authority = await probeAuthority(connection.endpoints.authorityHost, connection.tenant, { proxy });
       checks.push(
         authority
           ? { id: 'sign-in-endpoint', status: 'fail', detail: authority.message, fix: authority.suggestion, exitCode: authority.exitCode }
@@ -54,7 +55,7 @@ export function doctorCommand(deps: Deps, state: CommandState): CommandModule<ob
               detail: `${connection.endpoints.authorityHost} answers for tenant ${connection.tenant}`,
             },
       );
-      checks.push(await checkHttps('graph-endpoint', connection.endpoints.graphEndpoint, describeProxy(deps.env)));
+      checks.push(await checkHttps('graph-endpoint', connection.endpoints.graphEndpoint, proxy));
       checks.push(await checkTcp(connection.endpoints.smtpHost));
       if (!authority) {
         try {

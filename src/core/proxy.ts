@@ -29,9 +29,10 @@ export const PROXY_UNSUPPORTED_NOTE =
   'start it with NODE_USE_ENV_PROXY=1 (Node 22.21 or later), or upgrade Node.\n';
 
 /**
- * The proxy the Azure SDK's pipeline sends HTTPS requests through (it reads HTTPS_PROXY, then ALL_PROXY, then
- * HTTP_PROXY, each also in lower case; src/graph/http.ts), named for a message: the variable and the URL without
- * any user name or password in it. Undefined without one.
+ * The proxy the Azure SDK's pipeline sends HTTPS requests through (its `proxyPolicy` reads HTTPS_PROXY, then
+ * ALL_PROXY, then HTTP_PROXY, each in upper case, else lower case, from the process's environment; Graph requests
+ * go through the same pipeline, src/graph/http.ts), named for a message: the variable and the URL without any user
+ * name or password in it. Undefined without one.
  */
 export function describeProxy(env: NodeJS.ProcessEnv): string | undefined {
   for (const name of ['HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'HTTP_PROXY', 'http_proxy']) {

@@ -10,6 +10,7 @@ import {
   type PipelineResponse,
   proxyPolicy,
 } from '@azure/core-rest-pipeline';
+import { describeProxy } from '../core/proxy.ts';
 import { CONNECTED, KeepAliveAgent } from './keep-alive-agent.ts';
 
 /**
@@ -115,13 +116,12 @@ function noticeSent(request: PipelineRequest): void {
 }
 
 /**
- * Whether the Azure SDK's proxy policy sends through a proxy: it reads HTTPS_PROXY, ALL_PROXY and
- * HTTP_PROXY, each in upper case, else lower case, from the process's environment (`proxyPolicy` of
- * @azure/core-rest-pipeline, docs/local-safety.md#behind-a-proxy). NO_PROXY is not looked at: with any
- * proxy configured the tool opens no connection ahead of use.
+ * Whether the Azure SDK's proxy policy sends through a proxy (src/core/proxy.ts `describeProxy` reads the
+ * variables it reads, docs/local-safety.md#behind-a-proxy). NO_PROXY is not looked at: with any proxy
+ * configured the tool opens no connection ahead of use.
  */
 function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
-  return ['HTTPS_PROXY', 'ALL_PROXY', 'HTTP_PROXY'].some((name) => env[name] || env[name.toLowerCase()]);
+  return describeProxy(env) !== undefined;
 }
 
 export interface HttpAnswer {

@@ -45,13 +45,14 @@ export async function openGraphSession(
     ...(trail ? { trail } : {}),
     ...(deps.ended ? { signal: deps.ended } : {}),
   });
+  const proxy = describeProxy(deps.env);
   const graph = new GraphGateway(transport, {
     clock: deps.clock,
     stepDeadlineMs: deps.stepDeadlineMs ?? 300_000,
     random: deps.random,
     ...(deps.ended ? { signal: deps.ended } : {}),
     host: new URL(connection.endpoints.graphEndpoint).host,
-    ...(describeProxy(deps.env) ? { proxy: describeProxy(deps.env) } : {}),
+    ...(proxy ? { proxy } : {}),
     onRetry: args.verbose
       ? (info) => deps.stderr.write(`  retry ${info.step} (${info.object}): ${info.reason}; waiting ${Math.round(info.delayMs)} ms\n`)
       : undefined,
